@@ -1,0 +1,34 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as schema from './schema.ts';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+export interface DbHandle {
+  sqlite: Database.Database;
+  db: Db;
+  path: string;
+  close(): void;
+}
+
+const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
+
+/**
+ * Opens (creating if needed) the SQLite file, sets WAL and a busy timeout so a CLI or stdio MCP
+ * process can write the same file while the server runs, and applies committed migrations.
+ */
+export function openDatabase(path: string, options: { migrate?: boolean } = {}): DbHandle {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  // NORMAL in WAL mode is durable across application crashes; only an OS crash can lose the last commits.
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  const db = drizzle(sqlite, { schema });
+  if (options.migrate !== false) migrate(db, { migrationsFolder });
+  return { sqlite, db, path, close: () => sqlite.close() };
+}

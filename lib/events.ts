@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import type { ApiError } from './errors.ts';
+import type { MemoryEntry, StoreResult, DeleteResult } from './memory-types.ts';
+import { entryRefSchema, storeInputSchema } from './memory-schema.ts';
+
+/** Bumped on any incompatible change to the events below; the handshake refuses other versions. */
+export const PROTOCOL_VERSION = 1;
+
+/** One committed mutation, in the order of the change feed. */
+export interface Change {
+  seq: number;
+  topic: 'memory';
+  namespace: string;
+  key: string;
+  op: 'store' | 'delete' | 'expire';
+  version: number;
+  /** The stored string for `store`; null for `delete` and `expire`. */
+  value: string | null;
+  actor: string;
+  at: string;
+  expiresAt: string | null;
+}
+
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: ApiError };
+export type AckFn<T> = (result: Ack<T>) => void;
+
+/** Rooms a client may follow: every memory change, or one namespace. */
+export const ALL_MEMORY_ROOM = 'memory';
+export const namespaceRoom = (namespace: string) => `ns:${namespace}`;
+export const roomSchema = z
+  .string()
+  .max(200)
+  .refine((r) => r === ALL_MEMORY_ROOM || /^ns:[A-Za-z0-9._:/-]{1,128}$/.test(r), 'unknown room');
+
+export const subscribeSchema = z.object({
+  rooms: z.array(roomSchema).min(1, 'must name at least one room').max(50),
+  sinceSeq: z.number().int().min(0).default(0),
+});
+export type SubscribeRequest = z.input<typeof subscribeSchema>;
+export interface SubscribeResult {
+  /**
+   * True when the changes after sinceSeq are no longer all retained (or are too many to replay):
+   * reload a snapshot, then subscribe again from its seq.
+   */
+  resync: boolean;
+  headSeq: number;
+  /** The missed changes for these rooms, in seq order; live changes follow as `feed:change`. */
+  changes: Change[];
+}
+
+/** Beyond this many missed changes a snapshot is cheaper than a replay, so the server says resync. */
+export const MAX_REPLAY = 20_000;
+
+/** The rooms a change is delivered to; the server emits to them, clients filter with the same rule. */
+export function roomsForChange(change: Pick<Change, 'namespace'>): string[] {
+  return [ALL_MEMORY_ROOM, namespaceRoom(change.namespace)];
+}
+
+export const unsubscribeSchema = z.object({ rooms: z.array(roomSchema).min(1).max(50) });
+
+export const clientEventSchemas = {
+  subscribe: subscribeSchema,
+  unsubscribe: unsubscribeSchema,
+  'memory:store': storeInputSchema,
+  'memory:delete': entryRefSchema,
+  'memory:retrieve': entryRefSchema,
+} as const;
+
+export type ClientEventName = keyof typeof clientEventSchemas;
+export const CLIENT_EVENTS = Object.keys(clientEventSchemas) as ClientEventName[];
+
+export interface ClientToServerEvents {
+  subscribe: (req: SubscribeRequest, ack: AckFn<SubscribeResult>) => void;
+  unsubscribe: (req: z.input<typeof unsubscribeSchema>, ack: AckFn<{ rooms: string[] }>) => void;
+  'memory:store': (req: z.input<typeof storeInputSchema>, ack: AckFn<StoreResult>) => void;
+  'memory:delete': (req: z.input<typeof entryRefSchema>, ack: AckFn<DeleteResult>) => void;
+  'memory:retrieve': (req: z.input<typeof entryRefSchema>, ack: AckFn<MemoryEntry | null>) => void;
+}
+
+export interface ServerToClientEvents {
+  /** A live change, emitted once per socket even when it sits in several matching rooms. */
+  'feed:change': (change: Change) => void;
+}
+
+/** What a client sends in the Socket.IO handshake `auth` field. */
+export const handshakeSchema = z.object({
+  protocol: z.literal(PROTOCOL_VERSION, { error: `protocol must be ${PROTOCOL_VERSION}` }),
+  name: z.string().trim().min(1).max(80).optional(),
+});
+export type Handshake = z.input<typeof handshakeSchema>;

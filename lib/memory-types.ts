@@ -1,0 +1,55 @@
+/** An entry as every transport returns it. `value` is parsed when the stored string is JSON. */
+export interface MemoryEntry {
+  namespace: string;
+  key: string;
+  value: unknown;
+  raw: string;
+  isJson: boolean;
+  version: number;
+  size: number;
+  createdAt: string;
+  updatedAt: string;
+  updatedBy: string;
+  expiresAt: string | null;
+}
+
+export interface StoreResult {
+  stored: true;
+  namespace: string;
+  key: string;
+  version: number;
+  seq: number;
+  size: number;
+  expiresAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DeleteResult {
+  namespace: string;
+  key: string;
+  deleted: boolean;
+  seq: number | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+  /** The feed position this page is consistent with: subscribe from here to stay current. */
+  seq: number;
+}
+
+export interface NamespaceCount {
+  namespace: string;
+  count: number;
+}
+
+export interface HistoryItem {
+  op: 'store' | 'delete' | 'expire';
+  version: number;
+  value: string | null;
+  actor: string;
+  at: string;
+  expiresAt: string | null;
+  seq: number;
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { DEFAULT_MAX_VALUE_BYTES } from '../lib/memory-schema.ts';
+
+const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+
+/** Every setting Baton reads from the environment, validated once at start. See .env.example. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  PORT: int(3000, 0, 65535),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATABASE_PATH: z.string().min(1).default('./data/baton.db'),
+  MAX_VALUE_BYTES: int(DEFAULT_MAX_VALUE_BYTES, 1, 64 * 1024 * 1024),
+  SWEEP_INTERVAL_MS: int(1000, 50, 3_600_000),
+  FEED_POLL_MS: int(50, 5, 10_000),
+  FEED_RETENTION: int(100_000, 100, 100_000_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type Env = z.output<typeof envSchema>;
+
+/** Parses the environment; on a bad value returns a message naming each variable, never a stack. */
+export function parseEnv(source: NodeJS.ProcessEnv): { ok: true; env: Env } | { ok: false; message: string } {
+  const result = envSchema.safeParse(source);
+  if (result.success) return { ok: true, env: result.data };
+  const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+  return { ok: false, message: `Invalid environment:\n${lines.join('\n')}` };
+}

@@ -1,0 +1,64 @@
+import type { DbHandle } from '../../db/client.ts';
+import type { ChangeRow } from '../../db/schema.ts';
+import { ALL_MEMORY_ROOM, type Change } from '../../lib/events.ts';
+import { toChange } from '../memory/service.ts';
+
+const COLUMNS = 'seq, topic, namespace, key, op, version, value, actor, at, expires_at AS expiresAt';
+
+/** Reads the change table: replay for subscribers, the broadcaster's tail, retention and pruning. */
+export class ChangeFeed {
+  private readonly stmts;
+
+  constructor(private readonly h: DbHandle) {
+    const s = h.sqlite;
+    this.stmts = {
+      head: s.prepare<[], { seq: number }>(
+        "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0) AS seq",
+      ),
+      oldest: s.prepare<[], { seq: number | null }>('SELECT min(seq) AS seq FROM changes'),
+      after: s.prepare<[number, number], ChangeRow>(`SELECT ${COLUMNS} FROM changes WHERE seq > ? ORDER BY seq LIMIT ?`),
+      prune: s.prepare<[number], unknown>('DELETE FROM changes WHERE seq <= ?'),
+    };
+  }
+
+  headSeq(): number {
+    return this.stmts.head.get()!.seq;
+  }
+
+  /**
+   * Whether a client that applied everything up to `sinceSeq` can be caught up from the table:
+   * nothing after it may have been pruned, and it may not be ahead of this database.
+   */
+  canReplayFrom(sinceSeq: number): boolean {
+    const head = this.headSeq();
+    if (sinceSeq > head) return false;
+    const oldest = this.stmts.oldest.get()!.seq ?? head + 1;
+    return sinceSeq >= oldest - 1;
+  }
+
+  /** Changes after `afterSeq` in seq order, all topics. */
+  readAfter(afterSeq: number, limit: number): Change[] {
+    return this.stmts.after.all(afterSeq, limit).map(toChange);
+  }
+
+  /** Changes after `afterSeq` that belong to any of `rooms`, in seq order. */
+  readForRooms(afterSeq: number, rooms: readonly string[], limit: number): Change[] {
+    if (rooms.includes(ALL_MEMORY_ROOM)) return this.readAfter(afterSeq, limit);
+    const namespaces = rooms.filter((r) => r.startsWith('ns:')).map((r) => r.slice(3));
+    if (namespaces.length === 0) return [];
+    const placeholders = namespaces.map(() => '?').join(',');
+    const rows = this.h.sqlite
+      .prepare<unknown[], ChangeRow>(
+        `SELECT ${COLUMNS} FROM changes WHERE seq > ? AND namespace IN (${placeholders}) ORDER BY seq LIMIT ?`,
+      )
+      .all(afterSeq, ...namespaces, limit);
+    return rows.map(toChange);
+  }
+
+  /** Keeps the newest `keep` changes; a client older than that gets `resync`. Returns rows removed. */
+  prune(keep: number): number {
+    const cutoff = this.headSeq() - keep;
+    if (cutoff <= 0) return 0;
+    return this.stmts.prune.run(cutoff).changes;
+  }
+}

@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+import { createApplication } from './app.ts';
+import { parseEnv } from './env.ts';
+import { createLogger } from './logger.ts';
+
+const parsed = parseEnv(process.env);
+if (!parsed.ok) {
+  console.error(parsed.message);
+  process.exit(1);
+}
+const env = parsed.env;
+const logger = createLogger(env.LOG_LEVEL);
+
+try {
+  const app = await createApplication({
+    databasePath: env.DATABASE_PATH,
+    web: { dev: env.NODE_ENV === 'development', dir: resolve(import.meta.dirname, '..') },
+    maxValueBytes: env.MAX_VALUE_BYTES,
+    sweepIntervalMs: env.SWEEP_INTERVAL_MS,
+    feedPollMs: env.FEED_POLL_MS,
+    feedRetention: env.FEED_RETENTION,
+    logger,
+  });
+  const url = await app.listen(env.PORT, env.HOST);
+  logger.info({ url, database: resolve(env.DATABASE_PATH) }, `Baton is running at ${url}`);
+  // Test harnesses read this line to learn the port when PORT=0.
+  if (process.env.BATON_PRINT_URL) console.log(`BATON_URL=${url}`);
+  const shutdown = async () => {
+    logger.info('shutting down');
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+} catch (err) {
+  const message = err instanceof Error ? err.message : String(err);
+  logger.fatal(`Baton failed to start: ${message}`);
+  process.exit(1);
+}

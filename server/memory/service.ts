@@ -1,0 +1,372 @@
+import { and, asc, count, desc, eq, gt, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import type { DbHandle } from '../../db/client.ts';
+import { changes, memoryEntries, memoryHistory, type MemoryEntryRow } from '../../db/schema.ts';
+import { BatonError, fromZodError } from '../../lib/errors.ts';
+import type { Change } from '../../lib/events.ts';
+import { toSqliteGlob } from '../../lib/glob.ts';
+import {
+  DEFAULT_MAX_VALUE_BYTES,
+  entryRefSchema,
+  listInputSchema,
+  namespaceSchema,
+  parseValue,
+  searchInputSchema,
+  storeInputSchema,
+  type EntryRef,
+  type ListInput,
+  type SearchInput,
+  type StoreInput,
+} from '../../lib/memory-schema.ts';
+import type { DeleteResult, HistoryItem, MemoryEntry, NamespaceCount, Page, StoreResult } from '../../lib/memory-types.ts';
+import type { z } from 'zod';
+
+export interface MemoryServiceOptions {
+  /** Injected clock (ms since epoch) so TTL rules can be tested without waiting. */
+  now?: () => number;
+  maxValueBytes?: number;
+  historyLimit?: number;
+  /** Called after every commit that wrote to the change feed, so the broadcaster wakes at once. */
+  onCommit?: () => void;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null) => (ms == null ? null : iso(ms));
+
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input ?? {});
+  if (!result.success) throw fromZodError(result.error);
+  return result.data;
+}
+
+export function encodeCursor(parts: string[]): string {
+  return Buffer.from(JSON.stringify(parts)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string, arity: number): string[] {
+  try {
+    const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parts) && parts.length === arity && parts.every((p) => typeof p === 'string')) return parts;
+  } catch {
+    // fall through to the error below
+  }
+  throw new BatonError('invalid_input', 'cursor: not a cursor returned by this server', { field: 'cursor' });
+}
+
+export function toEntry(row: MemoryEntryRow): MemoryEntry {
+  const { value, isJson } = parseValue(row.value);
+  return {
+    namespace: row.namespace,
+    key: row.key,
+    value,
+    raw: row.value,
+    isJson,
+    version: row.version,
+    size: row.size,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+    updatedBy: row.updatedBy,
+    expiresAt: isoOrNull(row.expiresAt),
+  };
+}
+
+export function toChange(row: typeof changes.$inferSelect): Change {
+  return {
+    seq: row.seq,
+    topic: 'memory',
+    namespace: row.namespace,
+    key: row.key,
+    op: row.op,
+    version: row.version,
+    value: row.value,
+    actor: row.actor,
+    at: iso(row.at),
+    expiresAt: isoOrNull(row.expiresAt),
+  };
+}
+
+/**
+ * The memory store: every mutation commits the entry, its history row and a change-feed row in
+ * one transaction. Reads never return an entry whose TTL has passed, whether or not it was swept.
+ */
+export class MemoryService {
+  readonly now: () => number;
+  readonly maxValueBytes: number;
+  private readonly historyLimit: number;
+  private readonly onCommit: () => void;
+  private readonly h: DbHandle;
+
+  private readonly q;
+
+  constructor(handle: DbHandle, options: MemoryServiceOptions = {}) {
+    this.h = handle;
+    this.now = options.now ?? Date.now;
+    this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
+    this.historyLimit = options.historyLimit ?? 20;
+    this.onCommit = options.onCommit ?? (() => {});
+    const { db } = handle;
+    const ns = sql.placeholder('namespace');
+    const key = sql.placeholder('key');
+    const now = sql.placeholder('now');
+    const live = or(isNull(memoryEntries.expiresAt), gt(memoryEntries.expiresAt, now));
+    this.q = {
+      getAny: db
+        .select()
+        .from(memoryEntries)
+        .where(and(eq(memoryEntries.namespace, ns), eq(memoryEntries.key, key)))
+        .prepare(),
+      getLive: db
+        .select()
+        .from(memoryEntries)
+        .where(and(eq(memoryEntries.namespace, ns), eq(memoryEntries.key, key), live))
+        .prepare(),
+      deleteEntry: db
+        .delete(memoryEntries)
+        .where(and(eq(memoryEntries.namespace, ns), eq(memoryEntries.key, key)))
+        .prepare(),
+      headSeq: handle.sqlite.prepare<[], { seq: number }>(
+        "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0) AS seq",
+      ),
+      pruneHistory: handle.sqlite.prepare(
+        `DELETE FROM memory_history WHERE namespace = ? AND key = ? AND id <= (
+           SELECT id FROM memory_history WHERE namespace = ? AND key = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`,
+      ),
+      expiredBatch: db
+        .select()
+        .from(memoryEntries)
+        .where(and(isNotNull(memoryEntries.expiresAt), lte(memoryEntries.expiresAt, now)))
+        .limit(sql.placeholder('limit'))
+        .prepare(),
+    };
+  }
+
+  headSeq(): number {
+    return this.q.headSeq.get()!.seq;
+  }
+
+  /** Appends the feed row and the history row of one mutation; must run inside a transaction. */
+  private record(
+    op: Change['op'],
+    namespace: string,
+    key: string,
+    version: number,
+    value: string | null,
+    actor: string,
+    at: number,
+    expiresAt: number | null,
+  ): number {
+    const { db } = this.h;
+    const { seq } = db
+      .insert(changes)
+      .values({ topic: 'memory', namespace, key, op, version, value, actor, at, expiresAt })
+      .returning({ seq: changes.seq })
+      .get();
+    db.insert(memoryHistory).values({ namespace, key, op, version, value, actor, at, expiresAt, seq }).run();
+    this.q.pruneHistory.run(namespace, key, namespace, key, this.historyLimit);
+    return seq;
+  }
+
+  private transact<T>(fn: () => T): T {
+    const result = this.h.sqlite.transaction(fn).immediate();
+    this.onCommit();
+    return result;
+  }
+
+  store(input: StoreInput | Record<string, unknown>, actor: string): StoreResult {
+    const data = parse(storeInputSchema, input);
+    const size = Buffer.byteLength(data.value, 'utf8');
+    if (size > this.maxValueBytes) {
+      throw new BatonError('too_large', `value: ${size} bytes is over the limit of ${this.maxValueBytes} bytes`, {
+        field: 'value',
+      });
+    }
+    return this.transact(() => {
+      const now = this.now();
+      let existing = this.q.getAny.get({ namespace: data.namespace, key: data.key });
+      if (existing && existing.expiresAt != null && existing.expiresAt <= now) {
+        // An expired entry no longer exists: purge it (with its own feed row) and start again at version 1.
+        this.purge(existing, now);
+        existing = undefined;
+      }
+      const currentVersion = existing?.version ?? 0;
+      if (data.ifVersion !== undefined && data.ifVersion !== currentVersion) {
+        throw new BatonError(
+          'version_conflict',
+          `ifVersion: expected version ${data.ifVersion} but the current version is ${currentVersion}`,
+          { field: 'ifVersion', currentVersion },
+        );
+      }
+      const version = currentVersion + 1;
+      const expiresAt = data.ttl ? now + Math.round(data.ttl * 1000) : null;
+      const createdAt = existing?.createdAt ?? now;
+      const row = {
+        namespace: data.namespace,
+        key: data.key,
+        value: data.value,
+        version,
+        size,
+        createdAt,
+        updatedAt: now,
+        updatedBy: actor,
+        expiresAt,
+      };
+      this.h.db
+        .insert(memoryEntries)
+        .values(row)
+        .onConflictDoUpdate({
+          target: [memoryEntries.namespace, memoryEntries.key],
+          set: { value: row.value, version, size, updatedAt: now, updatedBy: actor, expiresAt },
+        })
+        .run();
+      const seq = this.record('store', data.namespace, data.key, version, data.value, actor, now, expiresAt);
+      return {
+        stored: true as const,
+        namespace: data.namespace,
+        key: data.key,
+        version,
+        seq,
+        size,
+        expiresAt: isoOrNull(expiresAt),
+        createdAt: iso(createdAt),
+        updatedAt: iso(now),
+      };
+    });
+  }
+
+  retrieve(input: EntryRef | Record<string, unknown>): MemoryEntry | null {
+    const ref = parse(entryRefSchema, input);
+    const row = this.q.getLive.get({ ...ref, now: this.now() });
+    return row ? toEntry(row) : null;
+  }
+
+  delete(input: EntryRef | Record<string, unknown>, actor: string): DeleteResult {
+    const ref = parse(entryRefSchema, input);
+    return this.transact(() => {
+      const now = this.now();
+      const existing = this.q.getAny.get(ref);
+      if (!existing) return { ...ref, deleted: false, seq: null };
+      if (existing.expiresAt != null && existing.expiresAt <= now) {
+        this.purge(existing, now);
+        return { ...ref, deleted: false, seq: null };
+      }
+      this.q.deleteEntry.run(ref);
+      const seq = this.record('delete', ref.namespace, ref.key, existing.version, null, actor, now, null);
+      return { ...ref, deleted: true, seq };
+    });
+  }
+
+  private purge(row: MemoryEntryRow, now: number): number {
+    this.q.deleteEntry.run({ namespace: row.namespace, key: row.key });
+    return this.record('expire', row.namespace, row.key, row.version, null, 'system:ttl', now, row.expiresAt);
+  }
+
+  /** Purges up to `limit` expired entries, each with an `expire` change; returns how many. */
+  sweep(limit = 500): number {
+    const now = this.now();
+    const expired = this.q.expiredBatch.all({ now, limit });
+    if (expired.length === 0) return 0;
+    this.transact(() => {
+      for (const row of expired) {
+        // Re-read inside the transaction: another process may have rewritten the key meanwhile.
+        const current = this.q.getAny.get({ namespace: row.namespace, key: row.key });
+        if (current && current.expiresAt != null && current.expiresAt <= now) this.purge(current, now);
+      }
+    });
+    return expired.length;
+  }
+
+  /** Keys of one namespace in key order; keyset pagination so inserts never shift a page. */
+  list(input: ListInput | Record<string, unknown>): Page<MemoryEntry> {
+    const data = parse(listInputSchema, input);
+    const after = data.cursor ? decodeCursor(data.cursor, 1)[0]! : null;
+    return this.readConsistent(() => {
+      const conditions = [
+        eq(memoryEntries.namespace, data.namespace),
+        or(isNull(memoryEntries.expiresAt), gt(memoryEntries.expiresAt, this.now())),
+      ];
+      if (data.prefix) conditions.push(sql`substr(${memoryEntries.key}, 1, ${data.prefix.length}) = ${data.prefix}`);
+      if (after !== null) conditions.push(gt(memoryEntries.key, after));
+      const rows = this.h.db
+        .select()
+        .from(memoryEntries)
+        .where(and(...conditions))
+        .orderBy(asc(memoryEntries.key))
+        .limit(data.limit + 1)
+        .all();
+      const more = rows.length > data.limit;
+      const items = rows.slice(0, data.limit).map(toEntry);
+      return { items, nextCursor: more ? encodeCursor([items.at(-1)!.key]) : null };
+    });
+  }
+
+  /** Glob over keys (every namespace unless one is named) plus an optional text query over values. */
+  search(input: SearchInput | Record<string, unknown>): Page<MemoryEntry> {
+    const data = parse(searchInputSchema, input);
+    const after = data.cursor ? decodeCursor(data.cursor, 2) : null;
+    return this.readConsistent(() => {
+      const e = memoryEntries;
+      const conditions = [or(isNull(e.expiresAt), gt(e.expiresAt, this.now()))];
+      if (data.namespace) conditions.push(eq(e.namespace, data.namespace));
+      if (data.pattern) conditions.push(sql`${e.key} GLOB ${toSqliteGlob(data.pattern)}`);
+      if (data.query) {
+        const escaped = data.query.replace(/[\\%_]/g, (c) => `\\${c}`);
+        conditions.push(sql`${e.value} LIKE ${`%${escaped}%`} ESCAPE '\\'`);
+      }
+      if (after) {
+        conditions.push(or(gt(e.namespace, after[0]!), and(eq(e.namespace, after[0]!), gt(e.key, after[1]!))));
+      }
+      const rows = this.h.db
+        .select()
+        .from(e)
+        .where(and(...conditions))
+        .orderBy(asc(e.namespace), asc(e.key))
+        .limit(data.limit + 1)
+        .all();
+      const more = rows.length > data.limit;
+      const items = rows.slice(0, data.limit).map(toEntry);
+      const last = items.at(-1);
+      return { items, nextCursor: more && last ? encodeCursor([last.namespace, last.key]) : null };
+    });
+  }
+
+  namespaces(): { items: NamespaceCount[]; seq: number } {
+    return this.readConsistent(() => ({
+      items: this.h.db
+        .select({ namespace: memoryEntries.namespace, count: count() })
+        .from(memoryEntries)
+        .where(or(isNull(memoryEntries.expiresAt), gt(memoryEntries.expiresAt, this.now())))
+        .groupBy(memoryEntries.namespace)
+        .orderBy(asc(memoryEntries.namespace))
+        .all(),
+    }));
+  }
+
+  history(input: EntryRef | Record<string, unknown>): HistoryItem[] {
+    const ref = parse(entryRefSchema, input);
+    return this.h.db
+      .select()
+      .from(memoryHistory)
+      .where(and(eq(memoryHistory.namespace, ref.namespace), eq(memoryHistory.key, ref.key)))
+      .orderBy(desc(memoryHistory.id))
+      .limit(this.historyLimit)
+      .all()
+      .map((r) => ({
+        op: r.op,
+        version: r.version,
+        value: r.value,
+        actor: r.actor,
+        at: iso(r.at),
+        expiresAt: isoOrNull(r.expiresAt),
+        seq: r.seq,
+      }));
+  }
+
+  /** Validates a namespace name alone (for routes that take only a namespace). */
+  static namespace(value: unknown): string {
+    return parse(namespaceSchema, value);
+  }
+
+  /** Runs reads and the head seq in one read transaction, so a snapshot and its seq agree. */
+  private readConsistent<T extends object>(fn: () => T): T & { seq: number } {
+    return this.h.sqlite.transaction(() => ({ ...fn(), seq: this.headSeq() })).deferred();
+  }
+}

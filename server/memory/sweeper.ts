@@ -1,0 +1,28 @@
+import type { ChangeFeed } from '../feed/feed.ts';
+import type { Logger } from '../logger.ts';
+import type { MemoryService } from './service.ts';
+
+/** Purges expired entries (each purge is an `expire` change) and trims the feed to its retention. */
+export function startSweeper(deps: {
+  memory: MemoryService;
+  feed: ChangeFeed;
+  intervalMs: number;
+  retention: number;
+  logger: Logger;
+}): { stop(): void } {
+  const { memory, feed, retention, logger } = deps;
+  let ticks = 0;
+  const timer = setInterval(() => {
+    try {
+      while (memory.sweep(500) === 500) {
+        // keep going until a partial batch: a burst of expiries is purged in one tick
+      }
+      // Pruning is cheap but needs no rush: once every 60 sweeps.
+      if (ticks++ % 60 === 0) feed.prune(retention);
+    } catch (err) {
+      logger.error({ err }, 'sweep failed');
+    }
+  }, deps.intervalMs);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
