@@ -18,6 +18,7 @@ export class ChangeFeed {
       oldest: s.prepare<[], { seq: number | null }>('SELECT min(seq) AS seq FROM changes'),
       after: s.prepare<[number, number], ChangeRow>(`SELECT ${COLUMNS} FROM changes WHERE seq > ? ORDER BY seq LIMIT ?`),
       prune: s.prepare<[number], unknown>('DELETE FROM changes WHERE seq <= ?'),
+      recent: s.prepare<[number], ChangeRow>(`SELECT ${COLUMNS} FROM changes ORDER BY seq DESC LIMIT ?`),
     };
   }
 
@@ -53,6 +54,11 @@ export class ChangeFeed {
       )
       .all(afterSeq, ...namespaces, limit);
     return rows.map(toChange);
+  }
+
+  /** The newest changes, newest first (the home page's activity list). */
+  recent(limit: number): Change[] {
+    return this.stmts.recent.all(limit).map(toChange);
   }
 
   /** Keeps the newest `keep` changes; a client older than that gets `resync`. Returns rows removed. */

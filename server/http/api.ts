@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { BatonError, toApiError, type ApiError } from '../../lib/errors.ts';
+import { BatonError, fromZodError, toApiError, type ApiError } from '../../lib/errors.ts';
+import { limitSchema } from '../../lib/memory-schema.ts';
 import type { ChangeFeed } from '../feed/feed.ts';
 import type { Logger } from '../logger.ts';
 import type { MemoryService } from '../memory/service.ts';
@@ -64,6 +65,12 @@ export function createApi({ memory, feed, logger }: Deps): Hono {
   );
 
   app.get('/api/v1/health', (c) => c.json({ ok: true, seq: feed.headSeq() }));
+
+  app.get('/api/v1/changes/recent', (c) => {
+    const limit = limitSchema.safeParse(c.req.query('limit') ?? 20);
+    if (!limit.success) throw fromZodError(limit.error, 'limit');
+    return c.json({ items: feed.recent(limit.data), seq: feed.headSeq() });
+  });
 
   app.get('/api/v1/memory', (c) => c.json(memory.list(query(c))));
 
