@@ -15,5 +15,6 @@ export function toSqliteGlob(pattern: string): string {
 /** The same rule as a RegExp, for matching live changes in the browser without a round trip. */
 export function globToRegExp(pattern: string): RegExp {
   const escaped = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(hasWildcard(pattern) ? `^${escaped}$` : escaped, 's');
+  // `u` so `?` is one code point, as in SQLite, not half of an emoji's surrogate pair.
+  return new RegExp(hasWildcard(pattern) ? `^${escaped}$` : escaped, 'su');
 }

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io as connect } from 'socket.io-client';
 import { createApplication, type Application, type ApplicationOptions } from '../server/app.ts';
-import { PROTOCOL_VERSION } from '../lib/events.ts';
+import { openDatabase, type DbHandle } from '../db/client.ts';
+import { PROTOCOL_VERSION, type Change } from '../lib/events.ts';
+import type { MemoryEntry } from '../lib/memory-types.ts';
 import type { BatonSocket } from '../lib/feed-client.ts';
 
 export interface TestServer {
@@ -63,4 +65,46 @@ export async function api(url: string, path: string, init: RequestInit & { json?
     body = text;
   }
   return { status: res.status, body, headers: res.headers };
+}
+
+/** A migrated database in a fresh temp file, for service-level tests without a server. */
+export function openTempDatabase(): { handle: DbHandle; path: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'baton-unit-'));
+  const path = join(dir, 'baton.db');
+  const handle = openDatabase(path);
+  return {
+    handle,
+    path,
+    cleanup() {
+      handle.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** What a client holds for one namespace: key → the raw value and version it last saw. */
+export type ClientState = Map<string, { raw: string; version: number }>;
+
+/** Loads a namespace snapshot over REST, as a browser does before following the feed. */
+export async function loadSnapshot(url: string, namespace: string): Promise<{ state: ClientState; seq: number }> {
+  const res = await api(url, `/api/v1/memory?namespace=${encodeURIComponent(namespace)}&limit=1000`);
+  if (res.status !== 200) throw new Error(`snapshot failed: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.body.nextCursor !== null) throw new Error('snapshot does not fit in one page');
+  const state: ClientState = new Map();
+  for (const entry of res.body.items as MemoryEntry[]) state.set(entry.key, { raw: entry.raw, version: entry.version });
+  return { state, seq: res.body.seq };
+}
+
+/** Applies feed changes to a client's state the way the UI does. */
+export function applyChanges(state: ClientState, changes: Change[]): void {
+  for (const change of changes) {
+    if (change.op === 'store') state.set(change.key, { raw: change.value!, version: change.version });
+    else state.delete(change.key);
+  }
+}
+
+/** Resolves on the socket's next `connect` (or at once when already connected). */
+export function connected(socket: BatonSocket): Promise<void> {
+  if (socket.connected) return Promise.resolve();
+  return new Promise((resolve) => socket.once('connect', () => resolve()));
 }

@@ -1,0 +1,168 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { io as connect } from 'socket.io-client';
+import { PROTOCOL_VERSION } from '../lib/events.ts';
+import type { BatonSocket } from '../lib/feed-client.ts';
+
+const here = import.meta.dirname;
+const children = new Set<ChildProcess>();
+
+/** Kills every server child still running (used on exit and on SIGINT). */
+export function killChildren(): void {
+  for (const child of children) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  children.clear();
+}
+
+export interface ServerStats {
+  rss: number;
+  heapUsed: number;
+  heapTotal: number;
+  external: number;
+}
+
+export interface BenchServer {
+  url: string;
+  pid: number;
+  stats(): Promise<ServerStats>;
+  /** VmRSS of the server process as the kernel reports it, in bytes. */
+  procRss(): number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts bench/server.ts in its own Node process (node --import tsx, so the pid is the server itself,
+ * not a tsx wrapper) and waits for its URL.
+ */
+export function startServer(
+  databasePath: string,
+  options: { web?: boolean; cpuProfDir?: string; timeoutMs?: number } = {},
+): Promise<BenchServer> {
+  const execArgv = ['--import', 'tsx', '--expose-gc'];
+  if (options.cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
+  const child = fork(resolve(here, 'server.ts'), [], {
+    execArgv,
+    env: {
+      ...process.env,
+      BENCH_DATABASE: databasePath,
+      BENCH_WEB: options.web ? '1' : '0',
+      NODE_ENV: 'production',
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.add(child);
+  child.once('exit', () => children.delete(child));
+
+  return new Promise((resolveReady, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error('bench server did not start in time'));
+    }, options.timeoutMs ?? 60_000);
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`bench server exited with ${code} before it was ready`));
+    };
+    child.once('exit', onExit);
+    child.on('message', function onReady(msg: { type: string; url?: string; pid?: number; message?: string }) {
+      if (msg.type === 'error') {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        child.kill('SIGKILL');
+        reject(new Error(msg.message));
+        return;
+      }
+      if (msg.type !== 'ready') return;
+      clearTimeout(timer);
+      child.off('message', onReady);
+      child.off('exit', onExit);
+      const pid = child.pid!;
+      resolveReady({
+        url: msg.url!,
+        pid,
+        stats: () =>
+          new Promise((res) => {
+            const onStats = (m: { type: string } & ServerStats) => {
+              if (m.type !== 'stats') return;
+              child.off('message', onStats);
+              res(m);
+            };
+            child.on('message', onStats);
+            child.send({ type: 'stats' });
+          }),
+        procRss: () => {
+          const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+          const kb = Number(/VmRSS:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
+          return kb * 1024;
+        },
+        stop: () =>
+          new Promise<void>((res) => {
+            if (child.exitCode !== null || child.signalCode !== null) return res();
+            const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+            child.once('exit', () => {
+              clearTimeout(kill);
+              res();
+            });
+            child.send({ type: 'shutdown' });
+          }),
+      });
+    });
+  });
+}
+
+export function connectClient(url: string, name: string): BatonSocket {
+  return connect(url, {
+    transports: ['websocket'],
+    auth: { protocol: PROTOCOL_VERSION, name },
+    forceNew: true,
+    reconnection: false,
+    timeout: 60_000,
+  }) as BatonSocket;
+}
+
+/** Connects `count` websocket clients, `batch` handshakes at a time. */
+export async function connectMany(url: string, count: number, prefix: string, batch = 50): Promise<BatonSocket[]> {
+  const sockets: BatonSocket[] = [];
+  for (let i = 0; i < count; i += batch) {
+    const group = Array.from({ length: Math.min(batch, count - i) }, (_, j) => connectClient(url, `${prefix}${i + j}`));
+    await Promise.all(
+      group.map(
+        (s) =>
+          new Promise<void>((res, rej) => {
+            s.once('connect', () => res());
+            s.once('connect_error', (err) => rej(err));
+          }),
+      ),
+    );
+    sockets.push(...group);
+  }
+  return sockets;
+}
+
+export function closeAll(sockets: BatonSocket[]): void {
+  for (const s of sockets) s.close();
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[idx]!;
+}
+
+export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+export const mb = (bytes: number) => round(bytes / (1024 * 1024), 1);
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Emits and resolves with the ack (socket.io acks are callbacks). */
+export function emitAck<T>(socket: BatonSocket, event: string, payload: unknown): Promise<T> {
+  return new Promise((res) => {
+    (socket as unknown as { emit(e: string, p: unknown, ack: (r: T) => void): void }).emit(event, payload, res);
+  });
+}
+
+/** A value of about `bytes` characters, JSON text like an agent's state blob. */
+export function payload(bytes: number): string {
+  const base = JSON.stringify({ step: 'plan', notes: '' });
+  return JSON.stringify({ step: 'plan', notes: 'x'.repeat(Math.max(0, bytes - base.length)) });
+}

@@ -1,0 +1,44 @@
+import type { ApiError } from '../../lib/errors';
+import type { Change } from '../../lib/events';
+import type { HistoryItem, MemoryEntry, NamespaceCount, Page } from '../../lib/memory-types';
+
+export class RequestError extends Error {
+  constructor(readonly error: ApiError) {
+    super(error.message);
+  }
+}
+
+async function getJson<T>(path: string, params: Record<string, string | number | undefined> = {}): Promise<T> {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') qs.set(k, String(v));
+  const res = await fetch(`${path}${qs.size ? `?${qs}` : ''}`, { cache: 'no-store' });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new RequestError(body?.error ?? { code: 'internal', message: `Request failed (${res.status})` });
+  return body as T;
+}
+
+export const memoryApi = {
+  namespaces: () => getJson<{ items: NamespaceCount[]; seq: number }>('/api/v1/memory/namespaces'),
+
+  /** Every live entry of a namespace, following cursors; the seq is the first page's (the oldest). */
+  async listAll(namespace: string): Promise<{ items: MemoryEntry[]; seq: number }> {
+    const items: MemoryEntry[] = [];
+    let cursor: string | undefined;
+    let seq: number | null = null;
+    do {
+      const page = await getJson<Page<MemoryEntry>>('/api/v1/memory', { namespace, cursor, limit: 1000 });
+      seq ??= page.seq;
+      items.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && items.length < 20_000);
+    return { items, seq: seq ?? 0 };
+  },
+
+  search: (params: { pattern?: string; q?: string; namespace?: string }) =>
+    getJson<Page<MemoryEntry>>('/api/v1/memory/search', { ...params, limit: 500 }),
+
+  history: (namespace: string, key: string) =>
+    getJson<{ items: HistoryItem[] }>('/api/v1/memory/history', { namespace, key }),
+
+  recent: (limit = 15) => getJson<{ items: Change[]; seq: number }>('/api/v1/changes/recent', { limit }),
+};
