@@ -372,7 +372,7 @@ function Folder(props: {
               <span className="min-w-0 flex-1 truncate font-mono">{node.name}</span>
               {node.entry.expiresAt && (
                 <span className={`text-xs tabular-nums ${node.entry.key === selectedKey ? 'text-white/80' : 'text-amber-600 dark:text-amber-400'}`} title="Time to live">
-                  ⏱ {countdown(node.entry.expiresAt, now)}
+                  TTL {countdown(node.entry.expiresAt, now)}
                 </span>
               )}
               <span className={`text-xs tabular-nums ${node.entry.key === selectedKey ? 'text-white/80' : 'text-slate-400'}`}>v{node.entry.version}</span>
