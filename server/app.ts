@@ -12,6 +12,8 @@ import { createLogger, type Logger } from './logger.ts';
 import { MemoryService } from './memory/service.ts';
 import { registerSocketHandlers, type BatonServer } from './realtime/socket.ts';
 import { startSweeper } from './memory/sweeper.ts';
+import { localBackend } from './mcp/backend.ts';
+import { createMcpHttpHandler } from './mcp/http.ts';
 
 export interface ApplicationOptions {
   databasePath: string;
@@ -45,7 +47,11 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   let wake = () => {};
   const memory = new MemoryService(db, { now: options.now, maxValueBytes, onCommit: () => wake() });
 
-  const api = createApi({ memory, feed, logger });
+  const mcp = createMcpHttpHandler(
+    (request) => localBackend(memory, `mcp:${request.headers.get('x-baton-actor')?.slice(0, 80) || 'agent'}`),
+    maxValueBytes * 6 + 64 * 1024,
+  );
+  const api = createApi({ memory, feed, logger, mcp });
   const apiListener = getRequestListener(api.fetch);
 
   let nextHandler: ((req: IncomingMessage, res: import('node:http').ServerResponse) => Promise<void>) | null = null;
@@ -60,7 +66,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
 
   const http = createServer((req, res) => {
     const url = req.url ?? '/';
-    if (url.startsWith('/api/')) return void apiListener(req, res);
+    if (url.startsWith('/api/') || url === '/mcp' || url.startsWith('/mcp?')) return void apiListener(req, res);
     if (nextHandler) return void nextHandler(req, res);
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: { code: 'not_found', message: 'The web UI is not served by this instance' } }));
@@ -111,6 +117,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     },
     async close() {
       sweeper.stop();
+      await mcp.close();
       broadcaster.stop();
       await new Promise<void>((resolve) => io.close(() => resolve()));
       if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));

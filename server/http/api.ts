@@ -10,6 +10,7 @@ interface Deps {
   memory: MemoryService;
   feed: ChangeFeed;
   logger: Logger;
+  mcp: { handle(request: Request): Promise<Response> };
 }
 
 function errorResponse(c: Context, error: ApiError, status: number) {
@@ -43,7 +44,7 @@ function actorOf(c: Context): string {
 }
 
 /** The REST API under /api/v1. Every route parses with zod inside the service and maps errors to statuses. */
-export function createApi({ memory, feed, logger }: Deps): Hono {
+export function createApi({ memory, feed, logger, mcp }: Deps): Hono {
   const app = new Hono();
   // A value may be up to maxValueBytes; JSON escaping can grow it, so the body may be a few times larger.
   const maxBody = memory.maxValueBytes * 6 + 64 * 1024;
@@ -54,6 +55,8 @@ export function createApi({ memory, feed, logger }: Deps): Hono {
     return errorResponse(c, toApiError(err), 500);
   });
   app.notFound((c) => errorResponse(c, { code: 'not_found', message: `No route ${c.req.method} ${c.req.path}` }, 404));
+
+  app.all('/mcp', (c) => mcp.handle(c.req.raw));
 
   app.use(
     '/api/*',

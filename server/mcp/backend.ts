@@ -1,0 +1,72 @@
+import type { DeleteResult, HistoryItem, MemoryEntry, Page, StoreResult } from '../../lib/memory-types.ts';
+import { BatonError, type ApiError } from '../../lib/errors.ts';
+import type { MemoryService } from '../memory/service.ts';
+
+/**
+ * What the MCP tools and the CLI need from memory. In the server (and in stdio mode without a
+ * server) it is the MemoryService itself; with BATON_URL it is the REST API of a running Baton,
+ * so writes are broadcast by that server.
+ */
+export interface MemoryBackend {
+  store(input: Record<string, unknown>): Promise<StoreResult>;
+  retrieve(input: Record<string, unknown>): Promise<MemoryEntry | null>;
+  list(input: Record<string, unknown>): Promise<Page<MemoryEntry>>;
+  search(input: Record<string, unknown>): Promise<Page<MemoryEntry>>;
+  delete(input: Record<string, unknown>): Promise<DeleteResult>;
+  history(input: Record<string, unknown>): Promise<HistoryItem[]>;
+}
+
+export function localBackend(memory: MemoryService, actor: string): MemoryBackend {
+  return {
+    store: async (input) => memory.store(input, actor),
+    retrieve: async (input) => memory.retrieve(input),
+    list: async (input) => memory.list(input),
+    search: async (input) => memory.search(input),
+    delete: async (input) => memory.delete(input, actor),
+    history: async (input) => memory.history(input),
+  };
+}
+
+/** A running Baton over REST; its errors come back as the same BatonError values. */
+export function remoteBackend(baseUrl: string, options: { token?: string; actor?: string } = {}): MemoryBackend {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.actor) headers['x-baton-actor'] = options.actor;
+  const root = baseUrl.replace(/\/+$/, '');
+
+  async function call<T>(method: string, path: string, params: Record<string, unknown>, body?: unknown): Promise<T> {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) qs.set(k, String(v));
+    let res: Response;
+    try {
+      res = await fetch(`${root}${path}${qs.size ? `?${qs}` : ''}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new BatonError('internal', `Cannot reach Baton at ${root}: ${(err as Error).message}`);
+    }
+    const payload = (await res.json().catch(() => null)) as { error?: ApiError } | null;
+    if (!res.ok) {
+      const e = payload?.error;
+      if (res.status === 404 && method === 'GET' && path.endsWith('/entry')) return null as T;
+      throw new BatonError(e?.code ?? 'internal', e?.message ?? `Baton answered ${res.status}`, {
+        field: e?.field,
+        currentVersion: e?.currentVersion,
+      });
+    }
+    return payload as T;
+  }
+
+  return {
+    store: (input) => call('PUT', '/api/v1/memory/entry', {}, input),
+    retrieve: (input) => call('GET', '/api/v1/memory/entry', { namespace: input.namespace, key: input.key }),
+    list: (input) => call('GET', '/api/v1/memory', input),
+    search: (input) => call('GET', '/api/v1/memory/search', input),
+    delete: (input) => call('DELETE', '/api/v1/memory/entry', { namespace: input.namespace, key: input.key }),
+    history: async (input) =>
+      (await call<{ items: HistoryItem[] }>('GET', '/api/v1/memory/history', { namespace: input.namespace, key: input.key }))
+        .items,
+  };
+}
