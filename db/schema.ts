@@ -17,11 +17,11 @@ export const memoryEntries = sqliteTable(
   (t) => [primaryKey({ columns: [t.namespace, t.key] }), index('memory_entries_expires_at').on(t.expiresAt)],
 );
 
-/** The last N versions (and deletions) of each key, newest last by id. */
+/** The last N versions (and deletions) of each key; `seq` is the change that wrote it. */
 export const memoryHistory = sqliteTable(
   'memory_history',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    seq: integer('seq').primaryKey(),
     namespace: text('namespace').notNull(),
     key: text('key').notNull(),
     op: text('op', { enum: ['store', 'delete', 'expire'] }).notNull(),
@@ -30,9 +30,8 @@ export const memoryHistory = sqliteTable(
     actor: text('actor').notNull(),
     at: integer('at').notNull(),
     expiresAt: integer('expires_at'),
-    seq: integer('seq').notNull(),
   },
-  (t) => [index('memory_history_key').on(t.namespace, t.key, t.id)],
+  (t) => [index('memory_history_key').on(t.namespace, t.key, t.seq)],
 );
 
 /**

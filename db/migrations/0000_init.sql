@@ -27,7 +27,7 @@ CREATE TABLE `memory_entries` (
 --> statement-breakpoint
 CREATE INDEX `memory_entries_expires_at` ON `memory_entries` (`expires_at`);--> statement-breakpoint
 CREATE TABLE `memory_history` (
-	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`seq` integer PRIMARY KEY NOT NULL,
 	`namespace` text NOT NULL,
 	`key` text NOT NULL,
 	`op` text NOT NULL,
@@ -35,8 +35,7 @@ CREATE TABLE `memory_history` (
 	`value` text,
 	`actor` text NOT NULL,
 	`at` integer NOT NULL,
-	`expires_at` integer,
-	`seq` integer NOT NULL
+	`expires_at` integer
 );
 --> statement-breakpoint
-CREATE INDEX `memory_history_key` ON `memory_history` (`namespace`,`key`,`id`);
+CREATE INDEX `memory_history_key` ON `memory_history` (`namespace`,`key`,`seq`);

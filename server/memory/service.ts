@@ -20,6 +20,17 @@ import {
 import type { DeleteResult, HistoryItem, MemoryEntry, NamespaceCount, Page, StoreResult } from '../../lib/memory-types.ts';
 import type { z } from 'zod';
 
+interface ChangeInsert {
+  op: Change['op'];
+  namespace: string;
+  key: string;
+  version: number;
+  value: string | null;
+  actor: string;
+  at: number;
+  expiresAt: number | null;
+}
+
 export interface MemoryServiceOptions {
   /** Injected clock (ms since epoch) so TTL rules can be tested without waiting. */
   now?: () => number;
@@ -103,39 +114,47 @@ export class MemoryService {
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     this.historyLimit = options.historyLimit ?? 20;
     this.onCommit = options.onCommit ?? (() => {});
-    const { db } = handle;
-    const ns = sql.placeholder('namespace');
-    const key = sql.placeholder('key');
-    const now = sql.placeholder('now');
-    const live = or(isNull(memoryEntries.expiresAt), gt(memoryEntries.expiresAt, now));
+    const s = handle.sqlite;
+    // The write path uses raw prepared statements: building drizzle queries per call cost more
+    // CPU than the SQLite work itself (profiled: ~4x slower stores). Reads with dynamic filters use drizzle.
+    const entryColumns =
+      'namespace, key, value, version, size, created_at AS createdAt, updated_at AS updatedAt, updated_by AS updatedBy, expires_at AS expiresAt';
     this.q = {
-      getAny: db
-        .select()
-        .from(memoryEntries)
-        .where(and(eq(memoryEntries.namespace, ns), eq(memoryEntries.key, key)))
-        .prepare(),
-      getLive: db
-        .select()
-        .from(memoryEntries)
-        .where(and(eq(memoryEntries.namespace, ns), eq(memoryEntries.key, key), live))
-        .prepare(),
-      deleteEntry: db
-        .delete(memoryEntries)
-        .where(and(eq(memoryEntries.namespace, ns), eq(memoryEntries.key, key)))
-        .prepare(),
-      headSeq: handle.sqlite.prepare<[], { seq: number }>(
+      getAny: s.prepare<{ namespace: string; key: string }, MemoryEntryRow>(
+        `SELECT ${entryColumns} FROM memory_entries WHERE namespace = @namespace AND key = @key`,
+      ),
+      getLive: s.prepare<{ namespace: string; key: string; now: number }, MemoryEntryRow>(
+        `SELECT ${entryColumns} FROM memory_entries
+         WHERE namespace = @namespace AND key = @key AND (expires_at IS NULL OR expires_at > @now)`,
+      ),
+      upsert: s.prepare<MemoryEntryRow>(
+        `INSERT INTO memory_entries (namespace, key, value, version, size, created_at, updated_at, updated_by, expires_at)
+         VALUES (@namespace, @key, @value, @version, @size, @createdAt, @updatedAt, @updatedBy, @expiresAt)
+         ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, version = excluded.version,
+           size = excluded.size, updated_at = excluded.updated_at, updated_by = excluded.updated_by,
+           expires_at = excluded.expires_at`,
+      ),
+      deleteEntry: s.prepare<{ namespace: string; key: string }>(
+        'DELETE FROM memory_entries WHERE namespace = @namespace AND key = @key',
+      ),
+      insertChange: s.prepare<ChangeInsert>(
+        `INSERT INTO changes (topic, namespace, key, op, version, value, actor, at, expires_at)
+         VALUES ('memory', @namespace, @key, @op, @version, @value, @actor, @at, @expiresAt)`,
+      ),
+      insertHistory: s.prepare<ChangeInsert & { seq: number }>(
+        `INSERT INTO memory_history (seq, namespace, key, op, version, value, actor, at, expires_at)
+         VALUES (@seq, @namespace, @key, @op, @version, @value, @actor, @at, @expiresAt)`,
+      ),
+      headSeq: s.prepare<[], { seq: number }>(
         "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0) AS seq",
       ),
-      pruneHistory: handle.sqlite.prepare(
-        `DELETE FROM memory_history WHERE namespace = ? AND key = ? AND id <= (
-           SELECT id FROM memory_history WHERE namespace = ? AND key = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`,
+      pruneHistory: s.prepare<[string, string, string, string, number]>(
+        `DELETE FROM memory_history WHERE namespace = ? AND key = ? AND seq <= (
+           SELECT seq FROM memory_history WHERE namespace = ? AND key = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
       ),
-      expiredBatch: db
-        .select()
-        .from(memoryEntries)
-        .where(and(isNotNull(memoryEntries.expiresAt), lte(memoryEntries.expiresAt, now)))
-        .limit(sql.placeholder('limit'))
-        .prepare(),
+      expiredBatch: s.prepare<{ now: number; limit: number }, MemoryEntryRow>(
+        `SELECT ${entryColumns} FROM memory_entries WHERE expires_at IS NOT NULL AND expires_at <= @now LIMIT @limit`,
+      ),
     };
   }
 
@@ -144,24 +163,13 @@ export class MemoryService {
   }
 
   /** Appends the feed row and the history row of one mutation; must run inside a transaction. */
-  private record(
-    op: Change['op'],
-    namespace: string,
-    key: string,
-    version: number,
-    value: string | null,
-    actor: string,
-    at: number,
-    expiresAt: number | null,
-  ): number {
-    const { db } = this.h;
-    const { seq } = db
-      .insert(changes)
-      .values({ topic: 'memory', namespace, key, op, version, value, actor, at, expiresAt })
-      .returning({ seq: changes.seq })
-      .get();
-    db.insert(memoryHistory).values({ namespace, key, op, version, value, actor, at, expiresAt, seq }).run();
-    this.q.pruneHistory.run(namespace, key, namespace, key, this.historyLimit);
+  private record(change: ChangeInsert): number {
+    const seq = Number(this.q.insertChange.run(change).lastInsertRowid);
+    this.q.insertHistory.run({ ...change, seq });
+    // History only outgrows its limit past that many versions, or through delete/recreate cycles.
+    if (change.version > this.historyLimit || change.op !== 'store') {
+      this.q.pruneHistory.run(change.namespace, change.key, change.namespace, change.key, this.historyLimit);
+    }
     return seq;
   }
 
@@ -209,15 +217,8 @@ export class MemoryService {
         updatedBy: actor,
         expiresAt,
       };
-      this.h.db
-        .insert(memoryEntries)
-        .values(row)
-        .onConflictDoUpdate({
-          target: [memoryEntries.namespace, memoryEntries.key],
-          set: { value: row.value, version, size, updatedAt: now, updatedBy: actor, expiresAt },
-        })
-        .run();
-      const seq = this.record('store', data.namespace, data.key, version, data.value, actor, now, expiresAt);
+      this.q.upsert.run(row);
+      const seq = this.record({ op: 'store', namespace: data.namespace, key: data.key, version, value: data.value, actor, at: now, expiresAt });
       return {
         stored: true as const,
         namespace: data.namespace,
@@ -249,14 +250,23 @@ export class MemoryService {
         return { ...ref, deleted: false, seq: null };
       }
       this.q.deleteEntry.run(ref);
-      const seq = this.record('delete', ref.namespace, ref.key, existing.version, null, actor, now, null);
+      const seq = this.record({ op: 'delete', ...ref, version: existing.version, value: null, actor, at: now, expiresAt: null });
       return { ...ref, deleted: true, seq };
     });
   }
 
   private purge(row: MemoryEntryRow, now: number): number {
     this.q.deleteEntry.run({ namespace: row.namespace, key: row.key });
-    return this.record('expire', row.namespace, row.key, row.version, null, 'system:ttl', now, row.expiresAt);
+    return this.record({
+      op: 'expire',
+      namespace: row.namespace,
+      key: row.key,
+      version: row.version,
+      value: null,
+      actor: 'system:ttl',
+      at: now,
+      expiresAt: row.expiresAt,
+    });
   }
 
   /** Purges up to `limit` expired entries, each with an `expire` change; returns how many. */
@@ -283,7 +293,11 @@ export class MemoryService {
         eq(memoryEntries.namespace, data.namespace),
         or(isNull(memoryEntries.expiresAt), gt(memoryEntries.expiresAt, this.now())),
       ];
-      if (data.prefix) conditions.push(sql`substr(${memoryEntries.key}, 1, ${data.prefix.length}) = ${data.prefix}`);
+      if (data.prefix) {
+        // SQLite's substr counts code points, not UTF-16 units: an emoji is 1 there and 2 in `.length`.
+        const chars = [...data.prefix].length;
+        conditions.push(sql`substr(${memoryEntries.key}, 1, ${chars}) = ${data.prefix}`);
+      }
       if (after !== null) conditions.push(gt(memoryEntries.key, after));
       const rows = this.h.db
         .select()
@@ -346,7 +360,7 @@ export class MemoryService {
       .select()
       .from(memoryHistory)
       .where(and(eq(memoryHistory.namespace, ref.namespace), eq(memoryHistory.key, ref.key)))
-      .orderBy(desc(memoryHistory.id))
+      .orderBy(desc(memoryHistory.seq))
       .limit(this.historyLimit)
       .all()
       .map((r) => ({

@@ -1,0 +1,223 @@
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BatonError, toApiError } from '../lib/errors.ts';
+import type { MemoryEntry } from '../lib/memory-types.ts';
+import { localBackend, remoteBackend, type MemoryBackend } from '../server/mcp/backend.ts';
+
+/** Exit codes scripts can rely on. */
+export const EXIT = { ok: 0, failure: 1, invalid: 2, notFound: 3, conflict: 4, unreachable: 5 } as const;
+
+const DEFAULT_URL = 'http://localhost:3000';
+
+interface GlobalOptions {
+  url?: string;
+  token?: string;
+  db?: string;
+  json?: boolean;
+  actor?: string;
+}
+
+class CliExit extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+async function openLocal(path: string, actor: string) {
+  const { openDatabase } = await import('../db/client.ts');
+  const { MemoryService } = await import('../server/memory/service.ts');
+  const handle = openDatabase(path);
+  return { backend: localBackend(new MemoryService(handle), actor), close: () => handle.close() };
+}
+
+/** --db (a database file, written directly; a running server still broadcasts it) or a server URL. */
+async function backendFor(opts: GlobalOptions): Promise<{ backend: MemoryBackend; close(): void }> {
+  const actor = `cli:${opts.actor ?? process.env.USER ?? 'user'}`;
+  if (opts.db) return openLocal(resolve(opts.db), actor);
+  return { backend: remoteBackend(opts.url ?? DEFAULT_URL, { token: opts.token, actor: opts.actor ?? process.env.USER }), close: () => {} };
+}
+
+function print(opts: GlobalOptions, data: unknown, human: () => string) {
+  process.stdout.write(`${opts.json ? JSON.stringify(data, null, 2) : human()}\n`);
+}
+
+function showValue(entry: MemoryEntry): string {
+  return entry.isJson ? JSON.stringify(entry.value, null, 2) : entry.raw;
+}
+
+function readStdin(): string {
+  try {
+    return readFileSync(0, 'utf8');
+  } catch {
+    throw new BatonError('invalid_input', 'value: give it as an argument or on stdin', { field: 'value' });
+  }
+}
+
+const num = (name: string) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new BatonError('invalid_input', `${name}: must be a number`, { field: name });
+  return n;
+};
+
+export function buildProgram(): Command {
+  const program = new Command('baton')
+    .description('Baton: keep work alive across sessions and between teammates, human or AI agent.')
+    .addOption(new Option('--url <url>', 'Baton server').env('BATON_URL'))
+    .addOption(new Option('--token <token>', 'API token').env('BATON_TOKEN'))
+    .addOption(new Option('--db <path>', 'write this database file directly instead of a server'))
+    .option('--actor <name>', 'who is writing (shown on boards)')
+    .option('--json', 'machine-readable output')
+    .showHelpAfterError()
+    .exitOverride();
+
+  const g = () => program.opts<GlobalOptions>();
+  const withBackend = async (fn: (b: MemoryBackend) => Promise<void>) => {
+    const { backend, close } = await backendFor(g());
+    try {
+      await fn(backend);
+    } finally {
+      close();
+    }
+  };
+
+  const memory = program.command('memory').description('read and write memory entries');
+  const ns = () => new Option('-n, --namespace <namespace>', 'namespace').default('default');
+
+  memory
+    .command('store <key> [value]')
+    .description('store a value (JSON or text); reads stdin when value is omitted or "-"')
+    .addOption(ns())
+    .option('--ttl <seconds>', 'expire after this many seconds', num('ttl'))
+    .option('--if-version <n>', 'store only if the current version is n (0: only if absent)', num('ifVersion'))
+    .action((key: string, value: string | undefined, o: { namespace: string; ttl?: number; ifVersion?: number }) =>
+      withBackend(async (b) => {
+        const v = value === undefined || value === '-' ? readStdin() : value;
+        const r = await b.store({ namespace: o.namespace, key, value: v, ttl: o.ttl, ifVersion: o.ifVersion });
+        print(g(), r, () => `stored ${r.namespace}/${r.key} v${r.version} (seq ${r.seq}${r.expiresAt ? `, expires ${r.expiresAt}` : ''})`);
+      }),
+    );
+
+  memory
+    .command('get <key>')
+    .description('print an entry’s value')
+    .addOption(ns())
+    .action((key: string, o: { namespace: string }) =>
+      withBackend(async (b) => {
+        const entry = await b.retrieve({ namespace: o.namespace, key });
+        if (!entry) throw new CliExit(EXIT.notFound, `not found: ${o.namespace}/${key}`);
+        print(g(), entry, () => showValue(entry));
+      }),
+    );
+
+  memory
+    .command('list')
+    .description('list keys of a namespace')
+    .addOption(ns())
+    .option('--prefix <prefix>', 'only keys starting with this')
+    .option('--limit <n>', 'page size', num('limit'), 100)
+    .option('--cursor <cursor>', 'continue from a previous page')
+    .action((o: { namespace: string; prefix?: string; limit: number; cursor?: string }) =>
+      withBackend(async (b) => {
+        const page = await b.list(o);
+        print(g(), page, () =>
+          [
+            ...page.items.map((e) => `${e.key}\tv${e.version}\t${e.updatedAt}${e.expiresAt ? `\texpires ${e.expiresAt}` : ''}`),
+            ...(page.nextCursor ? [`… more: --cursor ${page.nextCursor}`] : []),
+            ...(page.items.length === 0 ? [`(no entries in ${o.namespace})`] : []),
+          ].join('\n'),
+        );
+      }),
+    );
+
+  memory
+    .command('search [pattern]')
+    .description('find keys by glob (*/blockers, session/*) across namespaces, and/or text in values')
+    .option('-n, --namespace <namespace>', 'only this namespace')
+    .option('-q, --query <text>', 'text to find in values')
+    .option('--limit <n>', 'page size', num('limit'), 100)
+    .action((pattern: string | undefined, o: { namespace?: string; query?: string; limit: number }) =>
+      withBackend(async (b) => {
+        const page = await b.search({ ...o, pattern });
+        print(g(), page, () =>
+          page.items.length === 0 ? '(no matches)' : page.items.map((e) => `${e.namespace}\t${e.key}\tv${e.version}`).join('\n'),
+        );
+      }),
+    );
+
+  memory
+    .command('delete <key>')
+    .description('delete an entry (its history is kept)')
+    .addOption(ns())
+    .action((key: string, o: { namespace: string }) =>
+      withBackend(async (b) => {
+        const r = await b.delete({ namespace: o.namespace, key });
+        print(g(), r, () => (r.deleted ? `deleted ${r.namespace}/${r.key}` : `nothing to delete at ${r.namespace}/${r.key}`));
+        if (!r.deleted) throw new CliExit(EXIT.notFound, '');
+      }),
+    );
+
+  memory
+    .command('history <key>')
+    .description('the last versions of an entry, newest first')
+    .addOption(ns())
+    .action((key: string, o: { namespace: string }) =>
+      withBackend(async (b) => {
+        const items = await b.history({ namespace: o.namespace, key });
+        print(g(), { items }, () =>
+          items.length === 0 ? '(no history)' : items.map((h) => `v${h.version}\t${h.op}\t${h.actor}\t${h.at}`).join('\n'),
+        );
+      }),
+    );
+
+  program
+    .command('mcp')
+    .description('run the MCP server on stdio (BATON_URL set: through that server; else the local database file)')
+    .action(async () => {
+      const { runStdio } = await import('./mcp-stdio.ts');
+      await runStdio(g());
+    });
+
+  program
+    .command('doctor')
+    .description('check the server, the token and the database')
+    .action(async () => {
+      const { runDoctor } = await import('./doctor.ts');
+      const ok = await runDoctor(g(), DEFAULT_URL);
+      if (!ok) throw new CliExit(EXIT.failure, '');
+    });
+
+  return program;
+}
+
+function exitCodeFor(err: unknown): number {
+  if (err instanceof CliExit) return err.code;
+  if (err instanceof BatonError) {
+    if (err.code === 'not_found') return EXIT.notFound;
+    if (err.code === 'version_conflict') return EXIT.conflict;
+    if (err.code === 'internal' && err.message.startsWith('Cannot reach')) return EXIT.unreachable;
+    if (err.code === 'invalid_input' || err.code === 'invalid_json' || err.code === 'too_large') return EXIT.invalid;
+  }
+  return EXIT.failure;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.invalid;
+    const json = program.opts<GlobalOptions>().json;
+    const message = err instanceof Error && !(err instanceof BatonError) && !(err instanceof CliExit) ? toApiError(err).message : (err as Error).message;
+    if (message) {
+      if (json) process.stderr.write(`${JSON.stringify({ error: err instanceof BatonError ? err.toJSON() : { message } })}\n`);
+      else process.stderr.write(`baton: ${message}\n`);
+    }
+    return exitCodeFor(err);
+  }
+}
+
+if (process.argv[1] && /baton\.ts$|bin\.mjs$|[/\\]baton$/.test(process.argv[1])) {
+  process.exit(await main(process.argv));
+}

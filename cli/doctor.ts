@@ -1,0 +1,52 @@
+import { accessSync, constants } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+/** Prints one line per check; returns whether all passed. */
+export async function runDoctor(opts: { url?: string; token?: string; db?: string; json?: boolean }, defaultUrl: string): Promise<boolean> {
+  const checks: Check[] = [];
+  checks.push({ name: 'node', ok: Number(process.versions.node.split('.')[0]) >= 20, detail: process.versions.node });
+
+  if (opts.db) {
+    const path = resolve(opts.db);
+    try {
+      const { openDatabase } = await import('../db/client.ts');
+      const handle = openDatabase(path);
+      handle.sqlite.prepare('CREATE TABLE IF NOT EXISTS doctor_probe (x)').run();
+      handle.sqlite.prepare('DROP TABLE doctor_probe').run();
+      const version = handle.sqlite.prepare<[], { v: string }>('select sqlite_version() as v').get()!.v;
+      handle.close();
+      checks.push({ name: 'database', ok: true, detail: `${path} writable (SQLite ${version})` });
+    } catch (err) {
+      let hint = '';
+      try {
+        accessSync(dirname(path), constants.W_OK);
+      } catch {
+        hint = ' (folder not writable)';
+      }
+      checks.push({ name: 'database', ok: false, detail: `${path}: ${(err as Error).message}${hint}` });
+    }
+  } else {
+    const url = (opts.url ?? defaultUrl).replace(/\/+$/, '');
+    try {
+      const started = Date.now();
+      const res = await fetch(`${url}/api/v1/health`, {
+        headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {},
+        signal: AbortSignal.timeout(5000),
+      });
+      const body = (await res.json().catch(() => ({}))) as { seq?: number };
+      checks.push({ name: 'server', ok: res.ok, detail: `${url} answered ${res.status} in ${Date.now() - started} ms (feed at seq ${body.seq ?? '?'})` });
+    } catch (err) {
+      checks.push({ name: 'server', ok: false, detail: `${url} unreachable: ${(err as Error).message}` });
+    }
+  }
+
+  if (opts.json) process.stdout.write(`${JSON.stringify({ ok: checks.every((c) => c.ok), checks }, null, 2)}\n`);
+  else for (const c of checks) process.stdout.write(`${c.ok ? '✓' : '✗'} ${c.name.padEnd(9)} ${c.detail}\n`);
+  return checks.every((c) => c.ok);
+}
