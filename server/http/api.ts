@@ -94,11 +94,11 @@ export function createApi({ memory, feed, logger, mcp }: Deps): Hono {
     const body = await jsonBody(c);
     // REST callers may send any JSON as the value; it is stored as its JSON text.
     if (body.value !== undefined && typeof body.value !== 'string') body.value = JSON.stringify(body.value);
-    const result = memory.store(body, actorOf(c));
+    const result = await memory.storeSoon(body, actorOf(c));
     return c.json(result, result.version === 1 ? 201 : 200);
   });
 
-  app.delete('/api/v1/memory/entry', (c) => c.json(memory.delete(query(c), actorOf(c))));
+  app.delete('/api/v1/memory/entry', async (c) => c.json(await memory.deleteSoon(query(c), actorOf(c))));
 
   app.get('/api/v1/memory/history', (c) => c.json({ items: memory.history(query(c)) }));
 

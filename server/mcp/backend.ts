@@ -18,11 +18,11 @@ export interface MemoryBackend {
 
 export function localBackend(memory: MemoryService, actor: string): MemoryBackend {
   return {
-    store: async (input) => memory.store(input, actor),
+    store: (input) => memory.storeSoon(input, actor),
     retrieve: async (input) => memory.retrieve(input),
     list: async (input) => memory.list(input),
     search: async (input) => memory.search(input),
-    delete: async (input) => memory.delete(input, actor),
+    delete: (input) => memory.deleteSoon(input, actor),
     history: async (input) => memory.history(input),
   };
 }

@@ -19,6 +19,7 @@ import {
 } from '../../lib/memory-schema.ts';
 import type { DeleteResult, HistoryItem, MemoryEntry, NamespaceCount, Page, StoreResult } from '../../lib/memory-types.ts';
 import type { z } from 'zod';
+import { GroupCommit } from './group-commit.ts';
 
 interface ChangeInsert {
   op: Change['op'];
@@ -107,6 +108,7 @@ export class MemoryService {
   private readonly h: DbHandle;
 
   private readonly q;
+  private readonly group: GroupCommit;
 
   constructor(handle: DbHandle, options: MemoryServiceOptions = {}) {
     this.h = handle;
@@ -114,6 +116,7 @@ export class MemoryService {
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     this.historyLimit = options.historyLimit ?? 20;
     this.onCommit = options.onCommit ?? (() => {});
+    this.group = new GroupCommit(handle.sqlite);
     const s = handle.sqlite;
     // The write path uses raw prepared statements: building drizzle queries per call cost more
     // CPU than the SQLite work itself (profiled: ~4x slower stores). Reads with dynamic filters use drizzle.
@@ -231,6 +234,16 @@ export class MemoryService {
         updatedAt: iso(now),
       };
     });
+  }
+
+  /** store() through group commit, for request handlers that run concurrently. */
+  storeSoon(input: StoreInput | Record<string, unknown>, actor: string): Promise<StoreResult> {
+    return this.group.run(() => this.store(input, actor));
+  }
+
+  /** delete() through group commit. */
+  deleteSoon(input: EntryRef | Record<string, unknown>, actor: string): Promise<DeleteResult> {
+    return this.group.run(() => this.delete(input, actor));
   }
 
   retrieve(input: EntryRef | Record<string, unknown>): MemoryEntry | null {

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { Server, Socket } from 'socket.io';
 import type { z } from 'zod';
 import { BatonError, fromZodError, toApiError } from '../../lib/errors.ts';
@@ -32,18 +33,24 @@ function on<E extends ClientEventName, R>(
   socket: BatonSocket,
   event: E,
   logger: Logger,
-  fn: (input: z.output<(typeof clientEventSchemas)[E]>) => R,
+  fn: (input: z.output<(typeof clientEventSchemas)[E]>) => R | Promise<R>,
 ): void {
   const schema = clientEventSchemas[event] as z.ZodType;
-  (socket as unknown as import("node:events").EventEmitter).on(event, (payload: unknown, ack: unknown) => {
+  const fail = (reply: (r: Ack<R>) => void, err: unknown) => {
+    if (!(err instanceof BatonError)) logger.error({ err, event }, 'socket handler failed');
+    reply({ ok: false, error: toApiError(err) });
+  };
+  // Typed events are checked at compile time; the payload itself is untrusted and parsed here.
+  (socket as unknown as EventEmitter).on(event, (payload: unknown, ack: unknown) => {
     const reply = typeof ack === 'function' ? (ack as (r: Ack<R>) => void) : () => {};
     const parsed = schema.safeParse(payload ?? {});
     if (!parsed.success) return reply({ ok: false, error: fromZodError(parsed.error).toJSON() });
     try {
-      reply({ ok: true, data: fn(parsed.data as z.output<(typeof clientEventSchemas)[E]>) });
+      const result = fn(parsed.data as z.output<(typeof clientEventSchemas)[E]>);
+      if (result instanceof Promise) result.then((data) => reply({ ok: true, data }), (err) => fail(reply, err));
+      else reply({ ok: true, data: result });
     } catch (err) {
-      if (!(err instanceof BatonError)) logger.error({ err, event }, 'socket handler failed');
-      reply({ ok: false, error: toApiError(err) });
+      fail(reply, err);
     }
   });
 }
@@ -76,8 +83,8 @@ export function registerSocketHandlers(io: BatonServer, { memory, feed, logger }
       return { rooms };
     });
 
-    on(socket, 'memory:store', logger, (input) => memory.store(input, socket.data.actor));
-    on(socket, 'memory:delete', logger, (input) => memory.delete(input, socket.data.actor));
+    on(socket, 'memory:store', logger, (input) => memory.storeSoon(input, socket.data.actor));
+    on(socket, 'memory:delete', logger, (input) => memory.deleteSoon(input, socket.data.actor));
     on(socket, 'memory:retrieve', logger, (input) => memory.retrieve(input));
   });
 }
