@@ -29,6 +29,8 @@ export interface FeedClient {
   close(): void;
 }
 
+const RETRY_MS = 3000;
+
 // Several followers may share one socket; a room is left only when no follower needs it.
 const roomUsers = new WeakMap<object, Map<string, number>>();
 
@@ -44,6 +46,7 @@ export function followFeed(socket: BatonSocket, options: FeedClientOptions): Fee
   let status: FeedStatus = 'connecting';
   let held: Change[] | null = [];
   let closed = false;
+  let retry: ReturnType<typeof setTimeout> | undefined;
   const rooms = new Set(options.rooms);
   const users = roomUsers.get(socket) ?? new Map<string, number>();
   roomUsers.set(socket, users);
@@ -78,7 +81,9 @@ export function followFeed(socket: BatonSocket, options: FeedClientOptions): Fee
     socket.emit('subscribe', { rooms: [...rooms], sinceSeq: lastSeq }, async (ack: Ack<SubscribeResult>) => {
       if (closed) return;
       if (!ack.ok) {
+        // Refused (e.g. a room this client may not follow): report, and try again later rather than hang.
         options.onError?.(ack.error.message);
+        retry = setTimeout(() => socket.connected && subscribe(), RETRY_MS);
         return;
       }
       if (ack.data.resync) {
@@ -118,6 +123,7 @@ export function followFeed(socket: BatonSocket, options: FeedClientOptions): Fee
     },
     close() {
       closed = true;
+      clearTimeout(retry);
       socket.off('feed:change', onChange);
       socket.off('connect', subscribe);
       socket.off('disconnect', onDisconnect);
