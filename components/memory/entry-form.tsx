@@ -25,6 +25,8 @@ export function EntryForm({ entry, defaultNamespace, onSaved, onCancel }: Props)
   const [key, setKey] = useState(entry?.key ?? '');
   const [value, setValue] = useState(entry ? prettyValue(entry.raw) : '');
   const [ttl, setTtl] = useState('');
+  // The version this edit started from: a newer one arriving meanwhile must be a conflict, not a silent base.
+  const [baseVersion] = useState(entry?.version);
   const [error, setError] = useState<ApiError | null>(null);
   const [saving, setSaving] = useState(false);
   const first = useRef<HTMLInputElement | HTMLTextAreaElement>(null);
@@ -38,7 +40,7 @@ export function EntryForm({ entry, defaultNamespace, onSaved, onCancel }: Props)
       key,
       value,
       ttl: ttl.trim() === '' ? null : Number(ttl),
-      ifVersion: entry && !overwrite ? entry.version : undefined,
+      ifVersion: entry && !overwrite ? baseVersion : undefined,
     };
     // Same schema as the server: most mistakes are caught before a round trip.
     const parsed = storeInputSchema.safeParse(input);
@@ -83,7 +85,7 @@ export function EntryForm({ entry, defaultNamespace, onSaved, onCancel }: Props)
       )}
       {entry && (
         <p className="font-mono text-sm text-slate-600 dark:text-slate-400">
-          {entry.namespace} › {entry.key} <span className="text-slate-400">(saving over version {entry.version})</span>
+          {entry.namespace} › {entry.key} <span className="text-slate-400">(saving over version {baseVersion})</span>
         </p>
       )}
       <label className="block text-sm font-medium">

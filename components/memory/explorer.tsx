@@ -302,7 +302,7 @@ export function MemoryExplorer() {
         )}
         {mode === 'new' || (mode === 'edit' && selected) ? (
           <EntryForm
-            key={mode === 'edit' ? `${selected?.key}@${selected?.version}` : 'new'}
+            key={mode === 'edit' ? `edit:${selected?.key}` : 'new'}
             entry={mode === 'edit' ? selected : undefined}
             defaultNamespace={namespace ?? 'default'}
             onCancel={() => setMode('view')}
