@@ -6,6 +6,8 @@ export interface ApiError {
   message: string;
   field?: string;
   currentVersion?: number | null;
+  /** Seconds to wait, on rate_limited. */
+  retryAfter?: number;
 }
 
 export type ErrorCode =
@@ -14,6 +16,8 @@ export type ErrorCode =
   | 'not_found'
   | 'version_conflict'
   | 'too_large'
+  | 'unauthorized'
+  | 'forbidden'
   | 'rate_limited'
   | 'unsupported_protocol'
   | 'internal';
@@ -24,6 +28,8 @@ const statusByCode: Record<ErrorCode, number> = {
   not_found: 404,
   version_conflict: 409,
   too_large: 413,
+  unauthorized: 401,
+  forbidden: 403,
   rate_limited: 429,
   unsupported_protocol: 400,
   internal: 500,
@@ -33,13 +39,19 @@ export class BatonError extends Error {
   readonly code: ErrorCode;
   readonly field?: string;
   readonly currentVersion?: number | null;
+  readonly retryAfter?: number;
 
-  constructor(code: ErrorCode, message: string, extra: { field?: string; currentVersion?: number | null } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    extra: { field?: string; currentVersion?: number | null; retryAfter?: number } = {},
+  ) {
     super(message);
     this.name = 'BatonError';
     this.code = code;
     this.field = extra.field;
     this.currentVersion = extra.currentVersion;
+    this.retryAfter = extra.retryAfter;
   }
 
   get status(): number {
@@ -50,6 +62,7 @@ export class BatonError extends Error {
     const out: ApiError = { code: this.code, message: this.message };
     if (this.field !== undefined) out.field = this.field;
     if (this.currentVersion !== undefined) out.currentVersion = this.currentVersion;
+    if (this.retryAfter !== undefined) out.retryAfter = this.retryAfter;
     return out;
   }
 }

@@ -27,10 +27,14 @@ export type AckFn<T> = (result: Ack<T>) => void;
 /** Rooms a client may follow: every memory change, or one namespace. */
 export const ALL_MEMORY_ROOM = 'memory';
 export const namespaceRoom = (namespace: string) => `ns:${namespace}`;
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 export const roomSchema = z
   .string()
   .max(200)
-  .refine((r) => r === ALL_MEMORY_ROOM || /^ns:[A-Za-z0-9._:/-]{1,128}$/.test(r), 'unknown room');
+  .refine(
+    (r) => r === ALL_MEMORY_ROOM || /^ns:[A-Za-z0-9._:/-]{1,128}$/.test(r) || /^session:[^\s]{1,190}$/.test(r),
+    'unknown room',
+  );
 
 export const subscribeSchema = z.object({
   rooms: z.array(roomSchema).min(1, 'must name at least one room').max(50),
@@ -85,6 +89,9 @@ export interface ServerToClientEvents {
 /** What a client sends in the Socket.IO handshake `auth` field. */
 export const handshakeSchema = z.object({
   protocol: z.literal(PROTOCOL_VERSION, { error: `protocol must be ${PROTOCOL_VERSION}` }),
-  name: z.string().trim().min(1).max(80).optional(),
+  /** An API token (agents, scripts); browsers use their sign-in cookie instead. */
+  token: z.string().max(200).optional(),
+  /** A read-only share link's secret (the meeting-room screen). */
+  share: z.string().max(200).optional(),
 });
 export type Handshake = z.input<typeof handshakeSchema>;

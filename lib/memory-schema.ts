@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fromZodError } from './errors.ts';
 
 /** Limits and input schemas for memory, shared by every transport and the browser's forms. */
 export const MAX_KEY_LENGTH = 512;
@@ -76,4 +77,11 @@ export function parseValue(raw: string): { value: unknown; isJson: boolean } {
   } catch {
     return { value: raw, isJson: false };
   }
+}
+
+/** The namespace a request names (default "default"), validated on its own so authorization can use it. */
+export function namespaceOf(value: unknown): string {
+  const r = namespaceSchema.default(DEFAULT_NAMESPACE).safeParse(value ?? undefined);
+  if (!r.success) throw fromZodError(r.error, 'namespace');
+  return r.data;
 }

@@ -1,19 +1,28 @@
 import { getRequestListener } from '@hono/node-server';
-import { createServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { Server } from 'socket.io';
 import { openDatabase, type DbHandle } from '../db/client.ts';
+import type { Principal } from '../lib/access.ts';
 import { DEFAULT_MAX_VALUE_BYTES } from '../lib/memory-schema.ts';
+import { AuditLog } from './auth/audit.ts';
+import { createBetterAuth } from './auth/better-auth.ts';
+import { Identity } from './auth/identity.ts';
 import { Broadcaster } from './feed/broadcaster.ts';
 import { ChangeFeed } from './feed/feed.ts';
 import { createApi } from './http/api.ts';
+import { pageHeaders, pageAccess } from './http/pages.ts';
+import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './http/rate-limit.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { MemoryService } from './memory/service.ts';
-import { registerSocketHandlers, type BatonServer } from './realtime/socket.ts';
-import { startSweeper } from './memory/sweeper.ts';
-import { localBackend } from './mcp/backend.ts';
+import { authorizedBackend } from './mcp/backend.ts';
 import { createMcpHttpHandler } from './mcp/http.ts';
+import { MemoryService } from './memory/service.ts';
+import { startSweeper } from './memory/sweeper.ts';
+import { principalRoom, registerSocketHandlers, type BatonServer } from './realtime/socket.ts';
 
 export interface ApplicationOptions {
   databasePath: string;
@@ -25,6 +34,12 @@ export interface ApplicationOptions {
   feedRetention?: number;
   now?: () => number;
   logger?: Logger;
+  /** Signs cookie sessions; by default a random secret kept beside the database (mode 0600). */
+  authSecret?: string;
+  /** Creates the owner account on first start (headless installs). */
+  admin?: { email: string; password: string; name?: string };
+  rateLimits?: Partial<RateLimits>;
+  secureCookies?: boolean;
 }
 
 export interface Application {
@@ -33,12 +48,26 @@ export interface Application {
   db: DbHandle;
   memory: MemoryService;
   feed: ChangeFeed;
+  identity: Identity;
+  audit: AuditLog;
   broadcaster: Broadcaster;
+  api: ReturnType<typeof createApi>;
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
 
-/** Builds the whole server (db, services, feed, REST, Socket.IO, optionally Next) without listening. */
+/** The secret better-auth signs cookies with: given, or generated once and kept beside the database. */
+function authSecretFor(databasePath: string, given?: string): string {
+  if (given) return given;
+  if (databasePath === ':memory:') return randomBytes(32).toString('base64url');
+  const file = join(dirname(resolve(databasePath)), 'auth-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+}
+
+/** Builds the whole server (db, services, feed, REST, Socket.IO, MCP, optionally Next) without listening. */
 export async function createApplication(options: ApplicationOptions): Promise<Application> {
   const logger = options.logger ?? createLogger('silent');
   const db = openDatabase(options.databasePath);
@@ -46,15 +75,23 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   const maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
   let wake = () => {};
   const memory = new MemoryService(db, { now: options.now, maxValueBytes, onCommit: () => wake() });
+  const audit = new AuditLog(db, options.now);
+  const auth = createBetterAuth(db.db, authSecretFor(options.databasePath, options.authSecret), options.secureCookies ?? false);
+  const identity = new Identity(db, auth, audit, { now: options.now });
+  const limiter = new RateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits });
+  if (options.admin && (await identity.bootstrapAdmin(options.admin))) {
+    logger.info({ email: options.admin.email }, 'created the owner account from the environment');
+  }
 
   const mcp = createMcpHttpHandler(
-    (request) => localBackend(memory, `mcp:${request.headers.get('x-baton-actor')?.slice(0, 80) || 'agent'}`),
+    (caller, ip) => authorizedBackend(memory, caller, audit, ip),
+    (p) => identity.refresh(p),
     maxValueBytes * 6 + 64 * 1024,
   );
-  const api = createApi({ memory, feed, logger, mcp });
+  const api = createApi({ memory, feed, logger, identity, audit, limiter, mcp });
   const apiListener = getRequestListener(api.fetch);
 
-  let nextHandler: ((req: IncomingMessage, res: import('node:http').ServerResponse) => Promise<void>) | null = null;
+  let nextHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   let nextUpgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void>) | null = null;
   if (options.web) {
     const { default: next } = await import('next');
@@ -63,13 +100,31 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     nextHandler = nextApp.getRequestHandler();
     nextUpgrade = nextApp.getUpgradeHandler();
   }
+  const dev = options.web ? options.web.dev : false;
 
   const http = createServer((req, res) => {
     const url = req.url ?? '/';
     if (url.startsWith('/api/') || url === '/mcp' || url.startsWith('/mcp?')) return void apiListener(req, res);
-    if (nextHandler) return void nextHandler(req, res);
-    res.writeHead(404, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: { code: 'not_found', message: 'The web UI is not served by this instance' } }));
+    if (!nextHandler) {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: { code: 'not_found', message: 'The web UI is not served by this instance' } }));
+      return;
+    }
+    const handler = nextHandler;
+    for (const [name, value] of Object.entries(pageHeaders(dev))) res.setHeader(name, value);
+    // Pages are authorized here, in the process that holds the database: sign in first, set up first.
+    pageAccess(url, req.headers, identity)
+      .then((redirect) => {
+        if (redirect) {
+          res.writeHead(303, { location: redirect, 'cache-control': 'no-store' });
+          res.end();
+        } else void handler(req, res);
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, 'page access check failed');
+        res.writeHead(500);
+        res.end('Internal error');
+      });
   });
 
   const io: BatonServer = new Server(http, {
@@ -78,7 +133,6 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     maxHttpBufferSize: maxValueBytes * 6 + 64 * 1024,
     // Leave upgrades that are not ours (Next's dev HMR) to Next.
     destroyUpgrade: false,
-    connectionStateRecovery: undefined,
   });
   if (nextUpgrade) {
     const upgrade = nextUpgrade;
@@ -86,11 +140,13 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
       if (!req.url?.startsWith('/socket.io')) void upgrade(req, socket, head);
     });
   }
+  // Revoking a token, a share link or a role change closes the sockets opened with it.
+  identity.onAccessChanged = (p: Principal) => io.in(principalRoom(p)).disconnectSockets(true);
 
   const broadcaster = new Broadcaster(feed, io, options.feedPollMs ?? 50);
   wake = broadcaster.wake;
   broadcaster.start();
-  registerSocketHandlers(io, { memory, feed, logger });
+  registerSocketHandlers(io, { memory, feed, logger, identity, audit, limiter });
   const sweeper = startSweeper({
     memory,
     feed,
@@ -105,13 +161,16 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     db,
     memory,
     feed,
+    identity,
+    audit,
     broadcaster,
+    api,
     listen(port, host) {
-      return new Promise((resolve, reject) => {
+      return new Promise((resolveUrl, reject) => {
         http.once('error', reject);
         http.listen(port, host, () => {
           const { port: bound } = http.address() as AddressInfo;
-          resolve(`http://${host && host !== '0.0.0.0' ? host : 'localhost'}:${bound}`);
+          resolveUrl(`http://${host && host !== '0.0.0.0' ? host : 'localhost'}:${bound}`);
         });
       });
     },
@@ -119,8 +178,8 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
       sweeper.stop();
       await mcp.close();
       broadcaster.stop();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
-      if (http.listening) await new Promise<void>((resolve) => http.close(() => resolve()));
+      await new Promise<void>((done) => io.close(() => done()));
+      if (http.listening) await new Promise<void>((done) => http.close(() => done()));
       db.close();
     },
   };

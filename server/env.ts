@@ -13,13 +13,26 @@ export const envSchema = z.object({
   SWEEP_INTERVAL_MS: int(1000, 50, 3_600_000),
   FEED_POLL_MS: int(50, 5, 10_000),
   FEED_RETENTION: int(100_000, 100, 100_000_000),
+  BATON_ADMIN_EMAIL: z.string().email('must be an email address').optional(),
+  BATON_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  BATON_ADMIN_NAME: z.string().min(1).max(80).optional(),
+  BATON_AUTH_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  BATON_SECURE_COOKIES: z.enum(['true', 'false']).default('false'),
+  RATE_LIMIT_WRITES_PER_MINUTE: int(12_000, 1, 100_000_000),
+  RATE_LIMIT_SIGNIN_PER_MINUTE: int(20, 1, 100_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.output<typeof envSchema>;
 
+// The owner bootstrap needs both halves.
+const refinedEnvSchema = envSchema.refine((e) => !e.BATON_ADMIN_EMAIL === !e.BATON_ADMIN_PASSWORD, {
+  path: ['BATON_ADMIN_PASSWORD'],
+  message: 'BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD must be set together',
+});
+
 /** Parses the environment; on a bad value returns a message naming each variable, never a stack. */
 export function parseEnv(source: NodeJS.ProcessEnv): { ok: true; env: Env } | { ok: false; message: string } {
-  const result = envSchema.safeParse(source);
+  const result = refinedEnvSchema.safeParse(source);
   if (result.success) return { ok: true, env: result.data };
   const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
   return { ok: false, message: `Invalid environment:\n${lines.join('\n')}` };

@@ -20,6 +20,16 @@ try {
     feedPollMs: env.FEED_POLL_MS,
     feedRetention: env.FEED_RETENTION,
     logger,
+    authSecret: env.BATON_AUTH_SECRET,
+    secureCookies: env.BATON_SECURE_COOKIES === 'true',
+    admin:
+      env.BATON_ADMIN_EMAIL && env.BATON_ADMIN_PASSWORD
+        ? { email: env.BATON_ADMIN_EMAIL, password: env.BATON_ADMIN_PASSWORD, name: env.BATON_ADMIN_NAME }
+        : undefined,
+    rateLimits: {
+      writesPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE,
+      signInPerMinutePerIp: env.RATE_LIMIT_SIGNIN_PER_MINUTE,
+    },
   });
   const url = await app.listen(env.PORT, env.HOST);
   logger.info({ url, database: resolve(env.DATABASE_PATH) }, `Baton is running at ${url}`);

@@ -45,7 +45,7 @@ afterEach(async () => {
 describe('writes from another process', () => {
   it('reach a subscribed client through the broadcaster’s polling, with their seq', async () => {
     s = await startTestServer({ feedPollMs: 50 });
-    const socket = connectClient(s.url, 'watcher');
+    const socket = connectClient(s.url);
     const received: Change[] = [];
     const feed = followFeed(socket, { rooms: ['ns:cli'], sinceSeq: 0, onChanges: (c) => received.push(...c), onResync: async () => 0 });
     try {
@@ -67,7 +67,7 @@ describe('writes from another process', () => {
   it('interleave with the server’s own writes in one seq order, none lost or repeated', async () => {
     s = await startTestServer({ feedPollMs: 20 });
     const ns = 'shared';
-    const socket = connectClient(s.url, 'watcher');
+    const socket = connectClient(s.url);
     const snapshot = await loadSnapshot(s.url, ns);
     const state = snapshot.state;
     const seqs: number[] = [];
@@ -116,7 +116,7 @@ describe('writes from another process', () => {
     // broadcaster finds the same write and emits it live.
     s = await startTestServer({ feedPollMs: 60_000 });
     const other = openDatabase(s.dbPath);
-    const socket = connectClient(s.url, 'watcher');
+    const socket = connectClient(s.url);
     const seqs: number[] = [];
     const feed = followFeed(socket, {
       rooms: ['ns:race'],

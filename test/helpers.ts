@@ -7,35 +7,51 @@ import { openDatabase, type DbHandle } from '../db/client.ts';
 import { PROTOCOL_VERSION, type Change } from '../lib/events.ts';
 import type { MemoryEntry } from '../lib/memory-types.ts';
 import type { BatonSocket } from '../lib/feed-client.ts';
+import type { Principal } from '../lib/access.ts';
 
 export interface TestServer {
   app: Application;
   url: string;
   dbPath: string;
   dir: string;
+  /** An admin-scoped API token; api() and connectClient() use it unless told otherwise. */
+  token: string;
+  admin: Principal & { kind: 'user' };
   close(): Promise<void>;
 }
 
-/** A real Baton server on port 0 with a fresh temp database. */
+export const TEST_ADMIN = { email: 'owner@example.test', password: 'correct horse battery', name: 'Owner' };
+const tokensByUrl = new Map<string, string>();
+
+/** A real Baton server on port 0 with a fresh temp database, an owner account and an admin token. */
 export async function startTestServer(options: Partial<ApplicationOptions> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'baton-test-'));
   const dbPath = join(dir, 'baton.db');
-  const app = await createApplication({ databasePath: dbPath, web: false, ...options });
+  const app = await createApplication({ databasePath: dbPath, web: false, admin: TEST_ADMIN, authSecret: 'test-secret-test-secret-test-secret-00', ...options });
   const url = await app.listen(0, '127.0.0.1');
+  const adminId = app.identity.listUsers()[0]!.id;
+  const admin = app.identity.userPrincipal(adminId) as Principal & { kind: 'user' };
+  const { token } = app.identity.createToken(admin, { name: 'tests', scopes: [{ access: 'admin', namespaces: '*' }] }, null);
+  tokensByUrl.set(url, token);
   return {
     app,
     url,
     dbPath,
     dir,
+    token,
+    admin,
     async close() {
+      tokensByUrl.delete(url);
       await app.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-export function connectClient(url: string, name = 'test'): BatonSocket {
-  return connect(url, { transports: ['websocket'], auth: { protocol: PROTOCOL_VERSION, name }, forceNew: true });
+/** A socket.io client; by default authenticated with the server's admin token. */
+export function connectClient(url: string, auth: { token?: string; share?: string } | null = {}): BatonSocket {
+  const credentials = auth === null ? {} : { token: auth.token ?? (auth.share ? undefined : tokensByUrl.get(url)), share: auth.share };
+  return connect(url, { transports: ['websocket'], auth: { protocol: PROTOCOL_VERSION, ...credentials }, forceNew: true });
 }
 
 export function waitFor(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
@@ -50,11 +66,17 @@ export function waitFor(predicate: () => boolean, timeoutMs = 5000, what = 'cond
   });
 }
 
-export async function api(url: string, path: string, init: RequestInit & { json?: unknown } = {}) {
-  const { json, ...rest } = init;
+/** fetch with JSON in and out; sends the server's admin token unless `token` (or null: none) is given. */
+export async function api(url: string, path: string, init: RequestInit & { json?: unknown; token?: string | null } = {}) {
+  const { json, token, ...rest } = init;
+  const bearer = token === null ? undefined : (token ?? tokensByUrl.get(url));
   const res = await fetch(url + path, {
     ...rest,
-    headers: { 'content-type': 'application/json', ...(rest.headers ?? {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+      ...((rest.headers as Record<string, string>) ?? {}),
+    },
     body: json !== undefined ? JSON.stringify(json) : rest.body,
   });
   const text = await res.text();

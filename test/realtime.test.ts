@@ -25,8 +25,8 @@ async function server(options: Parameters<typeof startTestServer>[0] = {}): Prom
   return s;
 }
 
-function client(s: TestServer, name: string): BatonSocket {
-  const socket = connectClient(s.url, name);
+function client(s: TestServer, _label?: string): BatonSocket {
+  const socket = connectClient(s.url);
   cleanups.push(() => socket.close());
   return socket;
 }
@@ -105,7 +105,7 @@ describe('live changes', () => {
         key: 'session/dev-1/state',
         value: '{"step":1}',
         version: 1,
-        actor: 'web:alice',
+        actor: 'token:tests',
       }),
     ]);
     expect(feed.lastSeq).toBe(ack.data.seq);

@@ -22,7 +22,9 @@ describe('statuses', () => {
     expect(missing.status).toBe(404);
     expect(missing.body.error).toMatchObject({ code: 'not_found', field: 'key' });
 
-    const created = await put({ namespace: ns, key: 'doc', value: 'v1' }, { 'x-baton-actor': 'ci' });
+    // The writer is whoever the credentials say, never a header the client chooses.
+    const ci = s.app.identity.createToken(s.admin, { name: 'ci', scopes: [{ access: 'write', namespaces: '*' }] }, null).token;
+    const created = await put({ namespace: ns, key: 'doc', value: 'v1' }, { authorization: `Bearer ${ci}`, 'x-baton-actor': 'spoofed' });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ stored: true, namespace: ns, key: 'doc', version: 1, size: 2 });
 
@@ -38,10 +40,10 @@ describe('statuses', () => {
 
     const read = await api(s.url, entryPath(ns, 'doc'));
     expect(read.status).toBe(200);
-    expect(read.body).toMatchObject({ raw: 'v2', version: 2, updatedBy: 'rest' });
+    expect(read.body).toMatchObject({ raw: 'v2', version: 2, updatedBy: 'token:tests' });
     expect((await api(s.url, `/api/v1/memory/history?namespace=${ns}&key=doc`)).body.items.map((h: any) => h.actor)).toEqual([
-      'rest',
-      'rest:ci',
+      'token:tests',
+      'token:ci',
     ]);
 
     const removed = await api(s.url, entryPath(ns, 'doc'), { method: 'DELETE' });

@@ -56,9 +56,15 @@ export class ChangeFeed {
     return rows.map(toChange);
   }
 
-  /** The newest changes, newest first (the home page's activity list). */
-  recent(limit: number): Change[] {
-    return this.stmts.recent.all(limit).map(toChange);
+  /** The newest changes in readable namespaces, newest first (the home page's activity list). */
+  recent(limit: number, readable: string[] = ['*']): Change[] {
+    if (readable.includes('*')) return this.stmts.recent.all(limit).map(toChange);
+    if (readable.length === 0) return [];
+    const where = readable.map(() => 'namespace GLOB ?').join(' OR ');
+    return this.h.sqlite
+      .prepare<unknown[], ChangeRow>(`SELECT ${COLUMNS} FROM changes WHERE ${where} ORDER BY seq DESC LIMIT ?`)
+      .all(...readable, limit)
+      .map(toChange);
   }
 
   /** Keeps the newest `keep` changes; a client older than that gets `resync`. Returns rows removed. */

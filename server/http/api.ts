@@ -1,19 +1,33 @@
-import { Hono, type Context } from 'hono';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { z } from 'zod';
+import { readableNamespacePatterns, type Principal } from '../../lib/access.ts';
 import { BatonError, fromZodError, toApiError, type ApiError } from '../../lib/errors.ts';
-import { limitSchema } from '../../lib/memory-schema.ts';
+import { limitSchema, namespaceOf } from '../../lib/memory-schema.ts';
+import type { AuditLog } from '../auth/audit.ts';
+import { authorize } from '../auth/authorize.ts';
+import type { Identity } from '../auth/identity.ts';
 import type { ChangeFeed } from '../feed/feed.ts';
 import type { Logger } from '../logger.ts';
 import type { MemoryService } from '../memory/service.ts';
+import type { RateLimiter } from './rate-limit.ts';
 
 interface Deps {
   memory: MemoryService;
   feed: ChangeFeed;
   logger: Logger;
-  mcp: { handle(request: Request): Promise<Response> };
+  identity: Identity;
+  audit: AuditLog;
+  limiter: RateLimiter;
+  mcp: { handle(request: Request, principal: Principal, ip: string | null): Promise<Response> };
 }
 
+type Env = { Variables: { principal: Principal; ip: string | null } };
+
 function errorResponse(c: Context, error: ApiError, status: number) {
+  if (error.retryAfter) c.header('Retry-After', String(error.retryAfter));
   return c.json({ error }, status as 400);
 }
 
@@ -33,58 +47,242 @@ async function jsonBody(c: Context): Promise<Record<string, unknown>> {
 }
 
 /** Query parameters as a plain object; repeated parameters keep the first value. */
-function query(c: Context): Record<string, string> {
-  return c.req.query();
-}
+const query = (c: Context): Record<string, string> => c.req.query();
 
-/** Until accounts exist (#4) the writer names itself; the label is shown, never trusted for access. */
-function actorOf(c: Context): string {
-  const label = c.req.header('x-baton-actor')?.trim().slice(0, 80);
-  return label ? `rest:${label}` : 'rest';
-}
 
-/** The REST API under /api/v1. Every route parses with zod inside the service and maps errors to statuses. */
-export function createApi({ memory, feed, logger, mcp }: Deps): Hono {
-  const app = new Hono();
+
+const signInBodySchema = z.object({ email: z.string().max(254).default(''), password: z.string().max(256).default('') }).loose();
+const roleBodySchema = z.object({ role: z.unknown() });
+const auditQuerySchema = z.object({
+  action: z.string().max(64).optional(),
+  actor: z.string().max(80).optional(),
+  outcome: z.enum(['ok', 'denied', 'failed']).optional(),
+  before: z.coerce.number().int().positive().optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+
+/** Routes reachable without credentials: they are how one gets credentials. */
+export const PUBLIC_ROUTES = new Set([
+  'GET /api/v1/health',
+  'GET /api/v1/setup',
+  'POST /api/v1/setup',
+  'GET /api/v1/invites/:token',
+  'POST /api/v1/invites/:token/accept',
+  'POST /api/auth/sign-in/email',
+  'POST /api/auth/sign-out',
+  'GET /api/auth/get-session',
+]);
+
+/**
+ * The REST API (/api/v1), better-auth's sign-in endpoints (/api/auth) and MCP (/mcp). Every
+ * non-public route resolves the caller once, then authorizes with the one authorize() function.
+ */
+export function createApi(deps: Deps): Hono<Env> {
+  const { memory, feed, logger, identity, audit, limiter, mcp } = deps;
+  const app = new Hono<Env>();
   // A value may be up to maxValueBytes; JSON escaping can grow it, so the body may be a few times larger.
   const maxBody = memory.maxValueBytes * 6 + 64 * 1024;
 
   app.onError((err, c) => {
     if (err instanceof BatonError) return errorResponse(c, err.toJSON(), err.status);
-    logger.error({ err, path: c.req.path }, 'request failed');
+    logger.error({ err: { message: (err as Error).message, stack: (err as Error).stack }, path: c.req.path }, 'request failed');
     return errorResponse(c, toApiError(err), 500);
   });
   app.notFound((c) => errorResponse(c, { code: 'not_found', message: `No route ${c.req.method} ${c.req.path}` }, 404));
 
-  app.all('/mcp', (c) => mcp.handle(c.req.raw));
-
+  app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
   app.use(
-    '/api/*',
+    '*',
     bodyLimit({
       maxSize: maxBody,
-      onError: (c) =>
-        errorResponse(c, { code: 'too_large', message: `body: over the limit of ${maxBody} bytes`, field: 'body' }, 413),
+      onError: (c) => errorResponse(c, { code: 'too_large', message: `body: over the limit of ${maxBody} bytes`, field: 'body' }, 413),
     }),
   );
 
-  app.get('/api/v1/health', (c) => c.json({ ok: true, seq: feed.headSeq() }));
+  // Who is calling: resolved once per request. Anonymous callers reach only the public routes.
+  const identify: MiddlewareHandler<Env> = async (c, next) => {
+    let ip: string | null = null;
+    try {
+      ip = getConnInfo(c).remote.address ?? null;
+    } catch {
+      ip = null;
+    }
+    c.set('ip', ip);
+    c.set('principal', await identity.principalFrom(c.req.raw.headers, c.req.query('share') ?? c.req.header('x-baton-share')));
+    await next();
+  };
+  app.use('*', identify);
 
-  app.get('/api/v1/changes/recent', (c) => {
-    const limit = limitSchema.safeParse(c.req.query('limit') ?? 20);
-    if (!limit.success) throw fromZodError(limit.error, 'limit');
-    return c.json({ items: feed.recent(limit.data), seq: feed.headSeq() });
+  // CSRF: a mutation carried by the ambient cookie must come from our own origin.
+  app.use('*', async (c, next) => {
+    const method = c.req.method;
+    const cookieAuth = !!c.req.header('cookie') && !c.req.header('authorization');
+    if (cookieAuth && !['GET', 'HEAD', 'OPTIONS'].includes(method)) {
+      const origin = c.req.header('origin') ?? c.req.header('referer');
+      let sameOrigin = false;
+      try {
+        sameOrigin = !!origin && new URL(origin).host === c.req.header('host');
+      } catch {
+        sameOrigin = false;
+      }
+      if (!sameOrigin) throw new BatonError('forbidden', 'origin: cross-site request refused', { field: 'origin' });
+    }
+    await next();
   });
 
-  app.get('/api/v1/memory', (c) => c.json(memory.list(query(c))));
+  const principal = (c: Context<Env>) => c.get('principal');
+  const writer = (c: Context<Env>) => {
+    const p = principal(c);
+    return p.kind === 'user' ? p.name || p.email : p.kind === 'token' ? `token:${p.name}` : 'anonymous';
+  };
+  const writeGate = async (c: Context<Env>) => {
+    const p = principal(c);
+    await limiter.write(p.kind === 'anonymous' || p.kind === 'share' ? `ip:${c.get('ip')}` : `${p.kind}:${p.id}`);
+  };
+  const self = (c: Context<Env>) => {
+    const p = principal(c);
+    if (p.kind !== 'user' && p.kind !== 'token') throw new BatonError('forbidden', 'Needs an account or an API token');
+    return p;
+  };
+
+  // ---- accounts and sign-in ----------------------------------------------------------------
+
+  app.get('/api/v1/health', (c) => c.json({ ok: true, seq: feed.headSeq() }));
+  app.get('/api/v1/setup', (c) => c.json({ needed: !identity.hasUsers() }));
+  app.post('/api/v1/setup', async (c) => identity.setup(await jsonBody(c), c.get('ip')));
+
+  app.post('/api/auth/sign-in/email', async (c) => {
+    const raw = await c.req.text();
+    let body: z.output<typeof signInBodySchema>;
+    try {
+      body = signInBodySchema.parse(JSON.parse(raw));
+    } catch {
+      throw new BatonError('invalid_json', 'body: expected { email, password }', { field: 'body' });
+    }
+    await limiter.signIn(c.get('ip') ?? 'unknown', body.email);
+    const headers = new Headers(c.req.raw.headers);
+    const res = await identity.auth.handler(new Request(c.req.url, { method: 'POST', headers, body: raw }));
+    const ok = res.ok;
+    audit.record({
+      principal: { kind: 'anonymous' },
+      action: ok ? 'auth.sign-in' : 'auth.sign-in.failed',
+      target: body.email.toLowerCase().slice(0, 254),
+      outcome: ok ? 'ok' : 'failed',
+      ip: c.get('ip'),
+    });
+    if (!ok) {
+      // One message for unknown email and wrong password alike.
+      return errorResponse(c, { code: 'unauthorized', message: 'Email or password is wrong', field: 'password' }, 401);
+    }
+    return res;
+  });
+  app.post('/api/auth/sign-out', (c) => identity.auth.handler(c.req.raw));
+  app.get('/api/auth/get-session', (c) => identity.auth.handler(c.req.raw));
+  app.get('/api/v1/invites/:token', (c) => c.json(identity.inviteInfo(c.req.param('token'))));
+  app.post('/api/v1/invites/:token/accept', async (c) => identity.acceptInvite(c.req.param('token'), await jsonBody(c), c.get('ip')));
+
+  // Everything registered below needs credentials; the public routes above answer before this runs.
+  app.use('*', async (c, next) => {
+    if (c.get('principal').kind === 'anonymous') {
+      throw new BatonError('unauthorized', 'Sign in or send an API token (Authorization: Bearer …)');
+    }
+    await next();
+  });
+
+  app.get('/api/v1/me', (c) => {
+    const p = principal(c);
+    return c.json({ principal: p.kind === 'token' ? { ...p } : p });
+  });
+
+
+  app.get('/api/v1/users', (c) => {
+    authorize(principal(c), { action: 'admin' });
+    return c.json({ items: identity.listUsers() });
+  });
+  app.patch('/api/v1/users/:id', async (c) => {
+    authorize(principal(c), { action: 'admin' });
+    const body = roleBodySchema.parse(await jsonBody(c));
+    return c.json(identity.setRole(principal(c), c.req.param('id'), body.role, c.get('ip')));
+  });
+
+  app.get('/api/v1/invites', (c) => {
+    authorize(principal(c), { action: 'admin' });
+    return c.json({ items: identity.listInvites() });
+  });
+  app.post('/api/v1/invites', async (c) => {
+    authorize(principal(c), { action: 'admin' });
+    return c.json(identity.createInvite(self(c), await jsonBody(c), c.get('ip')), 201);
+  });
+  app.delete('/api/v1/invites/:id', (c) => {
+    authorize(principal(c), { action: 'admin' });
+    return c.json(identity.revokeInvite(principal(c), c.req.param('id'), c.get('ip')));
+  });
+
+  app.get('/api/v1/tokens', (c) => {
+    authorize(principal(c), { action: 'tokens:own' });
+    return c.json({ items: identity.listTokens(principal(c)) });
+  });
+  app.post('/api/v1/tokens', async (c) => {
+    authorize(principal(c), { action: 'tokens:own' });
+    return c.json(identity.createToken(self(c), await jsonBody(c), c.get('ip')), 201);
+  });
+  app.delete('/api/v1/tokens/:id', (c) => {
+    authorize(principal(c), { action: 'tokens:own' });
+    return c.json(identity.revokeToken(principal(c), c.req.param('id'), c.get('ip')));
+  });
+
+  app.get('/api/v1/share-links', (c) => {
+    authorize(principal(c), { action: 'share:create' });
+    return c.json({ items: identity.listShareLinks() });
+  });
+  app.post('/api/v1/share-links', async (c) => {
+    authorize(principal(c), { action: 'share:create' });
+    return c.json(identity.createShareLink(self(c), await jsonBody(c), c.get('ip')), 201);
+  });
+  app.delete('/api/v1/share-links/:id', (c) => {
+    authorize(principal(c), { action: 'share:create' });
+    return c.json(identity.revokeShareLink(principal(c), c.req.param('id'), c.get('ip')));
+  });
+
+  app.get('/api/v1/audit', (c) => {
+    authorize(principal(c), { action: 'admin' });
+    const q = auditQuerySchema.safeParse(query(c));
+    if (!q.success) throw fromZodError(q.error);
+    return c.json(audit.list(q.data));
+  });
+
+  // ---- memory ------------------------------------------------------------------------------
+
+  /** Cross-namespace reads: allowed when something is readable; results are filtered to it. */
+  const readable = (c: Context<Env>) => {
+    const patterns = readableNamespacePatterns(principal(c));
+    if (patterns.length === 0) authorize(principal(c), { action: 'memory:read', namespace: '*' });
+    return patterns;
+  };
+
+  app.get('/api/v1/changes/recent', (c) => {
+    const patterns = readable(c);
+    const limit = limitSchema.safeParse(c.req.query('limit') ?? 20);
+    if (!limit.success) throw fromZodError(limit.error, 'limit');
+    return c.json({ items: feed.recent(limit.data, patterns), seq: feed.headSeq() });
+  });
+
+  app.get('/api/v1/memory', (c) => {
+    authorize(principal(c), { action: 'memory:read', namespace: namespaceOf(c.req.query('namespace')) });
+    return c.json(memory.list(query(c)));
+  });
 
   app.get('/api/v1/memory/search', (c) => {
     const q = query(c);
-    return c.json(memory.search({ ...q, query: q.q ?? q.query }));
+    const patterns = readable(c);
+    if (q.namespace !== undefined) authorize(principal(c), { action: 'memory:read', namespace: namespaceOf(q.namespace) });
+    return c.json(memory.search({ ...q, query: q.q ?? q.query }, patterns));
   });
 
-  app.get('/api/v1/memory/namespaces', (c) => c.json(memory.namespaces()));
+  app.get('/api/v1/memory/namespaces', (c) => c.json(memory.namespaces(readable(c))));
 
   app.get('/api/v1/memory/entry', (c) => {
+    authorize(principal(c), { action: 'memory:read', namespace: namespaceOf(c.req.query('namespace')) });
     const entry = memory.retrieve(query(c));
     if (!entry) throw new BatonError('not_found', 'key: no live entry with this namespace and key', { field: 'key' });
     return c.json(entry);
@@ -92,15 +290,45 @@ export function createApi({ memory, feed, logger, mcp }: Deps): Hono {
 
   app.put('/api/v1/memory/entry', async (c) => {
     const body = await jsonBody(c);
+    const namespace = namespaceOf(body.namespace);
+    const p = principal(c);
+    try {
+      authorize(p, { action: 'memory:write', namespace });
+    } catch (err) {
+      audit.record({ principal: p, action: 'memory.store', target: `${namespace}/${String(body.key ?? '')}`.slice(0, 700), outcome: 'denied', ip: c.get('ip') });
+      throw err;
+    }
+    await writeGate(c);
     // REST callers may send any JSON as the value; it is stored as its JSON text.
     if (body.value !== undefined && typeof body.value !== 'string') body.value = JSON.stringify(body.value);
-    const result = await memory.storeSoon(body, actorOf(c));
+    const result = await memory.storeSoon(body, writer(c), (r) =>
+      audit.record({ principal: p, action: 'memory.store', target: `${r.namespace}/${r.key}`, ip: c.get('ip'), detail: { version: r.version, seq: r.seq } }),
+    );
     return c.json(result, result.version === 1 ? 201 : 200);
   });
 
-  app.delete('/api/v1/memory/entry', async (c) => c.json(await memory.deleteSoon(query(c), actorOf(c))));
+  app.delete('/api/v1/memory/entry', async (c) => {
+    const namespace = namespaceOf(c.req.query('namespace'));
+    const p = principal(c);
+    try {
+      authorize(p, { action: 'memory:write', namespace });
+    } catch (err) {
+      audit.record({ principal: p, action: 'memory.delete', target: `${namespace}/${c.req.query('key') ?? ''}`.slice(0, 700), outcome: 'denied', ip: c.get('ip') });
+      throw err;
+    }
+    await writeGate(c);
+    const result = await memory.deleteSoon(query(c), writer(c), (r) =>
+      audit.record({ principal: p, action: 'memory.delete', target: `${r.namespace}/${r.key}`, ip: c.get('ip'), detail: { deleted: r.deleted, seq: r.seq } }),
+    );
+    return c.json(result);
+  });
 
-  app.get('/api/v1/memory/history', (c) => c.json({ items: memory.history(query(c)) }));
+  app.get('/api/v1/memory/history', (c) => {
+    authorize(principal(c), { action: 'memory:read', namespace: namespaceOf(c.req.query('namespace')) });
+    return c.json({ items: memory.history(query(c)) });
+  });
+
+  app.all('/mcp', (c) => mcp.handle(c.req.raw, principal(c), c.get('ip')));
 
   return app;
 }

@@ -1,6 +1,10 @@
 import type { DeleteResult, HistoryItem, MemoryEntry, Page, StoreResult } from '../../lib/memory-types.ts';
 import { BatonError, type ApiError } from '../../lib/errors.ts';
 import type { MemoryService } from '../memory/service.ts';
+import { principalLabel, readableNamespacePatterns, type Principal } from '../../lib/access.ts';
+import type { AuditLog } from '../auth/audit.ts';
+import { authorize } from '../auth/authorize.ts';
+import { namespaceOf } from '../../lib/memory-schema.ts';
 
 /**
  * What the MCP tools and the CLI need from memory. In the server (and in stdio mode without a
@@ -16,6 +20,56 @@ export interface MemoryBackend {
   history(input: Record<string, unknown>): Promise<HistoryItem[]>;
 }
 
+/**
+ * The server's MCP backend: every call is authorized for the session's caller (re-read per call,
+ * so a revoked token stops at once) and every write is audited in the write's own transaction.
+ */
+export function authorizedBackend(
+  memory: MemoryService,
+  caller: () => Principal,
+  audit: AuditLog,
+  ip: string | null,
+): MemoryBackend {
+  const ns = (input: Record<string, unknown>) => namespaceOf(input.namespace);
+  const read = (input: Record<string, unknown>) => authorize(caller(), { action: 'memory:read', namespace: ns(input) });
+  const write = (input: Record<string, unknown>, action: string) => {
+    const namespace = ns(input);
+    const p = caller();
+    try {
+      authorize(p, { action: 'memory:write', namespace });
+    } catch (err) {
+      audit.record({ principal: p, action, target: `${namespace}/${String(input.key ?? '')}`.slice(0, 700), outcome: 'denied', ip });
+      throw err;
+    }
+    return p;
+  };
+  const label = (p: Principal) => `mcp:${principalLabel(p)}`;
+  return {
+    store: async (input) => {
+      const p = write(input, 'memory.store');
+      return memory.storeSoon(input, label(p), (r) =>
+        audit.record({ principal: p, action: 'memory.store', target: `${r.namespace}/${r.key}`, ip, detail: { version: r.version, seq: r.seq, via: 'mcp' } }),
+      );
+    },
+    retrieve: async (input) => (read(input), memory.retrieve(input)),
+    list: async (input) => (read(input), memory.list(input)),
+    search: async (input) => {
+      const patterns = readableNamespacePatterns(caller());
+      if (patterns.length === 0) authorize(caller(), { action: 'memory:read', namespace: '*' });
+      if (input.namespace !== undefined) read(input);
+      return memory.search(input, patterns);
+    },
+    delete: async (input) => {
+      const p = write(input, 'memory.delete');
+      return memory.deleteSoon(input, label(p), (r) =>
+        audit.record({ principal: p, action: 'memory.delete', target: `${r.namespace}/${r.key}`, ip, detail: { deleted: r.deleted, via: 'mcp' } }),
+      );
+    },
+    history: async (input) => (read(input), memory.history(input)),
+  };
+}
+
+/** Direct access to a database file (the CLI's --db, stdio MCP without a server): trusted like the file itself. */
 export function localBackend(memory: MemoryService, actor: string): MemoryBackend {
   return {
     store: (input) => memory.storeSoon(input, actor),

@@ -1,6 +1,7 @@
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { randomUUID } from 'node:crypto';
+import type { Principal } from '../../lib/access.ts';
 import type { MemoryBackend } from './backend.ts';
 import { createMcpServer } from './server.ts';
 
@@ -9,17 +10,26 @@ const IDLE_MS = 30 * 60 * 1000;
 interface Session {
   transport: WebStandardStreamableHTTPServerTransport;
   lastSeen: number;
+  /** Who opened the session; later requests must come from the same caller. */
+  owner: string;
+  principal: Principal;
 }
+
+const ownerOf = (p: Principal) => ('id' in p ? `${p.kind}:${p.id}` : p.kind);
 
 /**
  * Streamable HTTP at /mcp with sessions: an initialize request opens one (Mcp-Session-Id header),
- * later requests reuse it, DELETE or 30 idle minutes close it.
+ * later requests from the same caller reuse it, DELETE or 30 idle minutes close it.
  */
-export function createMcpHttpHandler(backendFor: (request: Request) => MemoryBackend, maxBodyBytes: number) {
+export function createMcpHttpHandler(
+  backendFor: (caller: () => Principal, ip: string | null) => MemoryBackend,
+  refresh: (p: Principal) => Principal,
+  maxBodyBytes: number,
+) {
   const sessions = new Map<string, Session>();
   const sweep = setInterval(() => {
     const cutoff = Date.now() - IDLE_MS;
-    for (const [id, s] of sessions) if (s.lastSeen < cutoff) void s.transport.close();
+    for (const s of sessions.values()) if (s.lastSeen < cutoff) void s.transport.close();
   }, 60_000);
   sweep.unref();
 
@@ -29,11 +39,12 @@ export function createMcpHttpHandler(backendFor: (request: Request) => MemoryBac
       headers: { 'content-type': 'application/json' },
     });
 
-  async function handle(request: Request): Promise<Response> {
+  async function handle(request: Request, principal: Principal, ip: string | null): Promise<Response> {
     const sessionId = request.headers.get('mcp-session-id');
     if (sessionId) {
       const session = sessions.get(sessionId);
       if (!session) return jsonRpcError(404, 'Unknown or expired MCP session; initialize again');
+      if (session.owner !== ownerOf(principal)) return jsonRpcError(403, 'This MCP session belongs to another caller');
       session.lastSeen = Date.now();
       return session.transport.handleRequest(request);
     }
@@ -50,13 +61,14 @@ export function createMcpHttpHandler(backendFor: (request: Request) => MemoryBac
       enableJsonResponse: true,
       maxRequestBodySize: maxBodyBytes,
       onsessioninitialized: (id) => {
-        sessions.set(id, { transport, lastSeen: Date.now() });
+        sessions.set(id, { transport, lastSeen: Date.now(), owner: ownerOf(principal), principal });
       },
     });
     transport.onclose = () => {
       if (transport.sessionId) sessions.delete(transport.sessionId);
     };
-    await createMcpServer(backendFor(request)).connect(transport);
+    // Each call re-reads the caller, so revoking its token ends its access mid-session.
+    await createMcpServer(backendFor(() => refresh(principal), ip)).connect(transport);
     return transport.handleRequest(request, { parsedBody: body });
   }
 

@@ -1,4 +1,5 @@
-import { and, asc, count, desc, eq, gt, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { DbHandle } from '../../db/client.ts';
 import { changes, memoryEntries, memoryHistory, type MemoryEntryRow } from '../../db/schema.ts';
 import { BatonError, fromZodError } from '../../lib/errors.ts';
@@ -48,6 +49,14 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input ?? {});
   if (!result.success) throw fromZodError(result.error);
   return result.data;
+}
+
+/** SQL limiting a namespace column to readable patterns; undefined when everything is readable. */
+export function namespaceScope(column: SQLiteColumn, readable: string[]): SQL | undefined {
+  if (readable.includes('*')) return undefined;
+  // Namespace patterns use only `*` as a wildcard and namespaces cannot contain GLOB's other metacharacters.
+  if (readable.length === 0) return sql`0`;
+  return or(...readable.map((p) => sql`${column} GLOB ${p}`));
 }
 
 export function encodeCursor(parts: string[]): string {
@@ -237,13 +246,29 @@ export class MemoryService {
   }
 
   /** store() through group commit, for request handlers that run concurrently. */
-  storeSoon(input: StoreInput | Record<string, unknown>, actor: string): Promise<StoreResult> {
-    return this.group.run(() => this.store(input, actor));
+  storeSoon(
+    input: StoreInput | Record<string, unknown>,
+    actor: string,
+    after?: (result: StoreResult) => void,
+  ): Promise<StoreResult> {
+    return this.group.run(() => {
+      const result = this.store(input, actor);
+      after?.(result); // e.g. the audit row, committed with the write
+      return result;
+    });
   }
 
   /** delete() through group commit. */
-  deleteSoon(input: EntryRef | Record<string, unknown>, actor: string): Promise<DeleteResult> {
-    return this.group.run(() => this.delete(input, actor));
+  deleteSoon(
+    input: EntryRef | Record<string, unknown>,
+    actor: string,
+    after?: (result: DeleteResult) => void,
+  ): Promise<DeleteResult> {
+    return this.group.run(() => {
+      const result = this.delete(input, actor);
+      after?.(result);
+      return result;
+    });
   }
 
   retrieve(input: EntryRef | Record<string, unknown>): MemoryEntry | null {
@@ -326,13 +351,19 @@ export class MemoryService {
   }
 
   /** Glob over keys (every namespace unless one is named) plus an optional text query over values. */
-  search(input: SearchInput | Record<string, unknown>): Page<MemoryEntry> {
+  /**
+   * `readable`: namespace patterns (`*`, `team-*`, a name) the caller may read; entries elsewhere
+   * are left out, so a scoped token can search without naming a namespace.
+   */
+  search(input: SearchInput | Record<string, unknown>, readable: string[] = ['*']): Page<MemoryEntry> {
     const data = parse(searchInputSchema, input);
     const after = data.cursor ? decodeCursor(data.cursor, 2) : null;
     return this.readConsistent(() => {
       const e = memoryEntries;
       const conditions = [or(isNull(e.expiresAt), gt(e.expiresAt, this.now()))];
       if (data.namespace) conditions.push(eq(e.namespace, data.namespace));
+      const scope = namespaceScope(e.namespace, readable);
+      if (scope) conditions.push(scope);
       if (data.pattern) conditions.push(sql`${e.key} GLOB ${toSqliteGlob(data.pattern)}`);
       if (data.query) {
         const escaped = data.query.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -355,12 +386,17 @@ export class MemoryService {
     });
   }
 
-  namespaces(): { items: NamespaceCount[]; seq: number } {
+  namespaces(readable: string[] = ['*']): { items: NamespaceCount[]; seq: number } {
     return this.readConsistent(() => ({
       items: this.h.db
         .select({ namespace: memoryEntries.namespace, count: count() })
         .from(memoryEntries)
-        .where(or(isNull(memoryEntries.expiresAt), gt(memoryEntries.expiresAt, this.now())))
+        .where(
+          and(
+            or(isNull(memoryEntries.expiresAt), gt(memoryEntries.expiresAt, this.now())),
+            namespaceScope(memoryEntries.namespace, readable),
+          ),
+        )
         .groupBy(memoryEntries.namespace)
         .orderBy(asc(memoryEntries.namespace))
         .all(),

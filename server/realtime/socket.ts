@@ -10,14 +10,22 @@ import {
   type ClientToServerEvents,
   type ServerToClientEvents,
   type SubscribeResult,
+  ALL_MEMORY_ROOM,
   MAX_REPLAY,
 } from '../../lib/events.ts';
 import type { ChangeFeed } from '../feed/feed.ts';
 import type { MemoryService } from '../memory/service.ts';
 import type { Logger } from '../logger.ts';
+import { principalLabel, type Permission, type Principal } from '../../lib/access.ts';
+import { namespaceOf } from '../../lib/memory-schema.ts';
+import type { AuditLog } from '../auth/audit.ts';
+import { authorize } from '../auth/authorize.ts';
+import type { Identity } from '../auth/identity.ts';
+import type { RateLimiter } from '../http/rate-limit.ts';
 
 export interface SocketData {
-  actor: string;
+  principal: Principal;
+  ip: string | null;
 }
 export type BatonServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type BatonSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -26,6 +34,9 @@ interface Deps {
   memory: MemoryService;
   feed: ChangeFeed;
   logger: Logger;
+  identity: Identity;
+  audit: AuditLog;
+  limiter: RateLimiter;
 }
 
 /** Registers one validated, acked handler: bad input or a failed service call is an error ack, never a crash. */
@@ -55,19 +66,80 @@ function on<E extends ClientEventName, R>(
   });
 }
 
-export function registerSocketHandlers(io: BatonServer, { memory, feed, logger }: Deps): void {
-  io.use((socket, next) => {
+/** The room a principal's sockets share, so revoking access can disconnect them at once. */
+export const principalRoom = (p: Principal) => `principal:${p.kind}:${'id' in p ? p.id : ''}`;
+
+/** The permission a room needs: the all-memory room needs every namespace. */
+export function roomPermission(room: string): Permission {
+  if (room === ALL_MEMORY_ROOM) return { action: 'memory:read', namespace: '*' };
+  if (room.startsWith('ns:')) return { action: 'memory:read', namespace: room.slice(3) };
+  if (room.startsWith('session:')) return { action: 'session:view', sessionId: room.slice(8) };
+  return { action: 'admin' };
+}
+
+function sameOrigin(headers: Record<string, string | string[] | undefined>): boolean {
+  const origin = headers.origin;
+  if (typeof origin !== 'string') return false;
+  try {
+    return new URL(origin).host === headers.host;
+  } catch {
+    return false;
+  }
+}
+
+export function registerSocketHandlers(io: BatonServer, { memory, feed, logger, identity, audit, limiter }: Deps): void {
+  const refuse = (next: (err?: Error) => void, err: BatonError) => next(Object.assign(new Error(err.message), { data: err.toJSON() }));
+
+  io.use(async (socket, next) => {
     const parsed = handshakeSchema.safeParse(socket.handshake.auth ?? {});
-    if (!parsed.success) {
-      const err = fromZodError(parsed.error, 'auth');
-      return next(Object.assign(new Error(err.message), { data: err.toJSON() }));
+    if (!parsed.success) return refuse(next, fromZodError(parsed.error, 'auth'));
+    const { token, share } = parsed.data;
+    const raw = socket.handshake.headers;
+    const headers = new Headers();
+    if (token) headers.set('authorization', `Bearer ${token}`);
+    else if (typeof raw.cookie === 'string') {
+      // A cookie is ambient: only our own pages may use it to open a socket (no cross-site hijacking).
+      if (!share && !sameOrigin(raw)) return refuse(next, new BatonError('forbidden', 'origin: cross-site socket refused', { field: 'origin' }));
+      headers.set('cookie', raw.cookie);
     }
-    socket.data.actor = parsed.data.name ? `web:${parsed.data.name}` : 'web';
+    const principal = await identity.principalFrom(headers, share ?? null);
+    if (principal.kind === 'anonymous') {
+      return refuse(next, new BatonError('unauthorized', 'Sign in, or connect with auth.token (an API token) or auth.share (a share link)'));
+    }
+    socket.data.principal = principal;
+    socket.data.ip = socket.handshake.address ?? null;
+    void socket.join(principalRoom(principal));
     next();
   });
 
   io.on('connection', (socket) => {
+    /** The caller as of now: a revoked token or changed role applies to the very next event. */
+    const caller = () => {
+      const p = identity.refresh(socket.data.principal);
+      if (p.kind === 'anonymous') {
+        setImmediate(() => socket.disconnect(true));
+        throw new BatonError('unauthorized', 'Your access was revoked or expired');
+      }
+      socket.data.principal = p;
+      return p;
+    };
+    const writer = (p: Principal) => principalLabel(p);
+    const gateWrite = async (namespaceInput: unknown, key: unknown, action: string) => {
+      const p = caller();
+      const namespace = namespaceOf(namespaceInput);
+      try {
+        authorize(p, { action: 'memory:write', namespace });
+      } catch (err) {
+        audit.record({ principal: p, action, target: `${namespace}/${String(key ?? '')}`.slice(0, 700), outcome: 'denied', ip: socket.data.ip });
+        throw err;
+      }
+      await limiter.write(`${p.kind}:${'id' in p ? p.id : ''}`);
+      return p;
+    };
+
     on(socket, 'subscribe', logger, ({ rooms, sinceSeq }): SubscribeResult => {
+      const p = caller();
+      for (const room of rooms) authorize(p, roomPermission(room));
       const resync = { resync: true, headSeq: feed.headSeq(), changes: [] };
       if (!feed.canReplayFrom(sinceSeq)) return resync;
       // Read and join in one synchronous step: no broadcast can slip between the last replayed change
@@ -79,12 +151,26 @@ export function registerSocketHandlers(io: BatonServer, { memory, feed, logger }
     });
 
     on(socket, 'unsubscribe', logger, ({ rooms }) => {
+      caller();
       for (const room of rooms) void socket.leave(room);
       return { rooms };
     });
 
-    on(socket, 'memory:store', logger, (input) => memory.storeSoon(input, socket.data.actor));
-    on(socket, 'memory:delete', logger, (input) => memory.deleteSoon(input, socket.data.actor));
-    on(socket, 'memory:retrieve', logger, (input) => memory.retrieve(input));
+    on(socket, 'memory:store', logger, async (input) => {
+      const p = await gateWrite(input.namespace, input.key, 'memory.store');
+      return memory.storeSoon(input, writer(p), (r) =>
+        audit.record({ principal: p, action: 'memory.store', target: `${r.namespace}/${r.key}`, ip: socket.data.ip, detail: { version: r.version, seq: r.seq, via: 'socket' } }),
+      );
+    });
+    on(socket, 'memory:delete', logger, async (input) => {
+      const p = await gateWrite(input.namespace, input.key, 'memory.delete');
+      return memory.deleteSoon(input, writer(p), (r) =>
+        audit.record({ principal: p, action: 'memory.delete', target: `${r.namespace}/${r.key}`, ip: socket.data.ip, detail: { deleted: r.deleted, via: 'socket' } }),
+      );
+    });
+    on(socket, 'memory:retrieve', logger, (input) => {
+      authorize(caller(), { action: 'memory:read', namespace: namespaceOf(input.namespace) });
+      return memory.retrieve(input);
+    });
   });
 }

@@ -1,0 +1,317 @@
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { DbHandle } from '../../db/client.ts';
+import { apiTokens, authUser, invites, shareLinks, ROLES, type Role } from '../../db/schema.ts';
+import type { Principal, TokenScope } from '../../lib/access.ts';
+import { BatonError, fromZodError } from '../../lib/errors.ts';
+import type { AuditLog } from './audit.ts';
+import type { BetterAuth } from './better-auth.ts';
+import { hashSecret, newId, newSecret } from './secrets.ts';
+
+const emailSchema = z.string().trim().toLowerCase().email('must be an email address').max(254);
+const passwordSchema = z.string().min(8, 'must be at least 8 characters').max(256, 'must be at most 256 characters');
+const nameSchema = z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters');
+export const accountInputSchema = z.object({ name: nameSchema, email: emailSchema, password: passwordSchema });
+export const roleSchema = z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` });
+const namespacePatternSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(128)
+  .regex(/^[A-Za-z0-9._:/*-]+$/, 'may contain only letters, digits, . _ : / - and *');
+export const tokenInputSchema = z.object({
+  name: nameSchema,
+  scopes: z
+    .array(z.object({ access: z.enum(['read', 'write', 'admin'], { error: 'must be read, write or admin' }), namespaces: namespacePatternSchema }))
+    .min(1, 'must grant at least one scope')
+    .max(20),
+  expiresInDays: z.number().int().min(1).max(3650).nullish(),
+});
+export const inviteInputSchema = z.object({
+  role: roleSchema,
+  email: emailSchema.optional(),
+  expiresInHours: z.number().int().min(1).max(24 * 30).default(72),
+});
+export const shareInputSchema = z.object({
+  sessionId: z.string().trim().min(1, 'must not be empty').max(200),
+  expiresInHours: z.number().int().min(1).max(24 * 90).default(24),
+});
+
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const r = schema.safeParse(input ?? {});
+  if (!r.success) throw fromZodError(r.error);
+  return r.data;
+}
+
+const TOUCH_EVERY_MS = 60_000;
+
+export interface IdentityOptions {
+  now?: () => number;
+}
+
+/**
+ * Accounts, roles, invitations, API tokens and share links, and turning a request's credentials
+ * into a Principal. Passwords and cookie sessions are better-auth's; everything else is here.
+ */
+export class Identity {
+  private readonly now: () => number;
+  private readonly q;
+  /** Called when a principal's access shrinks (token or share link revoked, role changed). */
+  onAccessChanged: (principal: Principal) => void = () => {};
+
+  constructor(
+    private readonly h: DbHandle,
+    readonly auth: BetterAuth,
+    private readonly audit: AuditLog,
+    options: IdentityOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    const s = h.sqlite;
+    this.q = {
+      tokenByHash: s.prepare<[string], { id: string; name: string; scopes: string; createdBy: string; expiresAt: number | null; revokedAt: number | null; lastUsedAt: number | null }>(
+        'SELECT id, name, scopes, created_by AS createdBy, expires_at AS expiresAt, revoked_at AS revokedAt, last_used_at AS lastUsedAt FROM api_tokens WHERE token_hash = ?',
+      ),
+      tokenById: s.prepare<[string], { revokedAt: number | null; expiresAt: number | null; scopes: string }>(
+        'SELECT revoked_at AS revokedAt, expires_at AS expiresAt, scopes FROM api_tokens WHERE id = ?',
+      ),
+      touchToken: s.prepare<[number, string]>('UPDATE api_tokens SET last_used_at = ? WHERE id = ?'),
+      userById: s.prepare<[string], { id: string; name: string; email: string; role: Role; disabled: number }>(
+        'SELECT id, name, email, role, disabled FROM auth_user WHERE id = ?',
+      ),
+      shareByHash: s.prepare<[string], { id: string; sessionId: string; expiresAt: number; revokedAt: number | null }>(
+        'SELECT id, session_id AS sessionId, expires_at AS expiresAt, revoked_at AS revokedAt FROM share_links WHERE token_hash = ?',
+      ),
+      shareById: s.prepare<[string], { expiresAt: number; revokedAt: number | null }>(
+        'SELECT expires_at AS expiresAt, revoked_at AS revokedAt FROM share_links WHERE id = ?',
+      ),
+      userCount: s.prepare<[], { n: number }>('SELECT count(*) AS n FROM auth_user'),
+    };
+  }
+
+  // ---- principals --------------------------------------------------------------------------
+
+  /** Bearer token, then share link, then the cookie session; anything invalid is anonymous. */
+  async principalFrom(headers: Headers, share?: string | null): Promise<Principal> {
+    const authz = headers.get('authorization');
+    if (authz?.toLowerCase().startsWith('bearer ')) return this.tokenPrincipal(authz.slice(7).trim()) ?? { kind: 'anonymous' };
+    if (share) return this.sharePrincipal(share) ?? { kind: 'anonymous' };
+    if (!headers.get('cookie')) return { kind: 'anonymous' };
+    const session = await this.auth.api.getSession({ headers }).catch(() => null);
+    if (!session) return { kind: 'anonymous' };
+    return this.userPrincipal(session.user.id) ?? { kind: 'anonymous' };
+  }
+
+  userPrincipal(id: string): Principal | null {
+    const u = this.q.userById.get(id);
+    if (!u || u.disabled) return null;
+    return { kind: 'user', id: u.id, name: u.name, email: u.email, role: u.role };
+  }
+
+  tokenPrincipal(secret: string): Principal | null {
+    if (!secret.startsWith('btn_') || secret.length > 200) return null;
+    const row = this.q.tokenByHash.get(hashSecret(secret));
+    const now = this.now();
+    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
+    if (!row.lastUsedAt || now - row.lastUsedAt > TOUCH_EVERY_MS) this.q.touchToken.run(now, row.id);
+    return { kind: 'token', id: row.id, name: row.name, ownerId: row.createdBy, scopes: JSON.parse(row.scopes) as TokenScope[] };
+  }
+
+  sharePrincipal(secret: string): Principal | null {
+    if (!secret.startsWith('bsh_') || secret.length > 200) return null;
+    const row = this.q.shareByHash.get(hashSecret(secret));
+    if (!row || row.revokedAt || row.expiresAt <= this.now()) return null;
+    return { kind: 'share', id: row.id, sessionId: row.sessionId };
+  }
+
+  /**
+   * Re-reads a principal that was resolved earlier (a socket's, at its handshake): a revoked token,
+   * an expired share link, a changed role or a disabled account takes effect on the next event.
+   */
+  refresh(principal: Principal): Principal {
+    switch (principal.kind) {
+      case 'anonymous':
+        return principal;
+      case 'user':
+        return this.userPrincipal(principal.id) ?? { kind: 'anonymous' };
+      case 'token': {
+        const row = this.q.tokenById.get(principal.id);
+        if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= this.now())) return { kind: 'anonymous' };
+        return { ...principal, scopes: JSON.parse(row.scopes) as TokenScope[] };
+      }
+      case 'share': {
+        const row = this.q.shareById.get(principal.id);
+        return !row || row.revokedAt || row.expiresAt <= this.now() ? { kind: 'anonymous' } : principal;
+      }
+    }
+  }
+
+  // ---- accounts ----------------------------------------------------------------------------
+
+  hasUsers(): boolean {
+    return this.q.userCount.get()!.n > 0;
+  }
+
+  /** Creates an account through better-auth (hashing the password) and gives it a role. */
+  private async createAccount(input: unknown, role: Role): Promise<{ userId: string; response: Response }> {
+    const data = parse(accountInputSchema, input);
+    const existing = this.h.db.select({ id: authUser.id }).from(authUser).where(eq(authUser.email, data.email)).get();
+    if (existing) throw new BatonError('invalid_input', 'email: an account with this email already exists', { field: 'email' });
+    const response = await this.auth.api.signUpEmail({ body: data, asResponse: true });
+    if (!response.ok) throw new BatonError('invalid_input', 'email: the account could not be created', { field: 'email' });
+    const user = this.h.db.select({ id: authUser.id }).from(authUser).where(eq(authUser.email, data.email)).get()!;
+    this.h.db.update(authUser).set({ role }).where(eq(authUser.id, user.id)).run();
+    return { userId: user.id, response };
+  }
+
+  /** First run: the first account is the owner (admin). Refused once any account exists. */
+  async setup(input: unknown, ip: string | null): Promise<Response> {
+    if (this.hasUsers()) throw new BatonError('invalid_input', 'setup: Baton already has an owner; sign in instead', { field: 'setup' });
+    const { userId, response } = await this.createAccount(input, 'admin');
+    this.audit.record({ principal: this.userPrincipal(userId)!, action: 'account.setup', target: userId, ip });
+    return response;
+  }
+
+  /** Headless installs: BATON_ADMIN_EMAIL / BATON_ADMIN_PASSWORD create the owner on first start. */
+  async bootstrapAdmin(input: { name?: string; email: string; password: string }): Promise<boolean> {
+    if (this.hasUsers()) return false;
+    const { userId } = await this.createAccount({ name: input.name ?? 'Admin', email: input.email, password: input.password }, 'admin');
+    this.audit.record({ principal: { kind: 'anonymous' }, action: 'account.bootstrap', target: userId });
+    return true;
+  }
+
+  listUsers() {
+    return this.h.db
+      .select({ id: authUser.id, name: authUser.name, email: authUser.email, role: authUser.role, disabled: authUser.disabled, createdAt: authUser.createdAt })
+      .from(authUser)
+      .orderBy(asc(authUser.createdAt))
+      .all();
+  }
+
+  setRole(by: Principal, userId: string, roleInput: unknown, ip: string | null) {
+    const role = parse(roleSchema, roleInput);
+    const user = this.q.userById.get(userId);
+    if (!user) throw new BatonError('not_found', 'userId: no such account', { field: 'userId' });
+    if (user.role === 'admin' && role !== 'admin') {
+      const admins = this.h.db.select({ n: sql<number>`count(*)` }).from(authUser).where(and(eq(authUser.role, 'admin'), eq(authUser.disabled, false))).get()!.n;
+      if (admins <= 1) throw new BatonError('invalid_input', 'role: Baton needs at least one admin', { field: 'role' });
+    }
+    this.h.db.update(authUser).set({ role, updatedAt: new Date(this.now()) }).where(eq(authUser.id, userId)).run();
+    this.audit.record({ principal: by, action: 'account.role', target: userId, ip, detail: { from: user.role, to: role } });
+    this.onAccessChanged({ kind: 'user', id: userId, name: user.name, email: user.email, role });
+    return { id: userId, role };
+  }
+
+  // ---- invitations -------------------------------------------------------------------------
+
+  createInvite(by: Principal & { kind: 'user' | 'token' }, input: unknown, ip: string | null) {
+    const data = parse(inviteInputSchema, input);
+    const token = newSecret('binv');
+    const id = newId();
+    const now = this.now();
+    const expiresAt = now + data.expiresInHours * 3600_000;
+    this.h.db.insert(invites).values({ id, tokenHash: hashSecret(token), role: data.role, email: data.email ?? null, createdBy: by.id, createdAt: now, expiresAt }).run();
+    this.audit.record({ principal: by, action: 'invite.create', target: id, ip, detail: { role: data.role } });
+    return { id, token, path: `/invite/${token}`, role: data.role, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  listInvites() {
+    return this.h.db.select({ id: invites.id, role: invites.role, email: invites.email, createdAt: invites.createdAt, expiresAt: invites.expiresAt, acceptedAt: invites.acceptedAt, revokedAt: invites.revokedAt }).from(invites).orderBy(desc(invites.createdAt)).all();
+  }
+
+  revokeInvite(by: Principal, id: string, ip: string | null) {
+    const r = this.h.db.update(invites).set({ revokedAt: this.now() }).where(and(eq(invites.id, id), isNull(invites.revokedAt), isNull(invites.acceptedAt))).run();
+    if (r.changes === 0) throw new BatonError('not_found', 'id: no open invitation with this id', { field: 'id' });
+    this.audit.record({ principal: by, action: 'invite.revoke', target: id, ip });
+    return { id, revoked: true };
+  }
+
+  /** What the invitation page shows before the invitee picks a password. */
+  inviteInfo(token: string) {
+    const row = this.h.db.select().from(invites).where(eq(invites.tokenHash, hashSecret(token))).get();
+    if (!row || row.revokedAt || row.acceptedAt || row.expiresAt <= this.now()) {
+      throw new BatonError('not_found', 'token: this invitation is invalid, used or expired', { field: 'token' });
+    }
+    return { role: row.role, email: row.email, expiresAt: new Date(row.expiresAt).toISOString() };
+  }
+
+  async acceptInvite(token: string, input: unknown, ip: string | null): Promise<Response> {
+    const info = this.inviteInfo(token);
+    const data = parse(accountInputSchema, input);
+    if (info.email && info.email !== data.email) throw new BatonError('invalid_input', `email: this invitation is for ${info.email}`, { field: 'email' });
+    const { userId, response } = await this.createAccount(data, info.role);
+    this.h.db.update(invites).set({ acceptedBy: userId, acceptedAt: this.now() }).where(eq(invites.tokenHash, hashSecret(token))).run();
+    this.audit.record({ principal: this.userPrincipal(userId)!, action: 'invite.accept', target: userId, ip, detail: { role: info.role } });
+    return response;
+  }
+
+  // ---- API tokens --------------------------------------------------------------------------
+
+  createToken(by: Principal & { kind: 'user' | 'token' }, input: unknown, ip: string | null) {
+    const data = parse(tokenInputSchema, input);
+    if (by.kind === 'user' && by.role !== 'admin') {
+      // A member's token can never exceed the member: no admin scope.
+      if (data.scopes.some((s) => s.access === 'admin')) throw new BatonError('invalid_input', 'scopes: only admins can grant admin', { field: 'scopes' });
+    }
+    const token = newSecret('btn');
+    const id = newId();
+    const now = this.now();
+    const expiresAt = data.expiresInDays ? now + data.expiresInDays * 86_400_000 : null;
+    const ownerId = by.kind === 'user' ? by.id : by.ownerId;
+    this.h.db.insert(apiTokens).values({ id, name: data.name, tokenHash: hashSecret(token), prefix: token.slice(0, 10), scopes: JSON.stringify(data.scopes), createdBy: ownerId, createdAt: now, expiresAt }).run();
+    this.audit.record({ principal: by, action: 'token.create', target: id, ip, detail: { name: data.name, scopes: data.scopes } });
+    return { id, token, name: data.name, prefix: token.slice(0, 10), scopes: data.scopes, expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null };
+  }
+
+  /** Admins see every token; others their own. Never the secret. */
+  listTokens(by: Principal) {
+    const rows = this.h.db.select().from(apiTokens).orderBy(desc(apiTokens.createdAt)).all();
+    const own = by.kind === 'user' ? by.id : by.kind === 'token' ? by.ownerId : null;
+    const isAdmin = (by.kind === 'user' && by.role === 'admin') || (by.kind === 'token' && by.scopes.some((s) => s.access === 'admin'));
+    return rows
+      .filter((r) => isAdmin || r.createdBy === own)
+      .map((r) => ({
+        id: r.id,
+        name: r.name,
+        prefix: r.prefix,
+        scopes: JSON.parse(r.scopes) as TokenScope[],
+        createdBy: r.createdBy,
+        createdAt: new Date(r.createdAt).toISOString(),
+        expiresAt: r.expiresAt ? new Date(r.expiresAt).toISOString() : null,
+        revokedAt: r.revokedAt ? new Date(r.revokedAt).toISOString() : null,
+        lastUsedAt: r.lastUsedAt ? new Date(r.lastUsedAt).toISOString() : null,
+      }));
+  }
+
+  revokeToken(by: Principal, id: string, ip: string | null) {
+    const mine = this.listTokens(by).find((t) => t.id === id);
+    if (!mine) throw new BatonError('not_found', 'id: no token with this id that you may revoke', { field: 'id' });
+    this.h.db.update(apiTokens).set({ revokedAt: this.now() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).run();
+    this.audit.record({ principal: by, action: 'token.revoke', target: id, ip });
+    this.onAccessChanged({ kind: 'token', id, name: mine.name, ownerId: mine.createdBy, scopes: mine.scopes });
+    return { id, revoked: true };
+  }
+
+  // ---- share links -------------------------------------------------------------------------
+
+  createShareLink(by: Principal & { kind: 'user' | 'token' }, input: unknown, ip: string | null) {
+    const data = parse(shareInputSchema, input);
+    const token = newSecret('bsh');
+    const id = newId();
+    const now = this.now();
+    const expiresAt = now + data.expiresInHours * 3600_000;
+    this.h.db.insert(shareLinks).values({ id, tokenHash: hashSecret(token), sessionId: data.sessionId, createdBy: by.kind === 'user' ? by.id : by.ownerId, createdAt: now, expiresAt }).run();
+    this.audit.record({ principal: by, action: 'share.create', target: data.sessionId, ip, detail: { id } });
+    return { id, token, sessionId: data.sessionId, path: `/present/${encodeURIComponent(data.sessionId)}?share=${token}`, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  listShareLinks() {
+    return this.h.db.select({ id: shareLinks.id, sessionId: shareLinks.sessionId, createdBy: shareLinks.createdBy, createdAt: shareLinks.createdAt, expiresAt: shareLinks.expiresAt, revokedAt: shareLinks.revokedAt }).from(shareLinks).orderBy(desc(shareLinks.createdAt)).all();
+  }
+
+  revokeShareLink(by: Principal, id: string, ip: string | null) {
+    const r = this.h.db.update(shareLinks).set({ revokedAt: this.now() }).where(and(eq(shareLinks.id, id), isNull(shareLinks.revokedAt))).run();
+    if (r.changes === 0) throw new BatonError('not_found', 'id: no active share link with this id', { field: 'id' });
+    this.audit.record({ principal: by, action: 'share.revoke', target: id, ip });
+    this.onAccessChanged({ kind: 'share', id, sessionId: '' });
+    return { id, revoked: true };
+  }
+}
