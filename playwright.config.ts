@@ -2,6 +2,7 @@ import { defineConfig, devices } from '@playwright/test';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ADMIN_STATE, E2E_ADMIN } from './e2e/auth-files';
 
 // Never download a browser: use Debian's Chromium (override with CHROMIUM_PATH).
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -22,8 +23,11 @@ export default defineConfig({
   timeout: 30_000,
   expect: { timeout: 7_000 },
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  globalSetup: './e2e/global-setup.ts',
   use: {
     baseURL: `http://127.0.0.1:${port}`,
+    // Pages are signed in as the owner unless a test makes another user (fixtures.newUser).
+    storageState: ADMIN_STATE,
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
     launchOptions: {
@@ -51,6 +55,11 @@ export default defineConfig({
       LOG_LEVEL: 'warn',
       NEXT_TELEMETRY_DISABLED: '1',
       SWEEP_INTERVAL_MS: '250',
+      BATON_ADMIN_EMAIL: E2E_ADMIN.email,
+      BATON_ADMIN_PASSWORD: E2E_ADMIN.password,
+      BATON_ADMIN_NAME: E2E_ADMIN.name,
+      BATON_AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
+      RATE_LIMIT_SIGNIN_PER_MINUTE: '1000',
     },
   },
 });

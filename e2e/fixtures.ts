@@ -1,4 +1,19 @@
-import { expect, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { test as base, expect, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { TOKEN_FILE } from './auth-files';
+
+/** The admin API token global-setup created: REST calls in tests act as an agent with it. */
+export const apiToken = () => readFileSync(TOKEN_FILE, 'utf8').trim();
+
+/** `request` authenticated with the API token (pages use the owner's cookie instead). */
+export const test = base.extend({
+  request: async ({ playwright, baseURL }, use) => {
+    const ctx = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${apiToken()}` } });
+    await use(ctx);
+    await ctx.dispose();
+  },
+});
+export { expect };
 
 /** A namespace no other test touches: the database is shared by the whole run. */
 export function uniqueNamespace(testInfo: TestInfo, label: string): string {
@@ -12,9 +27,9 @@ export interface PutInput {
   ttl?: number;
 }
 
-/** Writes through the REST API, as an agent would; returns the stored version. */
-export async function putEntry(request: APIRequestContext, input: PutInput, actor = 'e2e-agent'): Promise<{ version: number; seq: number }> {
-  const res = await request.put('/api/v1/memory/entry', { data: input, headers: { 'x-baton-actor': actor } });
+/** Writes through the REST API, as an agent would (with the e2e token); returns the stored version. */
+export async function putEntry(request: APIRequestContext, input: PutInput): Promise<{ version: number; seq: number }> {
+  const res = await request.put('/api/v1/memory/entry', { data: input });
   expect(res.ok(), `PUT ${input.namespace}/${input.key}: ${res.status()} ${await res.text()}`).toBe(true);
   return res.json();
 }
@@ -31,10 +46,29 @@ export async function getEntry(request: APIRequestContext, namespace: string, ke
   return { status: res.status(), body: await res.json() };
 }
 
-/** A second (or third) browser user; `name` becomes the socket's actor label (web:<name>). */
-export async function newUser(browser: Browser, name: string, options: Parameters<Browser['newContext']>[0] = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, ...options });
-  await context.addInitScript((n) => localStorage.setItem('baton-name', n), name);
+/**
+ * Another signed-in person in a browser context of their own: the owner invites them (role
+ * `member` by default) and they accept, which signs them in. Their name is what boards show.
+ */
+export async function newUser(
+  browser: Browser,
+  name: string,
+  options: Parameters<Browser['newContext']>[0] = {},
+  role: 'admin' | 'member' | 'viewer' = 'member',
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, ...options, storageState: undefined });
+  const baseURL = test.info().project.use.baseURL!;
+  const owner = await context.request.post(`${baseURL}/api/v1/invites`, {
+    data: { role },
+    headers: { authorization: `Bearer ${apiToken()}` },
+  });
+  expect(owner.ok(), `invite: ${owner.status()} ${await owner.text()}`).toBe(true);
+  const { token } = (await owner.json()) as { token: string };
+  const email = `${name}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@e2e.test`;
+  const accepted = await context.request.post(`${baseURL}/api/v1/invites/${token}/accept`, {
+    data: { name, email, password: 'e2e-user-password' },
+  });
+  expect(accepted.ok(), `accept: ${accepted.status()} ${await accepted.text()}`).toBe(true);
   const page = await context.newPage();
   return { context, page };
 }

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { getEntry, MemoryPage, namespaceCounts, newUser, putEntry, uniqueNamespace } from './fixtures';
 
 test.describe('memory explorer, live', () => {
@@ -28,13 +28,13 @@ test.describe('memory explorer, live', () => {
       await expect(b.version).toHaveText('v2');
       await expect(b.row(key)).toContainText('v2');
       await expect(b.row(key)).toHaveClass(/\bflash\b/, { timeout: 1_500 });
-      await expect(b.panel).toContainText('web:alice');
+      await expect(b.panel).toContainText('alice');
       // Alice's own write does not flash on her page (the flash lasts 1.6 s, so it would still be on).
       await expect(a.row(key)).not.toHaveClass(/\bflash\b/);
       // And the flash ends by itself.
       await expect(b.row(key)).not.toHaveClass(/\bflash\b/, { timeout: 4_000 });
 
-      expect((await getEntry(request, ns, key)).body).toMatchObject({ version: 2, value: { step: 2, note: 'from alice' }, updatedBy: 'web:alice' });
+      expect((await getEntry(request, ns, key)).body).toMatchObject({ version: 2, value: { step: 2, note: 'from alice' }, updatedBy: 'alice' });
     } finally {
       await alice.context.close();
       await bob.context.close();
@@ -58,7 +58,7 @@ test.describe('memory explorer, live', () => {
     const before = Number(await total.textContent());
 
     // An agent writes over REST while both pages are open.
-    await putEntry(request, { namespace: ns, key: 'notes/today', value: { todo: ['review PR'] } }, 'planner');
+    await putEntry(request, { namespace: ns, key: 'notes/today', value: { todo: ['review PR'] } });
 
     await expect(m.row('notes/today')).toBeVisible();
     await expect(m.row('notes/today')).toContainText('v1');
@@ -68,10 +68,10 @@ test.describe('memory explorer, live', () => {
     await expect(total).toHaveText(String(before + 1));
     const latest = home.getByTestId('activity').locator('li').first();
     await expect(latest).toContainText(`${ns}/notes/today`);
-    await expect(latest).toContainText('stored by rest:planner');
+    await expect(latest).toContainText('stored by token:e2e');
 
     // A new version of an existing key changes the activity, not the counts.
-    await putEntry(request, { namespace: ns, key: 'notes/first', value: 'edited' }, 'planner');
+    await putEntry(request, { namespace: ns, key: 'notes/first', value: 'edited' });
     await expect(home.getByTestId('activity').locator('li').first()).toContainText(`${ns}/notes/first`);
     await expect(m.row('notes/first')).toContainText('v2');
     await expect(total).toHaveText(String(before + 1));
@@ -186,9 +186,9 @@ test.describe('memory explorer, live', () => {
       await expect(a.version).toHaveText('v3');
       const history = await (await request.get('/api/v1/memory/history', { params: { namespace: ns, key } })).json();
       expect(history.items.map((h: { version: number; actor: string }) => [h.version, h.actor])).toEqual([
-        [3, 'web:bob'],
-        [2, 'web:alice'],
-        [1, 'rest:e2e-agent'],
+        [3, 'bob'],
+        [2, 'alice'],
+        [1, 'token:e2e'],
       ]);
     } finally {
       await alice.context.close();
@@ -199,17 +199,17 @@ test.describe('memory explorer, live', () => {
   test('history lists every version and diffs the last two, live', async ({ page, request }, testInfo) => {
     const ns = uniqueNamespace(testInfo, 'history');
     const key = 'session/dev-1/state';
-    await putEntry(request, { namespace: ns, key, value: { status: 'draft', steps: 1 } }, 'writer-1');
-    await putEntry(request, { namespace: ns, key, value: { status: 'review', steps: 1 } }, 'writer-2');
+    await putEntry(request, { namespace: ns, key, value: { status: 'draft', steps: 1 } });
+    await putEntry(request, { namespace: ns, key, value: { status: 'review', steps: 1 } });
 
     const m = new MemoryPage(page);
     await m.open(ns, key);
     const history = page.getByTestId('history');
     await expect(history.locator('li')).toHaveCount(2);
     await expect(history.locator('li').nth(0)).toContainText('v2');
-    await expect(history.locator('li').nth(0)).toContainText('rest:writer-2');
+    await expect(history.locator('li').nth(0)).toContainText('token:e2e');
     await expect(history.locator('li').nth(1)).toContainText('v1');
-    await expect(history.locator('li').nth(1)).toContainText('rest:writer-1');
+    await expect(history.locator('li').nth(1)).toContainText('token:e2e');
 
     const diff = page.getByTestId('history-diff');
     await expect(page.getByText('Changes from v1 (store) to v2 (store)')).toBeVisible();
@@ -220,7 +220,7 @@ test.describe('memory explorer, live', () => {
     await expect(unchanged).not.toContainText(/added:|removed:/);
 
     // A third write arrives live: history grows and the diff moves to v2 → v3.
-    await putEntry(request, { namespace: ns, key, value: { status: 'done', steps: 2 } }, 'writer-3');
+    await putEntry(request, { namespace: ns, key, value: { status: 'done', steps: 2 } });
     await expect(history.locator('li')).toHaveCount(3);
     await expect(page.getByText('Changes from v2 (store) to v3 (store)')).toBeVisible();
     await expect(diff.locator('div', { hasText: '"status": "done"' })).toContainText('added:');
@@ -246,8 +246,8 @@ test.describe('memory explorer, live', () => {
       await expect(m.status).toHaveAttribute('data-status', 'reconnecting');
       await expect(m.status).toHaveText('Reconnecting…');
 
-      await putEntry(request, { namespace: ns, key: 'while-away', value: 'missed' }, 'agent');
-      await putEntry(request, { namespace: ns, key: 'before', value: 2 }, 'agent');
+      await putEntry(request, { namespace: ns, key: 'while-away', value: 'missed' });
+      await putEntry(request, { namespace: ns, key: 'before', value: 2 });
       // Still offline: the writes have been broadcast (the PUTs returned), but not to this page.
       await expect(m.status).toHaveAttribute('data-status', 'reconnecting');
       await expect(m.row('while-away')).toHaveCount(0);

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { MemoryPage, newUser, putEntry } from './fixtures';
 
 const dir = join(import.meta.dirname, 'screenshots');
@@ -10,11 +10,11 @@ test('screenshots of /memory and / in light and dark mode', async ({ browser, re
   // Realistic-looking data in a namespace of its own.
   const ns = `atlas-${Date.now().toString(36)}`;
   const key = 'session/dev-1/state';
-  await putEntry(request, { namespace: ns, key, value: { task: 'Ship the memory explorer', status: 'in progress', done: ['tree', 'history'], next: ['search'] } }, 'claude-dev-1');
-  await putEntry(request, { namespace: ns, key, value: { task: 'Ship the memory explorer', status: 'review', done: ['tree', 'history', 'search'], next: [] } }, 'claude-dev-1');
-  await putEntry(request, { namespace: ns, key: 'session/dev-2/state', value: { task: 'Benchmarks', status: 'blocked' } }, 'codex-dev-2');
-  await putEntry(request, { namespace: ns, key: 'plan/blockers', value: 'Waiting on the CI runner image.' }, 'alice');
-  await putEntry(request, { namespace: ns, key: 'lease/deploy', value: { holder: 'dev-1' }, ttl: 3600 }, 'claude-dev-1');
+  await putEntry(request, { namespace: ns, key, value: { task: 'Ship the memory explorer', status: 'in progress', done: ['tree', 'history'], next: ['search'] } });
+  await putEntry(request, { namespace: ns, key, value: { task: 'Ship the memory explorer', status: 'review', done: ['tree', 'history', 'search'], next: [] } });
+  await putEntry(request, { namespace: ns, key: 'session/dev-2/state', value: { task: 'Benchmarks', status: 'blocked' } });
+  await putEntry(request, { namespace: ns, key: 'plan/blockers', value: 'Waiting on the CI runner image.' });
+  await putEntry(request, { namespace: ns, key: 'lease/deploy', value: { holder: 'dev-1' }, ttl: 3600 });
 
   for (const scheme of ['light', 'dark'] as const) {
     const user = await newUser(browser, `shots-${scheme}`, { colorScheme: scheme });
