@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbHandle } from '../../db/client.ts';
 import { apiTokens, authUser, invites, shareLinks, ROLES, type Role } from '../../db/schema.ts';
-import type { Principal, TokenScope } from '../../lib/access.ts';
+import type { Principal, TokenAccess, TokenScope } from '../../lib/access.ts';
 import { BatonError, fromZodError } from '../../lib/errors.ts';
 import type { AuditLog } from './audit.ts';
 import type { BetterAuth } from './better-auth.ts';
@@ -44,6 +44,10 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
 
 const TOUCH_EVERY_MS = 60_000;
 
+const ACCESS_RANK: Record<TokenAccess, number> = { read: 0, write: 1, admin: 2 };
+/** The most a token may do for an owner of each role (a member cannot mint admin tokens either). */
+const ROLE_CEILING: Record<Role, TokenAccess> = { viewer: 'read', member: 'write', admin: 'admin' };
+
 export interface IdentityOptions {
   now?: () => number;
 }
@@ -70,8 +74,8 @@ export class Identity {
       tokenByHash: s.prepare<[string], { id: string; name: string; scopes: string; createdBy: string; expiresAt: number | null; revokedAt: number | null; lastUsedAt: number | null }>(
         'SELECT id, name, scopes, created_by AS createdBy, expires_at AS expiresAt, revoked_at AS revokedAt, last_used_at AS lastUsedAt FROM api_tokens WHERE token_hash = ?',
       ),
-      tokenById: s.prepare<[string], { revokedAt: number | null; expiresAt: number | null; scopes: string }>(
-        'SELECT revoked_at AS revokedAt, expires_at AS expiresAt, scopes FROM api_tokens WHERE id = ?',
+      tokenById: s.prepare<[string], { revokedAt: number | null; expiresAt: number | null; scopes: string; createdBy: string }>(
+        'SELECT revoked_at AS revokedAt, expires_at AS expiresAt, scopes, created_by AS createdBy FROM api_tokens WHERE id = ?',
       ),
       touchToken: s.prepare<[number, string]>('UPDATE api_tokens SET last_used_at = ? WHERE id = ?'),
       userById: s.prepare<[string], { id: string; name: string; email: string; role: Role; disabled: number }>(
@@ -111,8 +115,23 @@ export class Identity {
     const row = this.q.tokenByHash.get(hashSecret(secret));
     const now = this.now();
     if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
+    const scopes = this.ownerCappedScopes(row.createdBy, row.scopes);
+    if (!scopes) return null;
     if (!row.lastUsedAt || now - row.lastUsedAt > TOUCH_EVERY_MS) this.q.touchToken.run(now, row.id);
-    return { kind: 'token', id: row.id, name: row.name, ownerId: row.createdBy, scopes: JSON.parse(row.scopes) as TokenScope[] };
+    return { kind: 'token', id: row.id, name: row.name, ownerId: row.createdBy, scopes };
+  }
+
+  /**
+   * A token acts for its owner and never beyond the owner as they are now: its scopes are capped
+   * by the owner's current role, and a disabled or missing owner's tokens stop working. Without
+   * this, demoting an admin left their admin-scoped tokens with full admin power (enough to
+   * promote the owner back), and a demoted member's tokens could still write.
+   */
+  private ownerCappedScopes(ownerId: string, storedScopes: string): TokenScope[] | null {
+    const owner = this.q.userById.get(ownerId);
+    if (!owner || owner.disabled) return null;
+    const ceiling = ROLE_CEILING[owner.role];
+    return (JSON.parse(storedScopes) as TokenScope[]).map((s) => (ACCESS_RANK[s.access] > ACCESS_RANK[ceiling] ? { ...s, access: ceiling } : s));
   }
 
   sharePrincipal(secret: string): Principal | null {
@@ -135,7 +154,8 @@ export class Identity {
       case 'token': {
         const row = this.q.tokenById.get(principal.id);
         if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= this.now())) return { kind: 'anonymous' };
-        return { ...principal, scopes: JSON.parse(row.scopes) as TokenScope[] };
+        const scopes = this.ownerCappedScopes(row.createdBy, row.scopes);
+        return scopes ? { ...principal, scopes } : { kind: 'anonymous' };
       }
       case 'share': {
         const row = this.q.shareById.get(principal.id);
@@ -237,8 +257,26 @@ export class Identity {
     const info = this.inviteInfo(token);
     const data = parse(accountInputSchema, input);
     if (info.email && info.email !== data.email) throw new BatonError('invalid_input', `email: this invitation is for ${info.email}`, { field: 'email' });
-    const { userId, response } = await this.createAccount(data, info.role);
-    this.h.db.update(invites).set({ acceptedBy: userId, acceptedAt: this.now() }).where(eq(invites.tokenHash, hashSecret(token))).run();
+    // Claim the invitation before creating the account: creating it awaits password hashing, and
+    // without the claim concurrent accepts of one invitation each passed the check and made an account.
+    const tokenHash = hashSecret(token);
+    const now = this.now();
+    const claimed = this.h.db
+      .update(invites)
+      .set({ acceptedAt: now })
+      .where(and(eq(invites.tokenHash, tokenHash), isNull(invites.acceptedAt), isNull(invites.revokedAt), gt(invites.expiresAt, now)))
+      .run();
+    if (claimed.changes === 0) throw new BatonError('not_found', 'token: this invitation is invalid, used or expired', { field: 'token' });
+    let created: { userId: string; response: Response };
+    try {
+      created = await this.createAccount(data, info.role);
+    } catch (err) {
+      // The account was not made (e.g. the email is taken): the invitation stays usable.
+      this.h.db.update(invites).set({ acceptedAt: null }).where(and(eq(invites.tokenHash, tokenHash), isNull(invites.acceptedBy))).run();
+      throw err;
+    }
+    const { userId, response } = created;
+    this.h.db.update(invites).set({ acceptedBy: userId }).where(eq(invites.tokenHash, tokenHash)).run();
     this.audit.record({ principal: this.userPrincipal(userId)!, action: 'invite.accept', target: userId, ip, detail: { role: info.role } });
     return response;
   }
@@ -261,13 +299,18 @@ export class Identity {
     return { id, token, name: data.name, prefix: token.slice(0, 10), scopes: data.scopes, expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null };
   }
 
+  /** Admins (and admin-scoped tokens) manage everyone's tokens and share links; others their own. */
+  private manages(by: Principal, createdBy: string): boolean {
+    const own = by.kind === 'user' ? by.id : by.kind === 'token' ? by.ownerId : null;
+    const isAdmin = (by.kind === 'user' && by.role === 'admin') || (by.kind === 'token' && by.scopes.some((s) => s.access === 'admin'));
+    return isAdmin || createdBy === own;
+  }
+
   /** Admins see every token; others their own. Never the secret. */
   listTokens(by: Principal) {
     const rows = this.h.db.select().from(apiTokens).orderBy(desc(apiTokens.createdAt)).all();
-    const own = by.kind === 'user' ? by.id : by.kind === 'token' ? by.ownerId : null;
-    const isAdmin = (by.kind === 'user' && by.role === 'admin') || (by.kind === 'token' && by.scopes.some((s) => s.access === 'admin'));
     return rows
-      .filter((r) => isAdmin || r.createdBy === own)
+      .filter((r) => this.manages(by, r.createdBy))
       .map((r) => ({
         id: r.id,
         name: r.name,
@@ -303,11 +346,20 @@ export class Identity {
     return { id, token, sessionId: data.sessionId, path: `/present/${encodeURIComponent(data.sessionId)}?share=${token}`, expiresAt: new Date(expiresAt).toISOString() };
   }
 
-  listShareLinks() {
-    return this.h.db.select({ id: shareLinks.id, sessionId: shareLinks.sessionId, createdBy: shareLinks.createdBy, createdAt: shareLinks.createdAt, expiresAt: shareLinks.expiresAt, revokedAt: shareLinks.revokedAt }).from(shareLinks).orderBy(desc(shareLinks.createdAt)).all();
+  /** Admins see every share link; others their own (like tokens: members manage only what they made). */
+  listShareLinks(by: Principal) {
+    return this.h.db
+      .select({ id: shareLinks.id, sessionId: shareLinks.sessionId, createdBy: shareLinks.createdBy, createdAt: shareLinks.createdAt, expiresAt: shareLinks.expiresAt, revokedAt: shareLinks.revokedAt })
+      .from(shareLinks)
+      .orderBy(desc(shareLinks.createdAt))
+      .all()
+      .filter((l) => this.manages(by, l.createdBy));
   }
 
   revokeShareLink(by: Principal, id: string, ip: string | null) {
+    // Before, any member could revoke anyone's share link (and list them all).
+    const link = this.h.db.select({ createdBy: shareLinks.createdBy }).from(shareLinks).where(eq(shareLinks.id, id)).get();
+    if (!link || !this.manages(by, link.createdBy)) throw new BatonError('not_found', 'id: no active share link with this id', { field: 'id' });
     const r = this.h.db.update(shareLinks).set({ revokedAt: this.now() }).where(and(eq(shareLinks.id, id), isNull(shareLinks.revokedAt))).run();
     if (r.changes === 0) throw new BatonError('not_found', 'id: no active share link with this id', { field: 'id' });
     this.audit.record({ principal: by, action: 'share.revoke', target: id, ip });

@@ -116,7 +116,10 @@ export function createApi(deps: Deps): Hono<Env> {
   // CSRF: a mutation carried by the ambient cookie must come from our own origin.
   app.use('*', async (c, next) => {
     const method = c.req.method;
-    const cookieAuth = !!c.req.header('cookie') && !c.req.header('authorization');
+    // Only a Bearer header replaces the cookie (see Identity.principalFrom); any other Authorization
+    // header left the cookie in charge yet skipped this check.
+    const bearer = !!c.req.header('authorization')?.toLowerCase().startsWith('bearer ');
+    const cookieAuth = !!c.req.header('cookie') && !bearer;
     if (cookieAuth && !['GET', 'HEAD', 'OPTIONS'].includes(method)) {
       const origin = c.req.header('origin') ?? c.req.header('referer');
       let sameOrigin = false;
@@ -233,7 +236,7 @@ export function createApi(deps: Deps): Hono<Env> {
 
   app.get('/api/v1/share-links', (c) => {
     authorize(principal(c), { action: 'share:create' });
-    return c.json({ items: identity.listShareLinks() });
+    return c.json({ items: identity.listShareLinks(principal(c)) });
   });
   app.post('/api/v1/share-links', async (c) => {
     authorize(principal(c), { action: 'share:create' });

@@ -1,0 +1,446 @@
+// The authorization matrix: every REST route and every client→server socket event, for every kind
+// of caller. Routes and events are discovered from the running app and lib/events.ts, so adding one
+// without adding its row here fails the coverage test below.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '../lib/access.ts';
+import { CLIENT_EVENTS, type ClientEventName } from '../lib/events.ts';
+import { PUBLIC_ROUTES } from '../server/http/api.ts';
+import { cookieHeaders, emitAck, handshake, invitedUser, rawSocket, signIn, type TestUser } from './auth-helpers.ts';
+import { api, startTestServer, TEST_ADMIN, type TestServer } from './helpers.ts';
+
+/** The rows: one caller of each kind. */
+const PRINCIPALS = ['anonymous', 'viewer', 'member', 'admin', 'otherNs', 'share', 'revoked', 'expiredShare'] as const;
+type Who = (typeof PRINCIPALS)[number];
+/** Callers whose credentials are missing or dead: denied with 401, as if they sent none. */
+const ANONYMOUS_LIKE: ReadonlySet<Who> = new Set(['anonymous', 'revoked', 'expiredShare']);
+
+// Who is allowed, by group. Everyone else is denied: 401 when anonymous-like, 403 otherwise.
+const EVERYONE: readonly Who[] = PRINCIPALS;
+const SIGNED_IN: readonly Who[] = ['viewer', 'member', 'admin', 'otherNs', 'share'];
+const READERS: readonly Who[] = ['viewer', 'member', 'admin'];
+const WRITERS: readonly Who[] = ['member', 'admin'];
+const ADMINS: readonly Who[] = ['admin'];
+/** Cross-namespace lists: a scoped token may call them, and gets only its own namespaces back. */
+const LISTERS: readonly Who[] = [...READERS, 'otherNs'];
+
+const NS = 'team-a';
+const OTHER_NS = 'other-x';
+const SESSION = 's-1';
+
+interface Fixture {
+  s: TestServer;
+  users: Record<'viewer' | 'member' | 'target', TestUser>;
+  adminCookie: string;
+  /** A second cookie session per cookie principal, for signing out without losing the first. */
+  spareCookie: Partial<Record<Who, string>>;
+  credentials: Record<Who, Record<string, string>>;
+  otherNsToken: string;
+  revokedToken: string;
+  shareSecret: string;
+  expiredShareSecret: string;
+  openInviteToken: string;
+}
+let f: Fixture;
+
+/** The principal whose user owns what a caller creates (its own tokens and share links). */
+function ownerOf(who: Who): Principal & { kind: 'user' } {
+  const id = who === 'viewer' || who === 'member' ? f.users[who].id : f.s.admin.id;
+  return f.s.app.identity.userPrincipal(id) as Principal & { kind: 'user' };
+}
+
+interface Probe {
+  path: string;
+  json?: unknown;
+  headers?: Record<string, string>;
+}
+interface RouteExpectation {
+  allow: readonly Who[];
+  /** The request to send, built per caller (fresh ids for the DELETE routes). */
+  probe: (who: Who) => Probe;
+  /** Status codes an allowed caller may get; by default any 2xx. */
+  allowStatus?: number[];
+  /** Extra checks on an allowed response, e.g. that a cross-namespace list is filtered. */
+  check?: (who: Who, body: any) => void;
+}
+
+const entryQuery = (key: string) => `namespace=${NS}&key=${encodeURIComponent(key)}`;
+const initializeRequest = {
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'authz-matrix', version: '0' } },
+};
+
+/** Namespaces in a cross-namespace answer: a scoped token sees its own, never team-a. */
+function expectFiltered(who: Who, namespaces: string[]) {
+  expect(namespaces, `${who} sees ${OTHER_NS}`).toContain(OTHER_NS);
+  if (who === 'otherNs') expect(namespaces, `${who} must not see ${NS}`).not.toContain(NS);
+  else expect(namespaces, `${who} sees ${NS}`).toContain(NS);
+}
+
+/** THE table: one row per "METHOD path" the app registers. */
+const ROUTES: Record<string, RouteExpectation> = {
+  // ---- public: how one gets credentials --------------------------------------------------------
+  'GET /api/v1/health': { allow: EVERYONE, probe: () => ({ path: '/api/v1/health' }) },
+  'GET /api/v1/setup': { allow: EVERYONE, probe: () => ({ path: '/api/v1/setup' }), check: (_w, b) => expect(b.needed).toBe(false) },
+  // Already set up: everyone reaches it and is told so (422), nobody becomes an owner.
+  'POST /api/v1/setup': {
+    allow: EVERYONE,
+    allowStatus: [422],
+    probe: () => ({ path: '/api/v1/setup', json: { name: 'Intruder', email: 'intruder@example.test', password: 'intruder password' } }),
+    check: (_w, b) => expect(b.error.field).toBe('setup'),
+  },
+  'POST /api/auth/sign-in/email': {
+    allow: EVERYONE,
+    probe: () => ({ path: '/api/auth/sign-in/email', json: { email: f.users.target.email, password: f.users.target.password } }),
+  },
+  'POST /api/auth/sign-out': { allow: EVERYONE, probe: (who) => ({ path: '/api/auth/sign-out', json: {}, headers: spareCredentials(who) }) },
+  'GET /api/auth/get-session': { allow: EVERYONE, probe: () => ({ path: '/api/auth/get-session' }) },
+  'GET /api/v1/invites/:token': { allow: EVERYONE, probe: () => ({ path: `/api/v1/invites/${f.openInviteToken}` }) },
+  // A used-up invitation: reachable by everyone, and a 404 rather than a new account.
+  'POST /api/v1/invites/:token/accept': {
+    allow: EVERYONE,
+    allowStatus: [404],
+    probe: () => ({ path: '/api/v1/invites/binv_not-a-real-invitation/accept', json: { name: 'X', email: 'x@example.test', password: 'x password 1' } }),
+  },
+
+  // ---- any signed-in caller -------------------------------------------------------------------
+  'GET /api/v1/me': { allow: SIGNED_IN, probe: () => ({ path: '/api/v1/me' }) },
+  // Opening an MCP session; what its tools may do is checked per call (see the MCP tests below).
+  'ALL /mcp': {
+    allow: SIGNED_IN,
+    probe: () => ({ path: '/mcp', json: initializeRequest, headers: { accept: 'application/json, text/event-stream' } }),
+  },
+
+  // ---- admin ----------------------------------------------------------------------------------
+  'GET /api/v1/users': { allow: ADMINS, probe: () => ({ path: '/api/v1/users' }) },
+  'PATCH /api/v1/users/:id': { allow: ADMINS, probe: () => ({ path: `/api/v1/users/${f.users.target.id}`, json: { role: 'viewer' } }) },
+  'GET /api/v1/invites': { allow: ADMINS, probe: () => ({ path: '/api/v1/invites' }) },
+  'POST /api/v1/invites': { allow: ADMINS, probe: () => ({ path: '/api/v1/invites', json: { role: 'viewer' } }) },
+  'DELETE /api/v1/invites/:id': {
+    allow: ADMINS,
+    probe: () => ({ path: `/api/v1/invites/${f.s.app.identity.createInvite(f.s.admin, { role: 'viewer' }, null).id}` }),
+  },
+  'GET /api/v1/audit': { allow: ADMINS, probe: () => ({ path: '/api/v1/audit?limit=5' }) },
+
+  // ---- own tokens and share links -------------------------------------------------------------
+  'GET /api/v1/tokens': { allow: WRITERS, probe: () => ({ path: '/api/v1/tokens' }) },
+  'POST /api/v1/tokens': { allow: WRITERS, probe: () => ({ path: '/api/v1/tokens', json: { name: 'probe', scopes: [{ access: 'read', namespaces: 'team-*' }] } }) },
+  'DELETE /api/v1/tokens/:id': {
+    allow: WRITERS,
+    probe: (who) => ({ path: `/api/v1/tokens/${f.s.app.identity.createToken(ownerOf(who), { name: 'doomed', scopes: [{ access: 'read', namespaces: NS }] }, null).id}` }),
+  },
+  'GET /api/v1/share-links': { allow: WRITERS, probe: () => ({ path: '/api/v1/share-links' }) },
+  'POST /api/v1/share-links': { allow: WRITERS, probe: () => ({ path: '/api/v1/share-links', json: { sessionId: SESSION } }) },
+  'DELETE /api/v1/share-links/:id': {
+    allow: WRITERS,
+    probe: (who) => ({ path: `/api/v1/share-links/${f.s.app.identity.createShareLink(ownerOf(who), { sessionId: 's-doomed' }, null).id}` }),
+  },
+
+  // ---- memory in one namespace ----------------------------------------------------------------
+  'GET /api/v1/memory': { allow: READERS, probe: () => ({ path: `/api/v1/memory?namespace=${NS}` }) },
+  'GET /api/v1/memory/entry': { allow: READERS, probe: () => ({ path: `/api/v1/memory/entry?${entryQuery('seed')}` }) },
+  'GET /api/v1/memory/history': { allow: READERS, probe: () => ({ path: `/api/v1/memory/history?${entryQuery('seed')}` }) },
+  'PUT /api/v1/memory/entry': { allow: WRITERS, probe: (who) => ({ path: '/api/v1/memory/entry', json: { namespace: NS, key: `rest/${who}`, value: who } }) },
+  'DELETE /api/v1/memory/entry': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/memory/entry?${entryQuery(`rest/${who}`)}` }) },
+
+  // ---- memory across namespaces: allowed to scoped tokens, filtered to what they may read ------
+  'GET /api/v1/memory/namespaces': {
+    allow: LISTERS,
+    probe: () => ({ path: '/api/v1/memory/namespaces' }),
+    check: (who, b) => expectFiltered(who, b.items.map((i: any) => i.namespace)),
+  },
+  'GET /api/v1/memory/search': {
+    allow: LISTERS,
+    probe: () => ({ path: '/api/v1/memory/search?pattern=seed' }),
+    check: (who, b) => expectFiltered(who, b.items.map((i: any) => i.namespace)),
+  },
+  'GET /api/v1/changes/recent': {
+    allow: LISTERS,
+    probe: () => ({ path: '/api/v1/changes/recent?limit=100' }),
+    check: (who, b) => expectFiltered(who, b.items.map((i: any) => i.namespace)),
+  },
+};
+
+/** Credentials for signing out: a spare session, so the caller's main cookie stays valid. */
+function spareCredentials(who: Who): Record<string, string> {
+  const spare = f.spareCookie[who];
+  return spare ? cookieHeaders(f.s.url, spare) : {};
+}
+
+/** "METHOD path" of every route the running app registers, minus the catch-all middleware. */
+function discoveredRoutes(s: TestServer): string[] {
+  const keys = s.app.api.routes
+    .filter((r) => !(r.method === 'ALL' && (r.path === '*' || r.path === '/*' || r.path === '/api/*')))
+    .map((r) => `${r.method} ${r.path}`);
+  return [...new Set(keys)].sort();
+}
+
+beforeAll(async () => {
+  // Many sign-ins from one IP and for one email below; the rate limits have their own tests.
+  const s = await startTestServer({ rateLimits: { signInPerMinutePerIp: 10_000, signInPerMinutePerEmail: 10_000 } });
+  const [viewer, member, target] = [await invitedUser(s, 'viewer', 'Vera Viewer'), await invitedUser(s, 'member', 'Mo Member'), await invitedUser(s, 'viewer', 'Tess Target')];
+  const adminCookie = await signIn(s.url, TEST_ADMIN.email, TEST_ADMIN.password);
+  const spareCookie = {
+    viewer: await signIn(s.url, viewer.email, viewer.password),
+    member: await signIn(s.url, member.email, member.password),
+    admin: await signIn(s.url, TEST_ADMIN.email, TEST_ADMIN.password),
+  };
+
+  const token = async (name: string, access: string, namespaces: string) => {
+    const r = await api(s.url, '/api/v1/tokens', { method: 'POST', json: { name, scopes: [{ access, namespaces }] } });
+    expect(r.status).toBe(201);
+    return r.body as { id: string; token: string };
+  };
+  const otherNs = await token('other-ns', 'write', 'other-*');
+  const revoked = await token('revoked', 'admin', '*');
+  expect((await api(s.url, `/api/v1/tokens/${revoked.id}`, { method: 'DELETE' })).status).toBe(200);
+
+  const shareLink = async () => {
+    const r = await api(s.url, '/api/v1/share-links', { method: 'POST', json: { sessionId: SESSION, expiresInHours: 1 } });
+    expect(r.status).toBe(201);
+    return r.body as { id: string; token: string };
+  };
+  const share = await shareLink();
+  const expired = await shareLink();
+  s.app.db.sqlite.prepare('UPDATE share_links SET expires_at = 0 WHERE id = ?').run(expired.id);
+
+  const invite = await api(s.url, '/api/v1/invites', { method: 'POST', json: { role: 'viewer' } });
+  for (const namespace of [NS, OTHER_NS]) {
+    expect((await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace, key: 'seed', value: namespace } })).status).toBe(201);
+  }
+
+  f = {
+    s,
+    users: { viewer, member, target },
+    adminCookie,
+    spareCookie,
+    otherNsToken: otherNs.token,
+    revokedToken: revoked.token,
+    shareSecret: share.token,
+    expiredShareSecret: expired.token,
+    openInviteToken: invite.body.token,
+    credentials: {
+      anonymous: {},
+      viewer: cookieHeaders(s.url, viewer.cookie),
+      member: cookieHeaders(s.url, member.cookie),
+      admin: cookieHeaders(s.url, adminCookie),
+      otherNs: { authorization: `Bearer ${otherNs.token}` },
+      share: { 'x-baton-share': share.token },
+      revoked: { authorization: `Bearer ${revoked.token}` },
+      expiredShare: { 'x-baton-share': expired.token },
+    },
+  };
+});
+afterAll(() => f?.s.close());
+
+describe('coverage', () => {
+  it('every registered route has a row in the matrix, and every row is a registered route', () => {
+    expect(discoveredRoutes(f.s)).toEqual(Object.keys(ROUTES).sort());
+  });
+
+  it('every client→server socket event has a row in the matrix', () => {
+    expect([...CLIENT_EVENTS].sort()).toEqual(Object.keys(SOCKET_EVENTS).sort());
+  });
+
+  it('the routes open to anonymous callers are exactly PUBLIC_ROUTES', () => {
+    const open = Object.entries(ROUTES)
+      .filter(([, e]) => e.allow.includes('anonymous'))
+      .map(([key]) => key);
+    expect(open.sort()).toEqual([...PUBLIC_ROUTES].sort());
+    for (const key of PUBLIC_ROUTES) expect(ROUTES[key]!.allow, key).toEqual(EVERYONE);
+  });
+});
+
+describe('REST', () => {
+  it.each(PRINCIPALS)('%s: every route allows or denies as the matrix says', async (who) => {
+    const failures: string[] = [];
+    // Signing out last keeps the order independent of the table's (it uses a spare session anyway).
+    const keys = Object.keys(ROUTES).sort((a, b) => Number(a.includes('sign-out')) - Number(b.includes('sign-out')));
+    for (const key of keys) {
+      const expectation = ROUTES[key]!;
+      const [routeMethod] = key.split(' ') as [string, string];
+      const probe = expectation.probe(who);
+      const method = routeMethod === 'ALL' ? 'POST' : routeMethod;
+      const res = await api(f.s.url, probe.path, {
+        method,
+        token: null,
+        json: probe.json,
+        headers: { ...f.credentials[who], ...probe.headers },
+      });
+      const allowed = expectation.allow.includes(who);
+      const detail = `${who} ${key}: got ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`;
+      if (allowed) {
+        const ok = expectation.allowStatus ? expectation.allowStatus.includes(res.status) : res.status >= 200 && res.status < 300;
+        if (!ok || res.status === 401 || res.status === 403) {
+          failures.push(`expected allow (${expectation.allowStatus?.join('/') ?? '2xx'}); ${detail}`);
+          continue;
+        }
+        try {
+          expectation.check?.(who, res.body);
+        } catch (err) {
+          failures.push(`${detail}: ${(err as Error).message}`);
+        }
+      } else {
+        const status = ANONYMOUS_LIKE.has(who) ? 401 : 403;
+        const code = status === 401 ? 'unauthorized' : 'forbidden';
+        if (res.status !== status || res.body?.error?.code !== code) failures.push(`expected deny ${status} ${code}; ${detail}`);
+      }
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('denied writes changed nothing; allowed ones were stored and deleted again', () => {
+    for (const who of PRINCIPALS) expect(f.s.app.memory.retrieve({ namespace: NS, key: `rest/${who}` })).toBeNull();
+    const history = (who: Who) => f.s.app.memory.history({ namespace: NS, key: `rest/${who}` }).length;
+    for (const who of PRINCIPALS) expect(history(who) > 0, who).toBe(WRITERS.includes(who));
+  });
+});
+
+// ---- socket events ---------------------------------------------------------------------------
+
+interface EventCase {
+  label: string;
+  allow: readonly Who[];
+  payload: (who: Who) => unknown;
+}
+const SOCKET_CONNECTED: readonly Who[] = SIGNED_IN;
+
+/** THE socket table: every client→server event, with one case per room or namespace of interest. */
+const SOCKET_EVENTS: Record<ClientEventName, EventCase[]> = {
+  subscribe: [
+    { label: `ns:${NS}`, allow: READERS, payload: () => ({ rooms: [`ns:${NS}`] }) },
+    { label: 'memory (every namespace)', allow: READERS, payload: () => ({ rooms: ['memory'] }) },
+    { label: `ns:${OTHER_NS}`, allow: LISTERS, payload: () => ({ rooms: [`ns:${OTHER_NS}`] }) },
+    { label: `session:${SESSION}`, allow: [...READERS, 'share'], payload: () => ({ rooms: [`session:${SESSION}`] }) },
+    { label: 'session:s-other', allow: READERS, payload: () => ({ rooms: ['session:s-other'] }) },
+  ],
+  // Leaving a room needs no permission: it can only reduce what the socket receives.
+  unsubscribe: [{ label: `ns:${NS}`, allow: SOCKET_CONNECTED, payload: () => ({ rooms: [`ns:${NS}`] }) }],
+  'memory:store': [
+    { label: NS, allow: WRITERS, payload: (who) => ({ namespace: NS, key: `socket/${who}`, value: who }) },
+    { label: OTHER_NS, allow: [...WRITERS, 'otherNs'], payload: (who) => ({ namespace: OTHER_NS, key: `socket/${who}`, value: who }) },
+  ],
+  'memory:retrieve': [{ label: NS, allow: READERS, payload: () => ({ namespace: NS, key: 'seed' }) }],
+  'memory:delete': [
+    { label: NS, allow: WRITERS, payload: (who) => ({ namespace: NS, key: `socket/${who}` }) },
+    { label: OTHER_NS, allow: [...WRITERS, 'otherNs'], payload: (who) => ({ namespace: OTHER_NS, key: `socket/${who}` }) },
+  ],
+};
+/** Stores run before deletes, so an allowed delete has something to delete. */
+const EVENT_ORDER: ClientEventName[] = ['subscribe', 'unsubscribe', 'memory:store', 'memory:retrieve', 'memory:delete'];
+
+function socketFor(who: Who) {
+  switch (who) {
+    case 'anonymous':
+      return rawSocket(f.s.url);
+    case 'viewer':
+    case 'member':
+      return rawSocket(f.s.url, { cookie: f.users[who].cookie });
+    case 'admin':
+      return rawSocket(f.s.url, { cookie: f.adminCookie });
+    case 'otherNs':
+      return rawSocket(f.s.url, { token: f.otherNsToken });
+    case 'revoked':
+      return rawSocket(f.s.url, { token: f.revokedToken });
+    case 'share':
+      return rawSocket(f.s.url, { share: f.shareSecret });
+    case 'expiredShare':
+      return rawSocket(f.s.url, { share: f.expiredShareSecret });
+  }
+}
+
+describe('socket', () => {
+  it('the event order covers every event', () => {
+    expect([...EVENT_ORDER].sort()).toEqual([...CLIENT_EVENTS].sort());
+  });
+
+  it.each(PRINCIPALS)('%s: the handshake and every event allow or deny as the matrix says', async (who) => {
+    const socket = socketFor(who);
+    try {
+      const shake = await handshake(socket);
+      if (ANONYMOUS_LIKE.has(who)) {
+        expect(shake).toMatchObject({ connected: false, code: 'unauthorized' });
+        return;
+      }
+      expect(shake).toEqual({ connected: true });
+      const failures: string[] = [];
+      for (const event of EVENT_ORDER) {
+        for (const c of SOCKET_EVENTS[event]) {
+          const ack = await emitAck(socket, event, c.payload(who));
+          const allowed = c.allow.includes(who);
+          const detail = `${who} ${event} ${c.label}: got ${JSON.stringify(ack).slice(0, 200)}`;
+          if (allowed && !ack.ok) failures.push(`expected allow; ${detail}`);
+          if (!allowed && (ack.ok || ack.error.code !== 'forbidden')) failures.push(`expected forbidden; ${detail}`);
+        }
+      }
+      expect(failures).toEqual([]);
+      // A refused write left nothing behind (allowed ones were deleted again by memory:delete).
+      for (const namespace of [NS, OTHER_NS]) {
+        expect(f.s.app.memory.retrieve({ namespace, key: `socket/${who}` })).toBeNull();
+        const written = f.s.app.memory.history({ namespace, key: `socket/${who}` }).length > 0;
+        expect(written, `${who} wrote ${namespace}`).toBe(SOCKET_EVENTS['memory:store'].find((c) => c.label === namespace)!.allow.includes(who));
+      }
+    } finally {
+      socket.close();
+    }
+  });
+});
+
+// ---- MCP --------------------------------------------------------------------------------------
+
+describe('MCP', () => {
+  const mcpClient = async (token?: string) => {
+    const client = new Client({ name: 'authz-matrix', version: '0' });
+    const transport = new StreamableHTTPClientTransport(new URL(`${f.s.url}/mcp`), {
+      requestInit: token ? { headers: { authorization: `Bearer ${token}` } } : {},
+    });
+    await client.connect(transport);
+    return client;
+  };
+  const store = (client: Client, key: string) =>
+    client.callTool({ name: 'memory_usage', arguments: { action: 'store', namespace: NS, key, value: 'from mcp' } }) as Promise<{
+      isError?: boolean;
+      content: { type: string; text: string }[];
+    }>;
+
+  it('the admin token stores in team-a', async () => {
+    const client = await mcpClient(f.s.token);
+    try {
+      const r = await store(client, 'mcp/admin');
+      expect(r.isError).toBeFalsy();
+      expect(JSON.parse(r.content[0]!.text)).toMatchObject({ success: true, stored: true, namespace: NS });
+      expect(f.s.app.memory.retrieve({ namespace: NS, key: 'mcp/admin' })?.updatedBy).toBe('mcp:token:tests');
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('a token scoped to other-* gets a forbidden tool error for team-a, and its search is filtered', async () => {
+    const client = await mcpClient(f.otherNsToken);
+    try {
+      const r = await store(client, 'mcp/other');
+      expect(r.isError).toBe(true);
+      expect(JSON.parse(r.content[0]!.text)).toMatchObject({ success: false, code: 'forbidden' });
+      expect(f.s.app.memory.retrieve({ namespace: NS, key: 'mcp/other' })).toBeNull();
+
+      const read = await client.callTool({ name: 'memory_usage', arguments: { action: 'retrieve', namespace: NS, key: 'seed' } });
+      expect(read.isError).toBe(true);
+      const search = await client.callTool({ name: 'memory_usage', arguments: { action: 'search', pattern: 'seed' } });
+      const found = JSON.parse((search.content as { text: string }[])[0]!.text).results.map((e: any) => e.namespace);
+      expect(found).toEqual([OTHER_NS]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it('without a token, initialize itself is refused with 401', async () => {
+    await expect(mcpClient()).rejects.toMatchObject({ code: 401 });
+  });
+
+  it('a revoked token cannot initialize either', async () => {
+    await expect(mcpClient(f.revokedToken)).rejects.toMatchObject({ code: 401 });
+  });
+});
