@@ -170,6 +170,78 @@ export function buildProgram(): Command {
       }),
     );
 
+  const token = program.command('token').description('create, list and revoke API tokens (needs a token allowed to manage tokens)');
+  const rest = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const o = g();
+    const url = (o.url ?? DEFAULT_URL).replace(/\/+$/, '');
+    let res: Response;
+    try {
+      res = await fetch(`${url}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(o.token ? { authorization: `Bearer ${o.token}` } : {}) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      throw new BatonError('internal', `Cannot reach Baton at ${url}: ${(err as Error).message}`);
+    }
+    const payload = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string; field?: string } } | null;
+    if (!res.ok) {
+      const e = payload?.error;
+      if (res.status === 401 || res.status === 403) throw new CliExit(EXIT.failure, e?.message ?? `Baton answered ${res.status}`);
+      throw new BatonError((e?.code as 'invalid_input') ?? 'internal', e?.message ?? `Baton answered ${res.status}`, { field: e?.field });
+    }
+    return payload as T;
+  };
+  const parseScope = (value: string, previous: { access: string; namespaces: string }[] = []) => {
+    const [access, namespaces] = value.split(':', 2);
+    if (!access || !namespaces || !['read', 'write', 'admin'].includes(access)) {
+      throw new BatonError('invalid_input', `scope: "${value}" is not access:namespaces (e.g. write:session-management, read:team-*)`, { field: 'scope' });
+    }
+    return [...previous, { access, namespaces }];
+  };
+
+  token
+    .command('create <name>')
+    .description('create a token; it is printed once')
+    .option('-s, --scope <access:namespaces>', 'read|write|admin : a namespace or pattern (repeatable)', parseScope)
+    .option('--expires-days <n>', 'expire after n days', num('expiresInDays'))
+    .action((name: string, o: { scope?: { access: string; namespaces: string }[]; expiresDays?: number }) =>
+      (async () => {
+        const created = await rest<{ id: string; token: string; scopes: unknown[]; expiresAt: string | null }>('POST', '/api/v1/tokens', {
+          name,
+          scopes: o.scope ?? [{ access: 'write', namespaces: '*' }],
+          expiresInDays: o.expiresDays,
+        });
+        print(g(), created, () => `${created.token}\n(id ${created.id}; shown once: store it now)`);
+      })(),
+    );
+
+  token
+    .command('list')
+    .description('tokens you may see (admins: all)')
+    .action(() =>
+      (async () => {
+        const { items } = await rest<{ items: { id: string; name: string; prefix: string; scopes: { access: string; namespaces: string }[]; revokedAt: string | null; lastUsedAt: string | null }[] }>('GET', '/api/v1/tokens');
+        print(g(), { items }, () =>
+          items.length === 0
+            ? '(no tokens)'
+            : items
+                .map((t) => `${t.id}\t${t.name}\t${t.prefix}…\t${t.scopes.map((x) => `${x.access}:${x.namespaces}`).join(',')}\t${t.revokedAt ? 'revoked' : `last used ${t.lastUsedAt ?? 'never'}`}`)
+                .join('\n'),
+        );
+      })(),
+    );
+
+  token
+    .command('revoke <id>')
+    .description('revoke a token at once (its open connections are closed)')
+    .action((id: string) =>
+      (async () => {
+        const r = await rest<{ id: string }>('DELETE', `/api/v1/tokens/${encodeURIComponent(id)}`);
+        print(g(), r, () => `revoked ${r.id}`);
+      })(),
+    );
+
   program
     .command('mcp')
     .description('run the MCP server on stdio (BATON_URL set: through that server; else the local database file)')

@@ -41,6 +41,8 @@ export function createBetterAuth(db: Db, secret: string, secureCookies: boolean)
       database: { generateId: () => crypto.randomUUID() },
     },
     telemetry: { enabled: false },
+    // It warns that no baseURL is set: on purpose, Baton derives it from each request's host.
+    logger: { level: 'error' },
   });
 }
 
