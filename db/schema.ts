@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Live memory entries. An entry whose expiresAt has passed is invisible and purged by the sweeper. */
 export const memoryEntries = sqliteTable(
@@ -13,6 +13,8 @@ export const memoryEntries = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     updatedBy: text('updated_by').notNull(),
     expiresAt: integer('expires_at'),
+    /** Set when a session-shaped key held a value that could not become a session (shown in the explorer). */
+    projectionWarning: text('projection_warning'),
   },
   (t) => [primaryKey({ columns: [t.namespace, t.key] }), index('memory_entries_expires_at').on(t.expiresAt)],
 );
@@ -52,7 +54,7 @@ export const changes = sqliteTable(
     at: integer('at').notNull(),
     expiresAt: integer('expires_at'),
   },
-  (t) => [index('changes_namespace_seq').on(t.namespace, t.seq)],
+  (t) => [index('changes_namespace_seq').on(t.namespace, t.seq), index('changes_topic_key_seq').on(t.topic, t.key, t.seq)],
 );
 
 export type MemoryEntryRow = typeof memoryEntries.$inferSelect;
@@ -183,4 +185,159 @@ export const auditLog = sqliteTable(
     detail: text('detail'),
   },
   (t) => [index('audit_log_at').on(t.at), index('audit_log_action').on(t.action, t.at)],
+);
+
+// ---- Work sessions (the boards) --------------------------------------------------------------
+// A core shared by every session type plus typed child tables. Written only by SessionService,
+// each change with a `session` row in the change feed (room session:<id>).
+
+export const SESSION_TYPES = ['development', 'coordination', 'review', 'planning'] as const;
+export const SESSION_STATUSES = ['active', 'paused', 'interrupted', 'handed-off', 'completed'] as const;
+
+export const workSessions = sqliteTable(
+  'work_sessions',
+  {
+    id: text('id').primaryKey(),
+    type: text('type', { enum: SESSION_TYPES }).notNull(),
+    subtype: text('subtype'),
+    title: text('title').notNull(),
+    project: text('project'),
+    owner: text('owner'),
+    status: text('status', { enum: SESSION_STATUSES }).notNull(),
+    startedAt: integer('started_at').notNull(),
+    endedAt: integer('ended_at'),
+    expectedDuration: text('expected_duration'),
+    expectedMinutes: integer('expected_minutes'),
+    focusArea: text('focus_area'),
+    tags: text('tags').notNull().default('[]'),
+    branch: text('branch'),
+    lastCommit: text('last_commit'),
+    /** JSON list of next steps for the session as a whole. */
+    nextSteps: text('next_steps').notNull().default('[]'),
+    /** JSON: lines of code, tests, coverage… from the latest state or checkpoint. */
+    metrics: text('metrics').notNull().default('{}'),
+    /** JSON: type-specific content (agenda, projects, review scope, capacity…). */
+    details: text('details').notNull().default('{}'),
+    parentId: text('parent_id'),
+    resumeCount: integer('resume_count').notNull().default(0),
+    autosaveMinutes: integer('autosave_minutes').notNull().default(30),
+    lastActivityAt: integer('last_activity_at').notNull(),
+    lastCheckpointAt: integer('last_checkpoint_at'),
+    /** Bumped by every change; a checkpoint records the version it saw. */
+    version: integer('version').notNull().default(1),
+    checkpointVersion: integer('checkpoint_version').notNull().default(0),
+    sourceNamespace: text('source_namespace'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('work_sessions_status').on(t.status, t.lastActivityAt), index('work_sessions_parent').on(t.parentId)],
+);
+
+const sessionRef = () =>
+  text('session_id')
+    .notNull()
+    .references(() => workSessions.id, { onDelete: 'cascade' });
+
+export const sessionGoals = sqliteTable(
+  'session_goals',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sessionId: sessionRef(),
+    position: integer('position').notNull(),
+    text: text('text').notNull(),
+    done: integer('done', { mode: 'boolean' }).notNull().default(false),
+    doneAt: integer('done_at'),
+  },
+  (t) => [index('session_goals_session').on(t.sessionId, t.position)],
+);
+
+export const sessionWorkstreams = sqliteTable(
+  'session_workstreams',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sessionId: sessionRef(),
+    name: text('name').notNull(),
+    status: text('status').notNull(),
+    progress: integer('progress').notNull().default(0),
+    nextSteps: text('next_steps').notNull().default('[]'),
+    files: text('files').notNull().default('[]'),
+    position: integer('position').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('session_workstreams_session').on(t.sessionId, t.position)],
+);
+
+export const sessionFiles = sqliteTable(
+  'session_files',
+  {
+    sessionId: sessionRef(),
+    path: text('path').notNull(),
+    kind: text('kind', { enum: ['active', 'modified', 'test'] }).notNull(),
+    touchedAt: integer('touched_at').notNull(),
+    touchedBy: text('touched_by'),
+  },
+  (t) => [primaryKey({ columns: [t.sessionId, t.path] })],
+);
+
+export const sessionBlockers = sqliteTable(
+  'session_blockers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sessionId: sessionRef(),
+    description: text('description').notNull(),
+    kind: text('kind'),
+    severity: text('severity', { enum: ['low', 'medium', 'high', 'critical'] }).notNull().default('medium'),
+    owner: text('owner'),
+    impact: text('impact'),
+    expectedResolution: text('expected_resolution'),
+    createdAt: integer('created_at').notNull(),
+    resolvedAt: integer('resolved_at'),
+    resolvedBy: text('resolved_by'),
+  },
+  (t) => [index('session_blockers_session').on(t.sessionId)],
+);
+
+export const sessionDecisions = sqliteTable(
+  'session_decisions',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sessionId: sessionRef(),
+    topic: text('topic').notNull(),
+    decision: text('decision').notNull(),
+    rationale: text('rationale'),
+    alternatives: text('alternatives').notNull().default('[]'),
+    decidedAt: integer('decided_at').notNull(),
+    decidedBy: text('decided_by'),
+  },
+  (t) => [index('session_decisions_session').on(t.sessionId)],
+);
+
+export const sessionAgents = sqliteTable(
+  'session_agents',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sessionId: sessionRef(),
+    name: text('name').notNull(),
+    role: text('role'),
+    status: text('status').notNull().default('active'),
+    currentTask: text('current_task'),
+    lastActivityAt: integer('last_activity_at').notNull(),
+  },
+  (t) => [uniqueIndex('session_agents_name').on(t.sessionId, t.name)],
+);
+
+export const sessionCheckpoints = sqliteTable(
+  'session_checkpoints',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sessionId: sessionRef(),
+    kind: text('kind', { enum: ['manual', 'auto', 'agent', 'recovery', 'handoff'] }).notNull(),
+    label: text('label'),
+    /** JSON snapshot of the board (goals, workstreams, blockers, decisions, files, metrics) at that moment. */
+    snapshot: text('snapshot').notNull(),
+    sessionVersion: integer('session_version').notNull(),
+    createdAt: integer('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [index('session_checkpoints_session').on(t.sessionId, t.createdAt)],
 );

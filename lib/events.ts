@@ -9,7 +9,8 @@ export const PROTOCOL_VERSION = 1;
 /** One committed mutation, in the order of the change feed. */
 export interface Change {
   seq: number;
-  topic: 'memory';
+  /** `memory`: an entry changed (key = entry key). `session`: a board changed (key = session id, value = the board JSON). */
+  topic: 'memory' | 'session';
   namespace: string;
   key: string;
   op: 'store' | 'delete' | 'expire';
@@ -32,7 +33,7 @@ export const roomSchema = z
   .string()
   .max(200)
   .refine(
-    (r) => r === ALL_MEMORY_ROOM || /^ns:[A-Za-z0-9._:/-]{1,128}$/.test(r) || /^session:[^\s]{1,190}$/.test(r),
+    (r) => r === ALL_MEMORY_ROOM || r === 'dashboard' || /^ns:[A-Za-z0-9._:/-]{1,128}$/.test(r) || /^session:[^\s]{1,190}$/.test(r),
     'unknown room',
   );
 
@@ -55,8 +56,12 @@ export interface SubscribeResult {
 /** Beyond this many missed changes a snapshot is cheaper than a replay, so the server says resync. */
 export const MAX_REPLAY = 20_000;
 
+/** Every session board change (the dashboard's live list). */
+export const DASHBOARD_ROOM = 'dashboard';
+
 /** The rooms a change is delivered to; the server emits to them, clients filter with the same rule. */
-export function roomsForChange(change: Pick<Change, 'namespace'>): string[] {
+export function roomsForChange(change: Pick<Change, 'namespace' | 'topic' | 'key'>): string[] {
+  if (change.topic === 'session') return [DASHBOARD_ROOM, sessionRoom(change.key)];
   return [ALL_MEMORY_ROOM, namespaceRoom(change.namespace)];
 }
 

@@ -11,6 +11,8 @@ export interface MemoryEntry {
   updatedAt: string;
   updatedBy: string;
   expiresAt: string | null;
+  /** Why a session-shaped value did not become a session, if it did not. */
+  projectionWarning?: string | null;
 }
 
 export interface StoreResult {

@@ -21,6 +21,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { authorizedBackend } from './mcp/backend.ts';
 import { createMcpHttpHandler } from './mcp/http.ts';
 import { MemoryService } from './memory/service.ts';
+import { SessionService } from './sessions/service.ts';
 import { startSweeper } from './memory/sweeper.ts';
 import { principalRoom, registerSocketHandlers, type BatonServer } from './realtime/socket.ts';
 
@@ -39,6 +40,8 @@ export interface ApplicationOptions {
   /** Creates the owner account on first start (headless installs). */
   admin?: { email: string; password: string; name?: string };
   rateLimits?: Partial<RateLimits>;
+  /** A session silent this long becomes interrupted. */
+  sessionIdleMinutes?: number;
   secureCookies?: boolean;
 }
 
@@ -47,6 +50,7 @@ export interface Application {
   io: BatonServer;
   db: DbHandle;
   memory: MemoryService;
+  sessions: SessionService;
   feed: ChangeFeed;
   identity: Identity;
   audit: AuditLog;
@@ -74,7 +78,13 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   const feed = new ChangeFeed(db);
   const maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
   let wake = () => {};
-  const memory = new MemoryService(db, { now: options.now, maxValueBytes, onCommit: () => wake() });
+  const sessions = new SessionService(db, { now: options.now, idleMinutes: options.sessionIdleMinutes, onCommit: () => wake() });
+  const memory = new MemoryService(db, {
+    now: options.now,
+    maxValueBytes,
+    onCommit: () => wake(),
+    project: sessions.projectMemoryWrite,
+  });
   const audit = new AuditLog(db, options.now);
   const auth = createBetterAuth(db.db, authSecretFor(options.databasePath, options.authSecret), options.secureCookies ?? false);
   const identity = new Identity(db, auth, audit, { now: options.now });
@@ -88,7 +98,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     (p) => identity.refresh(p),
     maxValueBytes * 6 + 64 * 1024,
   );
-  const api = createApi({ memory, feed, logger, identity, audit, limiter, mcp });
+  const api = createApi({ memory, feed, logger, identity, audit, limiter, mcp, sessions });
   const apiListener = getRequestListener(api.fetch);
 
   let nextHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
@@ -149,6 +159,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   registerSocketHandlers(io, { memory, feed, logger, identity, audit, limiter });
   const sweeper = startSweeper({
     memory,
+    sessions,
     feed,
     intervalMs: options.sweepIntervalMs ?? 1000,
     retention: options.feedRetention ?? 100_000,
@@ -160,6 +171,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     io,
     db,
     memory,
+    sessions,
     feed,
     identity,
     audit,

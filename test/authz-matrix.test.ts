@@ -41,6 +41,7 @@ interface Fixture {
   shareSecret: string;
   expiredShareSecret: string;
   openInviteToken: string;
+  checkpointId: number;
 }
 let f: Fixture;
 
@@ -157,6 +158,32 @@ const ROUTES: Record<string, RouteExpectation> = {
     probe: () => ({ path: '/api/v1/memory/search?pattern=seed' }),
     check: (who, b) => expectFiltered(who, b.items.map((i: any) => i.namespace)),
   },
+  // ---- sessions: viewing needs read access to everything (or the share link of that session);
+  // editing a board is writing the namespace it is projected from (team-a here) -------------------
+  'GET /api/v1/sessions': { allow: READERS, probe: () => ({ path: '/api/v1/sessions' }) },
+  'GET /api/v1/sessions/:id': { allow: [...READERS, 'share'], probe: () => ({ path: `/api/v1/sessions/${SESSION}` }) },
+  'GET /api/v1/sessions/:id/resume': { allow: [...READERS, 'share'], probe: () => ({ path: `/api/v1/sessions/${SESSION}/resume` }) },
+  'GET /api/v1/sessions/:id/checkpoints/:checkpoint': {
+    allow: [...READERS, 'share'],
+    probe: () => ({ path: `/api/v1/sessions/${SESSION}/checkpoints/${f.checkpointId}` }),
+  },
+  'POST /api/v1/sessions/:id/checkpoints': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/checkpoints`, json: { label: `by ${who}` } }) },
+  'PATCH /api/v1/sessions/:id': { allow: WRITERS, probe: () => ({ path: `/api/v1/sessions/${SESSION}`, json: { autosaveMinutes: 30 } }) },
+  // The session is active, so an allowed caller is told it cannot be recovered (422), not refused.
+  'POST /api/v1/sessions/:id/recover': { allow: WRITERS, allowStatus: [422], probe: () => ({ path: `/api/v1/sessions/${SESSION}/recover`, json: {} }) },
+  'POST /api/v1/sessions/:id/blockers': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/blockers`, json: { description: `blocked ${who}` } }) },
+  'POST /api/v1/sessions/:id/blockers/:blocker/resolve': {
+    allow: WRITERS,
+    probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/blockers/${f.s.app.sessions.addBlocker(SESSION, { description: `to resolve ${who}` }, 'setup').blockers.at(-1)!.id}/resolve`, json: {} }),
+  },
+  'POST /api/v1/sessions/:id/goals': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/goals`, json: { text: `goal ${who}` } }) },
+  'PATCH /api/v1/sessions/:id/goals/:goal': {
+    allow: WRITERS,
+    probe: () => ({ path: `/api/v1/sessions/${SESSION}/goals/${f.s.app.sessions.requireBoard(SESSION).goals[0]!.id}`, json: { done: true } }),
+  },
+  'POST /api/v1/sessions/:id/decisions': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/decisions`, json: { topic: 'probe', decision: `by ${who}` } }) },
+  'POST /api/v1/sessions/:id/agents': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/agents`, json: { name: `agent-${who}` } }) },
+
   'GET /api/v1/changes/recent': {
     allow: LISTERS,
     probe: () => ({ path: '/api/v1/changes/recent?limit=100' }),
@@ -208,6 +235,10 @@ beforeAll(async () => {
   s.app.db.sqlite.prepare('UPDATE share_links SET expires_at = 0 WHERE id = ?').run(expired.id);
 
   const invite = await api(s.url, '/api/v1/invites', { method: 'POST', json: { role: 'viewer' } });
+  // The session the share links point at, projected from a write in team-a.
+  const init = { session_id: SESSION, project_name: 'matrix', goals: ['first goal'] };
+  expect((await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace: NS, key: `session/${SESSION}/init`, value: init } })).status).toBe(201);
+  const checkpointId = s.app.sessions.checkpoint(SESSION, { label: 'matrix' }, 'setup').checkpoints[0]!.id;
   for (const namespace of [NS, OTHER_NS]) {
     expect((await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace, key: 'seed', value: namespace } })).status).toBe(201);
   }
@@ -222,6 +253,7 @@ beforeAll(async () => {
     shareSecret: share.token,
     expiredShareSecret: expired.token,
     openInviteToken: invite.body.token,
+    checkpointId,
     credentials: {
       anonymous: {},
       viewer: cookieHeaders(s.url, viewer.cookie),

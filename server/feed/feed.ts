@@ -1,6 +1,6 @@
 import type { DbHandle } from '../../db/client.ts';
 import type { ChangeRow } from '../../db/schema.ts';
-import { ALL_MEMORY_ROOM, type Change } from '../../lib/events.ts';
+import { ALL_MEMORY_ROOM, DASHBOARD_ROOM, type Change } from '../../lib/events.ts';
 import { toChange } from '../memory/service.ts';
 
 const COLUMNS = 'seq, topic, namespace, key, op, version, value, actor, at, expires_at AS expiresAt';
@@ -18,7 +18,7 @@ export class ChangeFeed {
       oldest: s.prepare<[], { seq: number | null }>('SELECT min(seq) AS seq FROM changes'),
       after: s.prepare<[number, number], ChangeRow>(`SELECT ${COLUMNS} FROM changes WHERE seq > ? ORDER BY seq LIMIT ?`),
       prune: s.prepare<[number], unknown>('DELETE FROM changes WHERE seq <= ?'),
-      recent: s.prepare<[number], ChangeRow>(`SELECT ${COLUMNS} FROM changes ORDER BY seq DESC LIMIT ?`),
+      recent: s.prepare<[number], ChangeRow>(`SELECT ${COLUMNS} FROM changes WHERE topic = 'memory' ORDER BY seq DESC LIMIT ?`),
     };
   }
 
@@ -44,23 +44,32 @@ export class ChangeFeed {
 
   /** Changes after `afterSeq` that belong to any of `rooms`, in seq order. */
   readForRooms(afterSeq: number, rooms: readonly string[], limit: number): Change[] {
-    if (rooms.includes(ALL_MEMORY_ROOM)) return this.readAfter(afterSeq, limit);
+    const clauses: string[] = [];
+    const params: unknown[] = [];
     const namespaces = rooms.filter((r) => r.startsWith('ns:')).map((r) => r.slice(3));
-    if (namespaces.length === 0) return [];
-    const placeholders = namespaces.map(() => '?').join(',');
-    const rows = this.h.sqlite
-      .prepare<unknown[], ChangeRow>(
-        `SELECT ${COLUMNS} FROM changes WHERE seq > ? AND namespace IN (${placeholders}) ORDER BY seq LIMIT ?`,
-      )
-      .all(afterSeq, ...namespaces, limit);
-    return rows.map(toChange);
+    const sessions = rooms.filter((r) => r.startsWith('session:')).map((r) => r.slice(8));
+    if (rooms.includes(ALL_MEMORY_ROOM)) clauses.push("topic = 'memory'");
+    else if (namespaces.length) {
+      clauses.push(`(topic = 'memory' AND namespace IN (${namespaces.map(() => '?').join(',')}))`);
+      params.push(...namespaces);
+    }
+    if (rooms.includes(DASHBOARD_ROOM)) clauses.push("topic = 'session'");
+    else if (sessions.length) {
+      clauses.push(`(topic = 'session' AND key IN (${sessions.map(() => '?').join(',')}))`);
+      params.push(...sessions);
+    }
+    if (clauses.length === 0) return [];
+    return this.h.sqlite
+      .prepare<unknown[], ChangeRow>(`SELECT ${COLUMNS} FROM changes WHERE seq > ? AND (${clauses.join(' OR ')}) ORDER BY seq LIMIT ?`)
+      .all(afterSeq, ...params, limit)
+      .map(toChange);
   }
 
   /** The newest changes in readable namespaces, newest first (the home page's activity list). */
   recent(limit: number, readable: string[] = ['*']): Change[] {
     if (readable.includes('*')) return this.stmts.recent.all(limit).map(toChange);
     if (readable.length === 0) return [];
-    const where = readable.map(() => 'namespace GLOB ?').join(' OR ');
+    const where = `topic = 'memory' AND (${readable.map(() => 'namespace GLOB ?').join(' OR ')})`;
     return this.h.sqlite
       .prepare<unknown[], ChangeRow>(`SELECT ${COLUMNS} FROM changes WHERE ${where} ORDER BY seq DESC LIMIT ?`)
       .all(...readable, limit)

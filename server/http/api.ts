@@ -13,6 +13,8 @@ import type { ChangeFeed } from '../feed/feed.ts';
 import type { Logger } from '../logger.ts';
 import type { MemoryService } from '../memory/service.ts';
 import type { RateLimiter } from './rate-limit.ts';
+import type { SessionService } from '../sessions/service.ts';
+import { registerSessionRoutes } from './sessions-api.ts';
 
 interface Deps {
   memory: MemoryService;
@@ -21,6 +23,7 @@ interface Deps {
   identity: Identity;
   audit: AuditLog;
   limiter: RateLimiter;
+  sessions: SessionService;
   mcp: { handle(request: Request, principal: Principal, ip: string | null): Promise<Response> };
 }
 
@@ -78,7 +81,7 @@ export const PUBLIC_ROUTES = new Set([
  * non-public route resolves the caller once, then authorizes with the one authorize() function.
  */
 export function createApi(deps: Deps): Hono<Env> {
-  const { memory, feed, logger, identity, audit, limiter, mcp } = deps;
+  const { memory, feed, logger, identity, audit, limiter, mcp, sessions } = deps;
   const app = new Hono<Env>();
   // A value may be up to maxValueBytes; JSON escaping can grow it, so the body may be a few times larger.
   const maxBody = memory.maxValueBytes * 6 + 64 * 1024;
@@ -330,6 +333,8 @@ export function createApi(deps: Deps): Hono<Env> {
     authorize(principal(c), { action: 'memory:read', namespace: namespaceOf(c.req.query('namespace')) });
     return c.json({ items: memory.history(query(c)) });
   });
+
+  registerSessionRoutes(app, { sessions, audit, sourceNamespace: (id) => sessions.sourceNamespaceOf(id) });
 
   app.all('/mcp', (c) => mcp.handle(c.req.raw, principal(c), c.get('ip')));
 

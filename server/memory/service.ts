@@ -22,6 +22,15 @@ import type { DeleteResult, HistoryItem, MemoryEntry, NamespaceCount, Page, Stor
 import type { z } from 'zod';
 import { GroupCommit } from './group-commit.ts';
 
+export interface StoredWrite {
+  namespace: string;
+  key: string;
+  value: string;
+  actor: string;
+  seq: number;
+  at: number;
+}
+
 interface ChangeInsert {
   op: Change['op'];
   namespace: string;
@@ -40,6 +49,11 @@ export interface MemoryServiceOptions {
   historyLimit?: number;
   /** Called after every commit that wrote to the change feed, so the broadcaster wakes at once. */
   onCommit?: () => void;
+  /**
+   * Runs inside each store's transaction (the session projection). Returns a warning to keep on the
+   * entry when the value could not be projected; it must never throw for a bad value.
+   */
+  project?: (write: StoredWrite) => string | null;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -87,13 +101,14 @@ export function toEntry(row: MemoryEntryRow): MemoryEntry {
     updatedAt: iso(row.updatedAt),
     updatedBy: row.updatedBy,
     expiresAt: isoOrNull(row.expiresAt),
+    projectionWarning: row.projectionWarning ?? null,
   };
 }
 
 export function toChange(row: typeof changes.$inferSelect): Change {
   return {
     seq: row.seq,
-    topic: 'memory',
+    topic: row.topic === 'session' ? 'session' : 'memory',
     namespace: row.namespace,
     key: row.key,
     op: row.op,
@@ -114,6 +129,7 @@ export class MemoryService {
   readonly maxValueBytes: number;
   private readonly historyLimit: number;
   private readonly onCommit: () => void;
+  private readonly project: (write: StoredWrite) => string | null;
   private readonly h: DbHandle;
 
   private readonly q;
@@ -125,12 +141,13 @@ export class MemoryService {
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     this.historyLimit = options.historyLimit ?? 20;
     this.onCommit = options.onCommit ?? (() => {});
+    this.project = options.project ?? (() => null);
     this.group = new GroupCommit(handle.sqlite);
     const s = handle.sqlite;
     // The write path uses raw prepared statements: building drizzle queries per call cost more
     // CPU than the SQLite work itself (profiled: ~4x slower stores). Reads with dynamic filters use drizzle.
     const entryColumns =
-      'namespace, key, value, version, size, created_at AS createdAt, updated_at AS updatedAt, updated_by AS updatedBy, expires_at AS expiresAt';
+      'namespace, key, value, version, size, created_at AS createdAt, updated_at AS updatedAt, updated_by AS updatedBy, expires_at AS expiresAt, projection_warning AS projectionWarning';
     this.q = {
       getAny: s.prepare<{ namespace: string; key: string }, MemoryEntryRow>(
         `SELECT ${entryColumns} FROM memory_entries WHERE namespace = @namespace AND key = @key`,
@@ -144,8 +161,9 @@ export class MemoryService {
          VALUES (@namespace, @key, @value, @version, @size, @createdAt, @updatedAt, @updatedBy, @expiresAt)
          ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, version = excluded.version,
            size = excluded.size, updated_at = excluded.updated_at, updated_by = excluded.updated_by,
-           expires_at = excluded.expires_at`,
+           expires_at = excluded.expires_at, projection_warning = NULL`,
       ),
+      setWarning: s.prepare<[string, string, string]>('UPDATE memory_entries SET projection_warning = ? WHERE namespace = ? AND key = ?'),
       deleteEntry: s.prepare<{ namespace: string; key: string }>(
         'DELETE FROM memory_entries WHERE namespace = @namespace AND key = @key',
       ),
@@ -228,9 +246,13 @@ export class MemoryService {
         updatedAt: now,
         updatedBy: actor,
         expiresAt,
+        projectionWarning: null as string | null,
       };
       this.q.upsert.run(row);
       const seq = this.record({ op: 'store', namespace: data.namespace, key: data.key, version, value: data.value, actor, at: now, expiresAt });
+      // Session-shaped writes also update the typed session rows, in this same transaction.
+      const warning = this.project({ namespace: data.namespace, key: data.key, value: data.value, actor, seq, at: now });
+      if (warning) this.q.setWarning.run(warning, data.namespace, data.key);
       return {
         stored: true as const,
         namespace: data.namespace,

@@ -5,6 +5,7 @@ import type { MemoryService } from './service.ts';
 /** Purges expired entries (each purge is an `expire` change) and trims the feed to its retention. */
 export function startSweeper(deps: {
   memory: MemoryService;
+  sessions?: { tick(): unknown };
   feed: ChangeFeed;
   intervalMs: number;
   retention: number;
@@ -17,8 +18,11 @@ export function startSweeper(deps: {
       while (memory.sweep(500) === 500) {
         // keep going until a partial batch: a burst of expiries is purged in one tick
       }
-      // Pruning is cheap but needs no rush: once every 60 sweeps.
-      if (ticks++ % 60 === 0) feed.prune(retention);
+      // Pruning, autosave and idle detection need no rush: every 30th sweep (30 s by default).
+      if (ticks++ % 30 === 0) {
+        feed.prune(retention);
+        deps.sessions?.tick();
+      }
     } catch (err) {
       logger.error({ err }, 'sweep failed');
     }

@@ -11,6 +11,7 @@ import {
   type ServerToClientEvents,
   type SubscribeResult,
   ALL_MEMORY_ROOM,
+  DASHBOARD_ROOM,
   MAX_REPLAY,
 } from '../../lib/events.ts';
 import type { ChangeFeed } from '../feed/feed.ts';
@@ -74,6 +75,7 @@ export function roomPermission(room: string): Permission {
   if (room === ALL_MEMORY_ROOM) return { action: 'memory:read', namespace: '*' };
   if (room.startsWith('ns:')) return { action: 'memory:read', namespace: room.slice(3) };
   if (room.startsWith('session:')) return { action: 'session:view', sessionId: room.slice(8) };
+  if (room === DASHBOARD_ROOM) return { action: 'memory:read', namespace: '*' };
   return { action: 'admin' };
 }
 

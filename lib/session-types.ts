@@ -1,0 +1,120 @@
+/** A session board as the browser, the API and the change feed carry it. */
+export type SessionType = 'development' | 'coordination' | 'review' | 'planning';
+export type SessionStatus = 'active' | 'paused' | 'interrupted' | 'handed-off' | 'completed';
+
+export interface SessionSummary {
+  id: string;
+  type: SessionType;
+  subtype: string | null;
+  title: string;
+  project: string | null;
+  owner: string | null;
+  status: SessionStatus;
+  startedAt: string;
+  endedAt: string | null;
+  expectedDuration: string | null;
+  expectedMinutes: number | null;
+  focusArea: string | null;
+  tags: string[];
+  lastActivityAt: string;
+  lastCheckpointAt: string | null;
+  parentId: string | null;
+  resumeCount: number;
+  version: number;
+  openBlockers: number;
+  goalsDone: number;
+  goalsTotal: number;
+}
+
+export interface Goal {
+  id: number;
+  text: string;
+  done: boolean;
+  doneAt: string | null;
+}
+export interface Workstream {
+  id: number;
+  name: string;
+  status: string;
+  progress: number;
+  nextSteps: string[];
+  files: string[];
+}
+export interface SessionFile {
+  path: string;
+  kind: 'active' | 'modified' | 'test';
+  touchedAt: string;
+  touchedBy: string | null;
+}
+export interface Blocker {
+  id: number;
+  description: string;
+  kind: string | null;
+  severity: 'low' | 'medium' | 'high' | 'critical';
+  owner: string | null;
+  impact: string | null;
+  expectedResolution: string | null;
+  createdAt: string;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+}
+export interface Decision {
+  id: number;
+  topic: string;
+  decision: string;
+  rationale: string | null;
+  alternatives: string[];
+  decidedAt: string;
+  decidedBy: string | null;
+}
+export interface SessionAgent {
+  name: string;
+  role: string | null;
+  status: string;
+  currentTask: string | null;
+  lastActivityAt: string;
+}
+export interface CheckpointSummary {
+  id: number;
+  kind: 'manual' | 'auto' | 'agent' | 'recovery' | 'handoff';
+  label: string | null;
+  createdAt: string;
+  createdBy: string;
+  sessionVersion: number;
+  metrics: Record<string, unknown>;
+}
+
+export interface SessionBoard extends SessionSummary {
+  branch: string | null;
+  lastCommit: string | null;
+  nextSteps: string[];
+  metrics: Record<string, unknown>;
+  details: Record<string, unknown>;
+  autosaveMinutes: number;
+  goals: Goal[];
+  workstreams: Workstream[];
+  files: SessionFile[];
+  blockers: Blocker[];
+  decisions: Decision[];
+  agents: SessionAgent[];
+  checkpoints: CheckpointSummary[];
+  /** The session this one continues (recovery or handoff), and those continuing it. */
+  lineage: { parent: { id: string; title: string; status: SessionStatus } | null; children: { id: string; title: string; status: SessionStatus }[] };
+}
+
+/** What a checkpoint's snapshot holds: enough to show, diff and resume from. */
+export interface CheckpointSnapshot {
+  status: SessionStatus;
+  owner: string | null;
+  branch: string | null;
+  lastCommit: string | null;
+  nextSteps: string[];
+  metrics: Record<string, unknown>;
+  goals: { text: string; done: boolean }[];
+  workstreams: { name: string; status: string; progress: number; nextSteps: string[] }[];
+  files: { path: string; kind: string }[];
+  blockers: { description: string; severity: string; resolved: boolean }[];
+  decisions: { topic: string; decision: string }[];
+  /** What the agent or CLI reported when validating a recovery. */
+  validation?: Record<string, unknown>;
+}

@@ -1,0 +1,164 @@
+import type { Context, Hono } from 'hono';
+import { z } from 'zod';
+import { principalLabel, type Principal } from '../../lib/access.ts';
+import { BatonError, fromZodError } from '../../lib/errors.ts';
+import type { AuditLog } from '../auth/audit.ts';
+import { authorize } from '../auth/authorize.ts';
+import type { SessionService } from '../sessions/service.ts';
+
+type Env = { Variables: { principal: Principal; ip: string | null } };
+
+const idSchema = z.coerce.number().int().positive();
+const patchSchema = z
+  .object({
+    status: z.enum(['active', 'paused', 'interrupted', 'handed-off', 'completed']).optional(),
+    autosaveMinutes: z.number().int().min(0).max(1440).optional(),
+  })
+  .refine((v) => v.status !== undefined || v.autosaveMinutes !== undefined, 'give status or autosaveMinutes');
+const goalPatchSchema = z.object({ done: z.boolean({ error: 'must be true or false' }) });
+const agentSchema = z.object({
+  name: z.string().trim().min(1).max(120),
+  role: z.string().trim().max(120).nullish(),
+  status: z.string().trim().max(40).optional(),
+  currentTask: z.string().trim().max(500).nullish(),
+});
+
+async function body(c: Context): Promise<Record<string, unknown>> {
+  const text = await c.req.text();
+  if (!text.trim()) return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // fall through
+  }
+  throw new BatonError('invalid_json', 'body: must be a JSON object', { field: 'body' });
+}
+
+function parse<S extends z.ZodType>(schema: S, input: unknown, field?: string): z.output<S> {
+  const r = schema.safeParse(input);
+  if (!r.success) throw fromZodError(r.error, field);
+  return r.data;
+}
+
+/** Sessions over REST: boards to read, edits for members, checkpoints and recovery. */
+export function registerSessionRoutes(app: Hono<Env>, deps: { sessions: SessionService; audit: AuditLog; sourceNamespace: (id: string) => string | null }) {
+  const { sessions, audit } = deps;
+  const who = (c: Context<Env>) => c.get('principal');
+  const view = (c: Context<Env>, id: string) => authorize(who(c), { action: 'session:view', sessionId: id });
+  /** Editing a board is writing the memory it is projected from. */
+  const edit = (c: Context<Env>, id: string, action: string) => {
+    const namespace = deps.sourceNamespace(id);
+    if (namespace === null) {
+      view(c, id);
+      sessions.requireBoard(id); // 404 for an unknown session
+    }
+    try {
+      authorize(who(c), { action: 'memory:write', namespace: namespace ?? '*' });
+    } catch (err) {
+      audit.record({ principal: who(c), action, target: id, outcome: 'denied', ip: c.get('ip') });
+      throw err;
+    }
+    return principalLabel(who(c));
+  };
+  const done = (c: Context<Env>, id: string, action: string, detail?: Record<string, unknown>) =>
+    audit.record({ principal: who(c), action, target: id, ip: c.get('ip'), detail });
+
+  app.get('/api/v1/sessions', (c) => {
+    authorize(who(c), { action: 'memory:read', namespace: '*' });
+    return c.json(sessions.list(c.req.query()));
+  });
+
+  app.get('/api/v1/sessions/:id', (c) => {
+    const id = c.req.param('id');
+    view(c, id);
+    return c.json(sessions.requireBoard(id));
+  });
+
+  app.get('/api/v1/sessions/:id/resume', (c) => {
+    const id = c.req.param('id');
+    view(c, id);
+    return c.json(sessions.resumeContext(id));
+  });
+
+  app.get('/api/v1/sessions/:id/checkpoints/:checkpoint', (c) => {
+    const id = c.req.param('id');
+    view(c, id);
+    return c.json(sessions.checkpointSnapshot(id, parse(idSchema, c.req.param('checkpoint'), 'checkpoint')));
+  });
+
+  app.post('/api/v1/sessions/:id/checkpoints', async (c) => {
+    const id = c.req.param('id');
+    const by = edit(c, id, 'session.checkpoint');
+    const board = sessions.checkpoint(id, await body(c), by);
+    done(c, id, 'session.checkpoint');
+    return c.json(board, 201);
+  });
+
+  app.patch('/api/v1/sessions/:id', async (c) => {
+    const id = c.req.param('id');
+    const by = edit(c, id, 'session.update');
+    const input = parse(patchSchema, await body(c));
+    let board = sessions.requireBoard(id);
+    if (input.status) board = sessions.setStatus(id, input.status, by);
+    if (input.autosaveMinutes !== undefined) board = sessions.setAutosave(id, input.autosaveMinutes, by);
+    done(c, id, 'session.update', input);
+    return c.json(board);
+  });
+
+  app.post('/api/v1/sessions/:id/recover', async (c) => {
+    const id = c.req.param('id');
+    const by = edit(c, id, 'session.recover');
+    const board = sessions.recover(id, await body(c), by);
+    done(c, id, 'session.recover', { continuation: board.id });
+    return c.json(board, 201);
+  });
+
+  app.post('/api/v1/sessions/:id/blockers', async (c) => {
+    const id = c.req.param('id');
+    const by = edit(c, id, 'session.blocker.add');
+    const board = sessions.addBlocker(id, await body(c), by);
+    done(c, id, 'session.blocker.add');
+    return c.json(board, 201);
+  });
+
+  app.post('/api/v1/sessions/:id/blockers/:blocker/resolve', (c) => {
+    const id = c.req.param('id');
+    const by = edit(c, id, 'session.blocker.resolve');
+    const board = sessions.resolveBlocker(id, parse(idSchema, c.req.param('blocker'), 'blocker'), by);
+    done(c, id, 'session.blocker.resolve');
+    return c.json(board);
+  });
+
+  app.post('/api/v1/sessions/:id/goals', async (c) => {
+    const id = c.req.param('id');
+    const by = edit(c, id, 'session.goal.add');
+    const board = sessions.addGoal(id, await body(c), by);
+    done(c, id, 'session.goal.add');
+    return c.json(board, 201);
+  });
+
+  app.patch('/api/v1/sessions/:id/goals/:goal', async (c) => {
+    const id = c.req.param('id');
+    const by = edit(c, id, 'session.goal.update');
+    const { done: isDone } = parse(goalPatchSchema, await body(c));
+    const board = sessions.setGoalDone(id, parse(idSchema, c.req.param('goal'), 'goal'), isDone, by);
+    done(c, id, 'session.goal.update', { done: isDone });
+    return c.json(board);
+  });
+
+  app.post('/api/v1/sessions/:id/decisions', async (c) => {
+    const id = c.req.param('id');
+    const by = edit(c, id, 'session.decision.add');
+    const board = sessions.addDecision(id, await body(c), by);
+    done(c, id, 'session.decision.add');
+    return c.json(board, 201);
+  });
+
+  app.post('/api/v1/sessions/:id/agents', async (c) => {
+    const id = c.req.param('id');
+    const by = edit(c, id, 'session.agent');
+    const board = sessions.reportAgent(id, parse(agentSchema, await body(c)), by);
+    return c.json(board);
+  });
+}

@@ -1,0 +1,660 @@
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { DbHandle } from '../../db/client.ts';
+import {
+  sessionAgents,
+  sessionBlockers,
+  sessionCheckpoints,
+  sessionDecisions,
+  sessionFiles,
+  sessionGoals,
+  sessionWorkstreams,
+  workSessions,
+} from '../../db/schema.ts';
+import { BatonError, fromZodError } from '../../lib/errors.ts';
+import type {
+  CheckpointSnapshot,
+  SessionBoard,
+  SessionStatus,
+  SessionSummary,
+  SessionType,
+} from '../../lib/session-types.ts';
+import type { StoredWrite } from '../memory/service.ts';
+import { projectWrite, type SessionPatch } from './projection.ts';
+
+type SessionRow = typeof workSessions.$inferSelect;
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null) => (ms == null ? null : iso(ms));
+const json = <T>(text: string, fallback: T): T => {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+};
+
+/** "4 hours", "90 minutes", "2 weeks" → minutes; unknown shapes → null. */
+export function durationMinutes(text: string | null | undefined): number | null {
+  if (!text) return null;
+  const m = /([\d.]+)\s*(minute|min|hour|hr|h|day|week)s?/i.exec(text);
+  if (!m) return null;
+  const n = Number.parseFloat(m[1]!);
+  const unit = m[2]!.toLowerCase();
+  const factor = unit.startsWith('min') ? 1 : unit === 'day' ? 60 * 24 : unit === 'week' ? 60 * 24 * 7 : 60;
+  return Math.round(n * factor);
+}
+
+const parse = <S extends z.ZodType>(schema: S, input: unknown): z.output<S> => {
+  const r = schema.safeParse(input ?? {});
+  if (!r.success) throw fromZodError(r.error);
+  return r.data;
+};
+
+export const blockerInputSchema = z.object({
+  description: z.string().trim().min(1, 'must not be empty').max(2000),
+  severity: z.enum(['low', 'medium', 'high', 'critical']).default('medium'),
+  owner: z.string().trim().max(120).nullish(),
+  kind: z.string().trim().max(60).nullish(),
+});
+export const decisionInputSchema = z.object({
+  topic: z.string().trim().min(1, 'must not be empty').max(300),
+  decision: z.string().trim().min(1, 'must not be empty').max(2000),
+  rationale: z.string().trim().max(4000).nullish(),
+  alternatives: z.array(z.string().trim().min(1).max(300)).max(20).default([]),
+});
+export const goalInputSchema = z.object({ text: z.string().trim().min(1, 'must not be empty').max(500) });
+export const checkpointInputSchema = z.object({ label: z.string().trim().max(200).nullish() });
+export const recoverInputSchema = z.object({
+  /** What the agent or CLI found when checking the workspace (files present, branch, commit…). */
+  validation: z.record(z.string(), z.unknown()).default({}),
+});
+export const sessionListSchema = z.object({
+  type: z.enum(['development', 'coordination', 'review', 'planning']).optional(),
+  status: z.enum(['active', 'paused', 'interrupted', 'handed-off', 'completed']).optional(),
+  project: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+
+export interface SessionServiceOptions {
+  now?: () => number;
+  /** A session whose owner and agents are silent this long becomes interrupted. */
+  idleMinutes?: number;
+  onCommit?: () => void;
+}
+
+/**
+ * Work sessions: the typed rows behind every board. Changes come from projected memory writes
+ * (inside the memory transaction) and from people editing boards; each bumps the session's version
+ * and appends a `session` change (the whole board) to the feed, in the same transaction.
+ */
+export class SessionService {
+  private readonly now: () => number;
+  private readonly idleMs: number;
+  private readonly onCommit: () => void;
+  private readonly insertChange;
+
+  constructor(
+    private readonly h: DbHandle,
+    options: SessionServiceOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+    this.idleMs = (options.idleMinutes ?? 120) * 60_000;
+    this.onCommit = options.onCommit ?? (() => {});
+    this.insertChange = h.sqlite.prepare(
+      `INSERT INTO changes (topic, namespace, key, op, version, value, actor, at, expires_at)
+       VALUES ('session', @namespace, @key, 'store', @version, @value, @actor, @at, NULL)`,
+    );
+  }
+
+  // ---- projection of memory writes -----------------------------------------------------------
+
+  /** MemoryService's `project` hook: runs in the store's transaction; a bad value is a warning, never an error. */
+  projectMemoryWrite = (write: StoredWrite): string | null => {
+    const result = projectWrite(write.namespace, write.key, write.value, write.seq);
+    if (result.kind === 'none') return null;
+    if (result.kind === 'warning') return result.message;
+    try {
+      // A savepoint: a projection that fails half-way leaves no partial board behind.
+      this.h.sqlite.transaction(() => this.applyPatch(result.patch, write))();
+      return null;
+    } catch (err) {
+      if (err instanceof BatonError) return `Not projected: ${err.message}`;
+      return `Not projected: ${(err as Error).message}`;
+    }
+  };
+
+  private resolveTarget(patch: SessionPatch, write: StoredWrite): string | null {
+    const t = patch.target;
+    if (t.by === 'id') {
+      const exists = this.h.db.select({ id: workSessions.id }).from(workSessions).where(eq(workSessions.id, t.id)).get();
+      if (exists) return t.id;
+      return t.create ? this.createSession(t.id, patch, write) : null;
+    }
+    const latest =
+      this.h.db
+        .select({ id: workSessions.id })
+        .from(workSessions)
+        .where(and(eq(workSessions.type, t.type), eq(workSessions.sourceNamespace, t.namespace)))
+        .orderBy(desc(workSessions.lastActivityAt))
+        .limit(1)
+        .get() ??
+      this.h.db.select({ id: workSessions.id }).from(workSessions).where(eq(workSessions.type, t.type)).orderBy(desc(workSessions.lastActivityAt)).limit(1).get();
+    if (latest) return latest.id;
+    return t.create ? this.createSession(t.newId, patch, write) : null;
+  }
+
+  private createSession(id: string, patch: SessionPatch, write: StoredWrite): string {
+    const kind = patch.create ?? { type: 'development' as SessionType, subtype: null, title: 'Development session' };
+    const at = patch.core?.startedAt ?? write.at;
+    let parentId: string | null = null;
+    if (patch.continuation) {
+      // The ownership step: continue the previous owner's handed-off session.
+      const parent = this.h.db
+        .select({ id: workSessions.id, title: workSessions.title, project: workSessions.project, type: workSessions.type })
+        .from(workSessions)
+        .where(
+          patch.continuation.previousOwner
+            ? and(eq(workSessions.status, 'handed-off'), eq(workSessions.owner, patch.continuation.previousOwner))
+            : eq(workSessions.status, 'handed-off'),
+        )
+        .orderBy(desc(workSessions.lastActivityAt))
+        .limit(1)
+        .get();
+      if (parent) parentId = parent.id;
+    }
+    this.h.db
+      .insert(workSessions)
+      .values({
+        id,
+        type: kind.type,
+        subtype: kind.subtype,
+        title: kind.title,
+        status: 'active',
+        startedAt: at,
+        lastActivityAt: write.at,
+        parentId,
+        sourceNamespace: write.namespace,
+        createdAt: write.at,
+        updatedAt: write.at,
+      })
+      .run();
+    if (parentId) this.inheritFrom(parentId, id, write.at);
+    return id;
+  }
+
+  /** A continuation starts with its parent's open work: goals, workstreams, files, open blockers, decisions. */
+  private inheritFrom(parentId: string, id: string, at: number) {
+    const parent = this.h.db.select().from(workSessions).where(eq(workSessions.id, parentId)).get()!;
+    this.h.db
+      .update(workSessions)
+      .set({ title: parent.title, project: parent.project, branch: parent.branch, lastCommit: parent.lastCommit, nextSteps: parent.nextSteps, focusArea: parent.focusArea, resumeCount: parent.resumeCount + 1 })
+      .where(eq(workSessions.id, id))
+      .run();
+    const s = this.h.sqlite;
+    s.prepare(`INSERT INTO session_goals (session_id, position, text, done, done_at) SELECT ?, position, text, done, done_at FROM session_goals WHERE session_id = ?`).run(id, parentId);
+    s.prepare(`INSERT INTO session_workstreams (session_id, name, status, progress, next_steps, files, position, updated_at) SELECT ?, name, status, progress, next_steps, files, position, ? FROM session_workstreams WHERE session_id = ?`).run(id, at, parentId);
+    s.prepare(`INSERT INTO session_files (session_id, path, kind, touched_at, touched_by) SELECT ?, path, kind, touched_at, touched_by FROM session_files WHERE session_id = ?`).run(id, parentId);
+    s.prepare(`INSERT INTO session_blockers (session_id, description, kind, severity, owner, impact, expected_resolution, created_at) SELECT ?, description, kind, severity, owner, impact, expected_resolution, created_at FROM session_blockers WHERE session_id = ? AND resolved_at IS NULL`).run(id, parentId);
+    s.prepare(`INSERT INTO session_decisions (session_id, topic, decision, rationale, alternatives, decided_at, decided_by) SELECT ?, topic, decision, rationale, alternatives, decided_at, decided_by FROM session_decisions WHERE session_id = ?`).run(id, parentId);
+    this.h.db.update(workSessions).set({ status: 'handed-off', endedAt: parent.endedAt ?? at }).where(eq(workSessions.id, parentId)).run();
+    this.bump(parentId, 'system', at);
+  }
+
+  private applyPatch(patch: SessionPatch, write: StoredWrite): void {
+    const id = this.resolveTarget(patch, write);
+    if (!id) throw new BatonError('not_found', `no session to apply ${write.key} to (store its init first)`);
+    const at = write.at;
+    const session = this.h.db.select().from(workSessions).where(eq(workSessions.id, id)).get()!;
+    const core = patch.core ?? {};
+    const set: Partial<SessionRow> = { lastActivityAt: at, updatedAt: at };
+    for (const [k, v] of Object.entries(core)) {
+      if (v === undefined || v === null) continue;
+      if (k === 'nextSteps' || k === 'tags') (set as Record<string, unknown>)[k] = JSON.stringify(v);
+      else (set as Record<string, unknown>)[k] = v;
+    }
+    if (core.expectedDuration) set.expectedMinutes = durationMinutes(core.expectedDuration);
+    if (core.status === 'completed' || core.status === 'handed-off') set.endedAt = at;
+    if (core.status === 'active') set.endedAt = null;
+    if (patch.metrics) set.metrics = JSON.stringify({ ...json(session.metrics, {}), ...patch.metrics });
+    if (patch.details) set.details = JSON.stringify({ ...json(session.details, {}), ...patch.details });
+    if (patch.resumed) set.resumeCount = session.resumeCount + 1;
+    this.h.db.update(workSessions).set(set).where(eq(workSessions.id, id)).run();
+
+    if (patch.goals) this.replaceGoals(id, patch.goals);
+    if (patch.goalsDone?.length) this.markGoalsDone(id, patch.goalsDone, at);
+    if (patch.workstreams) for (const w of patch.workstreams) this.upsertWorkstream(id, w, at);
+    if (patch.files) for (const f of patch.files) this.touchFile(id, f.path, f.kind, write.actor, at);
+    if (patch.blockers) for (const b of patch.blockers) this.upsertBlocker(id, b, at);
+    if (patch.decisions) for (const d of patch.decisions) this.upsertDecision(id, d, write.actor, at);
+    if (patch.agents) for (const a of patch.agents) this.upsertAgent(id, a.name, a.role ?? null, a.status ?? 'active', null, at);
+    this.bump(id, write.actor, at);
+    if (patch.checkpoint) this.writeCheckpoint(id, patch.checkpoint.kind, patch.checkpoint.label, write.actor, at, patch.checkpoint.validation);
+  }
+
+  private replaceGoals(id: string, goals: string[]) {
+    const existing = this.h.db.select().from(sessionGoals).where(eq(sessionGoals.sessionId, id)).all();
+    const doneByText = new Map(existing.map((g) => [g.text, g]));
+    this.h.db.delete(sessionGoals).where(eq(sessionGoals.sessionId, id)).run();
+    goals.forEach((text, position) => {
+      const previous = doneByText.get(text);
+      this.h.db.insert(sessionGoals).values({ sessionId: id, position, text, done: previous?.done ?? false, doneAt: previous?.doneAt ?? null }).run();
+    });
+  }
+
+  private markGoalsDone(id: string, texts: string[], at: number) {
+    const goals = this.h.db.select().from(sessionGoals).where(eq(sessionGoals.sessionId, id)).all();
+    let position = goals.length;
+    for (const text of texts) {
+      const goal = goals.find((g) => g.text === text);
+      if (goal) {
+        if (!goal.done) this.h.db.update(sessionGoals).set({ done: true, doneAt: at }).where(eq(sessionGoals.id, goal.id)).run();
+      } else this.h.db.insert(sessionGoals).values({ sessionId: id, position: position++, text, done: true, doneAt: at }).run();
+    }
+  }
+
+  private upsertWorkstream(id: string, w: { name: string; status?: string; progress?: number; nextSteps?: string[]; files?: string[] }, at: number) {
+    const existing = this.h.db.select().from(sessionWorkstreams).where(and(eq(sessionWorkstreams.sessionId, id), eq(sessionWorkstreams.name, w.name))).get();
+    const values = {
+      status: w.status ?? existing?.status ?? 'in-progress',
+      progress: w.progress ?? existing?.progress ?? 0,
+      nextSteps: JSON.stringify(w.nextSteps ?? json(existing?.nextSteps ?? '[]', [])),
+      files: JSON.stringify(w.files ?? json(existing?.files ?? '[]', [])),
+      updatedAt: at,
+    };
+    if (existing) this.h.db.update(sessionWorkstreams).set(values).where(eq(sessionWorkstreams.id, existing.id)).run();
+    else {
+      const position = this.h.db.select({ n: sql<number>`count(*)` }).from(sessionWorkstreams).where(eq(sessionWorkstreams.sessionId, id)).get()!.n;
+      this.h.db.insert(sessionWorkstreams).values({ sessionId: id, name: w.name, position, ...values }).run();
+    }
+  }
+
+  private touchFile(id: string, path: string, kind: 'active' | 'modified' | 'test', by: string, at: number) {
+    this.h.db
+      .insert(sessionFiles)
+      .values({ sessionId: id, path, kind, touchedAt: at, touchedBy: by })
+      .onConflictDoUpdate({ target: [sessionFiles.sessionId, sessionFiles.path], set: { kind, touchedAt: at, touchedBy: by } })
+      .run();
+  }
+
+  private upsertBlocker(id: string, b: { description: string; kind?: string | null; severity?: 'low' | 'medium' | 'high' | 'critical'; owner?: string | null; impact?: string | null; expectedResolution?: string | null; createdAt?: number | null }, at: number) {
+    const existing = this.h.db.select().from(sessionBlockers).where(and(eq(sessionBlockers.sessionId, id), eq(sessionBlockers.description, b.description))).get();
+    const values = { kind: b.kind ?? null, severity: b.severity ?? 'medium', owner: b.owner ?? null, impact: b.impact ?? null, expectedResolution: b.expectedResolution ?? null };
+    if (existing) this.h.db.update(sessionBlockers).set(values).where(eq(sessionBlockers.id, existing.id)).run();
+    else this.h.db.insert(sessionBlockers).values({ sessionId: id, description: b.description, createdAt: b.createdAt ?? at, ...values }).run();
+  }
+
+  private upsertDecision(id: string, d: { topic: string; decision: string; rationale?: string | null; alternatives?: string[]; decidedAt?: number | null; decidedBy?: string | null }, by: string, at: number) {
+    const existing = this.h.db.select().from(sessionDecisions).where(and(eq(sessionDecisions.sessionId, id), eq(sessionDecisions.topic, d.topic), eq(sessionDecisions.decision, d.decision))).get();
+    if (existing) return;
+    this.h.db.insert(sessionDecisions).values({ sessionId: id, topic: d.topic, decision: d.decision, rationale: d.rationale ?? null, alternatives: JSON.stringify(d.alternatives ?? []), decidedAt: d.decidedAt ?? at, decidedBy: d.decidedBy ?? by }).run();
+  }
+
+  upsertAgent(id: string, name: string, role: string | null, status: string, currentTask: string | null, at: number) {
+    this.h.db
+      .insert(sessionAgents)
+      .values({ sessionId: id, name, role, status, currentTask, lastActivityAt: at })
+      .onConflictDoUpdate({
+        target: [sessionAgents.sessionId, sessionAgents.name],
+        set: { ...(role ? { role } : {}), status, ...(currentTask ? { currentTask } : {}), lastActivityAt: at },
+      })
+      .run();
+  }
+
+  // ---- the feed --------------------------------------------------------------------------------
+
+  /** Bumps the version and appends the whole board to the change feed (room session:<id>). */
+  private bump(id: string, actor: string, at: number) {
+    this.h.db.update(workSessions).set({ version: sql`${workSessions.version} + 1`, updatedAt: at }).where(eq(workSessions.id, id)).run();
+    const board = this.board(id)!;
+    this.insertChange.run({ namespace: this.sourceNamespace(id) ?? '', key: id, version: board.version, value: JSON.stringify(board), actor, at });
+  }
+
+  /** The namespace a session is projected from (null: unknown session). */
+  sourceNamespaceOf(id: string): string | null {
+    return this.sourceNamespace(id);
+  }
+
+  private sourceNamespace(id: string): string | null {
+    return this.h.db.select({ ns: workSessions.sourceNamespace }).from(workSessions).where(eq(workSessions.id, id)).get()?.ns ?? null;
+  }
+
+  /** Runs a board edit in its own transaction, then wakes the broadcaster. */
+  private edit<T>(fn: () => T): T {
+    const result = this.h.sqlite.transaction(fn).immediate();
+    this.onCommit();
+    return result;
+  }
+
+  private requireSession(id: string): SessionRow {
+    const row = this.h.db.select().from(workSessions).where(eq(workSessions.id, id)).get();
+    if (!row) throw new BatonError('not_found', `id: no session "${id}"`, { field: 'id' });
+    return row;
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------
+
+  private summaries(rows: SessionRow[]): SessionSummary[] {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const blockers = new Map(
+      this.h.db.select({ id: sessionBlockers.sessionId, n: sql<number>`count(*)` }).from(sessionBlockers).where(and(inArray(sessionBlockers.sessionId, ids), isNull(sessionBlockers.resolvedAt))).groupBy(sessionBlockers.sessionId).all().map((r) => [r.id, r.n]),
+    );
+    const goals = new Map(
+      this.h.db.select({ id: sessionGoals.sessionId, total: sql<number>`count(*)`, done: sql<number>`sum(${sessionGoals.done})` }).from(sessionGoals).where(inArray(sessionGoals.sessionId, ids)).groupBy(sessionGoals.sessionId).all().map((r) => [r.id, r]),
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      type: r.type,
+      subtype: r.subtype,
+      title: r.title,
+      project: r.project,
+      owner: r.owner,
+      status: r.status,
+      startedAt: iso(r.startedAt),
+      endedAt: isoOrNull(r.endedAt),
+      expectedDuration: r.expectedDuration,
+      expectedMinutes: r.expectedMinutes,
+      focusArea: r.focusArea,
+      tags: json(r.tags, []),
+      lastActivityAt: iso(r.lastActivityAt),
+      lastCheckpointAt: isoOrNull(r.lastCheckpointAt),
+      parentId: r.parentId,
+      resumeCount: r.resumeCount,
+      version: r.version,
+      openBlockers: blockers.get(r.id) ?? 0,
+      goalsDone: Number(goals.get(r.id)?.done ?? 0),
+      goalsTotal: Number(goals.get(r.id)?.total ?? 0),
+    }));
+  }
+
+  list(input: unknown): { items: SessionSummary[]; seq: number } {
+    const q = parse(sessionListSchema, input);
+    return this.h.sqlite
+      .transaction(() => {
+        const conditions = [];
+        if (q.type) conditions.push(eq(workSessions.type, q.type));
+        if (q.status) conditions.push(eq(workSessions.status, q.status));
+        if (q.project) conditions.push(eq(workSessions.project, q.project));
+        const rows = this.h.db.select().from(workSessions).where(conditions.length ? and(...conditions) : undefined).orderBy(desc(workSessions.lastActivityAt)).limit(q.limit).all();
+        const seq = this.h.sqlite.prepare<[], { seq: number }>("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0) AS seq").get()!.seq;
+        return { items: this.summaries(rows), seq };
+      })
+      .deferred();
+  }
+
+  board(id: string): SessionBoard | null {
+    const r = this.h.db.select().from(workSessions).where(eq(workSessions.id, id)).get();
+    if (!r) return null;
+    const [summary] = this.summaries([r]);
+    const children = this.h.db.select({ id: workSessions.id, title: workSessions.title, status: workSessions.status }).from(workSessions).where(eq(workSessions.parentId, id)).all();
+    const parent = r.parentId ? (this.h.db.select({ id: workSessions.id, title: workSessions.title, status: workSessions.status }).from(workSessions).where(eq(workSessions.id, r.parentId)).get() ?? null) : null;
+    return {
+      ...summary!,
+      branch: r.branch,
+      lastCommit: r.lastCommit,
+      nextSteps: json(r.nextSteps, []),
+      metrics: json(r.metrics, {}),
+      details: json(r.details, {}),
+      autosaveMinutes: r.autosaveMinutes,
+      goals: this.h.db.select().from(sessionGoals).where(eq(sessionGoals.sessionId, id)).orderBy(asc(sessionGoals.position), asc(sessionGoals.id)).all().map((g) => ({ id: g.id, text: g.text, done: g.done, doneAt: isoOrNull(g.doneAt) })),
+      workstreams: this.h.db.select().from(sessionWorkstreams).where(eq(sessionWorkstreams.sessionId, id)).orderBy(asc(sessionWorkstreams.position)).all().map((w) => ({ id: w.id, name: w.name, status: w.status, progress: w.progress, nextSteps: json(w.nextSteps, []), files: json(w.files, []) })),
+      files: this.h.db.select().from(sessionFiles).where(eq(sessionFiles.sessionId, id)).orderBy(desc(sessionFiles.touchedAt)).all().map((f) => ({ path: f.path, kind: f.kind, touchedAt: iso(f.touchedAt), touchedBy: f.touchedBy })),
+      blockers: this.h.db.select().from(sessionBlockers).where(eq(sessionBlockers.sessionId, id)).orderBy(asc(sessionBlockers.id)).all().map((b) => ({ id: b.id, description: b.description, kind: b.kind, severity: b.severity, owner: b.owner, impact: b.impact, expectedResolution: b.expectedResolution, createdAt: iso(b.createdAt), resolvedAt: isoOrNull(b.resolvedAt), resolvedBy: b.resolvedBy })),
+      decisions: this.h.db.select().from(sessionDecisions).where(eq(sessionDecisions.sessionId, id)).orderBy(asc(sessionDecisions.decidedAt)).all().map((d) => ({ id: d.id, topic: d.topic, decision: d.decision, rationale: d.rationale, alternatives: json(d.alternatives, []), decidedAt: iso(d.decidedAt), decidedBy: d.decidedBy })),
+      agents: this.h.db.select().from(sessionAgents).where(eq(sessionAgents.sessionId, id)).orderBy(asc(sessionAgents.name)).all().map((a) => ({ name: a.name, role: a.role, status: a.status, currentTask: a.currentTask, lastActivityAt: iso(a.lastActivityAt) })),
+      checkpoints: this.h.db.select().from(sessionCheckpoints).where(eq(sessionCheckpoints.sessionId, id)).orderBy(desc(sessionCheckpoints.id)).limit(100).all().map((c) => ({ id: c.id, kind: c.kind, label: c.label, createdAt: iso(c.createdAt), createdBy: c.createdBy, sessionVersion: c.sessionVersion, metrics: json<CheckpointSnapshot>(c.snapshot, {} as CheckpointSnapshot).metrics ?? {} })),
+      lineage: { parent, children },
+    };
+  }
+
+  requireBoard(id: string): SessionBoard {
+    this.requireSession(id);
+    return this.board(id)!;
+  }
+
+  // ---- checkpoints -------------------------------------------------------------------------
+
+  snapshotOf(board: SessionBoard, validation?: Record<string, unknown>): CheckpointSnapshot {
+    return {
+      status: board.status,
+      owner: board.owner,
+      branch: board.branch,
+      lastCommit: board.lastCommit,
+      nextSteps: board.nextSteps,
+      metrics: board.metrics,
+      goals: board.goals.map((g) => ({ text: g.text, done: g.done })),
+      workstreams: board.workstreams.map((w) => ({ name: w.name, status: w.status, progress: w.progress, nextSteps: w.nextSteps })),
+      files: board.files.map((f) => ({ path: f.path, kind: f.kind })),
+      blockers: board.blockers.map((b) => ({ description: b.description, severity: b.severity, resolved: !!b.resolvedAt })),
+      decisions: board.decisions.map((d) => ({ topic: d.topic, decision: d.decision })),
+      ...(validation ? { validation } : {}),
+    };
+  }
+
+  private writeCheckpoint(id: string, kind: 'manual' | 'auto' | 'agent' | 'recovery' | 'handoff', label: string | null, by: string, at: number, validation?: Record<string, unknown>) {
+    const board = this.board(id)!;
+    this.h.db.insert(sessionCheckpoints).values({ sessionId: id, kind, label, snapshot: JSON.stringify(this.snapshotOf(board, validation)), sessionVersion: board.version, createdAt: at, createdBy: by }).run();
+    this.h.db.update(workSessions).set({ lastCheckpointAt: at, checkpointVersion: board.version }).where(eq(workSessions.id, id)).run();
+    this.bump(id, by, at);
+    // The bump itself changed the version: the checkpoint covers everything up to it.
+    this.h.db.update(workSessions).set({ checkpointVersion: sql`${workSessions.version}` }).where(eq(workSessions.id, id)).run();
+  }
+
+  checkpoint(id: string, input: unknown, by: string) {
+    const { label } = parse(checkpointInputSchema, input);
+    return this.edit(() => {
+      this.requireSession(id);
+      this.writeCheckpoint(id, 'manual', label || 'Checkpoint', by, this.now());
+      return this.board(id)!;
+    });
+  }
+
+  checkpointSnapshot(id: string, checkpointId: number): CheckpointSnapshot & { id: number; createdAt: string; kind: string; label: string | null } {
+    const c = this.h.db.select().from(sessionCheckpoints).where(and(eq(sessionCheckpoints.sessionId, id), eq(sessionCheckpoints.id, checkpointId))).get();
+    if (!c) throw new BatonError('not_found', `checkpoint: no checkpoint ${checkpointId} in session ${id}`, { field: 'checkpoint' });
+    return { ...json<CheckpointSnapshot>(c.snapshot, {} as CheckpointSnapshot), id: c.id, createdAt: iso(c.createdAt), kind: c.kind, label: c.label };
+  }
+
+  /**
+   * Periodic duties (the sweeper calls this): autosave a changed session every autosaveMinutes, and
+   * mark sessions whose owner and agents went silent as interrupted.
+   */
+  tick(): { autosaved: string[]; interrupted: string[] } {
+    const now = this.now();
+    const autosaved: string[] = [];
+    const interrupted: string[] = [];
+    const active = this.h.db.select().from(workSessions).where(eq(workSessions.status, 'active')).all();
+    if (active.length === 0) return { autosaved, interrupted };
+    this.edit(() => {
+      for (const s of active) {
+        const changed = s.version > s.checkpointVersion;
+        const due = now - (s.lastCheckpointAt ?? s.startedAt) >= s.autosaveMinutes * 60_000;
+        if (s.autosaveMinutes > 0 && changed && due) {
+          this.writeCheckpoint(s.id, 'auto', 'Autosave', 'system:autosave', now);
+          autosaved.push(s.id);
+        }
+        const lastAgent = this.h.db.select({ at: sql<number>`max(${sessionAgents.lastActivityAt})` }).from(sessionAgents).where(eq(sessionAgents.sessionId, s.id)).get()?.at ?? 0;
+        if (now - Math.max(s.lastActivityAt, lastAgent ?? 0) > this.idleMs) {
+          this.h.db.update(workSessions).set({ status: 'interrupted' }).where(eq(workSessions.id, s.id)).run();
+          this.bump(s.id, 'system:idle', now);
+          interrupted.push(s.id);
+        }
+      }
+    });
+    return { autosaved, interrupted };
+  }
+
+  // ---- recovery ------------------------------------------------------------------------------
+
+  /** What an agent needs to continue: last checkpoint, what changed since, open blockers, next steps, decisions. */
+  resumeContext(id: string) {
+    const board = this.requireBoard(id);
+    const last = board.checkpoints[0] ? this.checkpointSnapshot(id, board.checkpoints[0].id) : null;
+    return {
+      session: { id: board.id, title: board.title, type: board.type, status: board.status, owner: board.owner, project: board.project, branch: board.branch, lastCommit: board.lastCommit },
+      lastCheckpoint: last,
+      changedSinceCheckpoint: last ? diffSnapshots(last, this.snapshotOf(board)) : null,
+      openBlockers: board.blockers.filter((b) => !b.resolvedAt),
+      nextSteps: [...board.nextSteps, ...board.workstreams.filter((w) => w.progress < 100).flatMap((w) => w.nextSteps.map((s) => `${w.name}: ${s}`))],
+      goals: board.goals,
+      decisions: board.decisions,
+      activeFiles: board.files.filter((f) => f.kind === 'active').map((f) => f.path),
+      workstreams: board.workstreams,
+    };
+  }
+
+  /**
+   * Resumes an interrupted (or paused) session as a continuation linked to it: a new session with its
+   * open work, a recovery checkpoint holding the validation results, the original marked continued.
+   */
+  recover(id: string, input: unknown, by: string): SessionBoard {
+    const { validation } = parse(recoverInputSchema, input);
+    return this.edit(() => {
+      const original = this.requireSession(id);
+      if (!['interrupted', 'paused'].includes(original.status)) {
+        throw new BatonError('invalid_input', `status: only an interrupted or paused session can be recovered (this one is ${original.status})`, { field: 'status' });
+      }
+      const now = this.now();
+      const childId = `${id.replace(/-r\d+$/, '')}-r${original.resumeCount + 1}`;
+      this.h.db
+        .insert(workSessions)
+        .values({ id: childId, type: original.type, subtype: original.subtype, title: original.title, owner: original.owner, project: original.project, status: 'active', startedAt: now, expectedDuration: original.expectedDuration, expectedMinutes: original.expectedMinutes, focusArea: original.focusArea, tags: original.tags, metrics: original.metrics, details: original.details, autosaveMinutes: original.autosaveMinutes, parentId: id, lastActivityAt: now, sourceNamespace: original.sourceNamespace, createdAt: now, updatedAt: now })
+        .run();
+      this.inheritFrom(id, childId, now);
+      this.h.db.update(workSessions).set({ status: 'completed', endedAt: original.endedAt ?? now }).where(eq(workSessions.id, id)).run();
+      this.bump(id, by, now);
+      this.writeCheckpoint(childId, 'recovery', `Recovered from ${id}`, by, now, validation);
+      return this.board(childId)!;
+    });
+  }
+
+  // ---- board edits (members) -------------------------------------------------------------------
+
+  addBlocker(id: string, input: unknown, by: string) {
+    const b = parse(blockerInputSchema, input);
+    return this.edit(() => {
+      this.requireSession(id);
+      const now = this.now();
+      this.h.db.insert(sessionBlockers).values({ sessionId: id, description: b.description, severity: b.severity, owner: b.owner ?? null, kind: b.kind ?? null, createdAt: now }).run();
+      this.touch(id, now);
+      this.bump(id, by, now);
+      return this.board(id)!;
+    });
+  }
+
+  resolveBlocker(id: string, blockerId: number, by: string) {
+    return this.edit(() => {
+      const now = this.now();
+      const r = this.h.db.update(sessionBlockers).set({ resolvedAt: now, resolvedBy: by }).where(and(eq(sessionBlockers.sessionId, id), eq(sessionBlockers.id, blockerId), isNull(sessionBlockers.resolvedAt))).run();
+      if (r.changes === 0) throw new BatonError('not_found', `blocker: no open blocker ${blockerId} in session ${id}`, { field: 'blocker' });
+      this.touch(id, now);
+      this.bump(id, by, now);
+      return this.board(id)!;
+    });
+  }
+
+  addGoal(id: string, input: unknown, by: string) {
+    const { text } = parse(goalInputSchema, input);
+    return this.edit(() => {
+      this.requireSession(id);
+      const now = this.now();
+      const position = this.h.db.select({ n: sql<number>`count(*)` }).from(sessionGoals).where(eq(sessionGoals.sessionId, id)).get()!.n;
+      this.h.db.insert(sessionGoals).values({ sessionId: id, position, text }).run();
+      this.touch(id, now);
+      this.bump(id, by, now);
+      return this.board(id)!;
+    });
+  }
+
+  setGoalDone(id: string, goalId: number, done: boolean, by: string) {
+    return this.edit(() => {
+      const now = this.now();
+      const r = this.h.db.update(sessionGoals).set({ done, doneAt: done ? now : null }).where(and(eq(sessionGoals.sessionId, id), eq(sessionGoals.id, goalId))).run();
+      if (r.changes === 0) throw new BatonError('not_found', `goal: no goal ${goalId} in session ${id}`, { field: 'goal' });
+      this.touch(id, now);
+      this.bump(id, by, now);
+      return this.board(id)!;
+    });
+  }
+
+  addDecision(id: string, input: unknown, by: string) {
+    const d = parse(decisionInputSchema, input);
+    return this.edit(() => {
+      this.requireSession(id);
+      const now = this.now();
+      this.h.db.insert(sessionDecisions).values({ sessionId: id, topic: d.topic, decision: d.decision, rationale: d.rationale ?? null, alternatives: JSON.stringify(d.alternatives), decidedAt: now, decidedBy: by }).run();
+      this.touch(id, now);
+      this.bump(id, by, now);
+      return this.board(id)!;
+    });
+  }
+
+  setStatus(id: string, status: SessionStatus, by: string) {
+    return this.edit(() => {
+      this.requireSession(id);
+      const now = this.now();
+      this.h.db.update(workSessions).set({ status, endedAt: status === 'completed' ? now : null }).where(eq(workSessions.id, id)).run();
+      this.touch(id, now);
+      this.bump(id, by, now);
+      return this.board(id)!;
+    });
+  }
+
+  setAutosave(id: string, minutes: number, by: string) {
+    if (!Number.isInteger(minutes) || minutes < 0 || minutes > 24 * 60) throw new BatonError('invalid_input', 'autosaveMinutes: must be 0 (off) to 1440', { field: 'autosaveMinutes' });
+    return this.edit(() => {
+      this.requireSession(id);
+      this.h.db.update(workSessions).set({ autosaveMinutes: minutes }).where(eq(workSessions.id, id)).run();
+      this.bump(id, by, this.now());
+      return this.board(id)!;
+    });
+  }
+
+  /** Agents (swarm_init / agent_register / hooks) report in: the roster and the idle clock. */
+  reportAgent(id: string, agent: { name: string; role?: string | null; status?: string; currentTask?: string | null }, by: string) {
+    return this.edit(() => {
+      this.requireSession(id);
+      const now = this.now();
+      this.upsertAgent(id, agent.name, agent.role ?? null, agent.status ?? 'active', agent.currentTask ?? null, now);
+      this.bump(id, by, now);
+      return this.board(id)!;
+    });
+  }
+
+  private touch(id: string, at: number) {
+    this.h.db.update(workSessions).set({ lastActivityAt: at }).where(eq(workSessions.id, id)).run();
+  }
+}
+
+/** What changed between two snapshots, for the checkpoint diff and "what changed since". */
+export function diffSnapshots(before: CheckpointSnapshot, after: CheckpointSnapshot) {
+  const goalsDone = after.goals.filter((g) => g.done && !before.goals.find((b) => b.text === g.text)?.done).map((g) => g.text);
+  const goalsAdded = after.goals.filter((g) => !before.goals.some((b) => b.text === g.text)).map((g) => g.text);
+  const workstreams = after.workstreams
+    .map((w) => {
+      const was = before.workstreams.find((b) => b.name === w.name);
+      return { name: w.name, from: was?.progress ?? null, to: w.progress, statusFrom: was?.status ?? null, statusTo: w.status };
+    })
+    .filter((w) => w.from !== w.to || w.statusFrom !== w.statusTo);
+  const beforeFiles = new Set(before.files.map((f) => f.path));
+  const filesAdded = after.files.filter((f) => !beforeFiles.has(f.path)).map((f) => f.path);
+  const blockersOpened = after.blockers.filter((b) => !b.resolved && !before.blockers.some((x) => x.description === b.description)).map((b) => b.description);
+  const blockersResolved = after.blockers.filter((b) => b.resolved && before.blockers.some((x) => x.description === b.description && !x.resolved)).map((b) => b.description);
+  const decisionsAdded = after.decisions.filter((d) => !before.decisions.some((x) => x.topic === d.topic && x.decision === d.decision));
+  const metrics = Object.keys({ ...before.metrics, ...after.metrics })
+    .filter((k) => JSON.stringify(before.metrics[k]) !== JSON.stringify(after.metrics[k]))
+    .map((k) => ({ name: k, from: before.metrics[k] ?? null, to: after.metrics[k] ?? null }));
+  return {
+    goalsDone,
+    goalsAdded,
+    workstreams,
+    filesAdded,
+    blockersOpened,
+    blockersResolved,
+    decisionsAdded,
+    metrics,
+    branch: before.branch !== after.branch ? { from: before.branch, to: after.branch } : null,
+    lastCommit: before.lastCommit !== after.lastCommit ? { from: before.lastCommit, to: after.lastCommit } : null,
+  };
+}
