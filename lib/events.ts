@@ -67,12 +67,33 @@ export function roomsForChange(change: Pick<Change, 'namespace' | 'topic' | 'key
 
 export const unsubscribeSchema = z.object({ rooms: z.array(roomSchema).min(1).max(50) });
 
+export const presenceSchema = z.object({
+  room: roomSchema,
+  /** What the viewer is looking at (a board section), or null. */
+  focus: z.string().trim().max(100).nullish(),
+});
+export const presenceLeaveSchema = z.object({ room: roomSchema });
+
+export interface PresenceViewer {
+  id: string;
+  name: string;
+  kind: 'user' | 'token' | 'share';
+  focus: string | null;
+  since: string;
+}
+export interface PresenceState {
+  room: string;
+  viewers: PresenceViewer[];
+}
+
 export const clientEventSchemas = {
   subscribe: subscribeSchema,
   unsubscribe: unsubscribeSchema,
   'memory:store': storeInputSchema,
   'memory:delete': entryRefSchema,
   'memory:retrieve': entryRefSchema,
+  'presence:set': presenceSchema,
+  'presence:leave': presenceLeaveSchema,
 } as const;
 
 export type ClientEventName = keyof typeof clientEventSchemas;
@@ -84,11 +105,16 @@ export interface ClientToServerEvents {
   'memory:store': (req: z.input<typeof storeInputSchema>, ack: AckFn<StoreResult>) => void;
   'memory:delete': (req: z.input<typeof entryRefSchema>, ack: AckFn<DeleteResult>) => void;
   'memory:retrieve': (req: z.input<typeof entryRefSchema>, ack: AckFn<MemoryEntry | null>) => void;
+  /** Announce (or update) that this socket is viewing a room; volatile, never in the feed. */
+  'presence:set': (req: z.input<typeof presenceSchema>, ack: AckFn<PresenceState>) => void;
+  'presence:leave': (req: z.input<typeof presenceLeaveSchema>, ack: AckFn<{ room: string }>) => void;
 }
 
 export interface ServerToClientEvents {
   /** A live change, emitted once per socket even when it sits in several matching rooms. */
   'feed:change': (change: Change) => void;
+  /** Who is viewing a room now; sent to the room whenever someone arrives, leaves or changes focus. */
+  'presence:state': (state: PresenceState) => void;
 }
 
 /** What a client sends in the Socket.IO handshake `auth` field. */

@@ -360,9 +360,16 @@ const SOCKET_EVENTS: Record<ClientEventName, EventCase[]> = {
     { label: NS, allow: WRITERS, payload: (who) => ({ namespace: NS, key: `socket/${who}` }) },
     { label: OTHER_NS, allow: [...WRITERS, 'otherNs'], payload: (who) => ({ namespace: OTHER_NS, key: `socket/${who}` }) },
   ],
+  // Presence follows the room's read permission: a share link may announce itself on its own board only.
+  'presence:set': [
+    { label: `session:${SESSION}`, allow: [...READERS, 'share'], payload: () => ({ room: `session:${SESSION}` }) },
+    { label: 'session:s-other', allow: READERS, payload: () => ({ room: 'session:s-other' }) },
+  ],
+  // Leaving can only reduce what the socket receives.
+  'presence:leave': [{ label: `session:${SESSION}`, allow: SOCKET_CONNECTED, payload: () => ({ room: `session:${SESSION}` }) }],
 };
 /** Stores run before deletes, so an allowed delete has something to delete. */
-const EVENT_ORDER: ClientEventName[] = ['subscribe', 'unsubscribe', 'memory:store', 'memory:retrieve', 'memory:delete'];
+const EVENT_ORDER: ClientEventName[] = ['subscribe', 'unsubscribe', 'memory:store', 'memory:retrieve', 'memory:delete', 'presence:set', 'presence:leave'];
 
 function socketFor(who: Who) {
   switch (who) {

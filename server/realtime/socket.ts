@@ -23,6 +23,7 @@ import type { AuditLog } from '../auth/audit.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { Identity } from '../auth/identity.ts';
 import type { RateLimiter } from '../http/rate-limit.ts';
+import { PresenceRegistry } from './presence.ts';
 
 export interface SocketData {
   principal: Principal;
@@ -89,7 +90,8 @@ function sameOrigin(headers: Record<string, string | string[] | undefined>): boo
   }
 }
 
-export function registerSocketHandlers(io: BatonServer, { memory, feed, logger, identity, audit, limiter }: Deps): void {
+export function registerSocketHandlers(io: BatonServer, { memory, feed, logger, identity, audit, limiter }: Deps): PresenceRegistry {
+  const presence = new PresenceRegistry();
   const refuse = (next: (err?: Error) => void, err: BatonError) => next(Object.assign(new Error(err.message), { data: err.toJSON() }));
 
   io.use(async (socket, next) => {
@@ -170,9 +172,30 @@ export function registerSocketHandlers(io: BatonServer, { memory, feed, logger, 
         audit.record({ principal: p, action: 'memory.delete', target: `${r.namespace}/${r.key}`, ip: socket.data.ip, detail: { deleted: r.deleted, via: 'socket' } }),
       );
     });
+    // Presence: who is watching a board, volatile (memory only), per room the caller may view.
+    const presenceName = (p: Principal) => (p.kind === 'user' ? p.name || p.email : p.kind === 'token' ? p.name : 'Shared screen');
+    const broadcastPresence = (room: string) => io.to(`presence:${room}`).emit('presence:state', { room, viewers: presence.list(room).map(({ socketId: _s, ...v }) => v) });
+    on(socket, 'presence:set', logger, ({ room, focus }) => {
+      const p = caller();
+      authorize(p, roomPermission(room));
+      void socket.join(`presence:${room}`);
+      presence.set(room, { socketId: socket.id, id: `${p.kind}:${p.id}`, name: presenceName(p), kind: p.kind, focus: focus ?? null, since: new Date().toISOString() });
+      broadcastPresence(room);
+      return { room, viewers: presence.list(room).map(({ socketId: _s, ...v }) => v) };
+    });
+    on(socket, 'presence:leave', logger, ({ room }) => {
+      void socket.leave(`presence:${room}`);
+      for (const changed of presence.remove(socket.id, room)) broadcastPresence(changed);
+      return { room };
+    });
+    socket.on('disconnect', () => {
+      for (const changed of presence.remove(socket.id)) broadcastPresence(changed);
+    });
+
     on(socket, 'memory:retrieve', logger, (input) => {
       authorize(caller(), { action: 'memory:read', namespace: namespaceOf(input.namespace) });
       return memory.retrieve(input);
     });
   });
+  return presence;
 }
