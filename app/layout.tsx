@@ -1,9 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
-import { ThemeToggle } from '../components/ui/theme-toggle';
+import { HeaderControls, HeaderLinks } from '../components/auth/header';
+import { MeProvider } from '../components/auth/me';
 import { ConnectionProvider } from '../components/realtime/connection';
-import { ConnectionIndicator } from '../components/realtime/connection-indicator';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -26,28 +26,25 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       </head>
       <body className="min-h-screen bg-white text-slate-900 antialiased dark:bg-slate-950 dark:text-slate-100">
         <ConnectionProvider>
-          <a
-            href="#main"
-            className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-accent-600 focus:px-3 focus:py-2 focus:text-white"
-          >
-            Skip to content
-          </a>
-          <header className="border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-950/80">
-            <nav className="mx-auto flex h-14 max-w-7xl items-center gap-6 px-4" aria-label="Main">
-              <Link href="/" className="flex items-center gap-2 text-lg font-semibold tracking-tight">
-                <span aria-hidden className="inline-block h-5 w-1.5 -skew-x-12 rounded-sm bg-accent-500" />
-                Baton
-              </Link>
-              <Link href="/memory" className="text-sm font-medium text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white">
-                Memory
-              </Link>
-              <div className="ml-auto flex items-center gap-3">
-                <ConnectionIndicator />
-                <ThemeToggle />
-              </div>
-            </nav>
-          </header>
-          <main id="main">{children}</main>
+          <MeProvider>
+            <a
+              href="#main"
+              className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-accent-600 focus:px-3 focus:py-2 focus:text-white"
+            >
+              Skip to content
+            </a>
+            <header className="relative z-30 border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-950/80">
+              <nav className="mx-auto flex h-14 max-w-[100rem] items-center gap-4 px-4 sm:gap-6" aria-label="Main">
+                <Link href="/" className="flex items-center gap-2 text-lg font-semibold tracking-tight">
+                  <span aria-hidden className="inline-block h-5 w-1.5 -skew-x-12 rounded-sm bg-accent-500" />
+                  Baton
+                </Link>
+                <HeaderLinks />
+                <HeaderControls />
+              </nav>
+            </header>
+            <main id="main">{children}</main>
+          </MeProvider>
         </ConnectionProvider>
       </body>
     </html>

@@ -51,7 +51,7 @@ export function HomeLive() {
   const total = [...snapshot.counts.values()].reduce((a, b) => a + b, 0);
   return (
     <div className="grid gap-6 lg:grid-cols-3">
-      <section className="rounded-xl border border-slate-200 p-5 dark:border-slate-800" aria-labelledby="counts">
+      <section className="min-w-0 rounded-xl border border-slate-200 p-5 dark:border-slate-800" aria-labelledby="counts">
         <h2 id="counts" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Memory</h2>
         <p className="mt-2 text-4xl font-semibold tabular-nums" data-testid="total-entries">{total}</p>
         <p className="text-sm text-slate-500">{total === 1 ? 'entry' : 'entries'} in {snapshot.counts.size} {snapshot.counts.size === 1 ? 'namespace' : 'namespaces'}</p>
@@ -66,7 +66,7 @@ export function HomeLive() {
           ))}
         </ul>
       </section>
-      <section className="rounded-xl border border-slate-200 p-5 lg:col-span-2 dark:border-slate-800" aria-labelledby="activity">
+      <section className="min-w-0 rounded-xl border border-slate-200 p-5 lg:col-span-2 dark:border-slate-800" aria-labelledby="activity">
         <div className="flex items-baseline justify-between">
           <h2 id="activity" className="text-sm font-semibold uppercase tracking-wide text-slate-500">Latest writes</h2>
           <Link href="/memory" className="text-sm font-medium text-accent-600 hover:underline dark:text-accent-500">Open the memory explorer →</Link>
@@ -81,7 +81,7 @@ export function HomeLive() {
                 <Link className="min-w-0 flex-1 truncate font-mono hover:underline" href={`/memory?ns=${encodeURIComponent(c.namespace)}&key=${encodeURIComponent(c.key)}`}>
                   <span className="text-slate-500">{c.namespace}/</span>{c.key}
                 </Link>
-                <span className="shrink-0 text-slate-500">{opLabel[c.op]} by {c.actor}</span>
+                <span className="hidden shrink-0 text-slate-500 sm:inline">{opLabel[c.op]} by {c.actor}</span>
                 <time className="w-24 shrink-0 text-right text-xs text-slate-400" dateTime={c.at}>{relative(c.at, now)}</time>
               </li>
             ))}

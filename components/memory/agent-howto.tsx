@@ -1,6 +1,8 @@
 /** How an agent or a script writes memory: shown wherever there is nothing to show yet. */
+import Link from 'next/link';
 export function AgentHowTo() {
   const curl = `curl -X PUT http://localhost:3000/api/v1/memory/entry \\
+  -H "authorization: Bearer $BATON_TOKEN" \\
   -H 'content-type: application/json' \\
   -d '{"namespace":"session-management","key":"session/development/state","value":{"progress":65},"ttl":86400}'`;
   const mcp = `memory_usage({
@@ -14,7 +16,9 @@ export function AgentHowTo() {
     <div className="space-y-3 text-left">
       <p className="text-sm text-slate-600 dark:text-slate-300">
         Agents write memory with the <code className="font-mono">memory_usage</code> tool (the same arguments as
-        claude-flow&apos;s), scripts with REST or a socket. Every write shows up here the moment it commits.
+        claude-flow&apos;s), scripts with REST or a socket. Every write shows up here the moment it commits. Each agent
+        or script needs an API token: create one in{' '}
+        <Link href="/settings" className="font-medium text-accent-600 underline dark:text-accent-500">Settings</Link>.
       </p>
       <figure>
         <figcaption className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">From an agent</figcaption>

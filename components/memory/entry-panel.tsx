@@ -2,6 +2,7 @@
 
 import { useEffect, useState } from 'react';
 import type { HistoryItem, MemoryEntry } from '../../lib/memory-types';
+import { useCanWrite } from '../auth/me';
 import { bytes, countdown, relative } from '../ui/format';
 import { memoryApi } from './api';
 import { prettyValue, ValueDiff } from './value-diff';
@@ -29,6 +30,8 @@ export function EntryPanel({ entry, now, onEdit, onDelete }: Props) {
   const [history, setHistory] = useState<HistoryItem[] | null>(null);
   const [historyError, setHistoryError] = useState<string | null>(null);
   const [pair, setPair] = useState<[number, number]>([1, 0]);
+  // Viewers get no Edit or Delete (the server refuses their writes anyway).
+  const canWrite = useCanWrite();
 
   // Reload history whenever the entry gets a new version.
   useEffect(() => {
@@ -56,8 +59,12 @@ export function EntryPanel({ entry, now, onEdit, onDelete }: Props) {
         <p className="font-mono text-xs text-slate-500">{entry.namespace}</p>
         <h2 id="entry-title" className="break-all font-mono text-lg font-semibold">{entry.key}</h2>
         <div className="flex flex-wrap gap-2 pt-2">
-          <button type="button" className={btn} onClick={onEdit}>Edit <kbd className="ml-1 text-xs text-slate-400">e</kbd></button>
-          <button type="button" className={`${btn} text-rose-700 dark:text-rose-400`} onClick={onDelete}>Delete</button>
+          {canWrite && (
+            <>
+              <button type="button" className={btn} onClick={onEdit}>Edit <kbd className="ml-1 text-xs text-slate-400">e</kbd></button>
+              <button type="button" className={`${btn} text-rose-700 dark:text-rose-400`} onClick={onDelete}>Delete</button>
+            </>
+          )}
           <button type="button" className={btn} onClick={() => void navigator.clipboard?.writeText(entry.raw)}>Copy value</button>
         </div>
       </header>

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ALL_MEMORY_ROOM, namespaceRoom, type Change } from '../../lib/events';
 import { globToRegExp } from '../../lib/glob';
 import type { MemoryEntry } from '../../lib/memory-types';
+import { useCanWrite, useMe } from '../auth/me';
 import { useConnection, useFeed } from '../realtime/connection';
 import { countdown } from '../ui/format';
 import { useNow } from '../ui/use-now';
@@ -31,6 +32,9 @@ export function MemoryExplorer() {
   const pathname = usePathname();
   const { socket } = useConnection();
   const now = useNow(1000);
+  // Viewers read only: no edit controls or shortcuts (the server refuses their writes anyway).
+  const canWrite = useCanWrite();
+  const readOnly = useMe().role === 'viewer';
 
   const [counts, setCounts] = useState<{ map: Map<string, number>; seq: number } | null>(null);
   const [snapshot, setSnapshot] = useState<NamespaceSnapshot | null>(null);
@@ -166,10 +170,10 @@ export function MemoryExplorer() {
       if (e.key === '/') {
         e.preventDefault();
         searchBox.current?.focus();
-      } else if (e.key === 'n') {
+      } else if (e.key === 'n' && canWrite) {
         e.preventDefault();
         setMode('new');
-      } else if (e.key === 'e' && selected) {
+      } else if (e.key === 'e' && selected && canWrite) {
         e.preventDefault();
         setMode('edit');
       } else if ((e.key === 'ArrowDown' || e.key === 'ArrowUp' || e.key === 'j' || e.key === 'k') && leaves.length > 0 && namespace) {
@@ -183,7 +187,7 @@ export function MemoryExplorer() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [leaves, selectedKey, selected, namespace, navigate]);
+  }, [leaves, selectedKey, selected, namespace, navigate, canWrite]);
 
   if (loadError) {
     return (
@@ -203,9 +207,20 @@ export function MemoryExplorer() {
       <nav aria-label="Namespaces" className="border-b border-slate-200 p-4 lg:min-h-[calc(100vh-3.5rem)] lg:border-b-0 lg:border-r dark:border-slate-800">
         <div className="mb-3 flex items-center justify-between">
           <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Namespaces</h2>
-          <button type="button" onClick={() => setMode('new')} className="rounded-md bg-accent-600 px-2.5 py-1 text-xs font-semibold text-white hover:bg-accent-500" title="New entry (n)">
-            + New
-          </button>
+          {canWrite && (
+            <button type="button" onClick={() => setMode('new')} className="rounded-md bg-accent-600 px-2.5 py-1 text-xs font-semibold text-white hover:bg-accent-500" title="New entry (n)">
+              + New
+            </button>
+          )}
+          {readOnly && (
+            <span
+              data-testid="read-only-badge"
+              title="You have viewer access: you can read memory but not change it"
+              className="rounded-full border border-slate-300 px-2 py-0.5 text-xs font-medium text-slate-600 dark:border-slate-700 dark:text-slate-300"
+            >
+              Read-only
+            </span>
+          )}
         </div>
         {!namespaces && <p className="text-sm text-slate-500" aria-busy="true">Loading…</p>}
         <ul className="space-y-0.5" data-testid="namespaces">
@@ -300,7 +315,7 @@ export function MemoryExplorer() {
             <button type="button" onClick={() => setNotice(null)} aria-label="Dismiss" className="ml-3">✕</button>
           </div>
         )}
-        {mode === 'new' || (mode === 'edit' && selected) ? (
+        {canWrite && (mode === 'new' || (mode === 'edit' && selected)) ? (
           <EntryForm
             key={mode === 'edit' ? `edit:${selected?.key}` : 'new'}
             entry={mode === 'edit' ? selected : undefined}
@@ -316,9 +331,11 @@ export function MemoryExplorer() {
           <div className="mx-auto max-w-2xl space-y-4 py-8" data-testid="empty-state">
             <h2 className="text-xl font-semibold">No memory yet</h2>
             <AgentHowTo />
-            <button type="button" onClick={() => setMode('new')} className="rounded-md bg-accent-600 px-4 py-2 text-sm font-semibold text-white hover:bg-accent-500">
-              Create the first entry
-            </button>
+            {canWrite && (
+              <button type="button" onClick={() => setMode('new')} className="rounded-md bg-accent-600 px-4 py-2 text-sm font-semibold text-white hover:bg-accent-500">
+                Create the first entry
+              </button>
+            )}
           </div>
         ) : selected ? (
           <EntryPanel entry={selected} now={now} onEdit={() => setMode('edit')} onDelete={() => void remove(selected)} />
@@ -327,7 +344,7 @@ export function MemoryExplorer() {
             {selectedKey ? (
               <p>“{selectedKey}” is not (or no longer) in this namespace.</p>
             ) : (
-              <p>Pick a key to see its value and history. <kbd className="rounded border px-1">↑</kbd> <kbd className="rounded border px-1">↓</kbd> move, <kbd className="rounded border px-1">/</kbd> searches, <kbd className="rounded border px-1">n</kbd> adds.</p>
+              <p>Pick a key to see its value and history. <kbd className="rounded border px-1">↑</kbd> <kbd className="rounded border px-1">↓</kbd> move, <kbd className="rounded border px-1">/</kbd> searches{canWrite && <>, <kbd className="rounded border px-1">n</kbd> adds</>}.</p>
             )}
           </div>
         )}
