@@ -12,6 +12,7 @@ export class Broadcaster {
   private lastSeq: number;
   private scheduled = false;
   private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
 
   constructor(
     private readonly feed: ChangeFeed,
@@ -33,6 +34,8 @@ export class Broadcaster {
   }
 
   stop(): void {
+    // A wake scheduled by the last writes may still fire; after stop the database may be closed.
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
   }
@@ -48,6 +51,7 @@ export class Broadcaster {
   };
 
   drain(): void {
+    if (this.stopped) return;
     for (;;) {
       const batch = this.feed.readAfter(this.lastSeq, BATCH);
       for (const change of batch) {
