@@ -160,6 +160,8 @@ const ROUTES: Record<string, RouteExpectation> = {
   },
   // ---- sessions: viewing needs read access to everything (or the share link of that session);
   // editing a board is writing the namespace it is projected from (team-a here) -------------------
+  // Replays the seed into its own namespaces: needs write access to all of them.
+  'POST /api/v1/examples': { allow: WRITERS, probe: () => ({ path: '/api/v1/examples', json: {} }) },
   'GET /api/v1/sessions': { allow: READERS, probe: () => ({ path: '/api/v1/sessions' }) },
   'GET /api/v1/sessions/:id': { allow: [...READERS, 'share'], probe: () => ({ path: `/api/v1/sessions/${SESSION}` }) },
   'GET /api/v1/sessions/:id/resume': { allow: [...READERS, 'share'], probe: () => ({ path: `/api/v1/sessions/${SESSION}/resume` }) },

@@ -334,7 +334,7 @@ export function createApi(deps: Deps): Hono<Env> {
     return c.json({ items: memory.history(query(c)) });
   });
 
-  registerSessionRoutes(app, { sessions, audit, sourceNamespace: (id) => sessions.sourceNamespaceOf(id) });
+  registerSessionRoutes(app, { sessions, memory, audit, sourceNamespace: (id) => sessions.sourceNamespaceOf(id) });
 
   app.all('/mcp', (c) => mcp.handle(c.req.raw, principal(c), c.get('ip')));
 

@@ -5,6 +5,8 @@ import { BatonError, fromZodError } from '../../lib/errors.ts';
 import type { AuditLog } from '../auth/audit.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { SessionService } from '../sessions/service.ts';
+import type { MemoryService } from '../memory/service.ts';
+import { exampleStores } from '../sessions/examples.ts';
 
 type Env = { Variables: { principal: Principal; ip: string | null } };
 
@@ -42,8 +44,11 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, field?: string): 
 }
 
 /** Sessions over REST: boards to read, edits for members, checkpoints and recovery. */
-export function registerSessionRoutes(app: Hono<Env>, deps: { sessions: SessionService; audit: AuditLog; sourceNamespace: (id: string) => string | null }) {
-  const { sessions, audit } = deps;
+export function registerSessionRoutes(
+  app: Hono<Env>,
+  deps: { sessions: SessionService; memory: MemoryService; audit: AuditLog; sourceNamespace: (id: string) => string | null },
+) {
+  const { sessions, audit, memory } = deps;
   const who = (c: Context<Env>) => c.get('principal');
   const view = (c: Context<Env>, id: string) => authorize(who(c), { action: 'session:view', sessionId: id });
   /** Editing a board is writing the memory it is projected from. */
@@ -67,6 +72,20 @@ export function registerSessionRoutes(app: Hono<Env>, deps: { sessions: SessionS
   app.get('/api/v1/sessions', (c) => {
     authorize(who(c), { action: 'memory:read', namespace: '*' });
     return c.json(sessions.list(c.req.query()));
+  });
+
+  // "Load example sessions": the seed's memory_usage stores, replayed through the memory service as the caller.
+  app.post('/api/v1/examples', async (c) => {
+    const stores = exampleStores();
+    for (const ns of new Set(stores.map((x) => x.namespace))) authorize(who(c), { action: 'memory:write', namespace: ns });
+    const by = principalLabel(who(c));
+    let stored = 0;
+    for (const store of stores) {
+      await memory.storeSoon(store, by);
+      stored++;
+    }
+    audit.record({ principal: who(c), action: 'examples.load', ip: c.get('ip'), detail: { stored } });
+    return c.json({ stored, sessions: sessions.list({}).items.length }, 201);
   });
 
   app.get('/api/v1/sessions/:id', (c) => {

@@ -80,6 +80,11 @@ export function toolError(err: unknown): ToolResult {
 /** Runs one `memory_usage` call; never throws: every failure is a tool error naming the field. */
 export async function runMemoryUsage(backend: MemoryBackend, rawArgs: unknown): Promise<ToolResult> {
   try {
+    if (rawArgs !== undefined && rawArgs !== null && (typeof rawArgs !== 'object' || Array.isArray(rawArgs))) {
+      throw new BatonError('invalid_input', `arguments: must be an object like {"action":"store","key":…}, not ${Array.isArray(rawArgs) ? 'an array' : `a ${typeof rawArgs}`}`, {
+        field: 'arguments',
+      });
+    }
     const parsed = argsSchema.safeParse(rawArgs ?? {});
     if (!parsed.success) throw fromZodError(parsed.error);
     const args = parsed.data;

@@ -8,6 +8,8 @@ import {
   McpError,
   ErrorCode,
 } from '@modelcontextprotocol/sdk/types.js';
+import { Protocol } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { z } from 'zod';
 import type { MemoryBackend } from './backend.ts';
 import { memoryUsageInputSchema, runMemoryUsage, toolError } from './memory-tool.ts';
 import { BatonError } from '../../lib/errors.ts';
@@ -32,6 +34,11 @@ export function parseMemoryResourceUri(uri: string): { namespace: string; key: s
   }
 }
 
+const LooseCallToolRequestSchema = z.object({
+  method: z.literal(CallToolRequestSchema.shape.method.value),
+  params: z.looseObject({ name: z.string(), arguments: z.unknown().optional() }),
+});
+
 /** An MCP server exposing Baton's tools and memory resources over any transport. */
 export function createMcpServer(backend: MemoryBackend): Server {
   const server = new Server(SERVER_INFO, {
@@ -54,7 +61,10 @@ export function createMcpServer(backend: MemoryBackend): Server {
     ],
   }));
 
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  // The SDK's own tools/call registration rejects non-object `arguments` (a JSON string, an array)
+  // with a bare protocol error; registered on Protocol directly, such a call reaches the tool and
+  // comes back as a tool error naming `arguments`, like every other bad input.
+  Protocol.prototype.setRequestHandler.call(server, LooseCallToolRequestSchema, async (request: z.output<typeof LooseCallToolRequestSchema>) => {
     if (request.params.name === 'memory_usage') return runMemoryUsage(backend, request.params.arguments);
     return toolError(new BatonError('invalid_input', `name: unknown tool "${request.params.name}"`, { field: 'name' }));
   });

@@ -33,6 +33,10 @@ export class PresenceRegistry {
     return changed;
   }
 
+  roomNames(): string[] {
+    return [...this.rooms.keys()];
+  }
+
   /** One entry per person or agent, however many tabs they have open. */
   list(room: string): Viewer[] {
     const byId = new Map<string, Viewer>();

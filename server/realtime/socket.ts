@@ -174,14 +174,18 @@ export function registerSocketHandlers(io: BatonServer, { memory, feed, logger, 
     });
     // Presence: who is watching a board, volatile (memory only), per room the caller may view.
     const presenceName = (p: Principal) => (p.kind === 'user' ? p.name || p.email : p.kind === 'token' ? p.name : 'Shared screen');
-    const broadcastPresence = (room: string) => io.to(`presence:${room}`).emit('presence:state', { room, viewers: presence.list(room).map(({ socketId: _s, ...v }) => v) });
+    const stateOf = (room: string) => ({ room, viewers: presence.list(room).map(({ socketId: _s, ...v }) => v) });
+    // A board's viewers go to the board and to the dashboard, which shows who is on each board.
+    const broadcastPresence = (room: string) =>
+      io.to(room.startsWith('session:') ? [`presence:${room}`, `presence:${DASHBOARD_ROOM}`] : `presence:${room}`).emit('presence:state', stateOf(room));
     on(socket, 'presence:set', logger, ({ room, focus }) => {
       const p = caller();
       authorize(p, roomPermission(room));
       void socket.join(`presence:${room}`);
       presence.set(room, { socketId: socket.id, id: `${p.kind}:${p.id}`, name: presenceName(p), kind: p.kind, focus: focus ?? null, since: new Date().toISOString() });
       broadcastPresence(room);
-      return { room, viewers: presence.list(room).map(({ socketId: _s, ...v }) => v) };
+      if (room === DASHBOARD_ROOM) for (const board of presence.roomNames().filter((r) => r.startsWith('session:'))) socket.emit('presence:state', stateOf(board));
+      return stateOf(room);
     });
     on(socket, 'presence:leave', logger, ({ room }) => {
       void socket.leave(`presence:${room}`);
