@@ -1,0 +1,234 @@
+'use client';
+
+import Link from 'next/link';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { DASHBOARD_ROOM, type Change, type PresenceState, type PresenceViewer } from '../../lib/events';
+import type { SessionStatus, SessionSummary, SessionType } from '../../lib/session-types';
+import { useCanWrite } from '../auth/me';
+import { useConnection, useFeed } from '../realtime/connection';
+import { relative } from '../ui/format';
+import { useNow } from '../ui/use-now';
+
+const ROOMS = [DASHBOARD_ROOM];
+const TYPES: SessionType[] = ['development', 'coordination', 'review', 'planning'];
+const typeLabel: Record<SessionType, string> = { development: 'Development', coordination: 'Coordination', review: 'Review', planning: 'Planning' };
+export const statusLook: Record<SessionStatus, string> = {
+  active: 'bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300',
+  paused: 'bg-slate-200 text-slate-700 dark:bg-slate-800 dark:text-slate-300',
+  interrupted: 'bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-300',
+  'handed-off': 'bg-violet-100 text-violet-800 dark:bg-violet-950 dark:text-violet-300',
+  completed: 'bg-slate-100 text-slate-500 dark:bg-slate-900 dark:text-slate-400',
+};
+
+async function getJson<T>(path: string, init?: RequestInit): Promise<T> {
+  const res = await fetch(path, { cache: 'no-store', ...init });
+  const body = await res.json().catch(() => null);
+  if (!res.ok) throw new Error(body?.error?.message ?? `Request failed (${res.status})`);
+  return body as T;
+}
+
+function summaryOf(board: SessionSummary): SessionSummary {
+  const { id, type, subtype, title, project, owner, status, startedAt, endedAt, expectedDuration, expectedMinutes, focusArea, tags, lastActivityAt, lastCheckpointAt, parentId, resumeCount, version, openBlockers, goalsDone, goalsTotal } = board;
+  return { id, type, subtype, title, project, owner, status, startedAt, endedAt, expectedDuration, expectedMinutes, focusArea, tags, lastActivityAt, lastCheckpointAt, parentId, resumeCount, version, openBlockers, goalsDone, goalsTotal };
+}
+
+function Viewers({ viewers }: { viewers: PresenceViewer[] }) {
+  if (viewers.length === 0) return null;
+  return (
+    <span className="flex -space-x-1.5" data-testid="board-viewers" data-count={viewers.length} title={viewers.map((v) => `${v.name} (${v.kind === 'token' ? 'agent' : v.kind === 'share' ? 'shared screen' : 'person'})`).join(', ')}>
+      {viewers.slice(0, 4).map((v) => (
+        <span key={v.id} className={`inline-flex h-6 w-6 items-center justify-center rounded-full border-2 border-white text-[10px] font-bold uppercase text-white dark:border-slate-950 ${v.kind === 'token' ? 'bg-sky-600' : v.kind === 'share' ? 'bg-slate-500' : 'bg-accent-600'}`}>
+          {v.name.slice(0, 2)}
+        </span>
+      ))}
+      {viewers.length > 4 && <span className="pl-2 text-xs text-slate-500">+{viewers.length - 4}</span>}
+    </span>
+  );
+}
+
+function SessionCard({ session, now, viewers }: { session: SessionSummary; now: number; viewers: PresenceViewer[] }) {
+  const pct = session.goalsTotal ? Math.round((session.goalsDone / session.goalsTotal) * 100) : null;
+  return (
+    <li>
+      <Link
+        href={`/sessions/${encodeURIComponent(session.id)}`}
+        data-testid="session-card"
+        data-session={session.id}
+        data-status={session.status}
+        className="block rounded-xl border border-slate-200 p-4 transition hover:border-accent-500 hover:shadow-sm focus-visible:outline-2 focus-visible:outline-accent-500 dark:border-slate-800"
+      >
+        <div className="flex items-start justify-between gap-2">
+          <div className="min-w-0">
+            <p className="truncate font-semibold">{session.title}</p>
+            <p className="truncate text-sm text-slate-500">
+              {[session.subtype, session.project, session.owner].filter(Boolean).join(' · ') || session.id}
+            </p>
+          </div>
+          <span className={`shrink-0 rounded-full px-2 py-0.5 text-xs font-semibold ${statusLook[session.status]}`}>{session.status}</span>
+        </div>
+        {pct !== null && (
+          <div className="mt-3" aria-label={`${session.goalsDone} of ${session.goalsTotal} goals done`}>
+            <div className="h-1.5 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800">
+              <div className="h-full rounded-full bg-accent-500" style={{ width: `${pct}%` }} />
+            </div>
+          </div>
+        )}
+        <div className="mt-3 flex items-center gap-3 text-xs text-slate-500">
+          {session.goalsTotal > 0 && <span>{session.goalsDone}/{session.goalsTotal} goals</span>}
+          {session.openBlockers > 0 && <span className="font-semibold text-rose-600 dark:text-rose-400">{session.openBlockers} blocker{session.openBlockers === 1 ? '' : 's'}</span>}
+          <span className="ml-auto">{relative(session.lastActivityAt, now)}</span>
+          <Viewers viewers={viewers} />
+        </div>
+      </Link>
+    </li>
+  );
+}
+
+/** Active sessions by type, the ones needing recovery, live status and who is on each board. */
+export function SessionsDashboard() {
+  const { socket } = useConnection();
+  const canWrite = useCanWrite();
+  const now = useNow(15_000);
+  const [data, setData] = useState<{ sessions: Map<string, SessionSummary>; seq: number } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [presence, setPresence] = useState<Map<string, PresenceViewer[]>>(new Map());
+  const [project, setProject] = useState('');
+  const [type, setType] = useState<SessionType | ''>('');
+  const [loadingExamples, setLoadingExamples] = useState(false);
+
+  const load = useCallback(async () => {
+    const res = await getJson<{ items: SessionSummary[]; seq: number }>('/api/v1/sessions');
+    setData({ sessions: new Map(res.items.map((s) => [s.id, s])), seq: res.seq });
+    setError(null);
+    return res.seq;
+  }, []);
+  useEffect(() => {
+    load().catch((e: Error) => setError(e.message));
+  }, [load]);
+
+  useFeed(ROOMS, data?.seq ?? null, (changes: Change[]) =>
+    setData((d) => {
+      if (!d) return d;
+      const sessions = new Map(d.sessions);
+      for (const c of changes) {
+        if (c.topic !== 'session' || !c.value) continue;
+        const board = JSON.parse(c.value) as SessionSummary;
+        const known = sessions.get(board.id);
+        if (!known || known.version <= board.version) sessions.set(board.id, summaryOf(board));
+      }
+      return { ...d, sessions };
+    }),
+  load);
+
+  // Who is on which board: the server reports every board's viewers to the dashboard room.
+  useEffect(() => {
+    if (!socket) return;
+    const onState = (state: PresenceState) => {
+      if (!state.room.startsWith('session:')) return;
+      setPresence((p) => new Map(p).set(state.room.slice(8), state.viewers));
+    };
+    const join = () => socket.emit('presence:set', { room: DASHBOARD_ROOM, focus: null }, () => {});
+    socket.on('presence:state', onState);
+    socket.on('connect', join);
+    if (socket.connected) join();
+    return () => {
+      socket.off('presence:state', onState);
+      socket.off('connect', join);
+      if (socket.connected) socket.emit('presence:leave', { room: DASHBOARD_ROOM }, () => {});
+    };
+  }, [socket]);
+
+  const loadExamples = async () => {
+    setLoadingExamples(true);
+    try {
+      await getJson('/api/v1/examples', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setLoadingExamples(false);
+    }
+  };
+
+  const all = useMemo(() => [...(data?.sessions.values() ?? [])], [data]);
+  const projects = useMemo(() => [...new Set(all.map((s) => s.project).filter((p): p is string => !!p))].sort(), [all]);
+  const shown = all.filter((s) => (!project || s.project === project) && (!type || s.type === type));
+  const interrupted = shown.filter((s) => s.status === 'interrupted');
+  const live = shown.filter((s) => s.status === 'active' || s.status === 'paused');
+  const recent = shown.filter((s) => s.status === 'handed-off' || s.status === 'completed').slice(0, 6);
+
+  if (error && !data) return <p role="alert" className="rounded-lg border border-rose-300 bg-rose-50 p-4 text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">Could not load sessions: {error}</p>;
+  if (!data) return <p className="text-slate-500" aria-busy="true">Loading sessions…</p>;
+
+  if (all.length === 0) {
+    return (
+      <section className="rounded-xl border border-dashed border-slate-300 p-8 text-center dark:border-slate-700" data-testid="sessions-empty">
+        <h2 className="text-lg font-semibold">No sessions yet</h2>
+        <p className="mx-auto mt-2 max-w-xl text-slate-600 dark:text-slate-400">
+          A session appears as soon as an agent stores its state, e.g. <code className="font-mono text-sm">session/development/init</code> with
+          <code className="font-mono text-sm"> memory_usage</code>. To look around first, load the example sessions: the calls of the
+          session-management guide, replayed through Baton.
+        </p>
+        {canWrite && (
+          <button type="button" onClick={() => void loadExamples()} disabled={loadingExamples} className="mt-4 rounded-md bg-accent-600 px-4 py-2 text-sm font-semibold text-white hover:bg-accent-500 disabled:opacity-60">
+            {loadingExamples ? 'Loading…' : 'Load example sessions'}
+          </button>
+        )}
+        {error && <p role="alert" className="mt-3 text-sm text-rose-600">{error}</p>}
+      </section>
+    );
+  }
+
+  return (
+    <div className="space-y-6" data-testid="sessions-dashboard">
+      <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Filters">
+        <button type="button" aria-pressed={type === ''} onClick={() => setType('')} className={`rounded-full border px-3 py-1 text-sm ${type === '' ? 'border-accent-600 bg-accent-600 text-white' : 'border-slate-300 dark:border-slate-700'}`}>All</button>
+        {TYPES.map((t) => (
+          <button key={t} type="button" aria-pressed={type === t} onClick={() => setType(t)} className={`rounded-full border px-3 py-1 text-sm ${type === t ? 'border-accent-600 bg-accent-600 text-white' : 'border-slate-300 dark:border-slate-700'}`}>
+            {typeLabel[t]}
+          </button>
+        ))}
+        <label className="ml-auto flex items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
+          Project
+          <select value={project} onChange={(e) => setProject(e.target.value)} className="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
+            <option value="">All projects</option>
+            {projects.map((p) => <option key={p} value={p}>{p}</option>)}
+          </select>
+        </label>
+      </div>
+
+      {interrupted.length > 0 && (
+        <section aria-labelledby="needs-recovery" className="rounded-xl border border-amber-300 bg-amber-50/60 p-4 dark:border-amber-800 dark:bg-amber-950/40">
+          <h2 id="needs-recovery" className="text-sm font-semibold uppercase tracking-wide text-amber-800 dark:text-amber-300">Interrupted: needs recovery</h2>
+          <ul className="mt-3 grid gap-3 sm:grid-cols-2 xl:grid-cols-4" data-testid="interrupted">
+            {interrupted.map((s) => <SessionCard key={s.id} session={s} now={now} viewers={presence.get(s.id) ?? []} />)}
+          </ul>
+        </section>
+      )}
+
+      <div className="grid gap-6 lg:grid-cols-2 2xl:grid-cols-4">
+        {TYPES.filter((t) => !type || t === type).map((t) => {
+          const sessions = live.filter((s) => s.type === t);
+          return (
+            <section key={t} aria-labelledby={`type-${t}`} data-testid={`sessions-${t}`}>
+              <h2 id={`type-${t}`} className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-500">
+                {typeLabel[t]} <span className="tabular-nums text-slate-400">{sessions.length}</span>
+              </h2>
+              {sessions.length === 0 ? (
+                <p className="rounded-xl border border-dashed border-slate-200 p-4 text-sm text-slate-400 dark:border-slate-800">No active {t} sessions.</p>
+              ) : (
+                <ul className="space-y-3">{sessions.map((s) => <SessionCard key={s.id} session={s} now={now} viewers={presence.get(s.id) ?? []} />)}</ul>
+              )}
+            </section>
+          );
+        })}
+      </div>
+
+      {recent.length > 0 && (
+        <section aria-labelledby="recently-ended">
+          <h2 id="recently-ended" className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-500">Handed off and completed</h2>
+          <ul className="grid gap-3 sm:grid-cols-2 xl:grid-cols-3">{recent.map((s) => <SessionCard key={s.id} session={s} now={now} viewers={presence.get(s.id) ?? []} />)}</ul>
+        </section>
+      )}
+    </div>
+  );
+}
