@@ -7,6 +7,26 @@ interface Check {
   detail: string;
 }
 
+async function checkToken(url: string, token: string | undefined): Promise<Check> {
+  if (!token) return { name: 'token', ok: false, detail: 'none given: set BATON_TOKEN or pass --token (baton token create, or Settings in the web UI)' };
+  try {
+    const res = await fetch(`${url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(5000) });
+    const body = (await res.json().catch(() => ({}))) as {
+      principal?: { kind?: string; name?: string; email?: string; scopes?: { access: string; namespaces: string }[] };
+      error?: { message?: string };
+    };
+    if (!res.ok) return { name: 'token', ok: false, detail: `rejected (${res.status}): ${body.error?.message ?? 'no reason given'}` };
+    const p = body.principal ?? {};
+    const who =
+      p.kind === 'token'
+        ? `token "${p.name}" (${(p.scopes ?? []).map((x) => `${x.access}:${x.namespaces}`).join(', ')})`
+        : (p.email ?? p.kind ?? 'unknown');
+    return { name: 'token', ok: true, detail: `accepted: ${who}` };
+  } catch (err) {
+    return { name: 'token', ok: false, detail: `could not be checked: ${(err as Error).message}` };
+  }
+}
+
 /** Prints one line per check; returns whether all passed. */
 export async function runDoctor(opts: { url?: string; token?: string; db?: string; json?: boolean }, defaultUrl: string): Promise<boolean> {
   const checks: Check[] = [];
@@ -41,6 +61,8 @@ export async function runDoctor(opts: { url?: string; token?: string; db?: strin
       });
       const body = (await res.json().catch(() => ({}))) as { seq?: number };
       checks.push({ name: 'server', ok: res.ok, detail: `${url} answered ${res.status} in ${Date.now() - started} ms (feed at seq ${body.seq ?? '?'})` });
+      // Health is public, so it says nothing about the token: ask the server who the token is.
+      if (res.ok) checks.push(await checkToken(url, opts.token));
     } catch (err) {
       checks.push({ name: 'server', ok: false, detail: `${url} unreachable: ${(err as Error).message}` });
     }

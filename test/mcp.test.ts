@@ -1,0 +1,286 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Change } from '../lib/events.ts';
+import { followFeed } from '../lib/feed-client.ts';
+import type { SeedCalls } from '../scripts/extract-seed.ts';
+import { connectClient, startTestServer, waitFor, type TestServer } from './helpers.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const seed = JSON.parse(readFileSync(new URL('../server/seed/seed-calls.json', import.meta.url), 'utf8')) as SeedCalls;
+
+/** The caller's environment without any Baton settings, so each spawn says exactly where it writes. */
+const cleanEnv = () =>
+  Object.fromEntries(
+    Object.entries(process.env).filter(([k, v]) => v !== undefined && !k.startsWith('BATON_') && k !== 'DATABASE_PATH'),
+  ) as Record<string, string>;
+
+type Body = Record<string, any>;
+interface Called {
+  isError: boolean;
+  body: Body;
+}
+
+async function call(client: Client, args: unknown): Promise<Called> {
+  const result = await client.callTool({ name: 'memory_usage', arguments: args as Record<string, unknown> });
+  const content = result.content as { type: string; text: string }[];
+  expect(content).toHaveLength(1);
+  expect(content[0]!.type).toBe('text');
+  return { isError: result.isError === true, body: JSON.parse(content[0]!.text) as Body };
+}
+
+async function ok(client: Client, args: Record<string, unknown>): Promise<Body> {
+  const r = await call(client, args);
+  if (r.isError) throw new Error(`memory_usage ${JSON.stringify(args)} failed: ${JSON.stringify(r.body)}`);
+  expect(r.body.success).toBe(true);
+  return r.body;
+}
+
+let s: TestServer;
+const clients: Record<string, Client> = {};
+const stderr: Record<string, string> = {};
+
+async function connectHttp(): Promise<Client> {
+  const client = new Client({ name: 'baton-test', version: '1.0.0' });
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL('/mcp', s.url), { requestInit: { headers: { authorization: `Bearer ${s.token}` } } }),
+  );
+  return client;
+}
+
+async function connectStdio(name: string, args: string[], env: Record<string, string>): Promise<Client> {
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: ['cli/bin.mjs', 'mcp', ...args],
+    cwd: root,
+    env: { ...cleanEnv(), ...env },
+    stderr: 'pipe',
+  });
+  stderr[name] = '';
+  transport.stderr?.on('data', (chunk) => (stderr[name] += String(chunk)));
+  const client = new Client({ name: 'baton-test', version: '1.0.0' });
+  await client.connect(transport);
+  return client;
+}
+
+beforeAll(async () => {
+  s = await startTestServer({ feedPollMs: 20 });
+  const [http, stdioDb, stdioUrl] = await Promise.all([
+    connectHttp(),
+    // Direct: writes the server's database file; the running server broadcasts from its change feed.
+    connectStdio('stdio --db', ['--db', s.dbPath], {}),
+    // Through the server: BATON_URL + BATON_TOKEN.
+    connectStdio('stdio BATON_URL', [], { BATON_URL: s.url, BATON_TOKEN: s.token }),
+  ]);
+  clients.http = http;
+  clients['stdio --db'] = stdioDb;
+  clients['stdio BATON_URL'] = stdioUrl;
+});
+
+afterAll(async () => {
+  await Promise.all(Object.values(clients).map((c) => c.close().catch(() => {})));
+  await s?.close();
+});
+
+const TRANSPORTS = ['http', 'stdio --db', 'stdio BATON_URL'] as const;
+/** Who a write is attributed to shows the path it took: the MCP endpoint, the file, or REST. */
+const WRITER: Record<(typeof TRANSPORTS)[number], string> = { http: 'mcp:token:tests', 'stdio --db': 'mcp:agent', 'stdio BATON_URL': 'token:tests' };
+const slug = (t: string) => t.toLowerCase().replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '');
+
+describe.each(TRANSPORTS)('memory_usage over %s', (transport) => {
+  const ns = `shapes-${slug(transport)}`;
+  const other = `other-${slug(transport)}`;
+  const c = () => clients[transport]!;
+
+  it('lists the tool with the claude-flow input schema', async () => {
+    const { tools } = await c().listTools();
+    const tool = tools.find((t) => t.name === 'memory_usage');
+    expect(tool).toBeDefined();
+    expect(tool!.inputSchema.type).toBe('object');
+    expect(tool!.inputSchema.required).toEqual(['action']);
+    const props = tool!.inputSchema.properties as Record<string, any>;
+    expect(props.action.enum).toEqual(['store', 'retrieve', 'list', 'search', 'delete']);
+    expect(props.key.type).toBe('string');
+    expect(props.value.type).toBe('string');
+    expect(props.namespace).toMatchObject({ type: 'string', default: 'default' });
+    expect(props.ttl.type).toBe('number');
+  });
+
+  it('stores with a ttl and returns the compat fields plus version, seq and expiresAt', async () => {
+    const before = Date.now();
+    const r = await ok(c(), { action: 'store', key: 'session/dev-1/blockers', value: '{"a":1}', namespace: ns, ttl: 60 });
+    expect(r).toMatchObject({ success: true, action: 'store', key: 'session/dev-1/blockers', namespace: ns, stored: true, size: 7, storage_type: 'sqlite', version: 1 });
+    expect(r.seq).toBeGreaterThan(0);
+    expect(r.id).toBe(r.seq);
+    expect(Date.parse(r.timestamp)).not.toBeNaN();
+    const expires = Date.parse(r.expiresAt);
+    expect(expires).toBeGreaterThanOrEqual(before + 59_000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + 61_000);
+
+    const plain = await ok(c(), { action: 'store', key: 'session/dev-2/blockers', value: 'plain text', namespace: ns });
+    expect(plain).toMatchObject({ stored: true, size: 10, version: 1, expiresAt: null });
+    expect(plain.seq).toBeGreaterThan(r.seq);
+    const again = await ok(c(), { action: 'store', key: 'session/dev-2/blockers', value: 'plain text, again', namespace: ns });
+    expect(again).toMatchObject({ version: 2 });
+  });
+
+  it('retrieves JSON parsed, text as is, and a missing key as found:false value:null', async () => {
+    const json = await ok(c(), { action: 'retrieve', key: 'session/dev-1/blockers', namespace: ns });
+    expect(json).toMatchObject({ success: true, action: 'retrieve', key: 'session/dev-1/blockers', value: { a: 1 }, found: true, namespace: ns, storage_type: 'sqlite', version: 1 });
+    expect(json.expiresAt).toEqual(expect.any(String));
+    expect(json.updatedBy).toBe(WRITER[transport]);
+    const text = await ok(c(), { action: 'retrieve', key: 'session/dev-2/blockers', namespace: ns });
+    expect(text).toMatchObject({ value: 'plain text, again', found: true, version: 2, expiresAt: null });
+    const missing = await ok(c(), { action: 'retrieve', key: 'missing', namespace: ns });
+    expect(missing).toMatchObject({ success: true, action: 'retrieve', key: 'missing', value: null, found: false, namespace: ns, storage_type: 'sqlite' });
+  });
+
+  it('lists a namespace with entries and count', async () => {
+    const r = await ok(c(), { action: 'list', namespace: ns });
+    expect(r).toMatchObject({ success: true, action: 'list', namespace: ns, count: 2, storage_type: 'sqlite' });
+    expect(r.entries).toEqual([
+      expect.objectContaining({ key: 'session/dev-1/blockers', value: { a: 1 }, namespace: ns, version: 1, createdAt: expect.any(String), updatedAt: expect.any(String) }),
+      expect.objectContaining({ key: 'session/dev-2/blockers', value: 'plain text, again', namespace: ns, version: 2, expiresAt: null }),
+    ]);
+  });
+
+  it('searches */blockers across every namespace without one, and within one with it', async () => {
+    await ok(c(), { action: 'store', key: 'session/dev-3/blockers', value: '["db migration"]', namespace: other });
+    await ok(c(), { action: 'store', key: 'session/dev-3/notes', value: 'not a blocker', namespace: other });
+
+    const all = await ok(c(), { action: 'search', pattern: '*/blockers' });
+    expect(all).toMatchObject({ success: true, action: 'search', storage_type: 'sqlite' });
+    expect(all.count).toBe(all.results.length);
+    const mine = all.results.filter((e: Body) => e.namespace === ns || e.namespace === other);
+    expect(mine.map((e: Body) => `${e.namespace}/${e.key}`).sort()).toEqual(
+      [`${ns}/session/dev-1/blockers`, `${ns}/session/dev-2/blockers`, `${other}/session/dev-3/blockers`].sort(),
+    );
+    for (const e of all.results) expect(e.key).toMatch(/\/blockers$/);
+    expect(mine.find((e: Body) => e.namespace === other)).toMatchObject({ value: ['db migration'], score: 1, updatedAt: expect.any(String) });
+
+    const one = await ok(c(), { action: 'search', pattern: '*/blockers', namespace: ns });
+    expect(one).toMatchObject({ action: 'search', namespace: ns, count: 2 });
+    expect(one.results.map((e: Body) => [e.namespace, e.key, e.score])).toEqual([
+      [ns, 'session/dev-1/blockers', 1],
+      [ns, 'session/dev-2/blockers', 1],
+    ]);
+    expect(one.results[0].value).toEqual({ a: 1 });
+  });
+
+  it('deletes: deleted true, then false', async () => {
+    const first = await ok(c(), { action: 'delete', key: 'session/dev-2/blockers', namespace: ns });
+    expect(first).toMatchObject({ success: true, action: 'delete', key: 'session/dev-2/blockers', namespace: ns, deleted: true, storage_type: 'sqlite' });
+    expect(first.seq).toBeGreaterThan(0);
+    const second = await ok(c(), { action: 'delete', key: 'session/dev-2/blockers', namespace: ns });
+    expect(second).toMatchObject({ deleted: false, seq: null });
+    expect(await ok(c(), { action: 'retrieve', key: 'session/dev-2/blockers', namespace: ns })).toMatchObject({ found: false, value: null });
+  });
+
+  it.each([
+    ['unknown action', { action: 'bogus' }, 'action'],
+    ['missing action', { key: 'k' }, 'action'],
+    ['empty key', { action: 'store', key: '', value: 'x' }, 'key'],
+    ['bad namespace', { action: 'store', key: 'k', value: 'x', namespace: 'bad ns' }, 'namespace'],
+    ['negative ttl', { action: 'store', key: 'k', value: 'x', namespace: ns, ttl: -5 }, 'ttl'],
+    ['missing value on store', { action: 'store', key: 'k', namespace: ns }, 'value'],
+    ['non-object arguments (a string)', 'store k x', 'arguments'],
+    ['non-object arguments (an array)', ['store', 'k'], 'arguments'],
+  ])('%s is a tool error naming the field, and the connection keeps working', async (_name, args, field) => {
+    const r = await call(c(), args);
+    expect(r.isError).toBe(true);
+    expect(r.body).toMatchObject({ success: false, field, code: 'invalid_input' });
+    expect(r.body.error).toMatch(new RegExp(`^${field}: `));
+    // The next valid call on the same connection succeeds.
+    expect(await ok(c(), { action: 'retrieve', key: 'session/dev-1/blockers', namespace: ns })).toMatchObject({ found: true });
+  });
+
+  it('answers an unknown tool name with a tool error naming the field', async () => {
+    const result = await c().callTool({ name: 'memory_usage_v2', arguments: { action: 'list' } });
+    expect(result.isError).toBe(true);
+    expect(JSON.parse((result.content as { text: string }[])[0]!.text)).toMatchObject({ success: false, field: 'name', code: 'invalid_input' });
+  });
+
+  it('publishes entries as baton://memory/<namespace>/<key> resources', async () => {
+    const { resources } = await c().listResources();
+    const uri = `baton://memory/${ns}/session/dev-1/blockers`;
+    expect(resources).toContainEqual(expect.objectContaining({ uri, name: `${ns}/session/dev-1/blockers`, mimeType: 'application/json' }));
+    const read = await c().readResource({ uri });
+    expect(read.contents).toEqual([{ uri, mimeType: 'application/json', text: '{"a":1}' }]);
+    await expect(c().readResource({ uri: `baton://memory/${ns}/missing` })).rejects.toThrow(/no live entry/);
+    // Still usable after a refused read.
+    expect(await ok(c(), { action: 'list', namespace: ns })).toMatchObject({ count: 1 });
+  });
+});
+
+describe('stdio --db writes the server’s file directly', () => {
+  it('reach a socket subscriber of the running server through the change feed', async () => {
+    const socket = connectClient(s.url);
+    const received: Change[] = [];
+    const feed = followFeed(socket, {
+      rooms: ['ns:direct'],
+      sinceSeq: s.app.feed.headSeq(),
+      onChanges: (changes) => received.push(...changes),
+      onResync: async () => s.app.feed.headSeq(),
+    });
+    try {
+      await waitFor(() => feed.status === 'live', 5000, 'the feed to go live');
+      const r = await ok(clients['stdio --db']!, { action: 'store', key: 'session/agent/state', value: '{"step":3}', namespace: 'direct', ttl: 600 });
+      await waitFor(() => received.some((ch) => ch.seq === r.seq), 5000, 'the direct write to be broadcast');
+      expect(received.find((ch) => ch.seq === r.seq)).toMatchObject({
+        op: 'store',
+        namespace: 'direct',
+        key: 'session/agent/state',
+        value: '{"step":3}',
+        version: 1,
+        actor: 'mcp:agent',
+        expiresAt: r.expiresAt,
+      });
+      // And the server itself reads it back.
+      expect(s.app.memory.retrieve({ namespace: 'direct', key: 'session/agent/state' })).toMatchObject({ version: 1, value: { step: 3 } });
+    } finally {
+      feed.close();
+      socket.close();
+    }
+  });
+});
+
+describe.each(TRANSPORTS)('the seed domain replayed over %s', (transport) => {
+  it('every memory_usage call of the seed succeeds; the retrieves return what was stored', async () => {
+    const client = clients[transport]!;
+    expect(seed.memoryCalls).toHaveLength(15);
+    const stored = new Map<string, string>();
+    let lastSeq = 0;
+    for (const { section: _section, ...args } of seed.memoryCalls) {
+      const r = await call(client, args);
+      expect(r.isError, `${args.action} ${args.key}: ${JSON.stringify(r.body)}`).toBe(false);
+      expect(r.body).toMatchObject({ success: true, action: args.action, key: args.key, namespace: args.namespace });
+      const id = `${args.namespace}/${args.key}`;
+      if (args.action === 'store') {
+        expect(r.body.stored).toBe(true);
+        expect(r.body.version).toBeGreaterThanOrEqual(1);
+        expect(r.body.seq).toBeGreaterThan(lastSeq);
+        lastSeq = r.body.seq;
+        expect(r.body.expiresAt === null).toBe(args.ttl === undefined);
+        stored.set(id, args.value!);
+      } else {
+        expect(r.body.found).toBe(true);
+        expect(r.body.value).toEqual(JSON.parse(stored.get(id)!));
+      }
+    }
+    expect(stored.size).toBe(13);
+
+    const state = await ok(client, { action: 'retrieve', key: 'session/development/state', namespace: 'session-management' });
+    expect(state).toMatchObject({ found: true, value: { session_id: 'dev-session-1767225600000', progress: { 'product-catalog': { completion_percentage: 65 } } } });
+    const handoff = await ok(client, { action: 'retrieve', key: 'session/handoff/preparation', namespace: 'session-handoff' });
+    expect(handoff).toMatchObject({ found: true, value: { handoff_type: 'end-of-shift', next_owner: 'developer-002' } });
+    expect(handoff.value).toEqual(JSON.parse(stored.get('session-handoff/session/handoff/preparation')!));
+  });
+});
+
+afterAll(() => {
+  // Spawned servers' stderr, to explain a failure above.
+  for (const [name, text] of Object.entries(stderr)) if (text.trim()) console.log(`[${name} stderr]\n${text}`);
+});
