@@ -5,6 +5,8 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // Server-only code (db, services) lives in server/ and runs in the custom server, never in Next's bundle.
   serverExternalPackages: ['better-sqlite3'],
+  // NEXT_DIST_DIR lets two builds (say, a test run and a dev server) live side by side.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
 };
 
 export default nextConfig;
