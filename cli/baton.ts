@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BatonError, toApiError } from '../lib/errors.ts';
 import type { MemoryEntry } from '../lib/memory-types.ts';
-import { localBackend, remoteBackend, type MemoryBackend } from '../server/mcp/backend.ts';
+import { remoteBackend, type MemoryBackend } from '../server/mcp/backend.ts';
+import { remoteSessionBackend, type SessionBackend } from '../server/mcp/session-backend.ts';
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failure: 1, invalid: 2, notFound: 3, conflict: 4, unreachable: 5 } as const;
@@ -25,17 +26,17 @@ class CliExit extends Error {
 }
 
 async function openLocal(path: string, actor: string) {
-  const { openDatabase } = await import('../db/client.ts');
-  const { MemoryService } = await import('../server/memory/service.ts');
-  const handle = openDatabase(path);
-  return { backend: localBackend(new MemoryService(handle), actor), close: () => handle.close() };
+  const { openLocalServices } = await import('../server/local.ts');
+  const local = openLocalServices(path, actor);
+  return { backend: local.memory, sessions: local.sessions, close: local.close };
 }
 
 /** --db (a database file, written directly; a running server still broadcasts it) or a server URL. */
-async function backendFor(opts: GlobalOptions): Promise<{ backend: MemoryBackend; close(): void }> {
+async function backendFor(opts: GlobalOptions): Promise<{ backend: MemoryBackend; sessions: SessionBackend; close(): void }> {
   const actor = `cli:${opts.actor ?? process.env.USER ?? 'user'}`;
   if (opts.db) return openLocal(resolve(opts.db), actor);
-  return { backend: remoteBackend(opts.url ?? DEFAULT_URL, { token: opts.token, actor: opts.actor ?? process.env.USER }), close: () => {} };
+  const url = opts.url ?? DEFAULT_URL;
+  return { backend: remoteBackend(url, { token: opts.token, actor: opts.actor ?? process.env.USER }), sessions: remoteSessionBackend(url, opts.token), close: () => {} };
 }
 
 function print(opts: GlobalOptions, data: unknown, human: () => string) {
@@ -169,6 +170,120 @@ export function buildProgram(): Command {
         );
       }),
     );
+
+  const session = program.command('session').description('start, checkpoint, resume and list work sessions');
+  /** Runs a session tool (the same code as MCP's) and prints its result. */
+  const sessionTool = async (name: string, args: Record<string, unknown>, human: (r: Record<string, any>) => string) => {
+    const { backend, sessions, close } = await backendFor(g());
+    try {
+      const { runSessionTool } = await import('../server/mcp/session-tools.ts');
+      const result = await runSessionTool(name, args, backend, sessions);
+      const body = JSON.parse(result.content[0]!.text) as Record<string, any>;
+      if (result.isError) {
+        const code = body.code === 'not_found' ? EXIT.notFound : body.code === 'invalid_input' ? EXIT.invalid : body.code === 'forbidden' || body.code === 'unauthorized' ? EXIT.failure : String(body.error).startsWith('Cannot reach') ? EXIT.unreachable : EXIT.failure;
+        throw new CliExit(code, body.error);
+      }
+      print(g(), body, () => human(body));
+    } finally {
+      close();
+    }
+  };
+  const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+  session
+    .command('start')
+    .description('start a session (stored as session/<id>/init; shows live on a board)')
+    .option('--id <id>', 'session id (default: generated)')
+    .option('--type <type>', 'development | coordination | review | planning', 'development')
+    .option('--title <title>')
+    .option('--project <project>')
+    .option('--owner <owner>')
+    .option('--branch <branch>')
+    .option('--expected <duration>', 'e.g. "4 hours"')
+    .option('-g, --goal <goal>', 'a goal (repeatable)', collect)
+    .action((o: { id?: string; type: string; title?: string; project?: string; owner?: string; branch?: string; expected?: string; goal?: string[] }) =>
+      sessionTool('session_start', { sessionId: o.id, type: o.type, title: o.title, project: o.project, owner: o.owner, branch: o.branch, expectedDuration: o.expected, goals: o.goal ?? [] }, (r) => `started ${r.sessionId}`),
+    );
+
+  session
+    .command('checkpoint [id]')
+    .description('record a checkpoint (default: the most recently active session); --state FILE|- saves state first')
+    .option('--label <label>')
+    .option('--state <file>', 'JSON state in the seed shape (progress, blockers, decisions, metrics…); - reads stdin')
+    .action((id: string | undefined, o: { label?: string; state?: string }) =>
+      (async () => {
+        let state: unknown;
+        if (o.state) {
+          const text = o.state === '-' ? readStdin() : readFileSync(o.state, 'utf8');
+          try {
+            state = JSON.parse(text);
+          } catch {
+            throw new BatonError('invalid_input', 'state: not valid JSON', { field: 'state' });
+          }
+        }
+        await sessionTool('session_checkpoint', { sessionId: id, label: o.label, state }, (r) => `checkpoint ${r.checkpoint?.id ?? ''} on ${r.sessionId}`);
+      })(),
+    );
+
+  session
+    .command('resume [id]')
+    .description('what you need to continue a session: last checkpoint, open blockers, next steps, decisions')
+    .action((id: string | undefined) =>
+      sessionTool('session_resume', { sessionId: id }, (r) =>
+        [
+          `Session ${r.session.id}: ${r.session.title} (${r.session.status}${r.session.owner ? `, ${r.session.owner}` : ''})`,
+          r.session.branch ? `Branch ${r.session.branch}${r.session.lastCommit ? ` @ ${r.session.lastCommit}` : ''}` : null,
+          r.lastCheckpoint ? `Last checkpoint: ${r.lastCheckpoint.label ?? r.lastCheckpoint.kind} at ${r.lastCheckpoint.createdAt}` : 'No checkpoint yet',
+          r.goals?.length ? `Goals:\n${r.goals.map((x: any) => `  [${x.done ? 'x' : ' '}] ${x.text}`).join('\n')}` : null,
+          r.openBlockers?.length ? `Open blockers:\n${r.openBlockers.map((b: any) => `  ! ${b.description} (${b.severity})`).join('\n')}` : null,
+          r.nextSteps?.length ? `Next steps:\n${r.nextSteps.map((x: string) => `  - ${x}`).join('\n')}` : null,
+          r.decisions?.length ? `Decisions:\n${r.decisions.map((d: any) => `  * ${d.topic}: ${d.decision}`).join('\n')}` : null,
+          r.activeFiles?.length ? `Active files:\n${r.activeFiles.map((f: string) => `  ${f}`).join('\n')}` : null,
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      ),
+    );
+
+  session
+    .command('list')
+    .description('sessions, newest activity first')
+    .option('--status <status>')
+    .option('--type <type>')
+    .option('--project <project>')
+    .action((o: { status?: string; type?: string; project?: string }) =>
+      sessionTool('session_list', o, (r) =>
+        r.sessions.length === 0 ? '(no sessions)' : r.sessions.map((x: any) => `${x.id}\t${x.type}\t${x.status}\t${x.owner ?? ''}\t${x.title}`).join('\n'),
+      ),
+    );
+
+  const hooks = program.command('hooks').description('Claude Code hooks: resume context at start, checkpoints at stop, active files on edit');
+  hooks
+    .command('install')
+    .description("write Baton's hooks into <project>/.claude/settings.json (other hooks are kept)")
+    .option('--project <dir>', 'the project directory', process.cwd())
+    .option('--dry-run', 'print the settings instead of writing them')
+    .action(async (o: { project: string; dryRun?: boolean }) => {
+      const { installHooks } = await import('./hooks.ts');
+      const r = installHooks(o.project, !!o.dryRun);
+      print(g(), r, () => (r.written ? `wrote hooks to ${r.path}\n(uses BATON_URL and BATON_TOKEN from the environment Claude Code runs in)` : JSON.stringify(r.settings, null, 2)));
+    });
+  for (const action of ['session-start', 'checkpoint', 'file-touched']) {
+    hooks
+      .command(action, { hidden: true })
+      .description(`run the ${action} hook (Claude Code calls this with its hook JSON on stdin)`)
+      .action(async () => {
+        const { parseHookInput, runHook } = await import('./hooks.ts');
+        const input = parseHookInput(process.stdin.isTTY ? '' : readFileSync(0, 'utf8'));
+        const { backend, sessions, close } = await backendFor(g());
+        try {
+          const out = await runHook(action, input, backend, sessions);
+          if (out) process.stdout.write(`${out}\n`);
+        } finally {
+          close();
+        }
+      });
+  }
 
   const token = program.command('token').description('create, list and revoke API tokens (needs a token allowed to manage tokens)');
   const rest = async <T>(method: string, path: string, body?: unknown): Promise<T> => {

@@ -1,6 +1,6 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { resolve } from 'node:path';
-import { localBackend, remoteBackend, type MemoryBackend } from '../server/mcp/backend.ts';
+import { remoteBackend, type MemoryBackend } from '../server/mcp/backend.ts';
+import { remoteSessionBackend, type SessionBackend } from '../server/mcp/session-backend.ts';
 import { createMcpServer } from '../server/mcp/server.ts';
 
 /**
@@ -10,18 +10,20 @@ import { createMcpServer } from '../server/mcp/server.ts';
  */
 export async function runStdio(opts: { url?: string; token?: string; db?: string; actor?: string }): Promise<void> {
   let backend: MemoryBackend;
+  let sessions: SessionBackend;
   let close = () => {};
   const actor = `mcp:${opts.actor ?? 'agent'}`;
   if (opts.url && !opts.db) {
     backend = remoteBackend(opts.url, { token: opts.token, actor: opts.actor ?? 'agent' });
+    sessions = remoteSessionBackend(opts.url, opts.token);
   } else {
-    const { openDatabase } = await import('../db/client.ts');
-    const { MemoryService } = await import('../server/memory/service.ts');
-    const handle = openDatabase(resolve(opts.db ?? process.env.DATABASE_PATH ?? './data/baton.db'));
-    backend = localBackend(new MemoryService(handle, { maxValueBytes: Number(process.env.MAX_VALUE_BYTES) || undefined }), actor);
-    close = () => handle.close();
+    const { openLocalServices } = await import('../server/local.ts');
+    const local = openLocalServices(opts.db ?? process.env.DATABASE_PATH ?? './data/baton.db', actor);
+    backend = local.memory;
+    sessions = local.sessions;
+    close = local.close;
   }
-  const server = createMcpServer(backend);
+  const server = createMcpServer(backend, sessions);
   const transport = new StdioServerTransport();
   // Serve until the client closes stdin.
   await new Promise<void>((done) => {

@@ -19,6 +19,7 @@ import { pageHeaders, pageAccess } from './http/pages.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './http/rate-limit.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { authorizedBackend } from './mcp/backend.ts';
+import { authorizedSessionBackend } from './mcp/session-backend.ts';
 import { createMcpHttpHandler } from './mcp/http.ts';
 import { MemoryService } from './memory/service.ts';
 import { SessionService } from './sessions/service.ts';
@@ -94,7 +95,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   }
 
   const mcp = createMcpHttpHandler(
-    (caller, ip) => authorizedBackend(memory, caller, audit, ip),
+    (caller, ip) => ({ memory: authorizedBackend(memory, caller, audit, ip), sessions: authorizedSessionBackend(sessions, caller) }),
     (p) => identity.refresh(p),
     maxValueBytes * 6 + 64 * 1024,
   );

@@ -184,6 +184,7 @@ const ROUTES: Record<string, RouteExpectation> = {
     probe: () => ({ path: `/api/v1/sessions/${SESSION}/goals/${f.s.app.sessions.requireBoard(SESSION).goals[0]!.id}`, json: { done: true } }),
   },
   'POST /api/v1/sessions/:id/decisions': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/decisions`, json: { topic: 'probe', decision: `by ${who}` } }) },
+  'POST /api/v1/sessions/:id/files': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/files`, json: { paths: [`src/${who}.ts`] } }) },
   'POST /api/v1/sessions/:id/agents': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/agents`, json: { name: `agent-${who}` } }) },
 
   'GET /api/v1/changes/recent': {

@@ -25,6 +25,11 @@ const agentSchema = z.object({
   currentTask: z.string().trim().max(500).nullish(),
 });
 
+const filesSchema = z.object({
+  paths: z.array(z.string().trim().min(1).max(1000)).min(1, 'must list at least one path').max(200),
+  kind: z.enum(['active', 'modified', 'test']).default('active'),
+});
+
 async function body(c: Context): Promise<Record<string, unknown>> {
   const text = await c.req.text();
   if (!text.trim()) return {};
@@ -172,6 +177,13 @@ export function registerSessionRoutes(
     const board = sessions.addDecision(id, await body(c), by);
     done(c, id, 'session.decision.add');
     return c.json(board, 201);
+  });
+
+  app.post('/api/v1/sessions/:id/files', async (c) => {
+    const id = c.req.param('id');
+    const by = edit(c, id, 'session.files');
+    const input = parse(filesSchema, await body(c));
+    return c.json(sessions.touchFiles(id, input.paths, input.kind, by));
   });
 
   app.post('/api/v1/sessions/:id/agents', async (c) => {

@@ -3,6 +3,7 @@ import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../lib/access.ts';
 import type { MemoryBackend } from './backend.ts';
+import type { SessionBackend } from './session-backend.ts';
 import { createMcpServer } from './server.ts';
 
 const IDLE_MS = 30 * 60 * 1000;
@@ -22,7 +23,7 @@ const ownerOf = (p: Principal) => ('id' in p ? `${p.kind}:${p.id}` : p.kind);
  * later requests from the same caller reuse it, DELETE or 30 idle minutes close it.
  */
 export function createMcpHttpHandler(
-  backendFor: (caller: () => Principal, ip: string | null) => MemoryBackend,
+  backendFor: (caller: () => Principal, ip: string | null) => { memory: MemoryBackend; sessions: SessionBackend },
   refresh: (p: Principal) => Principal,
   maxBodyBytes: number,
 ) {
@@ -68,7 +69,8 @@ export function createMcpHttpHandler(
       if (transport.sessionId) sessions.delete(transport.sessionId);
     };
     // Each call re-reads the caller, so revoking its token ends its access mid-session.
-    await createMcpServer(backendFor(() => refresh(principal), ip)).connect(transport);
+    const backends = backendFor(() => refresh(principal), ip);
+    await createMcpServer(backends.memory, backends.sessions).connect(transport);
     return transport.handleRequest(request, { parsedBody: body });
   }
 

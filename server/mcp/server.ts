@@ -11,6 +11,8 @@ import {
 import { Protocol } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import { z } from 'zod';
 import type { MemoryBackend } from './backend.ts';
+import type { SessionBackend } from './session-backend.ts';
+import { runSessionTool, SESSION_TOOL_NAMES, SESSION_TOOLS } from './session-tools.ts';
 import { memoryUsageInputSchema, runMemoryUsage, toolError } from './memory-tool.ts';
 import { BatonError } from '../../lib/errors.ts';
 
@@ -40,12 +42,13 @@ const LooseCallToolRequestSchema = z.object({
 });
 
 /** An MCP server exposing Baton's tools and memory resources over any transport. */
-export function createMcpServer(backend: MemoryBackend): Server {
+export function createMcpServer(backend: MemoryBackend, sessions?: SessionBackend): Server {
   const server = new Server(SERVER_INFO, {
     capabilities: { tools: {}, resources: {} },
     instructions:
       'Baton keeps work alive across sessions. Use memory_usage to store and read session state ' +
-      '(e.g. key session/development/state in namespace session-management); every write shows live on Baton boards.',
+      '(e.g. key session/development/state in namespace session-management); every write shows live on Baton boards. ' +
+      'session_start / session_checkpoint / session_resume keep a session recoverable; swarm_init and agent_register put agents on its roster.',
   });
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
@@ -58,6 +61,7 @@ export function createMcpServer(backend: MemoryBackend): Server {
           'every store returns version and seq. Values are strings (JSON text is parsed on retrieve).',
         inputSchema: memoryUsageInputSchema as unknown as { type: 'object'; properties: Record<string, object> },
       },
+      ...(sessions ? SESSION_TOOLS.map((t) => ({ ...t, inputSchema: t.inputSchema as unknown as { type: 'object'; properties: Record<string, object> } })) : []),
     ],
   }));
 
@@ -66,6 +70,7 @@ export function createMcpServer(backend: MemoryBackend): Server {
   // comes back as a tool error naming `arguments`, like every other bad input.
   Protocol.prototype.setRequestHandler.call(server, LooseCallToolRequestSchema, async (request: z.output<typeof LooseCallToolRequestSchema>) => {
     if (request.params.name === 'memory_usage') return runMemoryUsage(backend, request.params.arguments);
+    if (sessions && SESSION_TOOL_NAMES.has(request.params.name)) return runSessionTool(request.params.name, request.params.arguments, backend, sessions);
     return toolError(new BatonError('invalid_input', `name: unknown tool "${request.params.name}"`, { field: 'name' }));
   });
 

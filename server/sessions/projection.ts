@@ -205,7 +205,7 @@ export function parseSessionKey(key: string): { section: string; kind: string; i
   if (!m) return null;
   const [, section, kind] = m as unknown as [string, string, string];
   if (KNOWN_SECTIONS.has(section)) return { section, kind, idFromKey: null };
-  if (['init', 'state', 'recovery', 'checkpoint'].includes(kind)) return { section: 'development', kind, idFromKey: section };
+  if (['init', 'state', 'recovery', 'checkpoint', 'swarm'].includes(kind)) return { section: 'development', kind, idFromKey: section };
   return null;
 }
 
@@ -289,6 +289,17 @@ export function projectWrite(namespace: string, key: string, raw: string, seq: n
         decisions: decisionsOf(value.decisions),
         metrics: obj(value.metrics) ?? undefined,
         checkpoint: { kind: 'agent', label: `State saved${str(value.last_updated) ? ` at ${str(value.last_updated)}` : ''}` },
+      },
+    };
+  }
+
+  // session/<id>/swarm (swarm_init): the swarm working on the session, shown with its roster.
+  if (kind === 'swarm') {
+    return {
+      kind: 'patch',
+      patch: {
+        target: target(false),
+        details: { swarm: { id: str(value.swarm_id), topology: str(value.topology), maxAgents: typeof value.max_agents === 'number' ? value.max_agents : null, strategy: str(value.strategy), coordinator: str(value.coordinator) } },
       },
     };
   }

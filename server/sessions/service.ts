@@ -622,6 +622,18 @@ export class SessionService {
     });
   }
 
+  /** Files an agent is working on (the PostToolUse hook on Edit/Write). */
+  touchFiles(id: string, paths: string[], kind: 'active' | 'modified' | 'test', by: string) {
+    return this.edit(() => {
+      this.requireSession(id);
+      const now = this.now();
+      for (const path of paths) this.touchFile(id, path, kind, by, now);
+      this.touch(id, now);
+      this.bump(id, by, now);
+      return this.board(id)!;
+    });
+  }
+
   private touch(id: string, at: number) {
     this.h.db.update(workSessions).set({ lastActivityAt: at }).where(eq(workSessions.id, id)).run();
   }

@@ -1,0 +1,21 @@
+import { resolve } from 'node:path';
+import { openDatabase } from '../db/client.ts';
+import { localBackend, type MemoryBackend } from './mcp/backend.ts';
+import { localSessionBackend, type SessionBackend } from './mcp/session-backend.ts';
+import { MemoryService } from './memory/service.ts';
+import { SessionService } from './sessions/service.ts';
+
+/**
+ * The services on a database file opened directly by another process (the CLI's --db, `baton mcp`
+ * without a server): the same write path as the server, projection included, so a server on the
+ * same file broadcasts these writes from the change feed.
+ */
+export function openLocalServices(path: string, actor: string): { memory: MemoryBackend; sessions: SessionBackend; close(): void } {
+  const handle = openDatabase(resolve(path));
+  const sessions = new SessionService(handle);
+  const memory = new MemoryService(handle, {
+    maxValueBytes: Number(process.env.MAX_VALUE_BYTES) || undefined,
+    project: sessions.projectMemoryWrite,
+  });
+  return { memory: localBackend(memory, actor), sessions: localSessionBackend(sessions, actor), close: () => handle.close() };
+}
