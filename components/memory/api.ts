@@ -37,6 +37,8 @@ export const memoryApi = {
   search: (params: { pattern?: string; q?: string; namespace?: string }) =>
     getJson<Page<MemoryEntry>>('/api/v1/memory/search', { ...params, limit: 500 }),
 
+  entry: (namespace: string, key: string) => getJson<MemoryEntry>('/api/v1/memory/entry', { namespace, key }),
+
   history: (namespace: string, key: string) =>
     getJson<{ items: HistoryItem[] }>('/api/v1/memory/history', { namespace, key }),
 

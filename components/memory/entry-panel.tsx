@@ -34,6 +34,19 @@ export function EntryPanel({ entry, now, onEdit, onDelete }: Props) {
   const canWrite = useCanWrite();
 
   // Reload history whenever the entry gets a new version.
+  // Live changes do not carry the projection verdict: ask for it with each new version.
+  const [warning, setWarning] = useState<string | null>(entry.projectionWarning ?? null);
+  useEffect(() => {
+    let live = true;
+    memoryApi
+      .entry(entry.namespace, entry.key)
+      .then((e) => live && setWarning(e.projectionWarning ?? null))
+      .catch(() => {});
+    return () => {
+      live = false;
+    };
+  }, [entry.namespace, entry.key, entry.version, entry.updatedAt]);
+
   useEffect(() => {
     let live = true;
     memoryApi
@@ -69,6 +82,11 @@ export function EntryPanel({ entry, now, onEdit, onDelete }: Props) {
         </div>
       </header>
 
+      {warning && (
+        <p role="note" data-testid="projection-warning" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+          <span className="font-semibold">Stays plain memory.</span> {warning}
+        </p>
+      )}
       <dl className="grid grid-cols-2 gap-4 rounded-lg border border-slate-200 p-4 sm:grid-cols-3 dark:border-slate-800">
         <Meta label="Version"><span data-testid="entry-version" className="tabular-nums">v{entry.version}</span></Meta>
         <Meta label="Updated"><time dateTime={entry.updatedAt} title={new Date(entry.updatedAt).toLocaleString()}>{relative(entry.updatedAt, now)}</time></Meta>
