@@ -13,6 +13,7 @@ export const envSchema = z.object({
   SWEEP_INTERVAL_MS: int(1000, 50, 3_600_000),
   FEED_POLL_MS: int(50, 5, 10_000),
   FEED_RETENTION: int(100_000, 100, 100_000_000),
+  SESSION_IDLE_MINUTES: int(120, 1, 60 * 24 * 30),
   BATON_ADMIN_EMAIL: z.string().email('must be an email address').optional(),
   BATON_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   BATON_ADMIN_NAME: z.string().min(1).max(80).optional(),

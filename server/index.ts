@@ -19,6 +19,7 @@ try {
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     feedPollMs: env.FEED_POLL_MS,
     feedRetention: env.FEED_RETENTION,
+    sessionIdleMinutes: env.SESSION_IDLE_MINUTES,
     logger,
     authSecret: env.BATON_AUTH_SECRET,
     secureCookies: env.BATON_SECURE_COOKIES === 'true',
