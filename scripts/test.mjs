@@ -12,6 +12,13 @@ mkdirSync('test-results', { recursive: true });
 let passed = 0;
 let failed = 0;
 
+// 0. Types, everywhere (the build itself checks only what it bundles).
+if (run('npx', ['tsc', '--noEmit', '-p', '.']) === 0) passed += 1;
+else {
+  console.error('typecheck failed');
+  failed += 1;
+}
+
 // 1. Unit and integration tests.
 rmSync('test-results/vitest.json', { force: true });
 const vitestStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest.json']);

@@ -32,7 +32,7 @@ const refinedEnvSchema = envSchema.refine((e) => !e.BATON_ADMIN_EMAIL === !e.BAT
 });
 
 /** Parses the environment; on a bad value returns a message naming each variable, never a stack. */
-export function parseEnv(source: NodeJS.ProcessEnv): { ok: true; env: Env } | { ok: false; message: string } {
+export function parseEnv(source: Record<string, string | undefined>): { ok: true; env: Env } | { ok: false; message: string } {
   const result = refinedEnvSchema.safeParse(source);
   if (result.success) return { ok: true, env: result.data };
   const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
