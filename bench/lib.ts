@@ -16,17 +16,35 @@ export function killChildren(): void {
   children.clear();
 }
 
+export interface Timing {
+  calls: number;
+  items: number;
+  totalMs: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  maxMs: number | null;
+}
+
 export interface ServerStats {
   rss: number;
   heapUsed: number;
   heapTotal: number;
   external: number;
+  /** Share of wall time the server's event loop was busy since the last reset. */
+  eventLoopUtilization: number;
+  store: Timing;
+  drain: Timing;
+  /** Group-commit flushes (calls = transactions, items = stores in them); empty without group commit. */
+  flush: Timing;
 }
 
 export interface BenchServer {
   url: string;
   pid: number;
-  stats(): Promise<ServerStats>;
+  /** Admin-scoped API token of the bench's owner account. */
+  token: string;
+  /** Memory and hot-path timings; `reset` starts a new measurement window afterwards. */
+  stats(reset?: boolean): Promise<ServerStats>;
   /** VmRSS of the server process as the kernel reports it, in bytes. */
   procRss(): number;
   stop(): Promise<void>;
@@ -65,7 +83,7 @@ export function startServer(
       reject(new Error(`bench server exited with ${code} before it was ready`));
     };
     child.once('exit', onExit);
-    child.on('message', function onReady(msg: { type: string; url?: string; pid?: number; message?: string }) {
+    child.on('message', function onReady(msg: { type: string; url?: string; pid?: number; token?: string; message?: string }) {
       if (msg.type === 'error') {
         clearTimeout(timer);
         child.off('exit', onExit);
@@ -81,7 +99,8 @@ export function startServer(
       resolveReady({
         url: msg.url!,
         pid,
-        stats: () =>
+        token: msg.token!,
+        stats: (reset = false) =>
           new Promise((res) => {
             const onStats = (m: { type: string } & ServerStats) => {
               if (m.type !== 'stats') return;
@@ -89,7 +108,7 @@ export function startServer(
               res(m);
             };
             child.on('message', onStats);
-            child.send({ type: 'stats' });
+            child.send({ type: 'stats', reset });
           }),
         procRss: () => {
           const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -111,10 +130,10 @@ export function startServer(
   });
 }
 
-export function connectClient(url: string, name: string): BatonSocket {
+export function connectClient(url: string, token: string): BatonSocket {
   return connect(url, {
     transports: ['websocket'],
-    auth: { protocol: PROTOCOL_VERSION, name },
+    auth: { protocol: PROTOCOL_VERSION, token },
     forceNew: true,
     reconnection: false,
     timeout: 60_000,
@@ -122,16 +141,16 @@ export function connectClient(url: string, name: string): BatonSocket {
 }
 
 /** Connects `count` websocket clients, `batch` handshakes at a time. */
-export async function connectMany(url: string, count: number, prefix: string, batch = 50): Promise<BatonSocket[]> {
+export async function connectMany(url: string, token: string, count: number, batch = 50): Promise<BatonSocket[]> {
   const sockets: BatonSocket[] = [];
   for (let i = 0; i < count; i += batch) {
-    const group = Array.from({ length: Math.min(batch, count - i) }, (_, j) => connectClient(url, `${prefix}${i + j}`));
+    const group = Array.from({ length: Math.min(batch, count - i) }, () => connectClient(url, token));
     await Promise.all(
       group.map(
         (s) =>
           new Promise<void>((res, rej) => {
             s.once('connect', () => res());
-            s.once('connect_error', (err) => rej(err));
+            s.once('connect_error', (err) => rej(new Error(`socket refused: ${err.message}`)));
           }),
       ),
     );
@@ -165,4 +184,17 @@ export function emitAck<T>(socket: BatonSocket, event: string, payload: unknown)
 export function payload(bytes: number): string {
   const base = JSON.stringify({ step: 'plan', notes: '' });
   return JSON.stringify({ step: 'plan', notes: 'x'.repeat(Math.max(0, bytes - base.length)) });
+}
+
+/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat (clock ticks at 100 Hz). */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Busy CPU seconds of the whole machine, all cores (user, nice, system, irq, softirq, steal). */
+export function systemBusySeconds(): number {
+  const [, ...v] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
+  return (v[0]! + v[1]! + v[2]! + v[5]! + v[6]! + v[7]!) / 100;
 }

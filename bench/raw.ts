@@ -52,43 +52,7 @@ export function rawBaseline(path: string, w: Workload, ms: number) {
   return result;
 }
 
-/** Diagnostic: the same raw transaction plus the history insert and per-write history prune that MemoryService does. */
-export function rawWithHistory(path: string, w: Workload, ms: number) {
-  const h = openDatabase(path);
-  const s = h.sqlite;
-  const upsert = s.prepare<unknown[], { version: number }>(
-    `INSERT INTO memory_entries (namespace, key, value, version, size, created_at, updated_at, updated_by, expires_at)
-     VALUES (?, ?, ?, 1, ?, ?, ?, ?, NULL)
-     ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, version = memory_entries.version + 1,
-       size = excluded.size, updated_at = excluded.updated_at, updated_by = excluded.updated_by, expires_at = NULL
-     RETURNING version`,
-  );
-  const change = s.prepare<unknown[], { seq: number }>(
-    `INSERT INTO changes (topic, namespace, key, op, version, value, actor, at, expires_at)
-     VALUES ('memory', ?, ?, 'store', ?, ?, ?, ?, NULL) RETURNING seq`,
-  );
-  const history = s.prepare(
-    `INSERT INTO memory_history (namespace, key, op, version, value, actor, at, expires_at, seq)
-     VALUES (?, ?, 'store', ?, ?, ?, ?, NULL, ?)`,
-  );
-  const prune = s.prepare(
-    `DELETE FROM memory_history WHERE namespace = ? AND key = ? AND id <= (
-       SELECT id FROM memory_history WHERE namespace = ? AND key = ? ORDER BY id DESC LIMIT 1 OFFSET ?)`,
-  );
-  const size = Buffer.byteLength(w.value);
-  const write = s.transaction((key: string) => {
-    const now = Date.now();
-    const { version } = upsert.get(w.namespace, key, w.value, size, now, now, 'bench')!;
-    const { seq } = change.get(w.namespace, key, version, w.value, 'bench', now)!;
-    history.run(w.namespace, key, version, w.value, 'bench', now, seq);
-    prune.run(w.namespace, key, w.namespace, key, 20);
-  });
-  const result = timed(ms, (i) => write.immediate(`k/${i % w.keys}`));
-  h.close();
-  return result;
-}
-
-/** Diagnostic: MemoryService.store called directly (zod parse, drizzle builders, history, prune), no transport. */
+/** Diagnostic: the real MemoryService.store (zod parse, entry read, upsert, change + history rows, pruning), no transport. */
 export function serviceStore(path: string, w: Workload, ms: number) {
   const h = openDatabase(path);
   const memory = new MemoryService(h);
