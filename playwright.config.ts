@@ -2,7 +2,7 @@ import { defineConfig, devices } from '@playwright/test';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ADMIN_STATE, E2E_ADMIN } from './e2e/auth-files';
+import { ADMIN_STATE, E2E_ADMIN, FIRST_RUN_PORT, FIRST_RUN_URL } from './e2e/auth-files';
 
 // Never download a browser: use Debian's Chromium (override with CHROMIUM_PATH).
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -43,23 +43,42 @@ export default defineConfig({
     },
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], viewport: { width: 1440, height: 900 } } }],
-  webServer: {
-    command: 'npx tsx server/index.ts',
-    url: `http://127.0.0.1:${port}/api/v1/health`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    env: {
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATABASE_PATH: join(dataDir, 'baton.db'),
-      LOG_LEVEL: 'warn',
-      NEXT_TELEMETRY_DISABLED: '1',
-      SWEEP_INTERVAL_MS: '250',
-      BATON_ADMIN_EMAIL: E2E_ADMIN.email,
-      BATON_ADMIN_PASSWORD: E2E_ADMIN.password,
-      BATON_ADMIN_NAME: E2E_ADMIN.name,
-      BATON_AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
-      RATE_LIMIT_SIGNIN_PER_MINUTE: '1000',
+  webServer: [
+    {
+      command: 'npx tsx server/index.ts',
+      url: `http://127.0.0.1:${port}/api/v1/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATABASE_PATH: join(dataDir, 'baton.db'),
+        LOG_LEVEL: 'warn',
+        NEXT_TELEMETRY_DISABLED: '1',
+        SWEEP_INTERVAL_MS: '250',
+        BATON_ADMIN_EMAIL: E2E_ADMIN.email,
+        BATON_ADMIN_PASSWORD: E2E_ADMIN.password,
+        BATON_ADMIN_NAME: E2E_ADMIN.name,
+        BATON_AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
+        RATE_LIMIT_SIGNIN_PER_MINUTE: '1000',
+      },
     },
-  },
+    // A Baton with no account yet (no BATON_ADMIN_* env, a database of its own): e2e/auth.spec.ts
+    // walks the first-run setup on it. Default rate limits, as a real install has. (The command
+    // inherits the runner's environment: do not export BATON_ADMIN_* in the shell that runs tests.)
+    {
+      command: 'npx tsx server/index.ts',
+      url: `${FIRST_RUN_URL}/api/v1/health`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      env: {
+        PORT: String(FIRST_RUN_PORT),
+        HOST: '127.0.0.1',
+        DATABASE_PATH: join(dataDir, 'first-run.db'),
+        LOG_LEVEL: 'warn',
+        NEXT_TELEMETRY_DISABLED: '1',
+        BATON_AUTH_SECRET: 'e2e-first-run-secret-e2e-first-run-secret',
+      },
+    },
+  ],
 });
