@@ -32,7 +32,7 @@ export function SettingsPage() {
 
   return (
     <div className="mx-auto max-w-[100rem] px-4 py-8">
-      <div className="max-w-6xl space-y-6">
+      <div className="space-y-6">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Settings</h1>
           <p className="mt-1 text-slate-600 dark:text-slate-400">Your account, API tokens for agents, and who can use this Baton.</p>
