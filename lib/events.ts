@@ -4,7 +4,7 @@ import type { MemoryEntry, StoreResult, DeleteResult } from './memory-types.ts';
 import { entryRefSchema, storeInputSchema } from './memory-schema.ts';
 
 /** Bumped on any incompatible change to the events below; the handshake refuses other versions. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** One committed mutation, in the order of the change feed. */
 export interface Change {
@@ -49,7 +49,7 @@ export interface SubscribeResult {
    */
   resync: boolean;
   headSeq: number;
-  /** The missed changes for these rooms, in seq order; live changes follow as `feed:change`. */
+  /** The missed changes for these rooms, in seq order; live changes follow as `feed:changes`. */
   changes: Change[];
 }
 
@@ -111,8 +111,8 @@ export interface ClientToServerEvents {
 }
 
 export interface ServerToClientEvents {
-  /** A live change, emitted once per socket even when it sits in several matching rooms. */
-  'feed:change': (change: Change) => void;
+  /** Live changes in seq order (consecutive ones for the same rooms share a frame); once per socket. */
+  'feed:changes': (changes: Change[]) => void;
   /** Who is viewing a room now; sent to the room whenever someone arrives, leaves or changes focus. */
   'presence:state': (state: PresenceState) => void;
 }

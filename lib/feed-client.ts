@@ -69,9 +69,9 @@ export function followFeed(socket: BatonSocket, options: FeedClientOptions): Fee
     if (fresh.length > 0) options.onChanges(fresh);
   };
 
-  const onChange = (change: Change) => {
-    if (held) held.push(change);
-    else apply([change]);
+  const onChanges = (changes: Change[]) => {
+    if (held) held.push(...changes);
+    else apply(changes);
   };
 
   const subscribe = () => {
@@ -108,7 +108,7 @@ export function followFeed(socket: BatonSocket, options: FeedClientOptions): Fee
     setStatus('reconnecting');
   };
 
-  socket.on('feed:change', onChange);
+  socket.on('feed:changes', onChanges);
   socket.on('connect', subscribe);
   socket.on('disconnect', onDisconnect);
   if (socket.connected) subscribe();
@@ -124,7 +124,7 @@ export function followFeed(socket: BatonSocket, options: FeedClientOptions): Fee
     close() {
       closed = true;
       clearTimeout(retry);
-      socket.off('feed:change', onChange);
+      socket.off('feed:changes', onChanges);
       socket.off('connect', subscribe);
       socket.off('disconnect', onDisconnect);
       const unused = [...rooms].filter((room) => {

@@ -43,6 +43,8 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
 }
 
 const TOUCH_EVERY_MS = 60_000;
+/** How long a verified token is trusted without a lookup (revocations in this process clear it at once). */
+const TOKEN_CACHE_MS = 5_000;
 
 const ACCESS_RANK: Record<TokenAccess, number> = { read: 0, write: 1, admin: 2 };
 /** The most a token may do for an owner of each role (a member cannot mint admin tokens either). */
@@ -59,8 +61,15 @@ export interface IdentityOptions {
 export class Identity {
   private readonly now: () => number;
   private readonly q;
+  private accessChangedHook: (principal: Principal) => void = () => {};
   /** Called when a principal's access shrinks (token or share link revoked, role changed). */
-  onAccessChanged: (principal: Principal) => void = () => {};
+  set onAccessChanged(hook: (principal: Principal) => void) {
+    this.accessChangedHook = hook;
+  }
+  private accessChanged(principal: Principal) {
+    this.tokenCache.clear();
+    this.accessChangedHook(principal);
+  }
 
   constructor(
     private readonly h: DbHandle,
@@ -112,12 +121,27 @@ export class Identity {
 
   tokenPrincipal(secret: string): Principal | null {
     if (!secret.startsWith('btn_') || secret.length > 200) return null;
-    const row = this.q.tokenByHash.get(hashSecret(secret));
     const now = this.now();
+    // Agents send the same token with every write: a short cache saves a hash, two reads and a parse
+    // per request. Any access change in this process (revoke, role change) clears it at once.
+    const cached = this.tokenCache.get(secret);
+    if (cached && cached.until > now && (!cached.expiresAt || cached.expiresAt > now)) return cached.principal;
+    const principal = this.lookupToken(secret, now);
+    if (this.tokenCache.size > 1000) this.tokenCache.clear();
+    if (principal) this.tokenCache.set(secret, { principal, until: now + TOKEN_CACHE_MS, expiresAt: this.tokenExpiry.get(principal.id) ?? null });
+    return principal;
+  }
+
+  private readonly tokenCache = new Map<string, { principal: Principal & { kind: 'token' }; until: number; expiresAt: number | null }>();
+  private readonly tokenExpiry = new Map<string, number | null>();
+
+  private lookupToken(secret: string, now: number): (Principal & { kind: 'token' }) | null {
+    const row = this.q.tokenByHash.get(hashSecret(secret));
     if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
     const scopes = this.ownerCappedScopes(row.createdBy, row.scopes);
     if (!scopes) return null;
     if (!row.lastUsedAt || now - row.lastUsedAt > TOUCH_EVERY_MS) this.q.touchToken.run(now, row.id);
+    this.tokenExpiry.set(row.id, row.expiresAt);
     return { kind: 'token', id: row.id, name: row.name, ownerId: row.createdBy, scopes };
   }
 
@@ -216,7 +240,7 @@ export class Identity {
     }
     this.h.db.update(authUser).set({ role, updatedAt: new Date(this.now()) }).where(eq(authUser.id, userId)).run();
     this.audit.record({ principal: by, action: 'account.role', target: userId, ip, detail: { from: user.role, to: role } });
-    this.onAccessChanged({ kind: 'user', id: userId, name: user.name, email: user.email, role });
+    this.accessChanged({ kind: 'user', id: userId, name: user.name, email: user.email, role });
     return { id: userId, role };
   }
 
@@ -329,7 +353,7 @@ export class Identity {
     if (!mine) throw new BatonError('not_found', 'id: no token with this id that you may revoke', { field: 'id' });
     this.h.db.update(apiTokens).set({ revokedAt: this.now() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).run();
     this.audit.record({ principal: by, action: 'token.revoke', target: id, ip });
-    this.onAccessChanged({ kind: 'token', id, name: mine.name, ownerId: mine.createdBy, scopes: mine.scopes });
+    this.accessChanged({ kind: 'token', id, name: mine.name, ownerId: mine.createdBy, scopes: mine.scopes });
     return { id, revoked: true };
   }
 
@@ -363,7 +387,7 @@ export class Identity {
     const r = this.h.db.update(shareLinks).set({ revokedAt: this.now() }).where(and(eq(shareLinks.id, id), isNull(shareLinks.revokedAt))).run();
     if (r.changes === 0) throw new BatonError('not_found', 'id: no active share link with this id', { field: 'id' });
     this.audit.record({ principal: by, action: 'share.revoke', target: id, ip });
-    this.onAccessChanged({ kind: 'share', id, sessionId: '' });
+    this.accessChanged({ kind: 'share', id, sessionId: '' });
     return { id, revoked: true };
   }
 }

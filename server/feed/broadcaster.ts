@@ -1,5 +1,5 @@
 import type { Server } from 'socket.io';
-import { roomsForChange } from '../../lib/events.ts';
+import { roomsForChange, type Change } from '../../lib/events.ts';
 import type { ChangeFeed } from './feed.ts';
 
 const BATCH = 1000;
@@ -54,11 +54,25 @@ export class Broadcaster {
     if (this.stopped) return;
     for (;;) {
       const batch = this.feed.readAfter(this.lastSeq, BATCH);
+      // Consecutive changes for the same rooms go out as one frame: under load a drain holds several
+      // writes, and a frame costs a write per subscribed socket. One emit to several rooms still
+      // reaches each socket once, and frames leave in seq order.
+      let group: Change[] = [];
+      let groupRooms = '';
+      const flush = () => {
+        if (group.length) this.io.to(groupRooms.split('\n')).emit('feed:changes', group);
+        group = [];
+      };
       for (const change of batch) {
-        // One emit to several rooms reaches each socket once.
-        this.io.to(roomsForChange(change)).emit('feed:change', change);
+        const rooms = roomsForChange(change).join('\n');
+        if (rooms !== groupRooms) {
+          flush();
+          groupRooms = rooms;
+        }
+        group.push(change);
         this.lastSeq = change.seq;
       }
+      flush();
       if (batch.length < BATCH) return;
     }
   }
