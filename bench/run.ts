@@ -6,7 +6,7 @@
  * The server always runs in its own process (bench/server.ts); this process is the load generator
  * and holds every client. On this 2-core machine that means one core each, roughly.
  *
- * Knobs (environment): BENCH_ONLY=a,b,c,d,e   BENCH_REST_SECONDS (10)   BENCH_LAT_WRITES (300)
+ * Knobs (environment): BENCH_ONLY=a,b,c,d,e,f   BENCH_REST_SECONDS (10)   BENCH_LAT_WRITES (300)
  * BENCH_LAT_INTERVAL_MS (80)   BENCH_LAT_THREADS (2: a second (c) run with the receivers spread over
  * that many worker threads, to show how much of (c) is the one receiving event loop; 0 skips it)
  * BENCH_CPU_PROF=<dir> (V8 CPU profile of the server child)
@@ -38,9 +38,10 @@ import {
   type ServerStats,
 } from './lib.ts';
 import { rawBaseline, serviceStore, type Workload } from './raw.ts';
+import { benchMcp } from './mcp.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e,f').split(',').map((s) => s.trim()));
 const REST_SECONDS = Number(process.env.BENCH_REST_SECONDS ?? 10);
 const LAT_WRITES = Number(process.env.BENCH_LAT_WRITES ?? 300);
 const LAT_INTERVAL_MS = Number(process.env.BENCH_LAT_INTERVAL_MS ?? 80);
@@ -501,13 +502,14 @@ const figures: Record<string, unknown> = {};
 if (only.has('a') || only.has('b')) figures.a_rawSqliteBaseline = await section('(a)', benchRaw);
 const rawPerSec = (figures.a_rawSqliteBaseline as { writesPerSec?: number } | undefined)?.writesPerSec ?? null;
 
-if (only.has('b') || only.has('c') || only.has('d')) {
+if (only.has('b') || only.has('c') || only.has('d') || only.has('f')) {
   const server = await section('server', () => startServer(join(tmp, 'server.db'), { cpuProfDir: CPU_PROF }));
   if ('error' in server) {
     figures.serverStartError = server.error;
   } else {
     if (only.has('b')) figures.b_restStore = await section('(b)', () => benchRest(server, rawPerSec));
     if (only.has('d')) figures.d_catchUp = await section('(d)', () => benchCatchUp(server));
+    if (only.has('f')) figures.f_mcpStore = await section('(f)', () => benchMcp(server.url, server.token, tmp));
     if (only.has('c')) figures.c_broadcastLatency = await section('(c)', () => benchLatency(server, 0));
     if (only.has('c') && LAT_THREADS > 0) {
       figures.c_broadcastLatencyReceiversInThreads = await section('(c threads)', () => benchLatency(server, LAT_THREADS));
@@ -546,6 +548,8 @@ const pass = {
   broadcastP99: get(['c_broadcastLatency', 'pass', 'p99']) ?? null,
   catchUp: get(['d_catchUp', 'pass']) ?? null,
   idleRss: get(['e_idleRss', 'pass']) ?? null,
+  mcpStdio: get(['f_mcpStore', 'pass', 'stdio']) ?? null,
+  mcpHttp: get(['f_mcpStore', 'pass', 'http']) ?? null,
 };
 const report = {
   startedAt: startedAt.toISOString(),
