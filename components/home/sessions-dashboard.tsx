@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { DASHBOARD_ROOM, type Change, type PresenceState, type PresenceViewer } from '../../lib/events';
 import type { SessionStatus, SessionSummary, SessionType } from '../../lib/session-types';
+import { api } from '../auth/api';
 import { useCanWrite } from '../auth/me';
 import { useConnection, useFeed } from '../realtime/connection';
 import { relative } from '../ui/format';
@@ -19,13 +20,6 @@ export const statusLook: Record<SessionStatus, string> = {
   'handed-off': 'bg-violet-100 text-violet-800 dark:bg-violet-950 dark:text-violet-300',
   completed: 'bg-slate-100 text-slate-500 dark:bg-slate-900 dark:text-slate-400',
 };
-
-async function getJson<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(path, { cache: 'no-store', ...init });
-  const body = await res.json().catch(() => null);
-  if (!res.ok) throw new Error(body?.error?.message ?? `Request failed (${res.status})`);
-  return body as T;
-}
 
 function summaryOf(board: SessionSummary): SessionSummary {
   const { id, type, subtype, title, project, owner, status, startedAt, endedAt, expectedDuration, expectedMinutes, focusArea, tags, lastActivityAt, lastCheckpointAt, parentId, resumeCount, version, openBlockers, goalsDone, goalsTotal } = board;
@@ -97,7 +91,7 @@ export function SessionsDashboard() {
   const [loadingExamples, setLoadingExamples] = useState(false);
 
   const load = useCallback(async () => {
-    const res = await getJson<{ items: SessionSummary[]; seq: number }>('/api/v1/sessions');
+    const res = await api<{ items: SessionSummary[]; seq: number }>('/api/v1/sessions');
     setData({ sessions: new Map(res.items.map((s) => [s.id, s])), seq: res.seq });
     setError(null);
     return res.seq;
@@ -141,7 +135,7 @@ export function SessionsDashboard() {
   const loadExamples = async () => {
     setLoadingExamples(true);
     try {
-      await getJson('/api/v1/examples', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      await api('/api/v1/examples', { method: 'POST' });
     } catch (e) {
       setError((e as Error).message);
     } finally {

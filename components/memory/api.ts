@@ -1,20 +1,12 @@
-import type { ApiError } from '../../lib/errors';
+import { api } from '../auth/api';
 import type { Change } from '../../lib/events';
 import type { HistoryItem, MemoryEntry, NamespaceCount, Page } from '../../lib/memory-types';
 
-export class RequestError extends Error {
-  constructor(readonly error: ApiError) {
-    super(error.message);
-  }
-}
-
-async function getJson<T>(path: string, params: Record<string, string | number | undefined> = {}): Promise<T> {
+/** GET with query parameters (empty ones left out), through the app's one API client. */
+function getJson<T>(path: string, params: Record<string, string | number | undefined> = {}): Promise<T> {
   const qs = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') qs.set(k, String(v));
-  const res = await fetch(`${path}${qs.size ? `?${qs}` : ''}`, { cache: 'no-store' });
-  const body = await res.json().catch(() => null);
-  if (!res.ok) throw new RequestError(body?.error ?? { code: 'internal', message: `Request failed (${res.status})` });
-  return body as T;
+  return api<T>(`${path}${qs.size ? `?${qs}` : ''}`);
 }
 
 export const memoryApi = {
