@@ -5,6 +5,7 @@ import { BatonError, fromZodError } from '../../lib/errors.ts';
 import type { AuditLog } from '../auth/audit.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { SessionService } from '../sessions/service.ts';
+import type { SessionBoard } from '../../lib/session-types.ts';
 import type { MemoryService } from '../memory/service.ts';
 import { exampleStores } from '../sessions/examples.ts';
 
@@ -111,85 +112,50 @@ export function registerSessionRoutes(
     return c.json(sessions.checkpointSnapshot(id, parse(idSchema, c.req.param('checkpoint'), 'checkpoint')));
   });
 
-  app.post('/api/v1/sessions/:id/checkpoints', async (c) => {
-    const id = c.req.param('id');
-    const by = edit(c, id, 'session.checkpoint');
-    const board = sessions.checkpoint(id, await body(c), by);
-    done(c, id, 'session.checkpoint');
-    return c.json(board, 201);
-  });
+  /**
+   * A board edit: authorize writing the session's namespace (denials audited), run the service
+   * call with the caller's label, audit it, answer with the new board.
+   */
+  const editRoute = (
+    method: 'post' | 'patch',
+    path: string,
+    action: string,
+    status: 200 | 201,
+    run: (c: Context<Env>, id: string, input: Record<string, unknown>, by: string) => { board: SessionBoard; detail?: Record<string, unknown> },
+  ) =>
+    app[method](path, async (c) => {
+      const id = c.req.param('id')!;
+      const by = edit(c, id, action);
+      const { board, detail } = run(c, id, await body(c), by);
+      done(c, id, action, detail);
+      return c.json(board, status);
+    });
 
-  app.patch('/api/v1/sessions/:id', async (c) => {
-    const id = c.req.param('id');
-    const by = edit(c, id, 'session.update');
-    const input = parse(patchSchema, await body(c));
+  editRoute('post', '/api/v1/sessions/:id/checkpoints', 'session.checkpoint', 201, (_c, id, input, by) => ({ board: sessions.checkpoint(id, input, by) }));
+  editRoute('patch', '/api/v1/sessions/:id', 'session.update', 200, (_c, id, raw, by) => {
+    const input = parse(patchSchema, raw);
     let board = sessions.requireBoard(id);
     if (input.status) board = sessions.setStatus(id, input.status, by);
     if (input.autosaveMinutes !== undefined) board = sessions.setAutosave(id, input.autosaveMinutes, by);
-    done(c, id, 'session.update', input);
-    return c.json(board);
+    return { board, detail: input };
   });
-
-  app.post('/api/v1/sessions/:id/recover', async (c) => {
-    const id = c.req.param('id');
-    const by = edit(c, id, 'session.recover');
-    const board = sessions.recover(id, await body(c), by);
-    done(c, id, 'session.recover', { continuation: board.id });
-    return c.json(board, 201);
+  editRoute('post', '/api/v1/sessions/:id/recover', 'session.recover', 201, (_c, id, input, by) => {
+    const board = sessions.recover(id, input, by);
+    return { board, detail: { continuation: board.id } };
   });
-
-  app.post('/api/v1/sessions/:id/blockers', async (c) => {
-    const id = c.req.param('id');
-    const by = edit(c, id, 'session.blocker.add');
-    const board = sessions.addBlocker(id, await body(c), by);
-    done(c, id, 'session.blocker.add');
-    return c.json(board, 201);
+  editRoute('post', '/api/v1/sessions/:id/blockers', 'session.blocker.add', 201, (_c, id, input, by) => ({ board: sessions.addBlocker(id, input, by) }));
+  editRoute('post', '/api/v1/sessions/:id/blockers/:blocker/resolve', 'session.blocker.resolve', 200, (c, id, _input, by) => ({
+    board: sessions.resolveBlocker(id, parse(idSchema, c.req.param('blocker'), 'blocker'), by),
+  }));
+  editRoute('post', '/api/v1/sessions/:id/goals', 'session.goal.add', 201, (_c, id, input, by) => ({ board: sessions.addGoal(id, input, by) }));
+  editRoute('patch', '/api/v1/sessions/:id/goals/:goal', 'session.goal.update', 200, (c, id, input, by) => {
+    const { done: isDone } = parse(goalPatchSchema, input);
+    return { board: sessions.setGoalDone(id, parse(idSchema, c.req.param('goal'), 'goal'), isDone, by), detail: { done: isDone } };
   });
-
-  app.post('/api/v1/sessions/:id/blockers/:blocker/resolve', (c) => {
-    const id = c.req.param('id');
-    const by = edit(c, id, 'session.blocker.resolve');
-    const board = sessions.resolveBlocker(id, parse(idSchema, c.req.param('blocker'), 'blocker'), by);
-    done(c, id, 'session.blocker.resolve');
-    return c.json(board);
+  editRoute('post', '/api/v1/sessions/:id/decisions', 'session.decision.add', 201, (_c, id, input, by) => ({ board: sessions.addDecision(id, input, by) }));
+  editRoute('post', '/api/v1/sessions/:id/files', 'session.files', 200, (_c, id, raw, by) => {
+    const input = parse(filesSchema, raw);
+    return { board: sessions.touchFiles(id, input.paths, input.kind, by) };
   });
-
-  app.post('/api/v1/sessions/:id/goals', async (c) => {
-    const id = c.req.param('id');
-    const by = edit(c, id, 'session.goal.add');
-    const board = sessions.addGoal(id, await body(c), by);
-    done(c, id, 'session.goal.add');
-    return c.json(board, 201);
-  });
-
-  app.patch('/api/v1/sessions/:id/goals/:goal', async (c) => {
-    const id = c.req.param('id');
-    const by = edit(c, id, 'session.goal.update');
-    const { done: isDone } = parse(goalPatchSchema, await body(c));
-    const board = sessions.setGoalDone(id, parse(idSchema, c.req.param('goal'), 'goal'), isDone, by);
-    done(c, id, 'session.goal.update', { done: isDone });
-    return c.json(board);
-  });
-
-  app.post('/api/v1/sessions/:id/decisions', async (c) => {
-    const id = c.req.param('id');
-    const by = edit(c, id, 'session.decision.add');
-    const board = sessions.addDecision(id, await body(c), by);
-    done(c, id, 'session.decision.add');
-    return c.json(board, 201);
-  });
-
-  app.post('/api/v1/sessions/:id/files', async (c) => {
-    const id = c.req.param('id');
-    const by = edit(c, id, 'session.files');
-    const input = parse(filesSchema, await body(c));
-    return c.json(sessions.touchFiles(id, input.paths, input.kind, by));
-  });
-
-  app.post('/api/v1/sessions/:id/agents', async (c) => {
-    const id = c.req.param('id');
-    const by = edit(c, id, 'session.agent');
-    const board = sessions.reportAgent(id, parse(agentSchema, await body(c)), by);
-    return c.json(board);
-  });
+  editRoute('post', '/api/v1/sessions/:id/agents', 'session.agent', 200, (_c, id, input, by) => ({ board: sessions.reportAgent(id, parse(agentSchema, input), by) }));
 }
