@@ -11,6 +11,7 @@ import {
   sessionWorkstreams,
   workSessions,
 } from '../../db/schema.ts';
+import { diffSnapshots, snapshotOfBoard } from '../../lib/checkpoint-diff.ts';
 import { BatonError, fromZodError } from '../../lib/errors.ts';
 import type {
   CheckpointSnapshot,
@@ -416,20 +417,7 @@ export class SessionService {
   // ---- checkpoints -------------------------------------------------------------------------
 
   snapshotOf(board: SessionBoard, validation?: Record<string, unknown>): CheckpointSnapshot {
-    return {
-      status: board.status,
-      owner: board.owner,
-      branch: board.branch,
-      lastCommit: board.lastCommit,
-      nextSteps: board.nextSteps,
-      metrics: board.metrics,
-      goals: board.goals.map((g) => ({ text: g.text, done: g.done })),
-      workstreams: board.workstreams.map((w) => ({ name: w.name, status: w.status, progress: w.progress, nextSteps: w.nextSteps })),
-      files: board.files.map((f) => ({ path: f.path, kind: f.kind })),
-      blockers: board.blockers.map((b) => ({ description: b.description, severity: b.severity, resolved: !!b.resolvedAt })),
-      decisions: board.decisions.map((d) => ({ topic: d.topic, decision: d.decision })),
-      ...(validation ? { validation } : {}),
-    };
+    return snapshotOfBoard(board, validation);
   }
 
   private writeCheckpoint(id: string, kind: 'manual' | 'auto' | 'agent' | 'recovery' | 'handoff', label: string | null, by: string, at: number, validation?: Record<string, unknown>) {
@@ -639,34 +627,5 @@ export class SessionService {
   }
 }
 
-/** What changed between two snapshots, for the checkpoint diff and "what changed since". */
-export function diffSnapshots(before: CheckpointSnapshot, after: CheckpointSnapshot) {
-  const goalsDone = after.goals.filter((g) => g.done && !before.goals.find((b) => b.text === g.text)?.done).map((g) => g.text);
-  const goalsAdded = after.goals.filter((g) => !before.goals.some((b) => b.text === g.text)).map((g) => g.text);
-  const workstreams = after.workstreams
-    .map((w) => {
-      const was = before.workstreams.find((b) => b.name === w.name);
-      return { name: w.name, from: was?.progress ?? null, to: w.progress, statusFrom: was?.status ?? null, statusTo: w.status };
-    })
-    .filter((w) => w.from !== w.to || w.statusFrom !== w.statusTo);
-  const beforeFiles = new Set(before.files.map((f) => f.path));
-  const filesAdded = after.files.filter((f) => !beforeFiles.has(f.path)).map((f) => f.path);
-  const blockersOpened = after.blockers.filter((b) => !b.resolved && !before.blockers.some((x) => x.description === b.description)).map((b) => b.description);
-  const blockersResolved = after.blockers.filter((b) => b.resolved && before.blockers.some((x) => x.description === b.description && !x.resolved)).map((b) => b.description);
-  const decisionsAdded = after.decisions.filter((d) => !before.decisions.some((x) => x.topic === d.topic && x.decision === d.decision));
-  const metrics = Object.keys({ ...before.metrics, ...after.metrics })
-    .filter((k) => JSON.stringify(before.metrics[k]) !== JSON.stringify(after.metrics[k]))
-    .map((k) => ({ name: k, from: before.metrics[k] ?? null, to: after.metrics[k] ?? null }));
-  return {
-    goalsDone,
-    goalsAdded,
-    workstreams,
-    filesAdded,
-    blockersOpened,
-    blockersResolved,
-    decisionsAdded,
-    metrics,
-    branch: before.branch !== after.branch ? { from: before.branch, to: after.branch } : null,
-    lastCommit: before.lastCommit !== after.lastCommit ? { from: before.lastCommit, to: after.lastCommit } : null,
-  };
-}
+/** Re-exported: the diff lives in lib/ so the board computes exactly what the server does. */
+export { diffSnapshots };

@@ -1,0 +1,186 @@
+'use client';
+
+import Link from 'next/link';
+import { useCallback, useEffect, useMemo, useRef, useState, type FocusEvent } from 'react';
+import { sessionRoom, type Ack, type Change, type PresenceState, type PresenceViewer } from '../../lib/events';
+import type { SessionBoard as Board } from '../../lib/session-types';
+import { ApiRequestError, apiError } from '../auth/api';
+import { useMe } from '../auth/me';
+import { useConnection, useFeed } from '../realtime/connection';
+import { useNow } from '../ui/use-now';
+import { sessionsApi } from './api';
+import { BoardHeader } from './board-header';
+import { Checkpoints } from './checkpoints';
+import { RecoverPanel } from './recover-panel';
+import { Agents, Blockers, Decisions, Details, Files, Goals, Metrics, NextSteps, Workstreams } from './sections';
+
+/** A newer board wins; an older one (a late mutation answer, a replayed change) is ignored. */
+const newer = (next: Board) => (cur: Board | null) => (!cur || next.version > cur.version ? next : cur);
+
+function BoardSkeleton() {
+  return (
+    <div aria-busy="true" aria-label="Loading session" className="animate-pulse">
+      <div className="border-b border-slate-200 bg-slate-50/70 dark:border-slate-800 dark:bg-slate-900/30">
+        <div className="mx-auto max-w-[100rem] space-y-4 px-4 py-6 sm:px-6">
+          <div className="h-3 w-40 rounded bg-slate-200 dark:bg-slate-800" />
+          <div className="h-8 w-96 max-w-full rounded bg-slate-200 dark:bg-slate-800" />
+          <div className="h-4 w-2/3 rounded bg-slate-200 dark:bg-slate-800" />
+        </div>
+      </div>
+      <div className="mx-auto grid max-w-[100rem] gap-4 p-4 sm:p-6 lg:grid-cols-2 xl:grid-cols-3">
+        {[0, 1, 2, 3, 4, 5].map((i) => <div key={i} className="h-48 rounded-xl border border-slate-200 bg-slate-50 dark:border-slate-800 dark:bg-slate-900/40" />)}
+      </div>
+      <p className="sr-only">Loading session…</p>
+    </div>
+  );
+}
+
+/**
+ * The live board of one session: a snapshot over REST, then every change to `session:<id>` from
+ * the feed (each carries the whole board). Members edit in place; viewers only follow.
+ */
+export function SessionBoard({ id }: { id: string }) {
+  const { socket } = useConnection();
+  const { me, role } = useMe();
+  const canEdit = role === 'admin' || role === 'member';
+  const now = useNow(30_000);
+  const [board, setBoard] = useState<Board | null>(null);
+  const [seq, setSeq] = useState<number | null>(null);
+  const [failure, setFailure] = useState<{ status: number; message: string } | null>(null);
+  const [viewers, setViewers] = useState<PresenceViewer[]>([]);
+  const room = sessionRoom(id);
+  const rooms = useMemo(() => [room], [room]);
+
+  const apply = useCallback((next: Board) => setBoard(newer(next)), []);
+
+  // The feed position first, then the board: replaying from that seq covers anything in between.
+  const load = useCallback(async () => {
+    const head = await sessionsApi.headSeq();
+    const b = await sessionsApi.board(id);
+    setBoard((cur) => (!cur || b.version >= cur.version ? b : cur));
+    setFailure(null);
+    return head;
+  }, [id]);
+
+  const attempt = useCallback(() => {
+    setFailure(null);
+    load()
+      .then(setSeq)
+      .catch((e) => setFailure({ status: e instanceof ApiRequestError ? e.status : 0, message: apiError(e).message }));
+  }, [load]);
+  useEffect(attempt, [attempt]);
+
+  useFeed(
+    rooms,
+    seq,
+    (changes: Change[]) => {
+      for (const c of changes) {
+        if (c.topic !== 'session' || c.key !== id || !c.value) continue;
+        try {
+          apply(JSON.parse(c.value) as Board);
+        } catch {
+          // A malformed change is skipped; the next one (or a resync) brings the board back in line.
+        }
+      }
+    },
+    load,
+  );
+
+  // Presence: say we are here (again after every reconnect), listen for who else is, leave on unmount.
+  const focus = useRef<string | null>(null);
+  useEffect(() => {
+    if (!socket) return;
+    const onState = (state: PresenceState) => {
+      if (state.room === room) setViewers(state.viewers);
+    };
+    const join = () =>
+      socket.emit('presence:set', { room, focus: focus.current }, (ack: Ack<PresenceState>) => {
+        if (ack.ok) setViewers(ack.data.viewers);
+      });
+    socket.on('presence:state', onState);
+    socket.on('connect', join);
+    if (socket.connected) join();
+    return () => {
+      socket.off('presence:state', onState);
+      socket.off('connect', join);
+      if (socket.connected) socket.emit('presence:leave', { room }, () => {});
+    };
+  }, [socket, room]);
+
+  // What we are looking at: the section holding the focus (shown to others in the viewers' list).
+  const onFocus = (e: FocusEvent<HTMLDivElement>) => {
+    const section = (e.target as HTMLElement).closest('[data-section]')?.getAttribute('data-section') ?? null;
+    if (section === focus.current || !socket?.connected) return;
+    focus.current = section;
+    socket.emit('presence:set', { room, focus: section }, () => {});
+  };
+
+  useEffect(() => {
+    if (board) document.title = `${board.title} · Baton`;
+  }, [board?.title]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (failure && !board) {
+    const missing = failure.status === 404;
+    return (
+      <div className="mx-auto max-w-2xl px-4 py-16 text-center" data-testid="board-error">
+        <h1 className="text-2xl font-semibold">{missing ? 'No such session' : 'Could not load this session'}</h1>
+        <p role="alert" className="mt-2 text-slate-600 dark:text-slate-400">
+          {missing ? (
+            <>There is no session <code className="font-mono text-sm">{id}</code>. It may have been mistyped, or never stored.</>
+          ) : (
+            failure.message
+          )}
+        </p>
+        <div className="mt-6 flex justify-center gap-3">
+          {!missing && (
+            <button type="button" onClick={attempt} className="rounded-md bg-accent-600 px-4 py-2 text-sm font-semibold text-white hover:bg-accent-500">
+              Try again
+            </button>
+          )}
+          <Link href="/" className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900">
+            Back home
+          </Link>
+          <Link href="/sessions" className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900">
+            All sessions
+          </Link>
+        </div>
+      </div>
+    );
+  }
+  if (!board) return <BoardSkeleton />;
+
+  const props = { board, now, canEdit, onBoard: apply };
+  const needsRecovery = board.status === 'interrupted' || board.status === 'paused';
+
+  return (
+    <div onFocus={onFocus} data-testid="session-board" data-session={board.id} data-version={board.version}>
+      <BoardHeader board={board} now={now} viewers={viewers} myId={me ? `user:${me.id}` : null} canEdit={canEdit} readOnly={role === 'viewer'} onBoard={apply} />
+      <div className="mx-auto max-w-[100rem] space-y-4 px-4 py-5 sm:px-6">
+        {failure && (
+          <p role="alert" className="rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">
+            Could not refresh the board: {failure.message}
+          </p>
+        )}
+        {needsRecovery && <RecoverPanel board={board} now={now} canEdit={canEdit} onBoard={apply} />}
+        <div className="grid items-start gap-4 lg:grid-cols-2 xl:grid-cols-3">
+          <div className="flex min-w-0 flex-col gap-4">
+            <Goals {...props} />
+            <Workstreams {...props} />
+            <NextSteps {...props} />
+          </div>
+          <div className="flex min-w-0 flex-col gap-4">
+            <Blockers {...props} />
+            <Decisions {...props} />
+            <Agents {...props} />
+          </div>
+          <div className="grid min-w-0 gap-4 lg:col-span-2 lg:grid-cols-2 xl:col-span-1 xl:grid-cols-1">
+            <Metrics {...props} />
+            <Files {...props} />
+            <Details {...props} />
+          </div>
+          <Checkpoints board={board} now={now} />
+        </div>
+      </div>
+    </div>
+  );
+}
