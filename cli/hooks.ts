@@ -124,8 +124,15 @@ export async function runHook(action: string, input: HookInput, memory: MemoryBa
   const id = currentSession(cwd);
   if (!id) return '';
   if (action === 'checkpoint') {
-    const r = text(await runSessionTool('session_checkpoint', { sessionId: id, label: input.hook_event_name === 'SessionEnd' ? 'Session ended' : 'Agent stopped' }, memory, sessions));
+    const ended = input.hook_event_name === 'SessionEnd';
+    const r = text(await runSessionTool('session_checkpoint', { sessionId: id, label: ended ? 'Session ended' : 'Agent stopped' }, memory, sessions));
     if (!r.success) throw new Error(r.error);
+    // The Claude Code session ended without a handoff: the work is interrupted until someone
+    // recovers it (the next SessionStart in this project gets the resume context either way).
+    if (ended) {
+      const board = await sessions.board(id);
+      if (board.status === 'active' || board.status === 'paused') await sessions.setStatus(id, 'interrupted');
+    }
     return '';
   }
   if (action === 'file-touched') {

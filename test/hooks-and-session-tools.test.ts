@@ -115,10 +115,17 @@ describe('Claude Code hooks', () => {
     expect(board.files.map((f: { path: string; kind: string }) => [f.path, f.kind]).sort()).toEqual([['src/auth.ts', 'active'], ['src/user.ts', 'active']]);
     expect(board.checkpoints[0]).toMatchObject({ kind: 'manual', label: 'Agent stopped' });
 
+    // The Claude Code session ends without a handoff: the board says interrupted.
+    const end = await baton(commandOf('SessionEnd'), JSON.stringify({ session_id: 'claude-0001', cwd: project, hook_event_name: 'SessionEnd', reason: 'exit' }));
+    expect(end.code, end.stderr).toBe(0);
+    const ended = (await api(s.url, '/api/v1/sessions/cc-claude-0001')).body;
+    expect(ended.status).toBe('interrupted');
+    expect(ended.checkpoints[0]).toMatchObject({ label: 'Session ended' });
+
     // The next Claude Code session in this project gets the resume context on stdout.
     const next = await baton(commandOf('SessionStart'), JSON.stringify({ session_id: 'claude-0002', cwd: project, hook_event_name: 'SessionStart' }));
-    expect(next.stdout).toMatch(/resuming session cc-claude-0001/);
-    expect(next.stdout).toMatch(/Last checkpoint: Agent stopped/);
+    expect(next.stdout).toMatch(/resuming session cc-claude-0001 — .* \(interrupted\)/);
+    expect(next.stdout).toMatch(/Last checkpoint: Session ended/);
     expect(next.stdout).toMatch(/Active files: .*src\/auth\.ts/);
   });
 

@@ -1,3 +1,5 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import seed from '../server/seed/seed-calls.json' with { type: 'json' };
 import { followFeed } from '../lib/feed-client.ts';
@@ -25,17 +27,26 @@ const board = async (id: string): Promise<SessionBoard> => {
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   return r.body;
 };
+/** Every memory_usage call of the seed, sent as an agent sends it: through MCP, with an API token. */
 const replaySeed = async () => {
-  for (const call of seed.memoryCalls) {
-    if (call.action !== 'store') continue;
-    const r = await put(call.namespace!, call.key!, call.value!, (call as { ttl?: number }).ttl);
-    expect(r.status, `${call.key}: ${JSON.stringify(r.body)}`).toBe(201);
+  const client = new Client({ name: 'seed-replay', version: '1' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${s.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${s.token}` } } }));
+  try {
+    for (const call of seed.memoryCalls) {
+      const { section: _section, ...args } = call as typeof call & { section?: string };
+      const r = (await client.callTool({ name: 'memory_usage', arguments: args })) as { isError?: boolean; content: { text: string }[] };
+      const body = JSON.parse(r.content[0]!.text);
+      expect([r.isError ?? false, body.success], `${call.action} ${call.key}: ${r.content[0]!.text}`).toEqual([false, true]);
+      if (call.action === 'retrieve') expect(body.found).toBe(true);
+    }
+  } finally {
+    await client.close();
   }
 };
 const DEV = 'dev-session-1767225600000';
 
 describe('the seed becomes sessions', () => {
-  it('projects every session-shaped store of the seed into the typed session it describes', async () => {
+  it('projects every session-shaped store of the seed, sent through MCP, into the typed session it describes', async () => {
     await replaySeed();
     const { items } = (await api(s.url, '/api/v1/sessions')).body as { items: SessionBoard[] };
     const byId = new Map(items.map((i) => [i.id, i]));

@@ -1,7 +1,7 @@
 import type { Principal } from '../../lib/access.ts';
 import { principalLabel } from '../../lib/access.ts';
 import { BatonError, type ApiError } from '../../lib/errors.ts';
-import type { SessionBoard, SessionSummary } from '../../lib/session-types.ts';
+import type { SessionBoard, SessionStatus, SessionSummary } from '../../lib/session-types.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { SessionService } from '../sessions/service.ts';
 
@@ -25,6 +25,7 @@ export interface SessionBackend {
   checkpoint(id: string, label: string | null): Promise<SessionBoard>;
   reportAgent(id: string, agent: AgentReport): Promise<SessionBoard>;
   touchFiles(id: string, paths: string[]): Promise<SessionBoard>;
+  setStatus(id: string, status: SessionStatus): Promise<SessionBoard>;
 }
 
 /** In the server: authorized per call for the MCP session's caller (re-read each time). */
@@ -47,6 +48,7 @@ export function authorizedSessionBackend(sessions: SessionService, caller: () =>
     checkpoint: async (id, label) => sessions.checkpoint(id, { label }, edit(id)),
     reportAgent: async (id, agent) => sessions.reportAgent(id, agent, edit(id)),
     touchFiles: async (id, paths) => sessions.touchFiles(id, paths, 'active', edit(id)),
+    setStatus: async (id, status) => sessions.setStatus(id, status, edit(id)),
   };
 }
 
@@ -59,6 +61,7 @@ export function localSessionBackend(sessions: SessionService, actor: string): Se
     checkpoint: async (id, label) => sessions.checkpoint(id, { label }, actor),
     reportAgent: async (id, agent) => sessions.reportAgent(id, agent, actor),
     touchFiles: async (id, paths) => sessions.touchFiles(id, paths, 'active', actor),
+    setStatus: async (id, status) => sessions.setStatus(id, status, actor),
   };
 }
 
@@ -94,5 +97,6 @@ export function remoteSessionBackend(baseUrl: string, token?: string): SessionBa
     checkpoint: (s, label) => call('POST', `/api/v1/sessions/${id(s)}/checkpoints`, { label }),
     reportAgent: (s, agent) => call('POST', `/api/v1/sessions/${id(s)}/agents`, agent),
     touchFiles: (s, paths) => call('POST', `/api/v1/sessions/${id(s)}/files`, { paths, kind: 'active' }),
+    setStatus: (s, status) => call('PATCH', `/api/v1/sessions/${id(s)}`, { status }),
   };
 }
