@@ -1,12 +1,13 @@
 'use client';
 
 import Link from 'next/link';
-import { useCallback, useEffect, useMemo, useRef, useState, type FocusEvent } from 'react';
-import { sessionRoom, type Ack, type Change, type PresenceState, type PresenceViewer } from '../../lib/events';
+import { useCallback, useEffect, useMemo, useState, type FocusEvent } from 'react';
+import { sessionRoom, type Change, type PresenceViewer } from '../../lib/events';
 import type { SessionBoard as Board } from '../../lib/session-types';
 import { ApiRequestError, apiError } from '../auth/api';
 import { useMe } from '../auth/me';
-import { useConnection, useFeed } from '../realtime/connection';
+import { useFeed } from '../realtime/connection';
+import { usePresence } from '../realtime/use-presence';
 import { useNow } from '../ui/use-now';
 import { sessionsApi } from './api';
 import { BoardHeader } from './board-header';
@@ -40,7 +41,6 @@ function BoardSkeleton() {
  * the feed (each carries the whole board). Members edit in place; viewers only follow.
  */
 export function SessionBoard({ id }: { id: string }) {
-  const { socket } = useConnection();
   const { me, role } = useMe();
   const canEdit = role === 'admin' || role === 'member';
   const now = useNow(30_000);
@@ -87,32 +87,13 @@ export function SessionBoard({ id }: { id: string }) {
   );
 
   // Presence: say we are here (again after every reconnect), listen for who else is, leave on unmount.
-  const focus = useRef<string | null>(null);
-  useEffect(() => {
-    if (!socket) return;
-    const onState = (state: PresenceState) => {
-      if (state.room === room) setViewers(state.viewers);
-    };
-    const join = () =>
-      socket.emit('presence:set', { room, focus: focus.current }, (ack: Ack<PresenceState>) => {
-        if (ack.ok) setViewers(ack.data.viewers);
-      });
-    socket.on('presence:state', onState);
-    socket.on('connect', join);
-    if (socket.connected) join();
-    return () => {
-      socket.off('presence:state', onState);
-      socket.off('connect', join);
-      if (socket.connected) socket.emit('presence:leave', { room }, () => {});
-    };
-  }, [socket, room]);
+  const setFocus = usePresence(room, (state) => {
+    if (state.room === room) setViewers(state.viewers);
+  });
 
   // What we are looking at: the section holding the focus (shown to others in the viewers' list).
   const onFocus = (e: FocusEvent<HTMLDivElement>) => {
-    const section = (e.target as HTMLElement).closest('[data-section]')?.getAttribute('data-section') ?? null;
-    if (section === focus.current || !socket?.connected) return;
-    focus.current = section;
-    socket.emit('presence:set', { room, focus: section }, () => {});
+    setFocus((e.target as HTMLElement).closest('[data-section]')?.getAttribute('data-section') ?? null);
   };
 
   useEffect(() => {

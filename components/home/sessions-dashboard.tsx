@@ -2,11 +2,12 @@
 
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { DASHBOARD_ROOM, type Change, type PresenceState, type PresenceViewer } from '../../lib/events';
+import { DASHBOARD_ROOM, type Change, type PresenceViewer } from '../../lib/events';
 import type { SessionStatus, SessionSummary, SessionType } from '../../lib/session-types';
 import { api } from '../auth/api';
 import { useCanWrite } from '../auth/me';
-import { useConnection, useFeed } from '../realtime/connection';
+import { useFeed } from '../realtime/connection';
+import { usePresence } from '../realtime/use-presence';
 import { relative } from '../ui/format';
 import { useNow } from '../ui/use-now';
 
@@ -80,7 +81,6 @@ function SessionCard({ session, now, viewers }: { session: SessionSummary; now: 
 
 /** Active sessions by type, the ones needing recovery, live status and who is on each board. */
 export function SessionsDashboard() {
-  const { socket } = useConnection();
   const canWrite = useCanWrite();
   const now = useNow(15_000);
   const [data, setData] = useState<{ sessions: Map<string, SessionSummary>; seq: number } | null>(null);
@@ -115,22 +115,9 @@ export function SessionsDashboard() {
   load);
 
   // Who is on which board: the server reports every board's viewers to the dashboard room.
-  useEffect(() => {
-    if (!socket) return;
-    const onState = (state: PresenceState) => {
-      if (!state.room.startsWith('session:')) return;
-      setPresence((p) => new Map(p).set(state.room.slice(8), state.viewers));
-    };
-    const join = () => socket.emit('presence:set', { room: DASHBOARD_ROOM, focus: null }, () => {});
-    socket.on('presence:state', onState);
-    socket.on('connect', join);
-    if (socket.connected) join();
-    return () => {
-      socket.off('presence:state', onState);
-      socket.off('connect', join);
-      if (socket.connected) socket.emit('presence:leave', { room: DASHBOARD_ROOM }, () => {});
-    };
-  }, [socket]);
+  usePresence(DASHBOARD_ROOM, (state) => {
+    if (state.room.startsWith('session:')) setPresence((p) => new Map(p).set(state.room.slice(8), state.viewers));
+  });
 
   const loadExamples = async () => {
     setLoadingExamples(true);
