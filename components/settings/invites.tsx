@@ -1,9 +1,10 @@
 'use client';
 
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { Role } from '../../lib/access';
 import type { ApiError } from '../../lib/errors';
 import { api, apiError, toDate } from '../auth/api';
+import { useApiList } from './use-api-list';
 import { useFocusInvalid } from '../auth/account-fields';
 import {
   Badge,
@@ -58,8 +59,6 @@ function inviteStatus(i: InviteRow, now: number): InviteStatus {
 
 /** Invitations (admins only): a one-time link that creates an account with a role. */
 export function InvitesSection() {
-  const [items, setItems] = useState<InviteRow[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [role, setRole] = useState<Role>('member');
   const [email, setEmail] = useState('');
   const [hours, setHours] = useState('72');
@@ -71,16 +70,7 @@ export function InvitesSection() {
   useFocusInvalid(form, error);
   const now = useNow(30_000);
 
-  const load = useCallback(async () => {
-    try {
-      const r = await api<{ items: InviteRow[] }>('/api/v1/invites');
-      setItems(r.items);
-      setLoadError(null);
-    } catch (err) {
-      setLoadError(apiError(err).message);
-    }
-  }, []);
-  useEffect(() => void load(), [load]);
+  const { items: items, loadError: loadError, reload: load } = useApiList<InviteRow>('/api/v1/invites');
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

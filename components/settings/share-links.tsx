@@ -1,8 +1,9 @@
 'use client';
 
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { ApiError } from '../../lib/errors';
 import { api, apiError, toDate } from '../auth/api';
+import { useApiList } from './use-api-list';
 import { useFocusInvalid } from '../auth/account-fields';
 import type { Me } from '../auth/me';
 import {
@@ -55,8 +56,6 @@ function shareStatus(s: ShareRow, now: number): ShareStatus {
 
 /** Share links (members and admins): a read-only view of one session's board, for a meeting-room screen. */
 export function ShareLinksSection({ me, userNames }: { me: Me; userNames: Map<string, string> }) {
-  const [items, setItems] = useState<ShareRow[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [sessionId, setSessionId] = useState('');
   const [hours, setHours] = useState('24');
   const [error, setError] = useState<ApiError | null>(null);
@@ -67,16 +66,7 @@ export function ShareLinksSection({ me, userNames }: { me: Me; userNames: Map<st
   useFocusInvalid(form, error);
   const now = useNow(30_000);
 
-  const load = useCallback(async () => {
-    try {
-      const r = await api<{ items: ShareRow[] }>('/api/v1/share-links');
-      setItems(r.items);
-      setLoadError(null);
-    } catch (err) {
-      setLoadError(apiError(err).message);
-    }
-  }, []);
-  useEffect(() => void load(), [load]);
+  const { items: items, loadError: loadError, reload: load } = useApiList<ShareRow>('/api/v1/share-links');
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();

@@ -1,9 +1,10 @@
 'use client';
 
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { TokenAccess, TokenScope } from '../../lib/access';
 import type { ApiError } from '../../lib/errors';
 import { api, apiError, toDate } from '../auth/api';
+import { useApiList } from './use-api-list';
 import { useFocusInvalid } from '../auth/account-fields';
 import type { Me } from '../auth/me';
 import {
@@ -228,22 +229,11 @@ function tokenStatus(t: TokenRow, now: number): { label: string; tone: 'green' |
 
 /** API tokens: for agents and scripts; an admin sees everyone's. */
 export function TokensSection({ me, userNames }: { me: Me; userNames: Map<string, string> }) {
-  const [tokens, setTokens] = useState<TokenRow[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<CreatedToken | null>(null);
   const [rowError, setRowError] = useState<{ id: string; message: string } | null>(null);
   const now = useNow(30_000);
 
-  const load = useCallback(async () => {
-    try {
-      const r = await api<{ items: TokenRow[] }>('/api/v1/tokens');
-      setTokens(r.items);
-      setError(null);
-    } catch (err) {
-      setError(apiError(err).message);
-    }
-  }, []);
-  useEffect(() => void load(), [load]);
+  const { items: tokens, loadError: error, reload: load } = useApiList<TokenRow>('/api/v1/tokens');
 
   const revoke = async (t: TokenRow) => {
     if (!window.confirm(`Revoke the token “${t.name}” (${t.prefix}…)? Anything using it loses access at once. This can't be undone.`)) return;
