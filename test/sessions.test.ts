@@ -170,7 +170,12 @@ describe('boards, checkpoints and recovery', () => {
     await init();
     const socket = connectClient(s.url);
     const boards: SessionBoard[] = [];
-    const feed = followFeed(socket, { rooms: ['session:d-1'], sinceSeq: (await api(s.url, '/api/v1/sessions')).body.seq, onChanges: (cs: Change[]) => boards.push(...cs.map((c) => JSON.parse(c.value!))), onResync: async () => 0 });
+    // The board comes with the seq it is consistent with; a share link (which cannot list sessions) follows from there.
+    const share = s.app.identity.createShareLink(s.admin, { sessionId: 'd-1' }, null).token;
+    const snapshot = await api(s.url, '/api/v1/sessions/d-1', { token: null, headers: { 'x-baton-share': share } });
+    expect(snapshot.status).toBe(200);
+    expect(snapshot.body.seq).toBeGreaterThan(0);
+    const feed = followFeed(socket, { rooms: ['session:d-1'], sinceSeq: snapshot.body.seq, onChanges: (cs: Change[]) => boards.push(...cs.map((c) => JSON.parse(c.value!))), onResync: async () => 0 });
     await waitFor(() => feed.status === 'live');
     await api(s.url, '/api/v1/sessions/d-1/blockers', { method: 'POST', json: { description: 'CI is red', severity: 'high' } });
     await put('team', 'session/d-1/state', { progress: { api: { completion_percentage: 40 } } });

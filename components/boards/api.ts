@@ -26,9 +26,8 @@ export const sessionsApi = {
     for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') qs.set(k, String(v));
     return api<{ items: SessionSummary[]; seq: number }>(`/api/v1/sessions${qs.size ? `?${qs}` : ''}`);
   },
-  /** The feed position now: read before a snapshot, so replaying from it misses nothing. */
-  headSeq: async () => (await sessionsApi.list({ limit: 1 })).seq,
-  board: (id: string) => api<SessionBoard>(base(id)),
+  /** The board and the feed seq it is consistent with. */
+  board: (id: string) => api<SessionBoard & { seq: number }>(base(id)),
   resume: (id: string) => api<ResumeContext>(`${base(id)}/resume`),
   checkpoint: (id: string, checkpoint: number) => api<CheckpointDetail>(`${base(id)}/checkpoints/${checkpoint}`),
 

@@ -53,10 +53,9 @@ export function SessionBoard({ id }: { id: string }) {
 
   const apply = useCallback((next: Board) => setBoard(newer(next)), []);
 
-  // The feed position first, then the board: replaying from that seq covers anything in between.
+  // The board comes with the feed seq it is consistent with: following from there misses nothing.
   const load = useCallback(async () => {
-    const head = await sessionsApi.headSeq();
-    const b = await sessionsApi.board(id);
+    const { seq: head, ...b } = await sessionsApi.board(id);
     setBoard((cur) => (!cur || b.version >= cur.version ? b : cur));
     setFailure(null);
     return head;

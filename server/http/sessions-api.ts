@@ -97,7 +97,8 @@ export function registerSessionRoutes(
   app.get('/api/v1/sessions/:id', (c) => {
     const id = c.req.param('id');
     view(c, id);
-    return c.json(sessions.requireBoard(id));
+    // With the feed seq it is consistent with, so a share-link viewer (who cannot list sessions) can follow it live.
+    return c.json(sessions.boardWithSeq(id));
   });
 
   app.get('/api/v1/sessions/:id/resume', (c) => {

@@ -409,6 +409,17 @@ export class SessionService {
     };
   }
 
+  /** The board and the feed position it is consistent with (one read transaction): follow from that seq. */
+  boardWithSeq(id: string): SessionBoard & { seq: number } {
+    return this.h.sqlite
+      .transaction(() => {
+        const board = this.requireBoard(id);
+        const seq = this.h.sqlite.prepare<[], { seq: number }>("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0) AS seq").get()!.seq;
+        return { ...board, seq };
+      })
+      .deferred();
+  }
+
   requireBoard(id: string): SessionBoard {
     this.requireSession(id);
     return this.board(id)!;
