@@ -124,6 +124,17 @@ test.describe('development board', () => {
     expect(original.lineage.children.map((c: { id: string }) => c.id)).toEqual([`${id}-r1`]);
   });
 
+  test('autosave: a changed session started over 30 minutes ago gets an autosave checkpoint, live on the board', async ({ page, request }) => {
+    const id = uid('autosave');
+    // The agent reports when the session started: two hours ago, so the 30-minute autosave is due on
+    // the next sweep (every 7.5 s in this test server) without moving any clock.
+    await startSession(request, id, { started_at: new Date(Date.now() - 2 * 3600_000).toISOString() });
+    await openBoard(page, id);
+    await expect(page.getByTestId('checkpoints').locator('li[data-kind="auto"]')).toHaveCount(1, { timeout: 20_000 });
+    await expect(page.getByTestId('checkpoints').locator('li').first()).toContainText('Autosave');
+    // (Autosave off and "not again while unchanged" are covered with an injected clock in test/sessions.test.ts.)
+  });
+
   test('the dashboard lists sessions live and flags the interrupted ones', async ({ page, request }) => {
     const id = uid('dash');
     await page.goto('/');
