@@ -57,6 +57,9 @@ export const changes = sqliteTable(
   (t) => [index('changes_namespace_seq').on(t.namespace, t.seq), index('changes_topic_key_seq').on(t.topic, t.key, t.seq)],
 );
 
+/** The feed's head: the last seq ever assigned (AUTOINCREMENT keeps it even after pruning). */
+export const HEAD_SEQ_SQL = "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0) AS seq";
+
 export type MemoryEntryRow = typeof memoryEntries.$inferSelect;
 export type MemoryHistoryRow = typeof memoryHistory.$inferSelect;
 export type ChangeRow = typeof changes.$inferSelect;

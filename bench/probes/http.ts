@@ -6,7 +6,6 @@
  */
 import autocannon from 'autocannon';
 import { fork } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { payload, processCpuSeconds as cpu, systemBusySeconds as systemBusy } from '../lib.ts';
 

@@ -1,5 +1,5 @@
 import type { DbHandle } from '../../db/client.ts';
-import type { ChangeRow } from '../../db/schema.ts';
+import { HEAD_SEQ_SQL, type ChangeRow } from '../../db/schema.ts';
 import { ALL_MEMORY_ROOM, DASHBOARD_ROOM, type Change } from '../../lib/events.ts';
 import { toChange } from '../memory/service.ts';
 
@@ -13,7 +13,7 @@ export class ChangeFeed {
     const s = h.sqlite;
     this.stmts = {
       head: s.prepare<[], { seq: number }>(
-        "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0) AS seq",
+        HEAD_SEQ_SQL,
       ),
       oldest: s.prepare<[], { seq: number | null }>('SELECT min(seq) AS seq FROM changes'),
       after: s.prepare<[number, number], ChangeRow>(`SELECT ${COLUMNS} FROM changes WHERE seq > ? ORDER BY seq LIMIT ?`),

@@ -1,7 +1,7 @@
 import { and, asc, count, desc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { DbHandle } from '../../db/client.ts';
-import { changes, memoryEntries, memoryHistory, type MemoryEntryRow } from '../../db/schema.ts';
+import { changes, HEAD_SEQ_SQL, memoryEntries, memoryHistory, type MemoryEntryRow } from '../../db/schema.ts';
 import { BatonError, fromZodError } from '../../lib/errors.ts';
 import type { Change } from '../../lib/events.ts';
 import { toSqliteGlob } from '../../lib/glob.ts';
@@ -9,7 +9,6 @@ import {
   DEFAULT_MAX_VALUE_BYTES,
   entryRefSchema,
   listInputSchema,
-  namespaceSchema,
   parseValue,
   searchInputSchema,
   storeInputSchema,
@@ -176,7 +175,7 @@ export class MemoryService {
          VALUES (@seq, @namespace, @key, @op, @version, @value, @actor, @at, @expiresAt)`,
       ),
       headSeq: s.prepare<[], { seq: number }>(
-        "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0) AS seq",
+        HEAD_SEQ_SQL,
       ),
       pruneHistory: s.prepare<[string, string, string, string, number]>(
         `DELETE FROM memory_history WHERE namespace = ? AND key = ? AND seq <= (
@@ -445,10 +444,6 @@ export class MemoryService {
       }));
   }
 
-  /** Validates a namespace name alone (for routes that take only a namespace). */
-  static namespace(value: unknown): string {
-    return parse(namespaceSchema, value);
-  }
 
   /** Runs reads and the head seq in one read transaction, so a snapshot and its seq agree. */
   private readConsistent<T extends object>(fn: () => T): T & { seq: number } {

@@ -2,6 +2,7 @@ import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbHandle } from '../../db/client.ts';
 import {
+  HEAD_SEQ_SQL,
   sessionAgents,
   sessionBlockers,
   sessionCheckpoints,
@@ -94,6 +95,7 @@ export class SessionService {
   private readonly idleMs: number;
   private readonly onCommit: () => void;
   private readonly insertChange;
+  private readonly headSeq;
 
   constructor(
     private readonly h: DbHandle,
@@ -102,6 +104,7 @@ export class SessionService {
     this.now = options.now ?? Date.now;
     this.idleMs = (options.idleMinutes ?? 120) * 60_000;
     this.onCommit = options.onCommit ?? (() => {});
+    this.headSeq = h.sqlite.prepare<[], { seq: number }>(HEAD_SEQ_SQL);
     this.insertChange = h.sqlite.prepare(
       `INSERT INTO changes (topic, namespace, key, op, version, value, actor, at, expires_at)
        VALUES ('session', @namespace, @key, 'store', @version, @value, @actor, @at, NULL)`,
@@ -378,7 +381,7 @@ export class SessionService {
         if (q.status) conditions.push(eq(workSessions.status, q.status));
         if (q.project) conditions.push(eq(workSessions.project, q.project));
         const rows = this.h.db.select().from(workSessions).where(conditions.length ? and(...conditions) : undefined).orderBy(desc(workSessions.lastActivityAt)).limit(q.limit).all();
-        const seq = this.h.sqlite.prepare<[], { seq: number }>("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0) AS seq").get()!.seq;
+        const seq = this.headSeq.get()!.seq;
         return { items: this.summaries(rows), seq };
       })
       .deferred();
@@ -414,7 +417,7 @@ export class SessionService {
     return this.h.sqlite
       .transaction(() => {
         const board = this.requireBoard(id);
-        const seq = this.h.sqlite.prepare<[], { seq: number }>("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0) AS seq").get()!.seq;
+        const seq = this.headSeq.get()!.seq;
         return { ...board, seq };
       })
       .deferred();
