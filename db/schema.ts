@@ -344,3 +344,98 @@ export const sessionCheckpoints = sqliteTable(
   },
   (t) => [index('session_checkpoints_session').on(t.sessionId, t.createdAt)],
 );
+
+// ---- Board items and handoffs -----------------------------------------------------------------
+
+/** Typed items of coordination, review and planning boards (kinds and their data: lib/board-items.ts). */
+export const sessionItems = sqliteTable(
+  'session_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sessionId: sessionRef(),
+    kind: text('kind').notNull(),
+    position: integer('position').notNull(),
+    /** JSON, validated by the kind's schema on every write. */
+    data: text('data').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    createdBy: text('created_by'),
+  },
+  (t) => [index('session_items_session').on(t.sessionId, t.kind, t.position)],
+);
+
+export const HANDOFF_STATUS_VALUES = ['pending', 'changes-requested', 'accepted', 'declined', 'expired', 'cancelled'] as const;
+
+/** A session passed from one owner to the next (lib/handoff-types.ts). */
+export const handoffs = sqliteTable(
+  'handoffs',
+  {
+    id: text('id').primaryKey(),
+    sessionId: sessionRef(),
+    continuationId: text('continuation_id'),
+    status: text('status', { enum: HANDOFF_STATUS_VALUES }).notNull(),
+    handoffType: text('handoff_type'),
+    fromLabel: text('from_label').notNull(),
+    fromUserId: text('from_user_id'),
+    toKind: text('to_kind', { enum: ['user', 'agent', 'team'] }).notNull(),
+    toUserId: text('to_user_id'),
+    toLabel: text('to_label').notNull(),
+    /** JSON HandoffSummary / HandoffContext. */
+    summary: text('summary').notNull(),
+    context: text('context').notNull(),
+    checkpointId: integer('checkpoint_id'),
+    baseCheckpointId: integer('base_checkpoint_id'),
+    /** JSON list of { namespace, key }. */
+    memoryKeys: text('memory_keys').notNull().default('[]'),
+    source: text('source', { enum: ['board', 'api', 'mcp', 'cli', 'memory'] }).notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    decidedAt: integer('decided_at'),
+    decidedBy: text('decided_by'),
+    reason: text('reason'),
+    renewedFrom: text('renewed_from'),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    index('handoffs_session').on(t.sessionId),
+    index('handoffs_to_user').on(t.toUserId, t.status),
+    index('handoffs_from_user').on(t.fromUserId, t.status),
+    index('handoffs_status_expiry').on(t.status, t.expiresAt),
+  ],
+);
+
+const handoffRef = () =>
+  text('handoff_id')
+    .notNull()
+    .references(() => handoffs.id, { onDelete: 'cascade' });
+
+export const handoffChecklist = sqliteTable(
+  'handoff_checklist',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    handoffId: handoffRef(),
+    position: integer('position').notNull(),
+    text: text('text').notNull(),
+    done: integer('done', { mode: 'boolean' }).notNull().default(false),
+    doneBy: text('done_by'),
+    doneAt: integer('done_at'),
+  },
+  (t) => [index('handoff_checklist_handoff').on(t.handoffId, t.position)],
+);
+
+/** The handoff's timeline: comments and each step. */
+export const handoffEvents = sqliteTable(
+  'handoff_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    handoffId: handoffRef(),
+    kind: text('kind').notNull(),
+    author: text('author').notNull(),
+    body: text('body'),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('handoff_events_handoff').on(t.handoffId, t.at)],
+);
+
+export type SessionItemRow = typeof sessionItems.$inferSelect;
+export type HandoffRow = typeof handoffs.$inferSelect;

@@ -1,3 +1,6 @@
+import type { BoardItem } from './board-items.ts';
+import type { HandoffStatus } from './handoff-types.ts';
+
 /** A session board as the browser, the API and the change feed carry it. */
 export type SessionType = 'development' | 'coordination' | 'review' | 'planning';
 export type SessionStatus = 'active' | 'paused' | 'interrupted' | 'handed-off' | 'completed';
@@ -98,6 +101,10 @@ export interface SessionBoard extends SessionSummary {
   decisions: Decision[];
   agents: SessionAgent[];
   checkpoints: CheckpointSummary[];
+  /** Typed items of coordination, review and planning boards (lib/board-items.ts), in position order. */
+  items: BoardItem[];
+  /** Handoffs of this session, newest first (the review page has the whole handoff). */
+  handoffs: BoardHandoff[];
   /** The session this one continues (recovery or handoff), and those continuing it. */
   lineage: { parent: { id: string; title: string; status: SessionStatus } | null; children: { id: string; title: string; status: SessionStatus }[] };
 }
@@ -117,4 +124,14 @@ export interface CheckpointSnapshot {
   decisions: { topic: string; decision: string }[];
   /** What the agent or CLI reported when validating a recovery. */
   validation?: Record<string, unknown>;
+}
+
+export interface BoardHandoff {
+  id: string;
+  status: HandoffStatus;
+  from: string;
+  to: string;
+  createdAt: string;
+  expiresAt: string;
+  continuationId: string | null;
 }

@@ -3,15 +3,18 @@ import { z } from 'zod';
 import type { DbHandle } from '../../db/client.ts';
 import {
   HEAD_SEQ_SQL,
+  handoffs,
   sessionAgents,
   sessionBlockers,
   sessionCheckpoints,
   sessionDecisions,
   sessionFiles,
   sessionGoals,
+  sessionItems,
   sessionWorkstreams,
   workSessions,
 } from '../../db/schema.ts';
+import type { BoardItemData, BoardItemKind } from '../../lib/board-items.ts';
 import { diffSnapshots, snapshotOfBoard } from '../../lib/checkpoint-diff.ts';
 import { BatonError, fromZodError } from '../../lib/errors.ts';
 import type {
@@ -308,7 +311,7 @@ export class SessionService {
   // ---- the feed --------------------------------------------------------------------------------
 
   /** Bumps the version and appends the whole board to the change feed (room session:<id>). */
-  private bump(id: string, actor: string, at: number) {
+  bump(id: string, actor: string, at: number) {
     this.h.db.update(workSessions).set({ version: sql`${workSessions.version} + 1`, updatedAt: at }).where(eq(workSessions.id, id)).run();
     const board = this.board(id)!;
     this.insertChange.run({ namespace: this.sourceNamespace(id) ?? '', key: id, version: board.version, value: JSON.stringify(board), actor, at });
@@ -324,13 +327,13 @@ export class SessionService {
   }
 
   /** Runs a board edit in its own transaction, then wakes the broadcaster. */
-  private edit<T>(fn: () => T): T {
+  edit<T>(fn: () => T): T {
     const result = this.h.sqlite.transaction(fn).immediate();
     this.onCommit();
     return result;
   }
 
-  private requireSession(id: string): SessionRow {
+  requireSession(id: string): SessionRow {
     const row = this.h.db.select().from(workSessions).where(eq(workSessions.id, id)).get();
     if (!row) throw new BatonError('not_found', `id: no session "${id}"`, { field: 'id' });
     return row;
@@ -408,6 +411,8 @@ export class SessionService {
       decisions: this.h.db.select().from(sessionDecisions).where(eq(sessionDecisions.sessionId, id)).orderBy(asc(sessionDecisions.decidedAt)).all().map((d) => ({ id: d.id, topic: d.topic, decision: d.decision, rationale: d.rationale, alternatives: json(d.alternatives, []), decidedAt: iso(d.decidedAt), decidedBy: d.decidedBy })),
       agents: this.h.db.select().from(sessionAgents).where(eq(sessionAgents.sessionId, id)).orderBy(asc(sessionAgents.name)).all().map((a) => ({ name: a.name, role: a.role, status: a.status, currentTask: a.currentTask, lastActivityAt: iso(a.lastActivityAt) })),
       checkpoints: this.h.db.select().from(sessionCheckpoints).where(eq(sessionCheckpoints.sessionId, id)).orderBy(desc(sessionCheckpoints.id)).limit(100).all().map((c) => ({ id: c.id, kind: c.kind, label: c.label, createdAt: iso(c.createdAt), createdBy: c.createdBy, sessionVersion: c.sessionVersion, metrics: json<CheckpointSnapshot>(c.snapshot, {} as CheckpointSnapshot).metrics ?? {} })),
+      items: this.h.db.select().from(sessionItems).where(eq(sessionItems.sessionId, id)).orderBy(asc(sessionItems.kind), asc(sessionItems.position), asc(sessionItems.id)).all().map((i) => ({ id: i.id, kind: i.kind as BoardItemKind, position: i.position, data: json(i.data, {}) as BoardItemData, createdAt: iso(i.createdAt), updatedAt: iso(i.updatedAt), createdBy: i.createdBy })),
+      handoffs: this.h.db.select().from(handoffs).where(eq(handoffs.sessionId, id)).orderBy(desc(handoffs.createdAt)).limit(50).all().map((x) => ({ id: x.id, status: x.status, from: x.fromLabel, to: x.toLabel, createdAt: iso(x.createdAt), expiresAt: iso(x.expiresAt), continuationId: x.continuationId })),
       lineage: { parent, children },
     };
   }
@@ -434,7 +439,7 @@ export class SessionService {
     return snapshotOfBoard(board, validation);
   }
 
-  private writeCheckpoint(id: string, kind: 'manual' | 'auto' | 'agent' | 'recovery' | 'handoff', label: string | null, by: string, at: number, validation?: Record<string, unknown>) {
+  writeCheckpoint(id: string, kind: 'manual' | 'auto' | 'agent' | 'recovery' | 'handoff', label: string | null, by: string, at: number, validation?: Record<string, unknown>) {
     const board = this.board(id)!;
     this.h.db.insert(sessionCheckpoints).values({ sessionId: id, kind, label, snapshot: JSON.stringify(this.snapshotOf(board, validation)), sessionVersion: board.version, createdAt: at, createdBy: by }).run();
     this.h.db.update(workSessions).set({ lastCheckpointAt: at, checkpointVersion: board.version }).where(eq(workSessions.id, id)).run();
