@@ -23,6 +23,7 @@ import { authorizedSessionBackend } from './mcp/session-backend.ts';
 import { createMcpHttpHandler } from './mcp/http.ts';
 import { MemoryService } from './memory/service.ts';
 import { SessionService } from './sessions/service.ts';
+import { BoardItems } from './sessions/items.ts';
 import { startSweeper } from './memory/sweeper.ts';
 import { principalRoom, registerSocketHandlers, type BatonServer } from './realtime/socket.ts';
 
@@ -52,6 +53,8 @@ export interface Application {
   db: DbHandle;
   memory: MemoryService;
   sessions: SessionService;
+  /** Typed board items and fields (agenda, projects, findings, backlog…). */
+  items: BoardItems;
   feed: ChangeFeed;
   identity: Identity;
   audit: AuditLog;
@@ -80,6 +83,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   const maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
   let wake = () => {};
   const sessions = new SessionService(db, { now: options.now, idleMinutes: options.sessionIdleMinutes, onCommit: () => wake() });
+  const items = new BoardItems(db, sessions, options.now);
   const memory = new MemoryService(db, {
     now: options.now,
     maxValueBytes,
@@ -99,7 +103,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     (p) => identity.refresh(p),
     maxValueBytes * 6 + 64 * 1024,
   );
-  const api = createApi({ memory, feed, logger, identity, audit, limiter, mcp, sessions });
+  const api = createApi({ memory, feed, logger, identity, audit, limiter, mcp, sessions, items });
   const apiListener = getRequestListener(api.fetch);
 
   let nextHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
@@ -173,6 +177,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     db,
     memory,
     sessions,
+    items,
     feed,
     identity,
     audit,

@@ -186,6 +186,17 @@ const ROUTES: Record<string, RouteExpectation> = {
   'POST /api/v1/sessions/:id/decisions': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/decisions`, json: { topic: 'probe', decision: `by ${who}` } }) },
   'POST /api/v1/sessions/:id/files': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/files`, json: { paths: [`src/${who}.ts`] } }) },
   'POST /api/v1/sessions/:id/agents': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/agents`, json: { name: `agent-${who}` } }) },
+  // ---- board items and fields: editing a board is writing its namespace ------------------------
+  'POST /api/v1/sessions/:id/items': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/items`, json: { kind: 'action', data: { title: `by ${who}` } } }) },
+  'PATCH /api/v1/sessions/:id/items/:item': {
+    allow: WRITERS,
+    probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/items/${f.s.app.items.add(SESSION, { kind: 'agenda', data: { title: `agenda ${who}` } }, 'setup').items.at(-1)!.id}`, json: { data: { status: 'done' } } }),
+  },
+  'DELETE /api/v1/sessions/:id/items/:item': {
+    allow: WRITERS,
+    probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/items/${f.s.app.items.add(SESSION, { kind: 'risk', data: { title: `doomed ${who}` } }, 'setup').items.at(-1)!.id}` }),
+  },
+  'PATCH /api/v1/sessions/:id/fields': { allow: WRITERS, probe: () => ({ path: `/api/v1/sessions/${SESSION}/fields`, json: { sprintGoal: 'probe' } }) },
 
   'GET /api/v1/changes/recent': {
     allow: LISTERS,

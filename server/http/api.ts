@@ -15,6 +15,7 @@ import type { MemoryService } from '../memory/service.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { SessionService } from '../sessions/service.ts';
 import { registerSessionRoutes } from './sessions-api.ts';
+import type { BoardItems } from '../sessions/items.ts';
 
 interface Deps {
   memory: MemoryService;
@@ -24,6 +25,7 @@ interface Deps {
   audit: AuditLog;
   limiter: RateLimiter;
   sessions: SessionService;
+  items: BoardItems;
   mcp: { handle(request: Request, principal: Principal, ip: string | null): Promise<Response> };
 }
 
@@ -81,7 +83,7 @@ export const PUBLIC_ROUTES = new Set([
  * non-public route resolves the caller once, then authorizes with the one authorize() function.
  */
 export function createApi(deps: Deps): Hono<Env> {
-  const { memory, feed, logger, identity, audit, limiter, mcp, sessions } = deps;
+  const { memory, feed, logger, identity, audit, limiter, mcp, sessions, items } = deps;
   const app = new Hono<Env>();
   // A value may be up to maxValueBytes; JSON escaping can grow it, so the body may be a few times larger.
   const maxBody = memory.maxValueBytes * 6 + 64 * 1024;
@@ -340,7 +342,7 @@ export function createApi(deps: Deps): Hono<Env> {
     return c.json({ items: memory.history(query(c)) });
   });
 
-  registerSessionRoutes(app, { sessions, memory, audit, sourceNamespace: (id) => sessions.sourceNamespaceOf(id) });
+  registerSessionRoutes(app, { sessions, items, memory, audit, sourceNamespace: (id) => sessions.sourceNamespaceOf(id) });
 
   app.all('/mcp', (c) => mcp.handle(c.req.raw, principal(c), c.get('ip')));
 

@@ -5,6 +5,7 @@ import { BatonError, fromZodError } from '../../lib/errors.ts';
 import type { AuditLog } from '../auth/audit.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { SessionService } from '../sessions/service.ts';
+import type { BoardItems } from '../sessions/items.ts';
 import type { SessionBoard } from '../../lib/session-types.ts';
 import type { MemoryService } from '../memory/service.ts';
 import { exampleStores } from '../sessions/examples.ts';
@@ -52,9 +53,9 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, field?: string): 
 /** Sessions over REST: boards to read, edits for members, checkpoints and recovery. */
 export function registerSessionRoutes(
   app: Hono<Env>,
-  deps: { sessions: SessionService; memory: MemoryService; audit: AuditLog; sourceNamespace: (id: string) => string | null },
+  deps: { sessions: SessionService; items: BoardItems; memory: MemoryService; audit: AuditLog; sourceNamespace: (id: string) => string | null },
 ) {
-  const { sessions, audit, memory } = deps;
+  const { sessions, audit, memory, items } = deps;
   const who = (c: Context<Env>) => c.get('principal');
   const view = (c: Context<Env>, id: string) => authorize(who(c), { action: 'session:view', sessionId: id });
   /** Editing a board is writing the memory it is projected from. */
@@ -118,7 +119,7 @@ export function registerSessionRoutes(
    * call with the caller's label, audit it, answer with the new board.
    */
   const editRoute = (
-    method: 'post' | 'patch',
+    method: 'post' | 'patch' | 'delete',
     path: string,
     action: string,
     status: 200 | 201,
@@ -159,4 +160,19 @@ export function registerSessionRoutes(
     return { board: sessions.touchFiles(id, input.paths, input.kind, by) };
   });
   editRoute('post', '/api/v1/sessions/:id/agents', 'session.agent', 200, (_c, id, input, by) => ({ board: sessions.reportAgent(id, parse(agentSchema, input), by) }));
+
+  // Board items (lib/board-items.ts): typed agenda, projects, findings, backlog…; and single-valued fields.
+  editRoute('post', '/api/v1/sessions/:id/items', 'session.item.add', 201, (_c, id, input, by) => {
+    const board = items.add(id, input, by);
+    return { board, detail: { kind: input.kind } };
+  });
+  editRoute('patch', '/api/v1/sessions/:id/items/:item', 'session.item.update', 200, (c, id, input, by) => {
+    const item = parse(idSchema, c.req.param('item'), 'item');
+    return { board: items.update(id, item, input, by), detail: { item, fields: Object.keys((input.data as object | undefined) ?? {}), position: input.position } };
+  });
+  editRoute('delete', '/api/v1/sessions/:id/items/:item', 'session.item.remove', 200, (c, id, _input, by) => {
+    const item = parse(idSchema, c.req.param('item'), 'item');
+    return { board: items.remove(id, item, by), detail: { item } };
+  });
+  editRoute('patch', '/api/v1/sessions/:id/fields', 'session.fields', 200, (_c, id, input, by) => ({ board: items.setFields(id, input, by), detail: { fields: Object.keys(input) } }));
 }
