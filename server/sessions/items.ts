@@ -219,3 +219,119 @@ export class BoardItems {
     return this.sessions.board(sessionId)!;
   }
 }
+
+// ---- the seed's shapes → board items and fields (pure: used by the projection) -----------------
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null);
+const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : null);
+const num = (v: unknown): number | undefined => {
+  const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() ? Number(v) : Number.NaN;
+  return Number.isFinite(n) ? n : undefined;
+};
+const camel = (o: Json): Json => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()), v]));
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
+
+/** "90 minutes", "1.5 hours", 90 → minutes; anything else → null. */
+export function minutesOf(v: unknown): number | null {
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0) return Math.round(v);
+  const m = typeof v === 'string' ? /([\d.]+)\s*(minute|min|m\b|hour|hr|h\b)/i.exec(v) : null;
+  if (!m) return null;
+  const n = Number.parseFloat(m[1]!);
+  if (!Number.isFinite(n) || n <= 0) return null;
+  return Math.round(/^m/i.test(m[2]!) ? n : n * 60);
+}
+
+/** A review criterion's checklist, from its wording. */
+export function criterionCategory(text: string): 'security' | 'performance' | 'tests' | 'docs' | 'quality' {
+  const t = text.toLowerCase();
+  if (/secur|auth|vulnerab|injection|xss|csrf|secret|permission/.test(t)) return 'security';
+  if (/perform|latenc|speed|throughput|memory|scalab|efficien/.test(t)) return 'performance';
+  if (/test|coverage|spec\b|qa\b/.test(t)) return 'tests';
+  if (/doc|readme|comment|changelog/.test(t)) return 'docs';
+  return 'quality';
+}
+
+const PRIORITIES = new Set(['critical', 'high', 'medium', 'low']);
+
+/** One list of the seed value and the kind its elements become; a string element fills `textField`. */
+const SEED_LISTS: { key: string; kind: BoardItemKind; textField: string; fix?: (d: Json, value: Json) => Json }[] = [
+  { key: 'agenda', kind: 'agenda', textField: 'title', fix: (d) => ({ ...d, title: d.title ?? d.topic ?? d.item }) },
+  {
+    key: 'projects',
+    kind: 'project',
+    textField: 'name',
+    fix: (d) => ({
+      ...d,
+      sprint: num(d.currentSprint ?? d.sprint) ?? null,
+      teamSize: num(d.teamSize) ?? null,
+      blockers: Array.isArray(d.blockers) ? d.blockers.length : (num(d.blockers) ?? 0),
+      priority: PRIORITIES.has(String(d.priority).toLowerCase()) ? String(d.priority).toLowerCase() : 'medium',
+      status: str(d.status) ?? undefined,
+    }),
+  },
+  { key: 'shared_resources', kind: 'resource', textField: 'name' },
+  { key: 'dependencies', kind: 'dependency', textField: 'description' },
+  { key: 'review_criteria', kind: 'criterion', textField: 'text', fix: (d) => ({ ...d, category: str(d.category) ?? criterionCategory(String(d.text ?? '')) }) },
+  { key: 'testing_scope', kind: 'result', textField: 'area', fix: (d, v) => ({ ...d, environment: d.environment ?? (Array.isArray(v.test_environment) ? null : str(v.test_environment)), outcome: d.outcome ?? 'pending' }) },
+  { key: 'test_environment', kind: 'environment', textField: 'name' },
+  { key: 'action_items', kind: 'action', textField: 'title' },
+  { key: 'backlog', kind: 'backlog', textField: 'title' },
+  { key: 'risks', kind: 'risk', textField: 'title' },
+  { key: 'phases', kind: 'phase', textField: 'name' },
+  { key: 'adrs', kind: 'adr', textField: 'title' },
+  { key: 'findings', kind: 'finding', textField: 'title' },
+  { key: 'defects', kind: 'defect', textField: 'title' },
+];
+
+/**
+ * The board items and fields a session-init value (the seed's snake_case shapes) describes: agenda
+ * with timeboxes, projects, shared resources, dependencies, review criteria by checklist, QA scope
+ * and environment, sprint capacity, planning horizon. Tolerant: an element that does not fit its
+ * kind's schema is left out (it stays in the session's details), never failing the write.
+ */
+export function seedBoardOf(value: Json): SeedBoardPatch {
+  const items: NonNullable<SeedBoardPatch['items']> = [];
+  const ownTimebox: boolean[] = [];
+  for (const { key, kind, textField, fix } of SEED_LISTS) {
+    for (const element of list(value[key])) {
+      const o = obj(element);
+      const text = str(element);
+      if (!o && !text) continue;
+      let data: Json = o ? camel(o) : { [textField]: text };
+      // An object's own timebox ("timebox": "20 minutes") is kept as minutes.
+      if (kind === 'agenda' && o) data = { ...data, timeboxMinutes: minutesOf(o.timebox_minutes ?? o.timebox ?? o.duration) ?? undefined };
+      if (fix) data = fix(data, value);
+      const r = boardItemSchemas[kind].safeParse(data);
+      if (!r.success) continue;
+      items.push({ kind, data: r.data as Json });
+      if (kind === 'agenda') ownTimebox.push(!!o && minutesOf(o.timebox_minutes ?? o.timebox ?? o.duration) !== null);
+    }
+  }
+  // The meeting's length split over its agenda (rounded), unless an item brings its own timebox.
+  const agenda = items.filter((i) => i.kind === 'agenda');
+  const meeting = minutesOf(value.meeting_duration ?? value.duration);
+  if (agenda.length && meeting) {
+    const each = Math.min(600, Math.max(1, Math.round(meeting / agenda.length)));
+    agenda.forEach((item, i) => {
+      if (!ownTimebox[i]) item.data = { ...item.data, timeboxMinutes: each };
+    });
+  }
+
+  const fields: Json = {};
+  const capacity = obj(value.sprint_capacity);
+  if (capacity) {
+    let buffer = num(capacity.capacity_buffer ?? capacity.buffer) ?? 0;
+    if (buffer > 1) buffer /= 100;
+    fields.capacity = { points: num(capacity.total_story_points ?? capacity.points) ?? 0, developerDays: num(capacity.available_developer_days ?? capacity.developer_days) ?? 0, buffer };
+  }
+  if (str(value.planning_horizon)) fields.horizon = str(value.planning_horizon);
+  if (str(value.sprint_goal)) fields.sprintGoal = str(value.sprint_goal);
+  const valid: Json = {};
+  for (const [k, v] of Object.entries(fields)) if (boardFieldsSchema.safeParse({ [k]: v }).success) valid[k] = boardFieldsSchema.parse({ [k]: v })[k as keyof BoardFields];
+
+  const out: SeedBoardPatch = {};
+  if (items.length) out.items = items;
+  if (Object.keys(valid).length) out.fields = valid as BoardFields;
+  return out;
+}

@@ -3,6 +3,8 @@
 // and extra fields, other ids and more workstreams; what cannot be a session returns a warning.
 
 import type { SessionType } from '../../lib/session-types.ts';
+import type { BoardFields, BoardItemKind } from '../../lib/board-items.ts';
+import { seedBoardOf } from './items.ts';
 
 type Json = Record<string, unknown>;
 
@@ -67,6 +69,10 @@ export interface SessionPatch {
   resumed?: boolean;
   /** The ownership step after a handoff: a continuation of the previous owner's handed-off session. */
   continuation?: { previousOwner: string | null };
+  /** Typed board items the write describes (agenda, projects, criteria…); a kind is only seeded into a session that has none of it. */
+  items?: { kind: BoardItemKind; data: Record<string, unknown> }[];
+  /** Single-valued board fields (capacity, horizon…), merged into details.fields. */
+  fields?: BoardFields;
 }
 
 export type ProjectionResult = { kind: 'patch'; patch: SessionPatch } | { kind: 'warning'; message: string } | { kind: 'none' };
@@ -264,6 +270,7 @@ export function projectWrite(namespace: string, key: string, raw: string, seq: n
         files: strings(context.active_files).map((path) => ({ path, kind: 'active' as const })),
         agents: participants.map((name) => ({ name, role: 'participant' })),
         details,
+        ...seedBoardOf(value),
       },
     };
   }

@@ -26,6 +26,7 @@ import type {
 } from '../../lib/session-types.ts';
 import type { StoredWrite } from '../memory/service.ts';
 import { projectWrite, type SessionPatch } from './projection.ts';
+import { applySeedPatch } from './items.ts';
 
 type SessionRow = typeof workSessions.$inferSelect;
 
@@ -235,6 +236,7 @@ export class SessionService {
     if (patch.blockers) for (const b of patch.blockers) this.upsertBlocker(id, b, at);
     if (patch.decisions) for (const d of patch.decisions) this.upsertDecision(id, d, write.actor, at);
     if (patch.agents) for (const a of patch.agents) this.upsertAgent(id, a.name, a.role ?? null, a.status ?? 'active', null, at);
+    if (patch.items || patch.fields) applySeedPatch(this.h, id, patch, write.actor, at);
     this.bump(id, write.actor, at);
     if (patch.checkpoint) this.writeCheckpoint(id, patch.checkpoint.kind, patch.checkpoint.label, write.actor, at, patch.checkpoint.validation);
   }
