@@ -24,6 +24,7 @@ import { createMcpHttpHandler } from './mcp/http.ts';
 import { MemoryService } from './memory/service.ts';
 import { SessionService } from './sessions/service.ts';
 import { BoardItems } from './sessions/items.ts';
+import { MeetingService } from './sessions/meeting.ts';
 import { startSweeper } from './memory/sweeper.ts';
 import { principalRoom, registerSocketHandlers, type BatonServer } from './realtime/socket.ts';
 
@@ -55,6 +56,8 @@ export interface Application {
   sessions: SessionService;
   /** Typed board items and fields (agenda, projects, findings, backlog…). */
   items: BoardItems;
+  /** Meeting mode: presenter, current agenda item, timer (details.meeting). */
+  meeting: MeetingService;
   feed: ChangeFeed;
   identity: Identity;
   audit: AuditLog;
@@ -84,6 +87,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   let wake = () => {};
   const sessions = new SessionService(db, { now: options.now, idleMinutes: options.sessionIdleMinutes, onCommit: () => wake() });
   const items = new BoardItems(db, sessions, options.now);
+  const meeting = new MeetingService(db, sessions, items, options.now);
   const memory = new MemoryService(db, {
     now: options.now,
     maxValueBytes,
@@ -103,7 +107,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     (p) => identity.refresh(p),
     maxValueBytes * 6 + 64 * 1024,
   );
-  const api = createApi({ memory, feed, logger, identity, audit, limiter, mcp, sessions, items });
+  const api = createApi({ memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting });
   const apiListener = getRequestListener(api.fetch);
 
   let nextHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
@@ -178,6 +182,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     memory,
     sessions,
     items,
+    meeting,
     feed,
     identity,
     audit,

@@ -197,6 +197,16 @@ const ROUTES: Record<string, RouteExpectation> = {
     probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/items/${f.s.app.items.add(SESSION, { kind: 'risk', data: { title: `doomed ${who}` } }, 'setup').items.at(-1)!.id}` }),
   },
   'PATCH /api/v1/sessions/:id/fields': { allow: WRITERS, probe: () => ({ path: `/api/v1/sessions/${SESSION}/fields`, json: { sprintGoal: 'probe' } }) },
+  // ---- meeting mode: everyone who may view reads the state; editors drive (nobody presents: the admin releases first)
+  'GET /api/v1/sessions/:id/meeting': { allow: [...READERS, 'share'], probe: () => ({ path: `/api/v1/sessions/${SESSION}/meeting` }) },
+  'POST /api/v1/sessions/:id/meeting': {
+    allow: WRITERS,
+    probe: () => {
+      f.s.app.meeting.act(SESSION, { action: 'release' }, ownerOf('admin'));
+      return { path: `/api/v1/sessions/${SESSION}/meeting`, json: { action: 'take' } };
+    },
+    check: (who, b) => expect(b.details.meeting.presenter.id, who).toMatch(/^(user|token):/),
+  },
 
   'GET /api/v1/changes/recent': {
     allow: LISTERS,

@@ -16,6 +16,7 @@ import type { RateLimiter } from './rate-limit.ts';
 import type { SessionService } from '../sessions/service.ts';
 import { registerSessionRoutes } from './sessions-api.ts';
 import type { BoardItems } from '../sessions/items.ts';
+import type { MeetingService } from '../sessions/meeting.ts';
 
 interface Deps {
   memory: MemoryService;
@@ -26,6 +27,7 @@ interface Deps {
   limiter: RateLimiter;
   sessions: SessionService;
   items: BoardItems;
+  meeting: MeetingService;
   mcp: { handle(request: Request, principal: Principal, ip: string | null): Promise<Response> };
 }
 
@@ -83,7 +85,7 @@ export const PUBLIC_ROUTES = new Set([
  * non-public route resolves the caller once, then authorizes with the one authorize() function.
  */
 export function createApi(deps: Deps): Hono<Env> {
-  const { memory, feed, logger, identity, audit, limiter, mcp, sessions, items } = deps;
+  const { memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting } = deps;
   const app = new Hono<Env>();
   // A value may be up to maxValueBytes; JSON escaping can grow it, so the body may be a few times larger.
   const maxBody = memory.maxValueBytes * 6 + 64 * 1024;
@@ -342,7 +344,7 @@ export function createApi(deps: Deps): Hono<Env> {
     return c.json({ items: memory.history(query(c)) });
   });
 
-  registerSessionRoutes(app, { sessions, items, memory, audit, sourceNamespace: (id) => sessions.sourceNamespaceOf(id) });
+  registerSessionRoutes(app, { sessions, items, meeting, memory, audit, sourceNamespace: (id) => sessions.sourceNamespaceOf(id) });
 
   app.all('/mcp', (c) => mcp.handle(c.req.raw, principal(c), c.get('ip')));
 

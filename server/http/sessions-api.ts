@@ -6,6 +6,7 @@ import type { AuditLog } from '../auth/audit.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { SessionService } from '../sessions/service.ts';
 import type { BoardItems } from '../sessions/items.ts';
+import type { MeetingService } from '../sessions/meeting.ts';
 import type { SessionBoard } from '../../lib/session-types.ts';
 import type { MemoryService } from '../memory/service.ts';
 import { exampleStores } from '../sessions/examples.ts';
@@ -53,9 +54,9 @@ function parse<S extends z.ZodType>(schema: S, input: unknown, field?: string): 
 /** Sessions over REST: boards to read, edits for members, checkpoints and recovery. */
 export function registerSessionRoutes(
   app: Hono<Env>,
-  deps: { sessions: SessionService; items: BoardItems; memory: MemoryService; audit: AuditLog; sourceNamespace: (id: string) => string | null },
+  deps: { sessions: SessionService; items: BoardItems; meeting: MeetingService; memory: MemoryService; audit: AuditLog; sourceNamespace: (id: string) => string | null },
 ) {
-  const { sessions, audit, memory, items } = deps;
+  const { sessions, audit, memory, items, meeting } = deps;
   const who = (c: Context<Env>) => c.get('principal');
   const view = (c: Context<Env>, id: string) => authorize(who(c), { action: 'session:view', sessionId: id });
   /** Editing a board is writing the memory it is projected from. */
@@ -175,4 +176,16 @@ export function registerSessionRoutes(
     return { board: items.remove(id, item, by), detail: { item } };
   });
   editRoute('patch', '/api/v1/sessions/:id/fields', 'session.fields', 200, (_c, id, input, by) => ({ board: items.setFields(id, input, by), detail: { fields: Object.keys(input) } }));
+
+  // Meeting mode (/present/<id>): the shared state and the server's clock, for everyone who may view
+  // the board (share links too); actions for those who may edit it, driven by the presenter.
+  app.get('/api/v1/sessions/:id/meeting', (c) => {
+    const id = c.req.param('id');
+    view(c, id);
+    return c.json(meeting.state(id));
+  });
+  editRoute('post', '/api/v1/sessions/:id/meeting', 'session.meeting', 200, (c, id, input) => {
+    const { board, action } = meeting.act(id, input, who(c));
+    return { board, detail: { ...action } };
+  });
 }
