@@ -278,29 +278,30 @@ describe('editing board items and fields', () => {
     const before = await board(SPRINT_ID);
     const otherBefore = await board('other');
 
-    const cases: [string, Promise<{ status: number; body: any }>, number, string][] = [
-      ['unknown kind', add('meme', { title: 'x' }), 422, 'kind'],
-      ['no data', api(s.url, `/api/v1/sessions/${SPRINT_ID}/items`, { method: 'POST', json: { kind: 'backlog' } }), 422, 'data'],
-      ['bad points', add('backlog', { title: 'x', points: 'lots' }), 422, 'data.points'],
-      ['negative points', add('backlog', { title: 'x', points: -1 }), 422, 'data.points'],
-      ['empty title', add('agenda', { title: '   ' }), 422, 'data.title'],
-      ['bad enum', add('adr', { title: 'Use SQLite', status: 'maybe' }), 422, 'data.status'],
-      ['bad date', add('action', { title: 'x', due: 'next-ish' }), 422, 'data.due'],
-      ['bad update merges into an invalid item', patchItem(item.id, { data: { points: 5000 } }), 422, 'data.points'],
-      ['empty update', patchItem(item.id, {}), 422, 'body'],
-      ['bad position', patchItem(item.id, { position: -2 }), 422, 'position'],
-      ['not an item id', patchItem('abc', { position: 0 }), 422, 'item'],
-      ['wrong item id', patchItem(999_999, { data: { points: 1 } }), 404, 'item'],
-      ['item of another session', patchItem(foreign.id, { data: { title: 'hijack' } }), 404, 'item'],
-      ['delete item of another session', api(s.url, `/api/v1/sessions/${SPRINT_ID}/items/${foreign.id}`, { method: 'DELETE' }), 404, 'item'],
-      ['unknown session', add('backlog', { title: 'x' }, 'nope'), 404, 'id'],
-      ['fields: unknown key', api(s.url, `/api/v1/sessions/${SPRINT_ID}/fields`, { method: 'PATCH', json: { velocity: 3 } }), 422, 'velocity'],
-      ['fields: bad buffer', api(s.url, `/api/v1/sessions/${SPRINT_ID}/fields`, { method: 'PATCH', json: { capacity: { points: 1, developerDays: 1, buffer: 2 } } }), 422, 'capacity.buffer'],
-      ['fields: nothing', api(s.url, `/api/v1/sessions/${SPRINT_ID}/fields`, { method: 'PATCH', json: {} }), 422, 'fields'],
-      ['not JSON', api(s.url, `/api/v1/sessions/${SPRINT_ID}/items`, { method: 'POST', body: '{nope' }), 400, 'body'],
+    // One at a time: each must fail on its own, not because an earlier one removed what it points at.
+    const cases: [string, () => Promise<{ status: number; body: any }>, number, string][] = [
+      ['unknown kind', () => add('meme', { title: 'x' }), 422, 'kind'],
+      ['no data', () => api(s.url, `/api/v1/sessions/${SPRINT_ID}/items`, { method: 'POST', json: { kind: 'backlog' } }), 422, 'data'],
+      ['bad points', () => add('backlog', { title: 'x', points: 'lots' }), 422, 'data.points'],
+      ['negative points', () => add('backlog', { title: 'x', points: -1 }), 422, 'data.points'],
+      ['empty title', () => add('agenda', { title: '   ' }), 422, 'data.title'],
+      ['bad enum', () => add('adr', { title: 'Use SQLite', status: 'maybe' }), 422, 'data.status'],
+      ['bad date', () => add('action', { title: 'x', due: 'next-ish' }), 422, 'data.due'],
+      ['bad update merges into an invalid item', () => patchItem(item.id, { data: { points: 5000 } }), 422, 'data.points'],
+      ['empty update', () => patchItem(item.id, {}), 422, 'body'],
+      ['bad position', () => patchItem(item.id, { position: -2 }), 422, 'position'],
+      ['not an item id', () => patchItem('abc', { position: 0 }), 422, 'item'],
+      ['wrong item id', () => patchItem(999_999, { data: { points: 1 } }), 404, 'item'],
+      ['item of another session', () => patchItem(foreign.id, { data: { title: 'hijack' } }), 404, 'item'],
+      ['delete item of another session', () => api(s.url, `/api/v1/sessions/${SPRINT_ID}/items/${foreign.id}`, { method: 'DELETE' }), 404, 'item'],
+      ['unknown session', () => add('backlog', { title: 'x' }, 'nope'), 404, 'id'],
+      ['fields: unknown key', () => api(s.url, `/api/v1/sessions/${SPRINT_ID}/fields`, { method: 'PATCH', json: { velocity: 3 } }), 422, 'velocity'],
+      ['fields: bad buffer', () => api(s.url, `/api/v1/sessions/${SPRINT_ID}/fields`, { method: 'PATCH', json: { capacity: { points: 1, developerDays: 1, buffer: 2 } } }), 422, 'capacity.buffer'],
+      ['fields: nothing', () => api(s.url, `/api/v1/sessions/${SPRINT_ID}/fields`, { method: 'PATCH', json: {} }), 422, 'fields'],
+      ['not JSON', () => api(s.url, `/api/v1/sessions/${SPRINT_ID}/items`, { method: 'POST', body: '{nope' }), 400, 'body'],
     ];
-    for (const [what, pending, status, field] of cases) {
-      const r = await pending;
+    for (const [what, send, status, field] of cases) {
+      const r = await send();
       expect([r.status, r.body?.error?.field], `${what}: ${JSON.stringify(r.body)}`).toEqual([status, field]);
       expect(r.body.error.message, what).toMatch(new RegExp(`^${field.replace('.', '\\.')}: `));
       expect(JSON.stringify(r.body), what).not.toMatch(/at .*\.ts:\d+/);
