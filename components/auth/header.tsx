@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { HandoffsNav } from '../handoffs/notifier';
 import { ConnectionIndicator } from '../realtime/connection-indicator';
 import { ThemeToggle } from '../ui/theme-toggle';
 import { isAuthPage, useMe } from './me';
@@ -33,6 +34,7 @@ export function HeaderLinks() {
           </Link>
         );
       })}
+      <HandoffsNav />
     </>
   );
 }

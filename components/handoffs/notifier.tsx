@@ -1,0 +1,176 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname } from 'next/navigation';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { HandoffListItem } from '../../lib/handoff-types';
+import { HANDOFFS_ROOM, userRoom, type Change } from '../../lib/events';
+import { useMe } from '../auth/me';
+import { useFeed } from '../realtime/connection';
+import { handoffsApi } from './api';
+import { isFromMe, isOpenHandoff, isToMe, recipientText } from './look';
+
+interface Toast {
+  id: number;
+  handoffId: string;
+  text: string;
+  action: string;
+  tone: 'info' | 'good' | 'bad';
+}
+
+/** What to tell me about a handoff that changed, given what it was before (or null: none). */
+export function toastFor(before: HandoffListItem | undefined, after: HandoffListItem, myId: string): Omit<Toast, 'id'> | null {
+  const title = `‘${after.sessionTitle}’`;
+  const mine = isFromMe(after, myId);
+  if (!mine && isToMe(after, myId) && after.status === 'pending' && before?.status !== 'pending') {
+    const who = after.from.label;
+    if (before && before.status === 'changes-requested') return { handoffId: after.id, text: `${who} updated ${title} as you asked`, action: 'Review', tone: 'info' };
+    if (before) return { handoffId: after.id, text: `${who} sent ${title} again`, action: 'Review', tone: 'info' };
+    const whom = after.to.kind === 'team' ? ' the team' : ' you';
+    return { handoffId: after.id, text: `${who} handed${whom} ${title}`, action: 'Review', tone: 'info' };
+  }
+  if (mine && before && before.status !== after.status) {
+    const by = after.decidedBy ?? recipientText(after.to);
+    switch (after.status) {
+      case 'accepted':
+        return { handoffId: after.id, text: `${by} accepted ${title}`, action: 'Open', tone: 'good' };
+      case 'declined':
+        return { handoffId: after.id, text: `${by} declined ${title}${after.reason ? `: “${after.reason}”` : ''}`, action: 'Open', tone: 'bad' };
+      case 'changes-requested':
+        return { handoffId: after.id, text: `${by} asked for changes to ${title}${after.reason ? `: “${after.reason}”` : ''}`, action: 'Edit', tone: 'bad' };
+      case 'expired':
+        return { handoffId: after.id, text: `Your handoff of ${title} to ${recipientText(after.to)} expired`, action: 'Renew', tone: 'bad' };
+      default:
+        return null;
+    }
+  }
+  return null;
+}
+
+const toneLook: Record<Toast['tone'], string> = {
+  info: 'border-l-violet-500',
+  good: 'border-l-emerald-500',
+  bad: 'border-l-rose-500',
+};
+
+/**
+ * The header's Handoffs link with the count of open handoffs waiting for me, kept live through my
+ * user room, and a toast when one arrives (or when one I sent is decided). Mounted once, in the header.
+ */
+export function HandoffsNav() {
+  const { me } = useMe();
+  const pathname = usePathname();
+  const myId = me?.id ?? null;
+  const [known, setKnown] = useState<Map<string, HandoffListItem>>(new Map());
+  const knownRef = useRef(known);
+  knownRef.current = known;
+  const [seq, setSeq] = useState<number | null>(null);
+  const [toasts, setToasts] = useState<Toast[]>([]);
+  const nextToast = useRef(1);
+  // Mine arrive through my user room; a handoff to the whole team only through `handoffs`.
+  const rooms = useMemo(() => (myId ? [userRoom(myId), HANDOFFS_ROOM] : [HANDOFFS_ROOM]), [myId]);
+
+  const load = useCallback(async () => {
+    const [inbox, sent] = await Promise.all([handoffsApi.list({ box: 'inbox', limit: 200 }), handoffsApi.list({ box: 'sent', limit: 200 })]);
+    const map = new Map<string, HandoffListItem>();
+    for (const h of [...inbox.items, ...sent.items]) map.set(h.id, h);
+    setKnown(map);
+    // Both answers are consistent with their own seq: follow from the older, replays are idempotent.
+    return Math.min(inbox.seq, sent.seq);
+  }, []);
+
+  useEffect(() => {
+    if (!myId) return;
+    let live = true;
+    load()
+      .then((s) => live && setSeq(s))
+      .catch(() => live && setSeq(null));
+    return () => {
+      live = false;
+    };
+  }, [myId, load]);
+
+  const dismiss = useCallback((id: number) => setToasts((ts) => ts.filter((t) => t.id !== id)), []);
+
+  useFeed(
+    rooms,
+    myId ? seq : null,
+    (changes: Change[]) => {
+      if (!myId) return;
+      const next = new Map(knownRef.current);
+      const fresh: Toast[] = [];
+      for (const c of changes) {
+        if (c.topic !== 'handoff' || !c.value) continue;
+        let h: HandoffListItem;
+        try {
+          h = JSON.parse(c.value) as HandoffListItem;
+        } catch {
+          continue;
+        }
+        const before = next.get(h.id);
+        if (before && before.version > h.version) continue;
+        next.set(h.id, h);
+        const t = toastFor(before, h, myId);
+        if (t) fresh.push({ ...t, id: nextToast.current++ });
+      }
+      knownRef.current = next;
+      setKnown(next);
+      if (fresh.length) setToasts((ts) => [...ts, ...fresh].slice(-4));
+    },
+    load,
+  );
+
+  // Each toast stays 12 s (long enough to read and reach with the keyboard), or until dismissed.
+  useEffect(() => {
+    if (toasts.length === 0) return;
+    const oldest = toasts[0]!;
+    const t = setTimeout(() => dismiss(oldest.id), 12_000);
+    return () => clearTimeout(t);
+  }, [toasts, dismiss]);
+
+  if (!myId) return null;
+  const open = [...known.values()].filter((h) => isOpenHandoff(h.status) && isToMe(h, myId) && !isFromMe(h, myId)).length;
+  const current = pathname === '/handoffs' || pathname?.startsWith('/handoffs/');
+
+  return (
+    <>
+      <Link
+        href="/handoffs"
+        data-testid="handoffs-link"
+        data-count={open}
+        aria-current={current ? 'page' : undefined}
+        aria-label={open ? `Handoffs, ${open} waiting for you` : 'Handoffs'}
+        className={`inline-flex items-center gap-1.5 text-sm font-medium ${current ? 'text-slate-900 dark:text-white' : 'text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white'}`}
+      >
+        Handoffs
+        {open > 0 && (
+          <span data-testid="handoffs-badge" className="min-w-5 rounded-full bg-violet-600 px-1.5 py-0.5 text-center text-[11px] font-bold leading-none tabular-nums text-white">
+            {open}
+          </span>
+        )}
+      </Link>
+      <div role="status" aria-live="polite" data-testid="handoff-toasts" className="pointer-events-none fixed bottom-4 right-4 left-4 z-50 flex flex-col items-end gap-2 sm:left-auto sm:w-96">
+        {toasts.map((t) => (
+          <div
+            key={t.id}
+            data-testid="handoff-toast"
+            data-handoff={t.handoffId}
+            className={`pointer-events-auto flex w-full items-start gap-3 rounded-lg border border-l-4 border-slate-200 bg-white px-4 py-3 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900 ${toneLook[t.tone]}`}
+          >
+            <span aria-hidden className="mt-0.5 text-violet-600 dark:text-violet-400">⇄</span>
+            <p className="min-w-0 flex-1 break-words">
+              {t.text}
+              {' — '}
+              <Link href={`/handoffs/${encodeURIComponent(t.handoffId)}`} onClick={() => dismiss(t.id)} className="font-semibold text-accent-600 hover:underline dark:text-accent-500">
+                {t.action}
+              </Link>
+            </p>
+            <button type="button" onClick={() => dismiss(t.id)} aria-label="Dismiss notification" className="shrink-0 text-slate-400 hover:text-slate-700 dark:hover:text-slate-200">
+              ✕
+            </button>
+          </div>
+        ))}
+      </div>
+    </>
+  );
+}
