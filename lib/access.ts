@@ -20,6 +20,8 @@ export type Permission =
   | { action: 'memory:read'; namespace: string }
   | { action: 'memory:write'; namespace: string }
   | { action: 'session:view'; sessionId: string }
+  /** A user's own handoff inbox (room `user:<id>`): that user, or a token they own that reads everything. */
+  | { action: 'inbox:follow'; userId: string }
   | { action: 'tokens:own' }
   | { action: 'share:create' }
   | { action: 'admin' };
@@ -48,6 +50,8 @@ function tokenAllows(scopes: TokenScope[], permission: Permission): boolean {
       return permission.namespace !== '*' && has(['write', 'admin'], permission.namespace);
     case 'session:view':
       return has(['read', 'write', 'admin'], '*');
+    case 'inbox:follow':
+      return false; // checked against the owner in can()
     case 'tokens:own':
     case 'share:create':
     case 'admin':
@@ -61,8 +65,10 @@ export function can(principal: Principal, permission: Permission): boolean {
     case 'anonymous':
       return false;
     case 'user':
+      if (permission.action === 'inbox:follow') return permission.userId === principal.id;
       return roleAllows[principal.role].has(permission.action);
     case 'token':
+      if (permission.action === 'inbox:follow') return permission.userId === principal.ownerId && tokenAllows(principal.scopes, { action: 'session:view', sessionId: '*' });
       return tokenAllows(principal.scopes, permission);
     case 'share':
       return permission.action === 'session:view' && permission.sessionId === principal.sessionId;

@@ -9,8 +9,11 @@ export const PROTOCOL_VERSION = 2;
 /** One committed mutation, in the order of the change feed. */
 export interface Change {
   seq: number;
-  /** `memory`: an entry changed (key = entry key). `session`: a board changed (key = session id, value = the board JSON). */
-  topic: 'memory' | 'session';
+  /**
+   * `memory`: an entry changed (key = entry key). `session`: a board changed (key = session id, value = the board JSON).
+   * `handoff`: a handoff changed (key = handoff id, value = the HandoffListItem JSON).
+   */
+  topic: 'memory' | 'session' | 'handoff';
   namespace: string;
   key: string;
   op: 'store' | 'delete' | 'expire';
@@ -29,11 +32,15 @@ export type AckFn<T> = (result: Ack<T>) => void;
 export const ALL_MEMORY_ROOM = 'memory';
 export const namespaceRoom = (namespace: string) => `ns:${namespace}`;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+/** Every handoff change (members' inboxes filter it). */
+export const HANDOFFS_ROOM = 'handoffs';
+/** Handoff changes to or from one user (their inbox badge and toasts); only that user may join. */
+export const userRoom = (userId: string) => `user:${userId}`;
 export const roomSchema = z
   .string()
   .max(200)
   .refine(
-    (r) => r === ALL_MEMORY_ROOM || r === 'dashboard' || /^ns:[A-Za-z0-9._:/-]{1,128}$/.test(r) || /^session:[^\s]{1,190}$/.test(r),
+    (r) => r === ALL_MEMORY_ROOM || r === 'dashboard' || r === HANDOFFS_ROOM || /^user:[A-Za-z0-9_-]{1,100}$/.test(r) || /^ns:[A-Za-z0-9._:/-]{1,128}$/.test(r) || /^session:[^\s]{1,190}$/.test(r),
     'unknown room',
   );
 
@@ -60,8 +67,9 @@ export const MAX_REPLAY = 20_000;
 export const DASHBOARD_ROOM = 'dashboard';
 
 /** The rooms a change is delivered to; the server emits to them, clients filter with the same rule. */
-export function roomsForChange(change: Pick<Change, 'namespace' | 'topic' | 'key'>): string[] {
+export function roomsForChange(change: Pick<Change, 'namespace' | 'topic' | 'key' | 'value'>): string[] {
   if (change.topic === 'session') return [DASHBOARD_ROOM, sessionRoom(change.key)];
+  if (change.topic === 'handoff') return [HANDOFFS_ROOM, ...handoffUserIds(change.value).map(userRoom)];
   return [ALL_MEMORY_ROOM, namespaceRoom(change.namespace)];
 }
 
@@ -126,3 +134,14 @@ export const handshakeSchema = z.object({
   share: z.string().max(200).optional(),
 });
 export type Handshake = z.input<typeof handshakeSchema>;
+
+/** The users a handoff change concerns: its recipient (when a member) and its sender. */
+export function handoffUserIds(value: string | null): string[] {
+  if (!value) return [];
+  try {
+    const h = JSON.parse(value) as { to?: { userId?: unknown }; from?: { userId?: unknown } };
+    return [...new Set([h.to?.userId, h.from?.userId].filter((x): x is string => typeof x === 'string' && x.length > 0))];
+  } catch {
+    return [];
+  }
+}

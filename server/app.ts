@@ -25,6 +25,7 @@ import { MemoryService } from './memory/service.ts';
 import { SessionService } from './sessions/service.ts';
 import { BoardItems } from './sessions/items.ts';
 import { MeetingService } from './sessions/meeting.ts';
+import { HandoffService } from './handoffs/service.ts';
 import { startSweeper } from './memory/sweeper.ts';
 import { principalRoom, registerSocketHandlers, type BatonServer } from './realtime/socket.ts';
 
@@ -58,6 +59,8 @@ export interface Application {
   items: BoardItems;
   /** Meeting mode: presenter, current agenda item, timer (details.meeting). */
   meeting: MeetingService;
+  /** Handoffs between teammates and agents, with their review. */
+  handoffs: HandoffService;
   feed: ChangeFeed;
   identity: Identity;
   audit: AuditLog;
@@ -94,6 +97,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     onCommit: () => wake(),
     project: sessions.projectMemoryWrite,
   });
+  const handoffs = new HandoffService(db, sessions, memory, { now: options.now });
   const audit = new AuditLog(db, options.now);
   const auth = createBetterAuth(db.db, authSecretFor(options.databasePath, options.authSecret), options.secureCookies ?? false);
   const identity = new Identity(db, auth, audit, { now: options.now });
@@ -107,7 +111,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     (p) => identity.refresh(p),
     maxValueBytes * 6 + 64 * 1024,
   );
-  const api = createApi({ memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting });
+  const api = createApi({ memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting, handoffs });
   const apiListener = getRequestListener(api.fetch);
 
   let nextHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
@@ -169,6 +173,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   const sweeper = startSweeper({
     memory,
     sessions,
+    handoffs,
     feed,
     intervalMs: options.sweepIntervalMs ?? 1000,
     retention: options.feedRetention ?? 100_000,
@@ -183,6 +188,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     sessions,
     items,
     meeting,
+    handoffs,
     feed,
     identity,
     audit,

@@ -4,6 +4,7 @@ import { localBackend, type MemoryBackend } from './mcp/backend.ts';
 import { localSessionBackend, type SessionBackend } from './mcp/session-backend.ts';
 import { MemoryService } from './memory/service.ts';
 import { SessionService } from './sessions/service.ts';
+import { HandoffService } from './handoffs/service.ts';
 
 /**
  * The services on a database file opened directly by another process (the CLI's --db, `baton mcp`
@@ -17,5 +18,7 @@ export function openLocalServices(path: string, actor: string): { memory: Memory
     maxValueBytes: Number(process.env.MAX_VALUE_BYTES) || undefined,
     project: sessions.projectMemoryWrite,
   });
+  // Seed-shaped handoff writes open handoffs here too (accepting one needs the server's identities).
+  new HandoffService(handle, sessions, memory);
   return { memory: localBackend(memory, actor), sessions: localSessionBackend(sessions, actor), close: () => handle.close() };
 }

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../lib/access.ts';
 import { CLIENT_EVENTS, type ClientEventName } from '../lib/events.ts';
 import { PUBLIC_ROUTES } from '../server/http/api.ts';
+import { handoffActor } from '../server/http/handoffs-api.ts';
 import { cookieHeaders, emitAck, handshake, invitedUser, rawSocket, signIn, type TestUser } from './auth-helpers.ts';
 import { api, startTestServer, TEST_ADMIN, type TestServer } from './helpers.ts';
 
@@ -79,6 +80,20 @@ function expectFiltered(who: Who, namespaces: string[]) {
   expect(namespaces, `${who} sees ${OTHER_NS}`).toContain(OTHER_NS);
   if (who === 'otherNs') expect(namespaces, `${who} must not see ${NS}`).not.toContain(NS);
   else expect(namespaces, `${who} sees ${NS}`).toContain(NS);
+}
+
+let freshCount = 0;
+/** A new session in team-a, for probes that need one of their own. */
+function freshSession(who: Who): string {
+  const id = `ho-${who}-${++freshCount}`;
+  f.s.app.memory.store({ namespace: NS, key: `session/${id}/init`, value: JSON.stringify({ session_id: id, goals: ['g'] }) }, 'setup');
+  return id;
+}
+/** A pending handoff to the team on a fresh session; sent by the caller itself when `ownSender`. */
+function freshHandoff(who: Who, ownSender = false) {
+  const sessionId = freshSession(who);
+  const sender: Principal = ownSender && (who === 'viewer' || who === 'member' || who === 'admin') ? ownerOf(who) : ownerOf('admin');
+  return f.s.app.handoffs.create(sessionId, { to: { kind: 'team' } }, { ...handoffActor(sender, f.s.app.sessions, sessionId), canWrite: true }, 'api');
 }
 
 /** THE table: one row per "METHOD path" the app registers. */
@@ -206,6 +221,35 @@ const ROUTES: Record<string, RouteExpectation> = {
       return { path: `/api/v1/sessions/${SESSION}/meeting`, json: { action: 'take' } };
     },
     check: (who, b) => expect(b.details.meeting.presenter.id, who).toMatch(/^(user|token):/),
+  },
+
+  // ---- handoffs: readers see them; writers create; each step has its own rule (recipient, sender) --
+  'GET /api/v1/handoffs': { allow: READERS, probe: () => ({ path: '/api/v1/handoffs?box=all' }) },
+  'GET /api/v1/handoffs/recipients': { allow: READERS, probe: () => ({ path: '/api/v1/handoffs/recipients' }), check: (_w, b) => expect(b.users.length).toBeGreaterThan(0) },
+  'GET /api/v1/handoffs/:id': { allow: READERS, probe: (who) => ({ path: `/api/v1/handoffs/${freshHandoff(who).id}` }) },
+  'POST /api/v1/sessions/:id/handoffs': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${freshSession(who)}/handoffs`, json: { to: { kind: 'team' } } }) },
+  // To the team: any writer may decide; not a viewer, a scoped token or a share link.
+  'POST /api/v1/handoffs/:id/accept': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/handoffs/${freshHandoff(who).id}/accept`, json: {} }) },
+  'POST /api/v1/handoffs/:id/decline': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/handoffs/${freshHandoff(who).id}/decline`, json: { reason: 'probe' } }) },
+  'POST /api/v1/handoffs/:id/request-changes': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/handoffs/${freshHandoff(who).id}/request-changes`, json: { reason: 'probe' } }) },
+  'PATCH /api/v1/handoffs/:id/checklist/:item': {
+    allow: WRITERS,
+    probe: (who) => {
+      const h = freshHandoff(who);
+      return { path: `/api/v1/handoffs/${h.id}/checklist/${h.checklist[0]!.id}`, json: { done: true } };
+    },
+  },
+  'POST /api/v1/handoffs/:id/comments': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/handoffs/${freshHandoff(who).id}/comments`, json: { body: `from ${who}` } }) },
+  // Sender-only steps: each caller probes a handoff it sent itself (a viewer's cannot pass as writing).
+  'PATCH /api/v1/handoffs/:id': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/handoffs/${freshHandoff(who, true).id}`, json: { summary: { notes: ['edited'] } } }) },
+  'POST /api/v1/handoffs/:id/cancel': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/handoffs/${freshHandoff(who, true).id}/cancel`, json: {} }) },
+  'POST /api/v1/handoffs/:id/renew': {
+    allow: WRITERS,
+    probe: (who) => {
+      const h = freshHandoff(who, true);
+      f.s.app.handoffs.cancel(h.id, handoffActor(ownerOf('admin'), f.s.app.sessions, h.sessionId));
+      return { path: `/api/v1/handoffs/${h.id}/renew`, json: {} };
+    },
   },
 
   'GET /api/v1/changes/recent': {
@@ -372,6 +416,9 @@ const SOCKET_EVENTS: Record<ClientEventName, EventCase[]> = {
     { label: `ns:${OTHER_NS}`, allow: LISTERS, payload: () => ({ rooms: [`ns:${OTHER_NS}`] }) },
     { label: `session:${SESSION}`, allow: [...READERS, 'share'], payload: () => ({ rooms: [`session:${SESSION}`] }) },
     { label: 'session:s-other', allow: READERS, payload: () => ({ rooms: ['session:s-other'] }) },
+    { label: 'handoffs', allow: READERS, payload: () => ({ rooms: ['handoffs'] }) },
+    // A user's inbox room: only that user (the admin's token is owned by the admin).
+    { label: 'user:<member>', allow: ['member'], payload: () => ({ rooms: [`user:${f.users.member.id}`] }) },
   ],
   // Leaving a room needs no permission: it can only reduce what the socket receives.
   unsubscribe: [{ label: `ns:${NS}`, allow: SOCKET_CONNECTED, payload: () => ({ rooms: [`ns:${NS}`] }) }],

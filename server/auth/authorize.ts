@@ -9,6 +9,8 @@ function describe(permission: Permission): string {
       return `write namespace "${permission.namespace}"`;
     case 'session:view':
       return `view session "${permission.sessionId}"`;
+    case 'inbox:follow':
+      return "follow another user's handoff inbox";
     case 'tokens:own':
       return 'manage API tokens';
     case 'share:create':

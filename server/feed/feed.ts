@@ -1,6 +1,6 @@
 import type { DbHandle } from '../../db/client.ts';
 import { HEAD_SEQ_SQL, type ChangeRow } from '../../db/schema.ts';
-import { ALL_MEMORY_ROOM, DASHBOARD_ROOM, type Change } from '../../lib/events.ts';
+import { ALL_MEMORY_ROOM, DASHBOARD_ROOM, HANDOFFS_ROOM, type Change } from '../../lib/events.ts';
 import { toChange } from '../memory/service.ts';
 
 const COLUMNS = 'seq, topic, namespace, key, op, version, value, actor, at, expires_at AS expiresAt';
@@ -57,6 +57,13 @@ export class ChangeFeed {
     else if (sessions.length) {
       clauses.push(`(topic = 'session' AND key IN (${sessions.map(() => '?').join(',')}))`);
       params.push(...sessions);
+    }
+    const users = rooms.filter((r) => r.startsWith('user:')).map((r) => r.slice(5));
+    if (rooms.includes(HANDOFFS_ROOM)) clauses.push("topic = 'handoff'");
+    else if (users.length) {
+      const marks = users.map(() => '?').join(',');
+      clauses.push(`(topic = 'handoff' AND (json_extract(value, '$.to.userId') IN (${marks}) OR json_extract(value, '$.from.userId') IN (${marks})))`);
+      params.push(...users, ...users);
     }
     if (clauses.length === 0) return [];
     return this.h.sqlite

@@ -15,6 +15,8 @@ import type { MemoryService } from '../memory/service.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { SessionService } from '../sessions/service.ts';
 import { registerSessionRoutes } from './sessions-api.ts';
+import { registerHandoffRoutes } from './handoffs-api.ts';
+import type { HandoffService } from '../handoffs/service.ts';
 import type { BoardItems } from '../sessions/items.ts';
 import type { MeetingService } from '../sessions/meeting.ts';
 
@@ -28,6 +30,7 @@ interface Deps {
   sessions: SessionService;
   items: BoardItems;
   meeting: MeetingService;
+  handoffs: HandoffService;
   mcp: { handle(request: Request, principal: Principal, ip: string | null): Promise<Response> };
 }
 
@@ -85,7 +88,7 @@ export const PUBLIC_ROUTES = new Set([
  * non-public route resolves the caller once, then authorizes with the one authorize() function.
  */
 export function createApi(deps: Deps): Hono<Env> {
-  const { memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting } = deps;
+  const { memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting, handoffs } = deps;
   const app = new Hono<Env>();
   // A value may be up to maxValueBytes; JSON escaping can grow it, so the body may be a few times larger.
   const maxBody = memory.maxValueBytes * 6 + 64 * 1024;
@@ -345,6 +348,7 @@ export function createApi(deps: Deps): Hono<Env> {
   });
 
   registerSessionRoutes(app, { sessions, items, meeting, memory, audit, sourceNamespace: (id) => sessions.sourceNamespaceOf(id) });
+  registerHandoffRoutes(app, { handoffs, sessions, audit });
 
   app.all('/mcp', (c) => mcp.handle(c.req.raw, principal(c), c.get('ip')));
 

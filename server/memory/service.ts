@@ -107,7 +107,7 @@ export function toEntry(row: MemoryEntryRow): MemoryEntry {
 export function toChange(row: typeof changes.$inferSelect): Change {
   return {
     seq: row.seq,
-    topic: row.topic === 'session' ? 'session' : 'memory',
+    topic: row.topic === 'session' || row.topic === 'handoff' ? row.topic : 'memory',
     namespace: row.namespace,
     key: row.key,
     op: row.op,

@@ -6,6 +6,8 @@ import type { MemoryService } from './service.ts';
 export function startSweeper(deps: {
   memory: MemoryService;
   sessions?: { tick(): unknown };
+  /** Expires handoffs past their expiry (cheap, indexed: every sweep). */
+  handoffs?: { sweep(): unknown };
   feed: ChangeFeed;
   intervalMs: number;
   retention: number;
@@ -18,6 +20,7 @@ export function startSweeper(deps: {
       while (memory.sweep(500) === 500) {
         // keep going until a partial batch: a burst of expiries is purged in one tick
       }
+      deps.handoffs?.sweep();
       // Pruning, autosave and idle detection need no rush: every 30th sweep (30 s by default).
       if (ticks++ % 30 === 0) {
         feed.prune(retention);

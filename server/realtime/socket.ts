@@ -12,6 +12,7 @@ import {
   type SubscribeResult,
   ALL_MEMORY_ROOM,
   DASHBOARD_ROOM,
+  HANDOFFS_ROOM,
   MAX_REPLAY,
 } from '../../lib/events.ts';
 import type { ChangeFeed } from '../feed/feed.ts';
@@ -76,7 +77,8 @@ export function roomPermission(room: string): Permission {
   if (room === ALL_MEMORY_ROOM) return { action: 'memory:read', namespace: '*' };
   if (room.startsWith('ns:')) return { action: 'memory:read', namespace: room.slice(3) };
   if (room.startsWith('session:')) return { action: 'session:view', sessionId: room.slice(8) };
-  if (room === DASHBOARD_ROOM) return { action: 'memory:read', namespace: '*' };
+  if (room === DASHBOARD_ROOM || room === HANDOFFS_ROOM) return { action: 'memory:read', namespace: '*' };
+  if (room.startsWith('user:')) return { action: 'inbox:follow', userId: room.slice(5) };
   return { action: 'admin' };
 }
 

@@ -2,6 +2,7 @@
 // SessionService applies in the same transaction. Pure: no database, no clock. Tolerant of missing
 // and extra fields, other ids and more workstreams; what cannot be a session returns a warning.
 
+import type { HandoffContext, HandoffSummary } from '../../lib/handoff-types.ts';
 import type { SessionType } from '../../lib/session-types.ts';
 import type { BoardFields, BoardItemKind } from '../../lib/board-items.ts';
 import { seedBoardOf } from './items.ts';
@@ -68,11 +69,22 @@ export interface SessionPatch {
   checkpoint?: { kind: 'agent' | 'recovery' | 'handoff'; label: string; validation?: Json };
   resumed?: boolean;
   /** The ownership step after a handoff: a continuation of the previous owner's handed-off session. */
-  continuation?: { previousOwner: string | null };
+  continuation?: { previousOwner: string | null; handoffId: string | null };
   /** Typed board items the write describes (agenda, projects, criteria…); a kind is only seeded into a session that has none of it. */
   items?: { kind: BoardItemKind; data: Record<string, unknown> }[];
   /** Single-valued board fields (capacity, horizon…), merged into details.fields. */
   fields?: BoardFields;
+  /** `session/handoff/preparation`: the handoff record it opens (HandoffService). */
+  handoff?: SeedHandoff;
+}
+
+/** A handoff as the seed's preparation write describes it (labels, not yet resolved to members). */
+export interface SeedHandoff {
+  from: string | null;
+  to: string | null;
+  type: string | null;
+  summary: HandoffSummary;
+  context: HandoffContext;
 }
 
 export type ProjectionResult = { kind: 'patch'; patch: SessionPatch } | { kind: 'warning'; message: string } | { kind: 'none' };
@@ -360,6 +372,31 @@ export function projectWrite(namespace: string, key: string, raw: string, seq: n
           },
         },
         checkpoint: { kind: 'handoff', label: `Handoff ${str(value.current_owner) ?? ''} → ${str(value.next_owner) ?? 'next owner'}`.replace('  ', ' ') },
+        handoff: {
+          from: str(value.current_owner),
+          to: str(value.next_owner),
+          type: str(value.handoff_type),
+          summary: {
+            completed: strings(summary.completed_work),
+            inProgress: inProgress
+              .map((w) => obj(w))
+              .filter((w): w is Json => !!w && !!str(w.task))
+              .map((w) => ({ task: str(w.task)!, progress: percent(w.progress) ?? 0, nextSteps: strings(w.next_steps), files: strings(w.files_modified), estimatedCompletion: str(w.estimated_completion) })),
+            blockers: (Array.isArray(summary.blockers) ? summary.blockers : [])
+              .map((b) => (typeof b === 'string' ? { description: b } : obj(b)))
+              .filter((b): b is Json => !!b && !!str(b.description))
+              .map((b) => ({ description: str(b.description)!, impact: str(b.impact), owner: str(b.escalated_to ?? b.owner), expectedResolution: str(b.expected_resolution) })),
+            notes: strings(summary.important_notes),
+          },
+          context: {
+            priorities: strings(next.next_priorities),
+            filesToReview: strings(next.active_files),
+            decisionsNeeded: strings(next.decisions_needed),
+            testStatus: str(next.test_status),
+            branch: str(next.current_branch),
+            environment: obj(next.environment_setup) ?? {},
+          },
+        },
       },
     };
   }
@@ -372,7 +409,7 @@ export function projectWrite(namespace: string, key: string, raw: string, seq: n
         target: target(true),
         create: { type: 'development', subtype: null, title: 'Continued session' },
         core: { owner: str(value.current_owner), status: 'active', startedAt: time(value.restoration_timestamp) },
-        continuation: { previousOwner: str(value.previous_owner) },
+        continuation: { previousOwner: str(value.previous_owner), handoffId: str(value.handoff_id) },
         details: {
           restoration: {
             status: str(value.restoration_status),

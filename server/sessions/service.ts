@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbHandle } from '../../db/client.ts';
 import {
@@ -25,7 +25,7 @@ import type {
   SessionType,
 } from '../../lib/session-types.ts';
 import type { StoredWrite } from '../memory/service.ts';
-import { projectWrite, type SessionPatch } from './projection.ts';
+import { projectWrite, type SeedHandoff, type SessionPatch } from './projection.ts';
 import { applySeedPatch } from './items.ts';
 
 type SessionRow = typeof workSessions.$inferSelect;
@@ -101,6 +101,12 @@ export class SessionService {
   private readonly insertChange;
   private readonly headSeq;
 
+  /** Set by the HandoffService: seed-shaped handoff writes open, and ownership writes accept, handoffs. */
+  handoffHooks: {
+    prepared?: (sessionId: string, handoff: SeedHandoff, write: StoredWrite, checkpointId: number | null) => void;
+    continued?: (parentId: string, childId: string, owner: string | null, write: StoredWrite, handoffId: string | null) => void;
+  } = {};
+
   constructor(
     private readonly h: DbHandle,
     options: SessionServiceOptions = {},
@@ -158,7 +164,10 @@ export class SessionService {
     let parentId: string | null = null;
     if (patch.continuation) {
       // The ownership step: continue the previous owner's handed-off session.
-      const parent = this.h.db
+      const named = patch.continuation.handoffId
+        ? this.h.db.select({ id: handoffs.sessionId }).from(handoffs).where(eq(handoffs.id, patch.continuation.handoffId)).get()
+        : undefined;
+      const parent = named ?? this.h.db
         .select({ id: workSessions.id, title: workSessions.title, project: workSessions.project, type: workSessions.type })
         .from(workSessions)
         .where(
@@ -205,6 +214,10 @@ export class SessionService {
     s.prepare(`INSERT INTO session_files (session_id, path, kind, touched_at, touched_by) SELECT ?, path, kind, touched_at, touched_by FROM session_files WHERE session_id = ?`).run(id, parentId);
     s.prepare(`INSERT INTO session_blockers (session_id, description, kind, severity, owner, impact, expected_resolution, created_at) SELECT ?, description, kind, severity, owner, impact, expected_resolution, created_at FROM session_blockers WHERE session_id = ? AND resolved_at IS NULL`).run(id, parentId);
     s.prepare(`INSERT INTO session_decisions (session_id, topic, decision, rationale, alternatives, decided_at, decided_by) SELECT ?, topic, decision, rationale, alternatives, decided_at, decided_by FROM session_decisions WHERE session_id = ?`).run(id, parentId);
+    // The agents carry on in the continuation; board items (agenda, backlog, ADRs…) come along too.
+    s.prepare(`INSERT OR IGNORE INTO session_agents (session_id, name, role, status, current_task, last_activity_at) SELECT ?, name, role, status, current_task, ? FROM session_agents WHERE session_id = ?`).run(id, at, parentId);
+    s.prepare(`UPDATE session_agents SET status = 'reassigned' WHERE session_id = ?`).run(parentId);
+    s.prepare(`INSERT INTO session_items (session_id, kind, position, data, created_at, updated_at, created_by) SELECT ?, kind, position, data, created_at, ?, created_by FROM session_items WHERE session_id = ?`).run(id, at, parentId);
     this.h.db.update(workSessions).set({ status: 'handed-off', endedAt: parent.endedAt ?? at }).where(eq(workSessions.id, parentId)).run();
     this.bump(parentId, 'system', at);
   }
@@ -238,7 +251,10 @@ export class SessionService {
     if (patch.agents) for (const a of patch.agents) this.upsertAgent(id, a.name, a.role ?? null, a.status ?? 'active', null, at);
     if (patch.items || patch.fields) applySeedPatch(this.h, id, patch, write.actor, at);
     this.bump(id, write.actor, at);
-    if (patch.checkpoint) this.writeCheckpoint(id, patch.checkpoint.kind, patch.checkpoint.label, write.actor, at, patch.checkpoint.validation);
+    const checkpointId = patch.checkpoint ? this.writeCheckpoint(id, patch.checkpoint.kind, patch.checkpoint.label, write.actor, at, patch.checkpoint.validation) : null;
+    if (patch.handoff) this.handoffHooks.prepared?.(id, patch.handoff, write, checkpointId);
+    const parentId = this.h.db.select({ parentId: workSessions.parentId }).from(workSessions).where(eq(workSessions.id, id)).get()?.parentId;
+    if (patch.continuation && parentId) this.handoffHooks.continued?.(parentId, id, patch.core?.owner ?? null, write, patch.continuation.handoffId);
   }
 
   private replaceGoals(id: string, goals: string[]) {
@@ -414,7 +430,7 @@ export class SessionService {
       agents: this.h.db.select().from(sessionAgents).where(eq(sessionAgents.sessionId, id)).orderBy(asc(sessionAgents.name)).all().map((a) => ({ name: a.name, role: a.role, status: a.status, currentTask: a.currentTask, lastActivityAt: iso(a.lastActivityAt) })),
       checkpoints: this.h.db.select().from(sessionCheckpoints).where(eq(sessionCheckpoints.sessionId, id)).orderBy(desc(sessionCheckpoints.id)).limit(100).all().map((c) => ({ id: c.id, kind: c.kind, label: c.label, createdAt: iso(c.createdAt), createdBy: c.createdBy, sessionVersion: c.sessionVersion, metrics: json<CheckpointSnapshot>(c.snapshot, {} as CheckpointSnapshot).metrics ?? {} })),
       items: this.h.db.select().from(sessionItems).where(eq(sessionItems.sessionId, id)).orderBy(asc(sessionItems.kind), asc(sessionItems.position), asc(sessionItems.id)).all().map((i) => ({ id: i.id, kind: i.kind as BoardItemKind, position: i.position, data: json(i.data, {}) as BoardItemData, createdAt: iso(i.createdAt), updatedAt: iso(i.updatedAt), createdBy: i.createdBy })),
-      handoffs: this.h.db.select().from(handoffs).where(eq(handoffs.sessionId, id)).orderBy(desc(handoffs.createdAt)).limit(50).all().map((x) => ({ id: x.id, status: x.status, from: x.fromLabel, to: x.toLabel, createdAt: iso(x.createdAt), expiresAt: iso(x.expiresAt), continuationId: x.continuationId })),
+      handoffs: this.h.db.select().from(handoffs).where(or(eq(handoffs.sessionId, id), eq(handoffs.continuationId, id))).orderBy(desc(handoffs.createdAt)).limit(50).all().map((x) => ({ id: x.id, status: x.status, from: x.fromLabel, to: x.toLabel, createdAt: iso(x.createdAt), expiresAt: iso(x.expiresAt), continuationId: x.continuationId })),
       lineage: { parent, children },
     };
   }
@@ -441,13 +457,14 @@ export class SessionService {
     return snapshotOfBoard(board, validation);
   }
 
-  writeCheckpoint(id: string, kind: 'manual' | 'auto' | 'agent' | 'recovery' | 'handoff', label: string | null, by: string, at: number, validation?: Record<string, unknown>) {
+  writeCheckpoint(id: string, kind: 'manual' | 'auto' | 'agent' | 'recovery' | 'handoff', label: string | null, by: string, at: number, validation?: Record<string, unknown>): number {
     const board = this.board(id)!;
-    this.h.db.insert(sessionCheckpoints).values({ sessionId: id, kind, label, snapshot: JSON.stringify(this.snapshotOf(board, validation)), sessionVersion: board.version, createdAt: at, createdBy: by }).run();
+    const { id: checkpointId } = this.h.db.insert(sessionCheckpoints).values({ sessionId: id, kind, label, snapshot: JSON.stringify(this.snapshotOf(board, validation)), sessionVersion: board.version, createdAt: at, createdBy: by }).returning({ id: sessionCheckpoints.id }).get();
     this.h.db.update(workSessions).set({ lastCheckpointAt: at, checkpointVersion: board.version }).where(eq(workSessions.id, id)).run();
     this.bump(id, by, at);
     // The bump itself changed the version: the checkpoint covers everything up to it.
     this.h.db.update(workSessions).set({ checkpointVersion: sql`${workSessions.version}` }).where(eq(workSessions.id, id)).run();
+    return checkpointId;
   }
 
   checkpoint(id: string, input: unknown, by: string) {
@@ -525,17 +542,29 @@ export class SessionService {
         throw new BatonError('invalid_input', `status: only an interrupted or paused session can be recovered (this one is ${original.status})`, { field: 'status' });
       }
       const now = this.now();
-      const childId = `${id.replace(/-r\d+$/, '')}-r${original.resumeCount + 1}`;
-      this.h.db
-        .insert(workSessions)
-        .values({ id: childId, type: original.type, subtype: original.subtype, title: original.title, owner: original.owner, project: original.project, status: 'active', startedAt: now, expectedDuration: original.expectedDuration, expectedMinutes: original.expectedMinutes, focusArea: original.focusArea, tags: original.tags, metrics: original.metrics, details: original.details, autosaveMinutes: original.autosaveMinutes, parentId: id, lastActivityAt: now, sourceNamespace: original.sourceNamespace, createdAt: now, updatedAt: now })
-        .run();
-      this.inheritFrom(id, childId, now);
+      const childId = this.continueAs(id, `${id.replace(/-[rh]\d+$/, '')}-r${original.resumeCount + 1}`, original.owner, now);
       this.h.db.update(workSessions).set({ status: 'completed', endedAt: original.endedAt ?? now }).where(eq(workSessions.id, id)).run();
       this.bump(id, by, now);
       this.writeCheckpoint(childId, 'recovery', `Recovered from ${id}`, by, now, validation);
       return this.board(childId)!;
     });
+  }
+
+  /**
+   * Inside a transaction: a new session continuing `parentId` (same type, fields and open work, the
+   * agents reassigned to it), owned by `owner`; the parent is marked handed-off. An id already taken
+   * gets a numeric suffix. Returns the new session's id.
+   */
+  continueAs(parentId: string, wantedId: string, owner: string | null, at: number): string {
+    const original = this.requireSession(parentId);
+    let childId = wantedId;
+    for (let n = 2; this.h.db.select({ id: workSessions.id }).from(workSessions).where(eq(workSessions.id, childId)).get(); n++) childId = `${wantedId}-${n}`;
+    this.h.db
+      .insert(workSessions)
+      .values({ id: childId, type: original.type, subtype: original.subtype, title: original.title, owner, project: original.project, status: 'active', startedAt: at, expectedDuration: original.expectedDuration, expectedMinutes: original.expectedMinutes, focusArea: original.focusArea, tags: original.tags, metrics: original.metrics, details: original.details, autosaveMinutes: original.autosaveMinutes, parentId, lastActivityAt: at, sourceNamespace: original.sourceNamespace, createdAt: at, updatedAt: at })
+      .run();
+    this.inheritFrom(parentId, childId, at);
+    return childId;
   }
 
   // ---- board edits (members) -------------------------------------------------------------------
