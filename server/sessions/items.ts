@@ -210,7 +210,13 @@ export class BoardItems {
       .map((r) => r.id)
       .filter((id) => id !== itemId);
     ids.splice(Math.min(position, ids.length), 0, itemId);
-    ids.forEach((id, i) => this.h.db.update(sessionItems).set({ position: i, ...(id === itemId ? { updatedAt: at } : {}) }).where(eq(sessionItems.id, id)).run());
+    // Only rows whose position changes are written (one prepared statement: a 500-item kind stays cheap).
+    const current = new Map(this.h.sqlite.prepare<[string, string], { id: number; position: number }>('SELECT id, position FROM session_items WHERE session_id = ? AND kind = ?').all(sessionId, kind).map((r) => [r.id, r.position]));
+    const setPosition = this.h.sqlite.prepare<[number, number]>('UPDATE session_items SET position = ? WHERE id = ?');
+    ids.forEach((id, i) => {
+      if (current.get(id) !== i) setPosition.run(i, id);
+    });
+    this.h.db.update(sessionItems).set({ updatedAt: at }).where(eq(sessionItems.id, itemId)).run();
   }
 
   private finish(sessionId: string, by: string, at: number): SessionBoard {
