@@ -107,7 +107,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   }
 
   const mcp = createMcpHttpHandler(
-    (caller, ip) => ({ memory: authorizedBackend(memory, caller, audit, ip), sessions: authorizedSessionBackend(sessions, caller) }),
+    (caller, ip) => ({ memory: authorizedBackend(memory, caller, audit, ip), sessions: authorizedSessionBackend(sessions, caller, handoffs, audit) }),
     (p) => identity.refresh(p),
     maxValueBytes * 6 + 64 * 1024,
   );

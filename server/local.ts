@@ -19,6 +19,6 @@ export function openLocalServices(path: string, actor: string): { memory: Memory
     project: sessions.projectMemoryWrite,
   });
   // Seed-shaped handoff writes open handoffs here too (accepting one needs the server's identities).
-  new HandoffService(handle, sessions, memory);
-  return { memory: localBackend(memory, actor), sessions: localSessionBackend(sessions, actor), close: () => handle.close() };
+  const handoffs = new HandoffService(handle, sessions, memory);
+  return { memory: localBackend(memory, actor), sessions: localSessionBackend(sessions, actor, handoffs), close: () => handle.close() };
 }

@@ -230,6 +230,62 @@ describe('a handoff between two signed-in people', () => {
   });
 });
 
+describe('handoffs through MCP (session_handoff)', () => {
+  const mcp = async (token: string) => {
+    const client = new Client({ name: 'agent', version: '1' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${s.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    const call = async (args: Record<string, unknown>) => {
+      const r = (await client.callTool({ name: 'session_handoff', arguments: args })) as { isError?: boolean; content: { text: string }[] };
+      return { isError: r.isError ?? false, body: JSON.parse(r.content[0]!.text) };
+    };
+    return { client, call };
+  };
+
+  it('an agent hands its session to a person by email; the person accepts on the review page', async () => {
+    const mia = await invitedUser(s, 'member', 'Mia');
+    await startSession('agent-1');
+    const agent = await mcp(s.token);
+    const listed = (await agent.client.listTools()).tools.map((t) => t.name);
+    expect(listed).toContain('session_handoff');
+    const created = await agent.call({ sessionId: 'agent-1', to: mia.email, notes: ['Half-way through JWT'], decisionsNeeded: ['Refresh tokens?'], testStatus: 'unit green' });
+    expect(created.isError, JSON.stringify(created.body)).toBe(false);
+    expect(created.body.handoff).toMatchObject({ status: 'pending', to: 'Mia', sessionId: 'agent-1', reviewPath: expect.stringMatching(/^\/handoffs\/ho_/) });
+    expect(created.body.checklist).toContain('Decide: Refresh tokens?');
+    const h = (await api(s.url, `/api/v1/handoffs/${created.body.handoff.id}`, as(mia))).body as Handoff;
+    expect(h).toMatchObject({ source: 'mcp', summary: { notes: ['Half-way through JWT'] }, context: { testStatus: 'unit green' } });
+    expect((await api(s.url, `/api/v1/handoffs/${h.id}/accept`, { method: 'POST', ...as(mia) })).body).toMatchObject({ status: 'accepted', continuationId: 'agent-1-h1' });
+    expect((await agent.call({ action: 'list', box: 'sent' })).body.handoffs).toEqual([expect.objectContaining({ id: h.id, status: 'accepted' })]);
+    await agent.client.close();
+  });
+
+  it('a person hands a session to an agent; the agent accepts through MCP and gets what it needs to resume', async () => {
+    await startSession('human-1');
+    const created = await api(s.url, '/api/v1/sessions/human-1/handoffs', { method: 'POST', json: { to: { kind: 'agent', name: 'claude' }, context: { priorities: ['Finish login'] } } });
+    expect(created.status).toBe(201);
+    const token = s.app.identity.createToken(s.admin, { name: 'claude', scopes: [{ access: 'write', namespaces: 'session-management' }, { access: 'read', namespaces: '*' }] }, null).token;
+    const agent = await mcp(token);
+    const inbox = await agent.call({ action: 'list', box: 'inbox', status: 'pending' });
+    expect(inbox.body.handoffs.map((x: { id: string }) => x.id)).toEqual([created.body.id]);
+    const accepted = await agent.call({ action: 'accept', handoffId: created.body.id });
+    expect(accepted.isError, JSON.stringify(accepted.body)).toBe(false);
+    expect(accepted.body).toMatchObject({ sessionId: 'human-1-h1', handoff: { status: 'accepted', to: 'claude' }, context: { priorities: ['Finish login'] } });
+    expect(accepted.body.resume.openBlockers.map((b: { description: string }) => b.description)).toEqual(['DBA approval']);
+    expect((await board('human-1-h1')).owner).toBe('claude');
+    // Bad arguments are tool errors naming the field, and the connection survives them.
+    const noId = await agent.call({ action: 'accept' });
+    expect(noId.isError).toBe(true);
+    expect(JSON.stringify(noId.body)).toContain('handoffId');
+    const missing = await agent.call({ action: 'decline', handoffId: created.body.id });
+    expect(missing.isError).toBe(true);
+    expect(JSON.stringify(missing.body)).toContain('reason');
+    const badKind = await agent.call({ action: 'teleport' });
+    expect(badKind.isError).toBe(true);
+    expect(JSON.stringify(badKind.body)).toContain('action');
+    expect((await agent.call({ action: 'list' })).isError).toBe(false);
+    await agent.client.close();
+  });
+});
+
 describe('bad handoff input changes nothing', () => {
   it('names the field and leaves the session as it was', async () => {
     const vic = await invitedUser(s, 'viewer', 'Vic');

@@ -3,6 +3,10 @@ import { principalLabel } from '../../lib/access.ts';
 import { BatonError, type ApiError } from '../../lib/errors.ts';
 import type { SessionBoard, SessionStatus, SessionSummary } from '../../lib/session-types.ts';
 import { authorize } from '../auth/authorize.ts';
+import type { AuditLog } from '../auth/audit.ts';
+import type { HandoffActor, HandoffService } from '../handoffs/service.ts';
+import { authorizeHandoffRead, handoffActor } from '../http/handoffs-api.ts';
+import type { Handoff, HandoffCreateInput, HandoffListItem } from '../../lib/handoff-types.ts';
 import type { SessionService } from '../sessions/service.ts';
 
 export type ResumeContext = ReturnType<SessionService['resumeContext']>;
@@ -26,10 +30,23 @@ export interface SessionBackend {
   reportAgent(id: string, agent: AgentReport): Promise<SessionBoard>;
   touchFiles(id: string, paths: string[]): Promise<SessionBoard>;
   setStatus(id: string, status: SessionStatus): Promise<SessionBoard>;
+  /** Handoffs: create from a session, act on one (accept, decline, request changes, comment), read. */
+  handoffCreate(sessionId: string, input: HandoffCreateInput): Promise<Handoff>;
+  handoffAct(id: string, action: 'accept' | 'decline' | 'request-changes' | 'comment', text?: string): Promise<Handoff>;
+  handoffGet(id: string): Promise<Handoff>;
+  handoffList(filters: { box?: string; status?: string; sessionId?: string; limit?: number }): Promise<HandoffListItem[]>;
+  handoffRecipients(): Promise<{ users: { id: string; name: string; email: string }[]; agents: string[] }>;
+}
+
+function actOn(handoffs: HandoffService, id: string, action: 'accept' | 'decline' | 'request-changes' | 'comment', text: string | undefined, actor: HandoffActor): Handoff {
+  if (action === 'accept') return handoffs.accept(id, actor);
+  if (action === 'decline') return handoffs.decline(id, { reason: text }, actor);
+  if (action === 'request-changes') return handoffs.requestChanges(id, { reason: text }, actor);
+  return handoffs.comment(id, { body: text }, actor);
 }
 
 /** In the server: authorized per call for the MCP session's caller (re-read each time). */
-export function authorizedSessionBackend(sessions: SessionService, caller: () => Principal): SessionBackend {
+export function authorizedSessionBackend(sessions: SessionService, caller: () => Principal, handoffs: HandoffService, audit?: AuditLog): SessionBackend {
   const view = (id: string) => authorize(caller(), { action: 'session:view', sessionId: id });
   const edit = (id: string) => {
     const p = caller();
@@ -49,11 +66,32 @@ export function authorizedSessionBackend(sessions: SessionService, caller: () =>
     reportAgent: async (id, agent) => sessions.reportAgent(id, agent, edit(id)),
     touchFiles: async (id, paths) => sessions.touchFiles(id, paths, 'active', edit(id)),
     setStatus: async (id, status) => sessions.setStatus(id, status, edit(id)),
+    handoffCreate: async (sessionId, input) => {
+      edit(sessionId);
+      const h = handoffs.create(sessionId, input, handoffActor(caller(), sessions, sessionId), 'mcp');
+      audit?.record({ principal: caller(), action: 'handoff.create', target: h.id, detail: { session: sessionId, to: h.to.label, source: 'mcp' } });
+      return h;
+    },
+    handoffAct: async (id, action, text) => {
+      const sessionId = handoffs.sessionOf(id);
+      authorizeHandoffRead(caller(), sessionId);
+      const h = actOn(handoffs, id, action, text, handoffActor(caller(), sessions, sessionId));
+      audit?.record({ principal: caller(), action: `handoff.${action.replace('-', '_')}`, target: id, detail: { session: sessionId, status: h.status, source: 'mcp' } });
+      return h;
+    },
+    handoffGet: async (id) => (authorizeHandoffRead(caller(), handoffs.sessionOf(id)), handoffs.get(id)),
+    handoffList: async (filters) => {
+      authorize(caller(), { action: 'memory:read', namespace: '*' });
+      return handoffs.list(filters, handoffActor(caller(), sessions, '')).items;
+    },
+    handoffRecipients: async () => (authorize(caller(), { action: 'memory:read', namespace: '*' }), handoffs.recipients()),
   };
 }
 
 /** A database file opened directly (stdio MCP or CLI without a server): trusted like the file. */
-export function localSessionBackend(sessions: SessionService, actor: string): SessionBackend {
+export function localSessionBackend(sessions: SessionService, actor: string, handoffs: HandoffService): SessionBackend {
+  // Trusted like the file, but not anyone in particular: handoffs addressed to a member are theirs to accept.
+  const who: HandoffActor = { label: actor, userId: null, admin: false, canWrite: true };
   return {
     list: async (filters) => sessions.list(filters).items,
     board: async (id) => sessions.requireBoard(id),
@@ -62,6 +100,11 @@ export function localSessionBackend(sessions: SessionService, actor: string): Se
     reportAgent: async (id, agent) => sessions.reportAgent(id, agent, actor),
     touchFiles: async (id, paths) => sessions.touchFiles(id, paths, 'active', actor),
     setStatus: async (id, status) => sessions.setStatus(id, status, actor),
+    handoffCreate: async (sessionId, input) => handoffs.create(sessionId, input, who, 'mcp'),
+    handoffAct: async (id, action, text) => actOn(handoffs, id, action, text, who),
+    handoffGet: async (id) => handoffs.get(id),
+    handoffList: async (filters) => handoffs.list(filters, who).items,
+    handoffRecipients: async () => handoffs.recipients(),
   };
 }
 
@@ -98,5 +141,14 @@ export function remoteSessionBackend(baseUrl: string, token?: string): SessionBa
     reportAgent: (s, agent) => call('POST', `/api/v1/sessions/${id(s)}/agents`, agent),
     touchFiles: (s, paths) => call('POST', `/api/v1/sessions/${id(s)}/files`, { paths, kind: 'active' }),
     setStatus: (s, status) => call('PATCH', `/api/v1/sessions/${id(s)}`, { status }),
+    handoffCreate: (s, input) => call('POST', `/api/v1/sessions/${id(s)}/handoffs`, input),
+    handoffAct: (h, action, text) =>
+      call('POST', `/api/v1/handoffs/${id(h)}/${action === 'comment' ? 'comments' : action}`, action === 'comment' ? { body: text } : action === 'accept' ? {} : { reason: text }),
+    handoffGet: (h) => call('GET', `/api/v1/handoffs/${id(h)}`),
+    handoffList: async (filters) => {
+      const qs = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+      return (await call<{ items: HandoffListItem[] }>('GET', `/api/v1/handoffs${qs.size ? `?${qs}` : ''}`)).items;
+    },
+    handoffRecipients: () => call('GET', '/api/v1/handoffs/recipients'),
   };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { BatonError, fromZodError } from '../../lib/errors.ts';
 import type { MemoryBackend } from './backend.ts';
 import type { SessionBackend } from './session-backend.ts';
+import type { Handoff, HandoffCreateInput } from '../../lib/handoff-types.ts';
 import { toolError, type ToolResult } from './memory-tool.ts';
 
 const DEFAULT_SESSION_NAMESPACE = 'session-management';
@@ -94,6 +95,39 @@ export const SESSION_TOOLS = [
       },
     },
   },
+  {
+    name: 'session_handoff',
+    description:
+      'Hand a session over to a teammate or an agent, with its context; or act on a handoff. action "create" (default): summary and context are pre-filled from the board, ' +
+      'the recipient reviews it on /handoffs/<id>. "accept" returns the continued session and what is needed to resume it. Also "decline" / "request-changes" (reason), "comment" (body), "get", "list".',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        action: { type: 'string', enum: ['create', 'accept', 'decline', 'request-changes', 'comment', 'get', 'list'], default: 'create' },
+        ...sessionRef,
+        handoffId: { type: 'string', description: 'The handoff to act on (accept, decline, request-changes, comment, get)' },
+        to: { type: 'string', description: 'Recipient: a member (email, name or id), an agent name, or "team" for anyone on the team' },
+        toKind: { type: 'string', enum: ['user', 'agent', 'team'], description: 'Force how `to` is read (default: a member when one matches, else an agent)' },
+        handoffType: { type: 'string', description: 'e.g. end-of-shift' },
+        completed: { type: 'array', items: { type: 'string' } },
+        inProgress: {
+          type: 'array',
+          items: { type: 'object', properties: { task: { type: 'string' }, progress: { type: 'number' }, nextSteps: { type: 'array', items: { type: 'string' } }, files: { type: 'array', items: { type: 'string' } } }, required: ['task'] },
+        },
+        blockers: { type: 'array', items: { type: 'string' } },
+        notes: { type: 'array', items: { type: 'string' } },
+        priorities: { type: 'array', items: { type: 'string' } },
+        filesToReview: { type: 'array', items: { type: 'string' } },
+        decisionsNeeded: { type: 'array', items: { type: 'string' } },
+        testStatus: { type: 'string' },
+        ttl: { type: 'integer', minimum: 60, description: 'Seconds until it expires (default 259200: three days)' },
+        reason: { type: 'string', description: 'Why (decline, request-changes)' },
+        body: { type: 'string', description: 'Comment text' },
+        box: { type: 'string', enum: ['inbox', 'sent', 'all'] },
+        status: { type: 'string', enum: ['pending', 'changes-requested', 'accepted', 'declined', 'expired', 'cancelled'] },
+      },
+    },
+  },
 ] as const;
 
 export const SESSION_TOOL_NAMES = new Set<string>(SESSION_TOOLS.map((t) => t.name));
@@ -117,6 +151,27 @@ const schemas = {
   }),
   session_checkpoint: z.object({ sessionId: s.optional(), label: z.string().trim().max(200).optional(), state: z.record(z.string(), z.unknown()).optional() }),
   session_resume: z.object({ sessionId: s.optional() }),
+  session_handoff: z.object({
+    action: z.enum(['create', 'accept', 'decline', 'request-changes', 'comment', 'get', 'list']).default('create'),
+    sessionId: s.optional(),
+    handoffId: s.optional(),
+    to: z.string().trim().min(1).max(254).optional(),
+    toKind: z.enum(['user', 'agent', 'team']).optional(),
+    handoffType: z.string().trim().max(60).optional(),
+    completed: z.array(s).max(100).optional(),
+    inProgress: z.array(z.object({ task: s, progress: z.number().min(0).max(100).default(0), nextSteps: z.array(s).max(50).default([]), files: z.array(s).max(100).default([]) })).max(50).optional(),
+    blockers: z.array(s).max(50).optional(),
+    notes: z.array(z.string().trim().min(1).max(2000)).max(100).optional(),
+    priorities: z.array(s).max(100).optional(),
+    filesToReview: z.array(s).max(100).optional(),
+    decisionsNeeded: z.array(s).max(100).optional(),
+    testStatus: z.string().trim().max(1000).optional(),
+    ttl: z.number().int().min(60).max(90 * 86_400).optional(),
+    reason: z.string().trim().max(2000).optional(),
+    body: z.string().trim().max(4000).optional(),
+    box: z.enum(['inbox', 'sent', 'all']).optional(),
+    status: z.enum(['pending', 'changes-requested', 'accepted', 'declined', 'expired', 'cancelled']).optional(),
+  }),
   session_list: z.object({ type: z.string().optional(), status: z.string().optional(), project: z.string().optional(), limit: z.number().int().min(1).max(500).optional() }),
 };
 
@@ -197,6 +252,8 @@ export async function runSessionTool(name: string, args: unknown, memory: Memory
         const id = await targetSession(sessions, a.sessionId);
         return ok({ sessionId: id, ...(await sessions.resume(id)) });
       }
+      case 'session_handoff':
+        return ok(await runHandoff(parse(schemas.session_handoff, args), sessions));
       case 'session_list': {
         const a = parse(schemas.session_list, args);
         const items = await sessions.list(a);
@@ -207,5 +264,68 @@ export async function runSessionTool(name: string, args: unknown, memory: Memory
     }
   } catch (err) {
     return toolError(err);
+  }
+}
+
+/** A recipient named the way an agent would: "team", a member's email, name or id, else an agent name. */
+export async function resolveRecipient(sessions: SessionBackend, to: string | undefined, kind?: 'user' | 'agent' | 'team'): Promise<HandoffCreateInput['to']> {
+  if (kind === 'team' || (!kind && (!to || /^(team|anyone|anyone on the team)$/i.test(to)))) return { kind: 'team' };
+  if (!to) throw new BatonError('invalid_input', 'to: name the recipient (a member, an agent, or "team")', { field: 'to' });
+  if (kind === 'agent') return { kind: 'agent', name: to };
+  const { users } = await sessions.handoffRecipients();
+  const l = to.toLowerCase();
+  const user = users.find((u) => u.id === to || u.email.toLowerCase() === l || u.name.toLowerCase() === l);
+  if (user) return { kind: 'user', userId: user.id };
+  if (kind === 'user') throw new BatonError('invalid_input', `to: no member "${to}" (members: ${users.map((u) => u.email).join(', ') || 'none'})`, { field: 'to' });
+  return { kind: 'agent', name: to };
+}
+
+const handoffBrief = (h: Handoff) => ({
+  id: h.id,
+  status: h.status,
+  sessionId: h.sessionId,
+  from: h.from.label,
+  to: h.to.label,
+  expiresAt: h.expiresAt,
+  continuationId: h.continuationId,
+  reviewPath: `/handoffs/${h.id}`,
+});
+
+async function runHandoff(a: z.output<typeof schemas.session_handoff>, sessions: SessionBackend): Promise<Record<string, unknown>> {
+  const need = (v: string | undefined, field: string) => {
+    if (!v) throw new BatonError('invalid_input', `${field}: required for action "${a.action}"`, { field });
+    return v;
+  };
+  switch (a.action) {
+    case 'list': {
+      const items = await sessions.handoffList({ box: a.box ?? 'all', status: a.status, sessionId: a.sessionId });
+      return { handoffs: items.map((h) => ({ id: h.id, status: h.status, sessionId: h.sessionId, sessionTitle: h.sessionTitle, from: h.from.label, to: h.to.label, expiresAt: h.expiresAt })), count: items.length };
+    }
+    case 'get':
+      return { handoff: await sessions.handoffGet(need(a.handoffId, 'handoffId')) };
+    case 'accept': {
+      const h = await sessions.handoffAct(need(a.handoffId, 'handoffId'), 'accept');
+      return { handoff: handoffBrief(h), sessionId: h.continuationId, resume: h.continuationId ? await sessions.resume(h.continuationId) : null, summary: h.summary, context: h.context };
+    }
+    case 'decline':
+    case 'request-changes':
+      return { handoff: handoffBrief(await sessions.handoffAct(need(a.handoffId, 'handoffId'), a.action, need(a.reason, 'reason'))) };
+    case 'comment':
+      return { handoff: handoffBrief(await sessions.handoffAct(need(a.handoffId, 'handoffId'), 'comment', need(a.body, 'body'))) };
+    case 'create': {
+      const id = await targetSession(sessions, a.sessionId);
+      const summary: Record<string, unknown> = {};
+      if (a.completed) summary.completed = a.completed;
+      if (a.inProgress) summary.inProgress = a.inProgress;
+      if (a.blockers) summary.blockers = a.blockers.map((description) => ({ description }));
+      if (a.notes) summary.notes = a.notes;
+      const context: Record<string, unknown> = {};
+      if (a.priorities) context.priorities = a.priorities;
+      if (a.filesToReview) context.filesToReview = a.filesToReview;
+      if (a.decisionsNeeded) context.decisionsNeeded = a.decisionsNeeded;
+      if (a.testStatus) context.testStatus = a.testStatus;
+      const h = await sessions.handoffCreate(id, { to: await resolveRecipient(sessions, a.to, a.toKind), handoffType: a.handoffType, summary, context, ...(a.ttl ? { ttl: a.ttl } : {}) });
+      return { handoff: handoffBrief(h), checklist: h.checklist.map((c) => c.text) };
+    }
   }
 }
