@@ -10,10 +10,12 @@ import { useFeed } from '../realtime/connection';
 import { usePresence } from '../realtime/use-presence';
 import { useNow } from '../ui/use-now';
 import { sessionsApi } from './api';
+import { BoardHandoffs } from '../handoffs/board-handoffs';
 import { BoardHeader } from './board-header';
 import { Checkpoints } from './checkpoints';
 import { RecoverPanel } from './recover-panel';
 import { Agents, Blockers, Decisions, Details, Files, Goals, Metrics, NextSteps, Workstreams } from './sections';
+import { typedBoard } from './typed-boards';
 
 /** A newer board wins; an older one (a late mutation answer, a replayed change) is ignored. */
 const newer = (next: Board) => (cur: Board | null) => (!cur || next.version > cur.version ? next : cur);
@@ -131,6 +133,8 @@ export function SessionBoard({ id }: { id: string }) {
 
   const props = { board, now, canEdit, onBoard: apply };
   const needsRecovery = board.status === 'interrupted' || board.status === 'paused';
+  // Coordination, review and planning sessions get their own board; development keeps the grid below.
+  const Typed = typedBoard(board);
 
   return (
     <div onFocus={onFocus} data-testid="session-board" data-session={board.id} data-version={board.version}>
@@ -141,7 +145,14 @@ export function SessionBoard({ id }: { id: string }) {
             Could not refresh the board: {failure.message}
           </p>
         )}
+        <BoardHandoffs board={board} now={now} />
         {needsRecovery && <RecoverPanel board={board} now={now} canEdit={canEdit} onBoard={apply} />}
+        {Typed ? (
+          <>
+            <Typed {...props} />
+            <Checkpoints board={board} now={now} />
+          </>
+        ) : (
         <div className="grid items-start gap-4 lg:grid-cols-2 xl:grid-cols-3">
           <div className="flex min-w-0 flex-col gap-4">
             <Goals {...props} />
@@ -160,6 +171,7 @@ export function SessionBoard({ id }: { id: string }) {
           </div>
           <Checkpoints board={board} now={now} />
         </div>
+        )}
       </div>
     </div>
   );

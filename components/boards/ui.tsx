@@ -81,3 +81,45 @@ export const btnCls =
 export const primaryCls =
   'inline-flex items-center justify-center gap-1.5 rounded-md bg-accent-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-accent-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-accent-500 disabled:cursor-not-allowed disabled:opacity-60';
 export const linkBtnCls = 'text-sm font-medium text-accent-600 hover:underline disabled:opacity-60 dark:text-accent-500';
+
+/** The API's message for one form field, under it (`id` goes into the input's aria-describedby). */
+export function FieldError({ id, message }: { id: string; message: string | null }) {
+  if (!message) return null;
+  return (
+    <p id={id} role="alert" data-testid="field-error" className="mt-1 text-xs font-medium text-rose-700 dark:text-rose-300">
+      {message}
+    </p>
+  );
+}
+
+/** A labelled figure: "45 points", "+247 lines". */
+export function Stat({ label, value, sub, tone = '' }: { label: string; value: ReactNode; sub?: ReactNode; tone?: string }) {
+  return (
+    <div className="min-w-0">
+      <dt className="truncate text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">{label}</dt>
+      <dd className={`text-2xl font-bold tabular-nums leading-tight sm:text-3xl ${tone}`}>{value}</dd>
+      {sub && <dd className="text-xs text-slate-500 dark:text-slate-400">{sub}</dd>}
+    </div>
+  );
+}
+
+/** A small icon button for row actions (remove, move); the label is for screen readers and the tooltip. */
+export function IconButton({ label, onClick, disabled, children, className = '' }: { label: string; onClick: () => void; disabled?: boolean; children: ReactNode; className?: string }) {
+  return (
+    <button
+      type="button"
+      aria-label={label}
+      title={label}
+      onClick={onClick}
+      disabled={disabled}
+      className={`inline-flex h-7 min-w-7 shrink-0 items-center justify-center rounded-md px-1.5 text-sm text-slate-500 hover:bg-slate-100 hover:text-slate-900 focus-visible:outline-2 focus-visible:outline-accent-500 disabled:cursor-not-allowed disabled:opacity-40 dark:text-slate-400 dark:hover:bg-slate-800 dark:hover:text-slate-100 ${className}`}
+    >
+      {children}
+    </button>
+  );
+}
+
+export const selectCls =
+  'min-w-0 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-accent-500 disabled:opacity-60 dark:border-slate-700 dark:bg-slate-950';
+export const labelCls = 'block text-xs font-semibold text-slate-600 dark:text-slate-300';
+export const formCls = 'space-y-2 rounded-lg bg-slate-50 p-3 dark:bg-slate-900';

@@ -1,0 +1,213 @@
+'use client';
+
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { BoardItem } from '../../../lib/board-items';
+import { itemsOf, useBoardEdit, useEditable, type BoardSectionProps } from '../items';
+import { humanize } from '../look';
+import { btnCls, Card, Empty, ErrorNote, FieldError, IconButton, inputCls, labelCls, selectCls } from '../ui';
+import { priorityLook } from './projects';
+
+type Project = BoardItem<'project'>;
+type Dependency = BoardItem<'dependency'>;
+
+export interface GraphNode {
+  name: string;
+  project: Project | null;
+  /** Column (horizontal) or row (vertical): dependents first, what they depend on after. */
+  layer: number;
+  slot: number;
+}
+
+/**
+ * A layered layout: a project's layer is one more than the deepest project depending on it, so
+ * every arrow points forward (left → right, or top → bottom). Cycles are cut where they close.
+ */
+export function layoutGraph(projects: Project[], deps: Dependency[]): { nodes: GraphNode[]; layers: number; width: number } {
+  const names = [...new Set([...projects.map((p) => p.data.name), ...deps.flatMap((d) => [d.data.from, d.data.to])])];
+  const dependents = new Map<string, string[]>(names.map((n) => [n, []]));
+  for (const d of deps) if (d.data.from !== d.data.to) dependents.get(d.data.to)!.push(d.data.from);
+  const depth = new Map<string, number>();
+  const visit = (name: string, path: Set<string>): number => {
+    if (depth.has(name)) return depth.get(name)!;
+    if (path.has(name)) return 0;
+    path.add(name);
+    const ups = dependents.get(name)!.map((from) => visit(from, path) + 1);
+    path.delete(name);
+    const d = ups.length ? Math.max(...ups) : 0;
+    depth.set(name, d);
+    return d;
+  };
+  names.forEach((n) => visit(n, new Set()));
+  const rank = (n: string) => {
+    const p = projects.find((x) => x.data.name === n);
+    return p ? priorityLook[p.data.priority].rank : 9;
+  };
+  const byLayer = new Map<number, string[]>();
+  for (const n of names) byLayer.set(depth.get(n)!, [...(byLayer.get(depth.get(n)!) ?? []), n]);
+  const nodes: GraphNode[] = [];
+  for (const [layer, list] of byLayer) {
+    list.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+    list.forEach((name, slot) => nodes.push({ name, project: projects.find((p) => p.data.name === name) ?? null, layer, slot }));
+  }
+  const layers = Math.max(0, ...nodes.map((n) => n.layer)) + 1;
+  const width = Math.max(0, ...[...byLayer.values()].map((l) => l.length));
+  return { nodes, layers, width };
+}
+
+function useWidth<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  const [width, setWidth] = useState(0);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const ro = new ResizeObserver(([e]) => setWidth(Math.round(e!.contentRect.width)));
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  return [ref, width] as const;
+}
+
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** The SVG: projects as boxes, dependencies as arrows labelled by type. Vertical on narrow screens. */
+export function DependencyGraph({ projects, deps }: { projects: Project[]; deps: Dependency[] }) {
+  const [ref, avail] = useWidth<HTMLDivElement>();
+  const { nodes, layers, width } = layoutGraph(projects, deps);
+  const vertical = avail > 0 && avail < 640;
+  const pad = 12;
+  const gapAcross = 20;
+  const gapAlong = vertical ? 84 : 170;
+  const nodeW = vertical ? Math.max(130, Math.min(260, Math.floor((avail - 2 * pad - (width - 1) * gapAcross) / Math.max(1, width)))) : 260;
+  const nodeH = 70;
+  const along = (layer: number) => pad + layer * ((vertical ? nodeH : nodeW) + gapAlong);
+  const across = (slot: number) => pad + slot * ((vertical ? nodeW : nodeH) + gapAcross);
+  const pos = new Map(nodes.map((n) => [n.name, vertical ? { x: across(n.slot), y: along(n.layer) } : { x: along(n.layer), y: across(n.slot) }]));
+  const svgW = vertical ? 2 * pad + width * nodeW + (width - 1) * gapAcross : 2 * pad + layers * nodeW + (layers - 1) * gapAlong;
+  const svgH = vertical ? 2 * pad + layers * nodeH + (layers - 1) * gapAlong : 2 * pad + width * nodeH + (width - 1) * gapAcross;
+  const chars = Math.floor((nodeW - 24) / 9.5);
+  const summary = deps.length ? deps.map((d) => `${d.data.from} depends on ${d.data.to}${d.data.type ? ` (${d.data.type})` : ''}`).join('; ') : 'No dependencies';
+
+  return (
+    <div ref={ref} className="overflow-x-auto" data-testid="dependency-graph" data-orientation={vertical ? 'vertical' : 'horizontal'}>
+      {nodes.length > 0 && (avail > 0 || typeof ResizeObserver === 'undefined') && (
+        <svg width={svgW} height={svgH} viewBox={`0 0 ${svgW} ${svgH}`} role="img" aria-label={`Dependency graph: ${summary}`} className="mx-auto block max-w-none">
+          <defs>
+            <marker id="dep-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
+              <path d="M 0 0 L 10 5 L 0 10 z" className="fill-slate-600 dark:fill-slate-300" />
+            </marker>
+          </defs>
+          {deps.map((d) => {
+            const a = pos.get(d.data.from);
+            const b = pos.get(d.data.to);
+            if (!a || !b || d.data.from === d.data.to) return null;
+            const [x1, y1, x2, y2] = vertical ? [a.x + nodeW / 2, a.y + nodeH, b.x + nodeW / 2, b.y] : [a.x + nodeW, a.y + nodeH / 2, b.x, b.y + nodeH / 2];
+            const back = vertical ? y2 <= y1 : x2 <= x1;
+            const bend = back ? 60 : 0;
+            const path = vertical
+              ? `M ${x1} ${y1} C ${x1 + bend} ${(y1 + y2) / 2 + (back ? 80 : 0)}, ${x2 + bend} ${(y1 + y2) / 2 - (back ? 80 : 0)}, ${x2} ${y2 - 2}`
+              : `M ${x1} ${y1} C ${(x1 + x2) / 2 + (back ? 80 : 0)} ${y1 + bend}, ${(x1 + x2) / 2 - (back ? 80 : 0)} ${y2 + bend}, ${x2 - 2} ${y2}`;
+            const label = d.data.type;
+            const lx = (x1 + x2) / 2 + (back ? bend : 0);
+            const ly = (y1 + y2) / 2 + (back ? bend : 0);
+            const lw = label ? label.length * 7.6 + 16 : 0;
+            return (
+              <g key={d.id} data-edge={`${d.data.from}->${d.data.to}`}>
+                <title>{`${d.data.from} depends on ${d.data.to}${d.data.description ? `: ${d.data.description}` : ''}`}</title>
+                <path d={path} fill="none" strokeWidth="2.5" markerEnd="url(#dep-arrow)" className="stroke-slate-600 dark:stroke-slate-300" />
+                {label && (
+                  <g>
+                    <rect x={lx - lw / 2} y={ly - 12} width={lw} height={24} rx={12} className="fill-white stroke-slate-300 dark:fill-slate-900 dark:stroke-slate-600" />
+                    <text x={lx} y={ly + 4.5} textAnchor="middle" className="fill-slate-800 text-[13px] font-semibold dark:fill-slate-100">{label}</text>
+                  </g>
+                )}
+              </g>
+            );
+          })}
+          {nodes.map((n) => {
+            const p = pos.get(n.name)!;
+            const pr = n.project?.data.priority;
+            return (
+              <g key={n.name} data-node={n.name} transform={`translate(${p.x} ${p.y})`}>
+                <title>{n.name}</title>
+                <rect width={nodeW} height={nodeH} rx={10} strokeWidth={pr ? 3 : 2} strokeDasharray={n.project ? undefined : '6 4'} className={`fill-white dark:fill-slate-900 ${pr ? priorityLook[pr].stroke : 'stroke-slate-400'}`} />
+                <text x={12} y={28} className="fill-slate-900 text-[16px] font-bold dark:fill-white">{clip(n.name, chars)}</text>
+                <text x={12} y={52} className="fill-slate-600 text-[13px] dark:fill-slate-300">
+                  {n.project ? clip(`${humanize(n.project.data.status)} · ${n.project.data.priority}${n.project.data.blockers ? ` · ${n.project.data.blockers} blocked` : ''}`, chars + 6) : 'not in the grid'}
+                </text>
+              </g>
+            );
+          })}
+        </svg>
+      )}
+    </div>
+  );
+}
+
+/** Dependencies between projects: the graph, the list (readable without the picture), add and remove. */
+export function Dependencies({ board, onBoard, canEdit }: BoardSectionProps) {
+  const editable = useEditable(canEdit);
+  const edit = useBoardEdit(board, onBoard);
+  const projects = itemsOf(board, 'project');
+  const deps = itemsOf(board, 'dependency');
+  const names = projects.map((p) => p.data.name);
+  const [form, setForm] = useState({ from: '', to: '', type: '', description: '' });
+  const add = async (e: FormEvent) => {
+    e.preventDefault();
+    const data = { from: form.from || names[0] || '', to: form.to || names[1] || '', type: form.type, description: form.description };
+    if (await edit.add('dependency', data)) setForm({ from: '', to: '', type: '', description: '' });
+  };
+
+  return (
+    <Card id="dependencies" title="Dependencies" count={deps.length || undefined}>
+      {projects.length + deps.length > 0 ? <DependencyGraph projects={projects} deps={deps} /> : null}
+      <ul data-testid="dependencies" className="mt-3 space-y-1.5">
+        {deps.map((d) => (
+          <li key={d.id} data-dependency={`${d.data.from}->${d.data.to}`} className="flex items-start gap-2 text-base">
+            <span className="min-w-0 flex-1">
+              <span className="font-semibold">{d.data.from}</span>
+              <span aria-hidden className="mx-1.5 text-slate-500">→</span>
+              <span className="sr-only"> depends on </span>
+              <span className="font-semibold">{d.data.to}</span>
+              {d.data.type && <span className="ml-2 text-sm text-slate-600 dark:text-slate-300">({d.data.type})</span>}
+              {d.data.description && <span className="block text-sm text-slate-600 dark:text-slate-300">{d.data.description}</span>}
+            </span>
+            {editable && <IconButton label={`Remove dependency ${d.data.from} → ${d.data.to}`} disabled={edit.busy} onClick={() => void edit.remove(d.id)}>✕</IconButton>}
+          </li>
+        ))}
+      </ul>
+      {deps.length === 0 && <Empty>No dependencies between projects.</Empty>}
+      {editable && names.length >= 2 && (
+        <form onSubmit={(e) => void add(e)} aria-label="Add dependency" className="mt-3 grid gap-2 rounded-lg bg-slate-50 p-3 sm:grid-cols-2 dark:bg-slate-900">
+          <div className="min-w-0">
+            <label htmlFor="dep-from" className={labelCls}>Project</label>
+            <select id="dep-from" value={form.from || names[0]} onChange={(e) => setForm({ ...form, from: e.target.value })} className={`${selectCls} w-full`}>
+              {names.map((n) => <option key={n} value={n}>{n}</option>)}
+            </select>
+            <FieldError id="dep-from-error" message={edit.errorFor('from')} />
+          </div>
+          <div className="min-w-0">
+            <label htmlFor="dep-to" className={labelCls}>depends on</label>
+            <select id="dep-to" value={form.to || names[1]} onChange={(e) => setForm({ ...form, to: e.target.value })} className={`${selectCls} w-full`}>
+              {names.map((n) => <option key={n} value={n}>{n}</option>)}
+            </select>
+            <FieldError id="dep-to-error" message={edit.errorFor('to')} />
+          </div>
+          <div className="min-w-0">
+            <label htmlFor="dep-type" className={labelCls}>Type</label>
+            <input id="dep-type" value={form.type} onChange={(e) => setForm({ ...form, type: e.target.value })} placeholder="api-dependency" className={inputCls} aria-describedby="dep-type-error" />
+            <FieldError id="dep-type-error" message={edit.errorFor('type')} />
+          </div>
+          <div className="min-w-0">
+            <label htmlFor="dep-description" className={labelCls}>Description</label>
+            <input id="dep-description" value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} placeholder="optional" className={inputCls} aria-describedby="dep-description-error" />
+            <FieldError id="dep-description-error" message={edit.errorFor('description')} />
+          </div>
+          <div className="sm:col-span-2">
+            <button type="submit" className={btnCls} disabled={edit.pending.has('add:dependency')}>Add dependency</button>
+          </div>
+        </form>
+      )}
+      <ErrorNote message={edit.otherError(['from', 'to', 'type', 'description'])} onDismiss={edit.clear} />
+    </Card>
+  );
+}
