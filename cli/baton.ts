@@ -36,7 +36,7 @@ async function backendFor(opts: GlobalOptions): Promise<{ backend: MemoryBackend
   const actor = `cli:${opts.actor ?? process.env.USER ?? 'user'}`;
   if (opts.db) return openLocal(resolve(opts.db), actor);
   const url = opts.url ?? DEFAULT_URL;
-  return { backend: remoteBackend(url, { token: opts.token, actor: opts.actor ?? process.env.USER }), sessions: remoteSessionBackend(url, opts.token), close: () => {} };
+  return { backend: remoteBackend(url, { token: opts.token, actor: opts.actor ?? process.env.USER }), sessions: remoteSessionBackend(url, opts.token, 'cli'), close: () => {} };
 }
 
 function print(opts: GlobalOptions, data: unknown, human: () => string) {
@@ -180,7 +180,7 @@ export function buildProgram(): Command {
       const result = await runSessionTool(name, args, backend, sessions);
       const body = JSON.parse(result.content[0]!.text) as Record<string, any>;
       if (result.isError) {
-        const code = body.code === 'not_found' ? EXIT.notFound : body.code === 'invalid_input' ? EXIT.invalid : body.code === 'forbidden' || body.code === 'unauthorized' ? EXIT.failure : String(body.error).startsWith('Cannot reach') ? EXIT.unreachable : EXIT.failure;
+        const code = body.code === 'not_found' ? EXIT.notFound : body.code === 'invalid_input' ? EXIT.invalid : body.code === 'version_conflict' ? EXIT.conflict : body.code === 'forbidden' || body.code === 'unauthorized' ? EXIT.failure : String(body.error).startsWith('Cannot reach') ? EXIT.unreachable : EXIT.failure;
         throw new CliExit(code, body.error);
       }
       print(g(), body, () => human(body));
@@ -256,6 +256,63 @@ export function buildProgram(): Command {
         r.sessions.length === 0 ? '(no sessions)' : r.sessions.map((x: any) => `${x.id}\t${x.type}\t${x.status}\t${x.owner ?? ''}\t${x.title}`).join('\n'),
       ),
     );
+
+  session
+    .command('handoff [id]')
+    .description('hand a session (default: the most recently active) to a member, an agent or the team; the recipient reviews it on /handoffs/<id>')
+    .requiredOption('--to <who>', 'a member (email, name or id), an agent name, or "team"')
+    .option('--to-kind <kind>', 'user | agent | team (default: a member when one matches, else an agent)')
+    .option('--type <type>', 'e.g. end-of-shift')
+    .option('--done <text>', 'completed work (repeatable; default: goals done on the board)', collect)
+    .option('--note <text>', 'an important note (repeatable)', collect)
+    .option('--priority <text>', 'a priority for the next session (repeatable; default: next steps)', collect)
+    .option('--decision <text>', 'a decision the recipient needs to make (repeatable)', collect)
+    .option('--file <path>', 'a file to review (repeatable; default: active files)', collect)
+    .option('--tests <status>', 'test status, e.g. "unit green, e2e red"')
+    .option('--ttl <seconds>', 'expiry in seconds (default 259200: three days)', (v) => Number(v))
+    .action((id: string | undefined, o: { to: string; toKind?: string; type?: string; done?: string[]; note?: string[]; priority?: string[]; decision?: string[]; file?: string[]; tests?: string; ttl?: number }) =>
+      sessionTool(
+        'session_handoff',
+        { action: 'create', sessionId: id, to: o.to, toKind: o.toKind, handoffType: o.type, completed: o.done, notes: o.note, priorities: o.priority, decisionsNeeded: o.decision, filesToReview: o.file, testStatus: o.tests, ttl: o.ttl },
+        (r) => `handed ${r.handoff.sessionId} to ${r.handoff.to}: ${r.handoff.id} (${r.handoff.status}, expires ${r.handoff.expiresAt})\nreview: ${r.handoff.reviewPath}`,
+      ),
+    );
+
+  const handoff = program.command('handoff').description('handoffs: your inbox, and accepting, declining or commenting on one');
+  handoff
+    .command('list')
+    .description('handoffs to you (--box inbox), from you (sent) or all')
+    .option('--box <box>', 'inbox | sent | all', 'inbox')
+    .option('--status <status>', 'pending | changes-requested | accepted | declined | expired | cancelled')
+    .action((o: { box: string; status?: string }) =>
+      sessionTool('session_handoff', { action: 'list', box: o.box, status: o.status }, (r) =>
+        r.handoffs.length === 0 ? '(no handoffs)' : r.handoffs.map((x: any) => `${x.id}\t${x.status}\t${x.from} → ${x.to}\t${x.sessionTitle}`).join('\n'),
+      ),
+    );
+  handoff
+    .command('show <id>')
+    .action((id: string) =>
+      sessionTool('session_handoff', { action: 'get', handoffId: id }, ({ handoff: h }) =>
+        [
+          `${h.id}: ${h.sessionTitle} — ${h.from.label} → ${h.to.label} (${h.status}, expires ${h.expiresAt})`,
+          h.summary.completed.length ? `Done:\n${h.summary.completed.map((x: string) => `  ✓ ${x}`).join('\n')}` : null,
+          h.summary.inProgress.length ? `In progress:\n${h.summary.inProgress.map((w: any) => `  ${w.progress}% ${w.task}`).join('\n')}` : null,
+          h.summary.blockers.length ? `Blockers:\n${h.summary.blockers.map((b: any) => `  ! ${b.description}`).join('\n')}` : null,
+          h.context.priorities.length ? `Priorities:\n${h.context.priorities.map((x: string) => `  - ${x}`).join('\n')}` : null,
+          h.checklist.length ? `Checklist:\n${h.checklist.map((c: any) => `  [${c.done ? 'x' : ' '}] ${c.text}`).join('\n')}` : null,
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      ),
+    );
+  handoff
+    .command('accept <id>')
+    .description('take the session over: prints the continued session and its resume context')
+    .action((id: string) => sessionTool('session_handoff', { action: 'accept', handoffId: id }, (r) => `accepted ${r.handoff.id}: continue in ${r.sessionId}`));
+  handoff
+    .command('decline <id>')
+    .requiredOption('--reason <text>', 'why (the sender sees it)')
+    .action((id: string, o: { reason: string }) => sessionTool('session_handoff', { action: 'decline', handoffId: id, reason: o.reason }, (r) => `declined ${r.handoff.id}`));
 
   const hooks = program.command('hooks').description('Claude Code hooks: resume context at start, checkpoints at stop, active files on edit');
   hooks

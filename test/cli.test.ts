@@ -216,3 +216,36 @@ describe('baton --db', () => {
     }
   });
 });
+
+describe('baton session handoff and baton handoff', () => {
+  it('hands a session to the team, shows it, accepts it (the continuation is printed), with meaningful exit codes', async () => {
+    expect((await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace: 'session-management', key: 'session/cli-h1/init', value: JSON.stringify({ session_id: 'cli-h1', title: 'CLI work', goals: ['one'] }) } })).status).toBe(201);
+    const created = await cli(['session', 'handoff', 'cli-h1', '--to', 'team', '--note', 'Watch the cache', '--decision', 'Keep Redis?', '--tests', 'unit green']);
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    const id = /: (ho_[\w-]+) \(pending/.exec(created.stdout)?.[1];
+    expect(created.stdout, created.stdout).toMatch(/^handed cli-h1 to anyone on the team: ho_[\w-]+ \(pending, expires .+\)\nreview: \/handoffs\/ho_/);
+    const h = (await api(s.url, `/api/v1/handoffs/${id}`)).body;
+    expect(h).toMatchObject({ source: 'cli', summary: { notes: ['Watch the cache'] }, context: { decisionsNeeded: ['Keep Redis?'], testStatus: 'unit green' } });
+
+    const [again, shown, listed] = await Promise.all([
+      cli(['session', 'handoff', 'cli-h1', '--to', 'team']),
+      cli(['--json', 'handoff', 'show', id!]),
+      cli(['handoff', 'list', '--box', 'all', '--status', 'pending']),
+    ]);
+    expect(again.code).toBe(4); // already an open handoff: a conflict
+    expect(again.stderr).toContain('already has an open handoff');
+    expect(JSON.parse(shown.stdout).handoff.checklist.map((c: { text: string }) => c.text)).toContain('Decide: Keep Redis?');
+    expect(listed.stdout).toContain(`${id}\tpending\t`);
+
+    const accepted = await cli(['handoff', 'accept', id!]);
+    expect(accepted).toMatchObject({ code: 0, stdout: `accepted ${id}: continue in cli-h1-h1\n` });
+    expect((await api(s.url, '/api/v1/sessions/cli-h1-h1')).body).toMatchObject({ parentId: 'cli-h1', status: 'active' });
+
+    const [missing, noReason] = await Promise.all([cli(['session', 'handoff', 'no-such-session', '--to', 'team']), cli(['handoff', 'decline', id!])]);
+    expect(missing.code).toBe(3);
+    expect(noReason.code).not.toBe(0);
+    expect(noReason.stderr).toContain('--reason');
+  });
+});
+

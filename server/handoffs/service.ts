@@ -462,7 +462,9 @@ export class HandoffService {
       if (r.expiresAt <= now) throw new BatonError('version_conflict', `expiresAt: this handoff expired at ${iso(r.expiresAt)}; ask ${r.fromLabel} to renew it`, { field: 'expiresAt' });
       const owner = r.toKind === 'team' ? actor.label : r.toLabel;
       const session = this.sessions.requireSession(r.sessionId);
-      const childId = this.sessions.continueAs(r.sessionId, `${r.sessionId.replace(/-[rh]\d+(-\d+)?$/, '')}-h${session.resumeCount + 1}`, owner, now);
+      // A continuation of a continuation is named after the original (auth-1-h1 → auth-1-h2).
+      const base = session.parentId ? r.sessionId.replace(/-[rh]\d+(-\d+)?$/, '') : r.sessionId;
+      const childId = this.sessions.continueAs(r.sessionId, `${base}-h${session.resumeCount + 1}`, owner, now);
       const namespace = session.sourceNamespace || SESSION_NAMESPACE;
       const keys = json<{ namespace: string; key: string }[]>(r.memoryKeys, []);
       keys.push({ namespace, key: 'session/current/ownership' });

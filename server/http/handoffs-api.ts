@@ -78,7 +78,8 @@ export function registerHandoffRoutes(app: Hono<Env>, deps: { handoffs: HandoffS
       throw err;
     }
     const input = await body(c);
-    const source = c.req.header('x-baton-client') === 'cli' ? 'cli' : c.req.header('x-baton-client') === 'board' ? 'board' : 'api';
+    const client = c.req.header('x-baton-client');
+    const source = client === 'cli' || client === 'board' || client === 'mcp' ? client : 'api';
     const handoff = handoffs.create(sessionId, input, handoffActor(p, sessions, sessionId), source);
     record(c, 'handoff.create', handoff.id, 'ok', { session: sessionId, to: handoff.to.label, source });
     return c.json(handoff, 201);

@@ -109,14 +109,15 @@ export function localSessionBackend(sessions: SessionService, actor: string, han
 }
 
 /** A running Baton over REST. */
-export function remoteSessionBackend(baseUrl: string, token?: string): SessionBackend {
+/** `client` tells Baton where a handoff came from (`x-baton-client`: shown on its review page). */
+export function remoteSessionBackend(baseUrl: string, token?: string, client: 'cli' | 'mcp' = 'mcp'): SessionBackend {
   const root = baseUrl.replace(/\/+$/, '');
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     let res: Response;
     try {
       res = await fetch(`${root}${path}`, {
         method,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        headers: { 'content-type': 'application/json', 'x-baton-client': client, ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {

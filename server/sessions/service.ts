@@ -542,7 +542,8 @@ export class SessionService {
         throw new BatonError('invalid_input', `status: only an interrupted or paused session can be recovered (this one is ${original.status})`, { field: 'status' });
       }
       const now = this.now();
-      const childId = this.continueAs(id, `${id.replace(/-[rh]\d+$/, '')}-r${original.resumeCount + 1}`, original.owner, now);
+      const base = original.parentId ? id.replace(/-[rh]\d+(-\d+)?$/, '') : id;
+      const childId = this.continueAs(id, `${base}-r${original.resumeCount + 1}`, original.owner, now);
       this.h.db.update(workSessions).set({ status: 'completed', endedAt: original.endedAt ?? now }).where(eq(workSessions.id, id)).run();
       this.bump(id, by, now);
       this.writeCheckpoint(childId, 'recovery', `Recovered from ${id}`, by, now, validation);
