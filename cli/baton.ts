@@ -325,7 +325,7 @@ export function buildProgram(): Command {
       const r = installHooks(o.project, !!o.dryRun);
       print(g(), r, () => (r.written ? `wrote hooks to ${r.path}\n(uses BATON_URL and BATON_TOKEN from the environment Claude Code runs in)` : JSON.stringify(r.settings, null, 2)));
     });
-  for (const action of ['session-start', 'checkpoint', 'file-touched']) {
+  for (const action of ['session-start', 'checkpoint', 'file-touched', 'todos']) {
     hooks
       .command(action, { hidden: true })
       .description(`run the ${action} hook (Claude Code calls this with its hook JSON on stdin)`)

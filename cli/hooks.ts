@@ -13,10 +13,12 @@ export const HOOK_EVENTS = {
   SessionEnd: 'checkpoint',
   PostToolUse: 'file-touched',
 } as const;
+/** PostToolUse on TodoWrite: Claude's todo list drives milestones (goals ticked, the agent's current task). */
+const TODO_HOOK = { event: 'PostToolUse', action: 'todos', matcher: 'TodoWrite' } as const;
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), 'bin.mjs');
 /** Recognises a hook Baton installed earlier (so a re-install replaces it instead of adding a twin). */
-const OURS = /\bhooks (session-start|checkpoint|file-touched)\b/;
+const OURS = /\bhooks (session-start|checkpoint|file-touched|todos)\b/;
 
 /** What Claude Code sends on stdin (only the fields Baton reads; others are ignored). */
 const hookInputSchema = z
@@ -25,7 +27,14 @@ const hookInputSchema = z
     cwd: z.string().max(4000).optional(),
     hook_event_name: z.string().max(100).optional(),
     tool_name: z.string().max(100).optional(),
-    tool_input: z.object({ file_path: z.string().max(4000).optional(), edits: z.unknown().optional() }).loose().optional(),
+    tool_input: z
+      .object({
+        file_path: z.string().max(4000).optional(),
+        edits: z.unknown().optional(),
+        todos: z.array(z.object({ content: z.string().max(2000), status: z.string().max(40), activeForm: z.string().max(2000).optional() }).loose()).max(500).optional(),
+      })
+      .loose()
+      .optional(),
   })
   .loose();
 export type HookInput = z.output<typeof hookInputSchema>;
@@ -59,6 +68,7 @@ export function withBatonHooks(settings: Record<string, unknown>): Record<string
     if (event === 'PostToolUse') entry.matcher = 'Edit|Write|MultiEdit';
     hooks[event] = [...others, entry];
   }
+  hooks[TODO_HOOK.event] = [...(hooks[TODO_HOOK.event] ?? []), { matcher: TODO_HOOK.matcher, hooks: [{ type: 'command', command: hookCommand(TODO_HOOK.action), timeout: 15 }] }];
   return { ...settings, hooks };
 }
 
@@ -141,6 +151,7 @@ export async function runHook(action: string, input: HookInput, memory: MemoryBa
     await sessions.touchFiles(id, [path]);
     return '';
   }
+  if (action === 'todos') return milestonesFromTodos(id, input.tool_input?.todos ?? [], sessions);
   throw new Error(`unknown hook action "${action}"`);
 }
 
@@ -155,4 +166,26 @@ function formatResume(r: Record<string, any>): string {
   if (r.decisions?.length) lines.push(`Decisions: ${r.decisions.map((d: any) => `${d.topic}: ${d.decision}`).join('; ')}`);
   if (r.activeFiles?.length) lines.push(`Active files: ${r.activeFiles.join(', ')}`);
   return lines.join('\n');
+}
+
+const norm = (t: string) => t.trim().toLowerCase().replace(/\s+/g, ' ').replace(/[.!]+$/, '');
+
+/**
+ * Claude's todo list → milestones on the board: a completed todo that names an open goal ticks it
+ * (every viewer sees the goal done, live), and the todo in progress becomes the agent's current task.
+ */
+export async function milestonesFromTodos(id: string, todos: { content: string; status: string; activeForm?: string }[], sessions: SessionBackend): Promise<string> {
+  if (todos.length === 0) return '';
+  const board = await sessions.board(id);
+  const done = new Set(todos.filter((t) => t.status === 'completed').map((t) => norm(t.content)));
+  const ticked: string[] = [];
+  for (const goal of board.goals) {
+    if (!goal.done && done.has(norm(goal.text))) {
+      await sessions.setGoalDone(id, goal.id, true);
+      ticked.push(goal.text);
+    }
+  }
+  const current = todos.find((t) => t.status === 'in_progress');
+  await sessions.reportAgent(id, { name: 'claude-code', role: 'agent', status: current ? 'busy' : 'idle', currentTask: current ? (current.activeForm ?? current.content) : null });
+  return ticked.length ? `Baton: goal${ticked.length === 1 ? '' : 's'} done — ${ticked.join('; ')}` : '';
 }

@@ -89,9 +89,9 @@ describe('Claude Code hooks', () => {
     expect((await baton(['hooks', 'install', '--project', project])).code).toBe(0);
     const settings = JSON.parse(readFileSync(join(project, '.claude', 'settings.json'), 'utf8'));
     expect(settings.model).toBe('x');
-    expect(settings.hooks.PostToolUse).toHaveLength(2);
+    expect(settings.hooks.PostToolUse).toHaveLength(3);
     expect(settings.hooks.PostToolUse[0]).toEqual(mine);
-    expect(settings.hooks.PostToolUse[1].matcher).toBe('Edit|Write|MultiEdit');
+    expect(settings.hooks.PostToolUse.slice(1).map((h: { matcher: string }) => h.matcher)).toEqual(['Edit|Write|MultiEdit', 'TodoWrite']);
     for (const event of ['SessionStart', 'Stop', 'SessionEnd']) expect(settings.hooks[event]).toHaveLength(1);
     expect(withBatonHooks(withBatonHooks({})).hooks).toEqual(withBatonHooks({}).hooks);
   });
@@ -99,15 +99,34 @@ describe('Claude Code hooks', () => {
   it('the installed commands, fed Claude Code hook JSON: session start, active files, checkpoint, resume context', async () => {
     const settings = JSON.parse(readFileSync(join(project, '.claude', 'settings.json'), 'utf8'));
     // Run exactly the command each installed hook names.
-    const commandOf = (event: string) => (settings.hooks[event].at(-1).hooks[0].command as string).replace(/^node "[^"]+" /, '').split(' ');
+    const commandOf = (event: string, matcher?: string) =>
+      ((matcher ? settings.hooks[event].find((h: { matcher?: string }) => h.matcher === matcher) : settings.hooks[event].at(-1)).hooks[0].command as string).replace(/^node "[^"]+" /, '').split(' ');
     const start = await baton(commandOf('SessionStart'), JSON.stringify({ session_id: 'claude-0001', cwd: project, hook_event_name: 'SessionStart', source: 'startup' }));
     expect(start.code, start.stderr).toBe(0);
     expect(start.stdout).toMatch(/started session cc-claude-0001/);
 
     for (const file of ['src/auth.ts', 'src/user.ts']) {
-      const r = await baton(commandOf('PostToolUse'), JSON.stringify({ session_id: 'claude-0001', cwd: project, hook_event_name: 'PostToolUse', tool_name: 'Edit', tool_input: { file_path: file, old_string: 'a', new_string: 'b' } }));
+      const r = await baton(commandOf('PostToolUse', 'Edit|Write|MultiEdit'), JSON.stringify({ session_id: 'claude-0001', cwd: project, hook_event_name: 'PostToolUse', tool_name: 'Edit', tool_input: { file_path: file, old_string: 'a', new_string: 'b' } }));
       expect(r.code, r.stderr).toBe(0);
     }
+    // Claude's todo list: a completed todo naming a goal ticks it (a milestone on the board); the one in progress is the agent's task.
+    expect((await api(s.url, '/api/v1/sessions/cc-claude-0001/goals', { method: 'POST', json: { text: 'Add the login endpoint' } })).status).toBe(201);
+    const todos = await baton(
+      commandOf('PostToolUse', 'TodoWrite'),
+      JSON.stringify({
+        session_id: 'claude-0001',
+        cwd: project,
+        hook_event_name: 'PostToolUse',
+        tool_name: 'TodoWrite',
+        tool_input: { todos: [{ content: 'Add the login endpoint.', status: 'completed', activeForm: 'Adding the login endpoint' }, { content: 'Write tests', status: 'in_progress', activeForm: 'Writing tests' }, { content: 'Docs', status: 'pending' }] },
+      }),
+    );
+    expect(todos.code, todos.stderr).toBe(0);
+    expect(todos.stdout).toMatch(/goal done — Add the login endpoint/);
+    const afterTodos = (await api(s.url, '/api/v1/sessions/cc-claude-0001')).body;
+    expect(afterTodos.goals.map((g: { text: string; done: boolean }) => [g.text, g.done])).toEqual([['Add the login endpoint', true]]);
+    expect(afterTodos.agents.find((a: { name: string }) => a.name === 'claude-code')).toMatchObject({ status: 'busy', currentTask: 'Writing tests' });
+
     const stop = await baton(commandOf('Stop'), JSON.stringify({ session_id: 'claude-0001', cwd: project, hook_event_name: 'Stop', stop_hook_active: false }));
     expect(stop.code, stop.stderr).toBe(0);
 

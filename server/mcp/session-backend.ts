@@ -30,6 +30,8 @@ export interface SessionBackend {
   reportAgent(id: string, agent: AgentReport): Promise<SessionBoard>;
   touchFiles(id: string, paths: string[]): Promise<SessionBoard>;
   setStatus(id: string, status: SessionStatus): Promise<SessionBoard>;
+  /** Tick (or untick) a goal: a milestone every viewer of the board sees. */
+  setGoalDone(id: string, goalId: number, done: boolean): Promise<SessionBoard>;
   /** Handoffs: create from a session, act on one (accept, decline, request changes, comment), read. */
   handoffCreate(sessionId: string, input: HandoffCreateInput): Promise<Handoff>;
   handoffAct(id: string, action: 'accept' | 'decline' | 'request-changes' | 'comment', text?: string): Promise<Handoff>;
@@ -66,6 +68,7 @@ export function authorizedSessionBackend(sessions: SessionService, caller: () =>
     reportAgent: async (id, agent) => sessions.reportAgent(id, agent, edit(id)),
     touchFiles: async (id, paths) => sessions.touchFiles(id, paths, 'active', edit(id)),
     setStatus: async (id, status) => sessions.setStatus(id, status, edit(id)),
+    setGoalDone: async (id, goalId, done) => sessions.setGoalDone(id, goalId, done, edit(id)),
     handoffCreate: async (sessionId, input) => {
       edit(sessionId);
       const h = handoffs.create(sessionId, input, handoffActor(caller(), sessions, sessionId), 'mcp');
@@ -100,6 +103,7 @@ export function localSessionBackend(sessions: SessionService, actor: string, han
     reportAgent: async (id, agent) => sessions.reportAgent(id, agent, actor),
     touchFiles: async (id, paths) => sessions.touchFiles(id, paths, 'active', actor),
     setStatus: async (id, status) => sessions.setStatus(id, status, actor),
+    setGoalDone: async (id, goalId, done) => sessions.setGoalDone(id, goalId, done, actor),
     handoffCreate: async (sessionId, input) => handoffs.create(sessionId, input, who, 'mcp'),
     handoffAct: async (id, action, text) => actOn(handoffs, id, action, text, who),
     handoffGet: async (id) => handoffs.get(id),
@@ -142,6 +146,7 @@ export function remoteSessionBackend(baseUrl: string, token?: string, client: 'c
     reportAgent: (s, agent) => call('POST', `/api/v1/sessions/${id(s)}/agents`, agent),
     touchFiles: (s, paths) => call('POST', `/api/v1/sessions/${id(s)}/files`, { paths, kind: 'active' }),
     setStatus: (s, status) => call('PATCH', `/api/v1/sessions/${id(s)}`, { status }),
+    setGoalDone: (s, goalId, done) => call('PATCH', `/api/v1/sessions/${id(s)}/goals/${goalId}`, { done }),
     handoffCreate: (s, input) => call('POST', `/api/v1/sessions/${id(s)}/handoffs`, input),
     handoffAct: (h, action, text) =>
       call('POST', `/api/v1/handoffs/${id(h)}/${action === 'comment' ? 'comments' : action}`, action === 'comment' ? { body: text } : action === 'accept' ? {} : { reason: text }),
