@@ -7,6 +7,7 @@ import type { SessionBoard as Board } from '../../lib/session-types';
 import { ApiRequestError, apiError } from '../auth/api';
 import { useMe } from '../auth/me';
 import { useFeed } from '../realtime/connection';
+import { Milestones } from './milestones';
 import { usePresence } from '../realtime/use-presence';
 import { useNow } from '../ui/use-now';
 import { sessionsApi } from './api';
@@ -146,6 +147,7 @@ export function SessionBoard({ id }: { id: string }) {
           </p>
         )}
         <BoardHandoffs board={board} now={now} />
+        <Milestones board={board} />
         {needsRecovery && <RecoverPanel board={board} now={now} canEdit={canEdit} onBoard={apply} />}
         {Typed ? (
           <>
