@@ -3,6 +3,8 @@ import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { HeaderControls, HeaderLinks } from '../components/auth/header';
 import { MeProvider } from '../components/auth/me';
+import { CommandPalette } from '../components/palette/command-palette';
+import { PaletteRegistryProvider } from '../components/palette/registry';
 import { ConnectionProvider } from '../components/realtime/connection';
 import './globals.css';
 
@@ -43,7 +45,13 @@ export default function RootLayout({ children }: { children: ReactNode }) {
                 <HeaderControls />
               </nav>
             </header>
-            <main id="main">{children}</main>
+            <main id="main">
+              {/* Pages offer their own commands to the palette (Ctrl/Cmd+K) through the registry. */}
+              <PaletteRegistryProvider>
+                {children}
+                <CommandPalette />
+              </PaletteRegistryProvider>
+            </main>
           </MeProvider>
         </ConnectionProvider>
       </body>

@@ -228,7 +228,12 @@ export function BoardHeader({
               )}
             </div>
           </div>
-          <Presence viewers={viewers} myId={myId} />
+          <div className="flex flex-wrap items-center gap-3">
+            <Link href={`/present/${encodeURIComponent(board.id)}`} data-testid="present-link" title="Meeting mode: a large-type screen everyone follows" className="inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-accent-500 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800">
+              <span aria-hidden>▶</span> Present
+            </Link>
+            <Presence viewers={viewers} myId={myId} />
+          </div>
         </div>
 
         <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-3 lg:grid-cols-6">

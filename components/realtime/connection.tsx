@@ -29,7 +29,9 @@ export function ConnectionProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     const name = localStorage.getItem('baton-name') ?? undefined;
-    const s: BatonSocket = io({ auth: { protocol: PROTOCOL_VERSION, name }, transports: ['websocket', 'polling'] });
+    // A meeting screen opened with a read-only share link (/present/<id>?share=…) has no sign-in: the link is its credential.
+    const share = location.pathname.startsWith('/present/') ? new URLSearchParams(location.search).get('share') : null;
+    const s: BatonSocket = io({ auth: { protocol: PROTOCOL_VERSION, name, ...(share ? { share } : {}) }, transports: ['websocket', 'polling'] });
     s.on('connect', () => setConnected('live'));
     s.on('disconnect', () => setConnected('reconnecting'));
     s.io.on('reconnect_attempt', () => setConnected('reconnecting'));
