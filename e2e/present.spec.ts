@@ -169,6 +169,13 @@ test.describe('meeting mode', () => {
       await page.getByTestId('help').focus();
       await page.mouse.move(0, 0);
       await page.screenshot({ path: join(SHOTS, 'present-1920.png') });
+      // Dark by default on the projector, but the theme toggle is respected (and kept).
+      await expect(page.locator('html')).toHaveClass(/\bdark\b/);
+      await screen(page).getByRole('button', { name: 'Switch to light mode' }).click();
+      await expect(page.locator('html')).not.toHaveClass(/\bdark\b/);
+      await page.screenshot({ path: test.info().outputPath('present-1920-light.png') });
+      await screen(page).getByRole('button', { name: 'Switch to dark mode' }).click();
+      await expect(page.locator('html')).toHaveClass(/\bdark\b/);
       await wall.setViewportSize({ width: 390, height: 844 });
       await expect(wall.getByTestId('current-item-title')).toBeVisible();
       const overflow = await wall.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
