@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { APIRequestContext, Page } from '@playwright/test';
 import { apiToken, expect, newUser, test } from './fixtures';
@@ -10,7 +11,8 @@ import { apiToken, expect, newUser, test } from './fixtures';
  */
 
 const SHOTS = join(import.meta.dirname, 'screenshots');
-const DARK_SHOTS = join(import.meta.dirname, '..', 'test-results', 'board-shots');
+// Dark variants, for looking at (not committed).
+const DARK_SHOTS = join(tmpdir(), 'baton-board-shots');
 
 const SEED = {
   team: 'coord-session-1767225600000',
@@ -350,8 +352,13 @@ test('screenshots of every board at 1920×1080 and 390 px', async ({ browser, re
           await openBoard(page, b.id, b.type, b.subtype);
           await page.evaluate(() => document.fonts.ready);
           // Nothing runs past the viewport's width (a 390 px phone scrolls down, never sideways).
-          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-          expect.soft(overflow, `${b.type}/${b.subtype} at ${width}px overflows by ${overflow}px`).toBeLessThanOrEqual(0);
+          const { overflow, culprits } = await page.evaluate(() => {
+            const max = document.documentElement.clientWidth;
+            const wide = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > max + 0.5 && ![...el.children].some((c) => c.getBoundingClientRect().right > max + 0.5));
+            const name = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''} "${(el.textContent ?? '').trim().slice(0, 30)}"`;
+            return { overflow: document.documentElement.scrollWidth - max, culprits: wide.slice(0, 5).map(name) };
+          });
+          expect.soft(overflow, `${b.type}/${b.subtype} at ${width}px overflows by ${overflow}px: ${culprits.join(', ')}`).toBeLessThanOrEqual(0);
           const file = scheme === 'light' ? join(SHOTS, `board-${b.type}-${b.subtype}-${width}.png`) : join(DARK_SHOTS, `board-${b.type}-${b.subtype}-${width}-dark.png`);
           await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
         }

@@ -4,7 +4,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { BoardItem } from '../../../lib/board-items';
 import { itemsOf, useBoardEdit, useEditable, type BoardSectionProps } from '../items';
 import { humanize } from '../look';
-import { btnCls, Card, Empty, ErrorNote, FieldError, IconButton, inputCls, labelCls, selectCls } from '../ui';
+import { btnCls, Card, Empty, ErrorNote, FieldError, IconButton, inputCls, labelCls, linkBtnCls, primaryCls, selectCls } from '../ui';
 import { priorityLook } from './projects';
 
 type Project = BoardItem<'project'>;
@@ -69,27 +69,33 @@ function useWidth<T extends HTMLElement>() {
 
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-/** The SVG: projects as boxes, dependencies as arrows labelled by type. Vertical on narrow screens. */
+/**
+ * The SVG: projects as boxes, dependencies as arrows labelled by type. Wide: layers left to right.
+ * Narrow (a phone): one box per row, in layer order, with the arrows arcing down the right side.
+ */
 export function DependencyGraph({ projects, deps }: { projects: Project[]; deps: Dependency[] }) {
   const [ref, avail] = useWidth<HTMLDivElement>();
   const { nodes, layers, width } = layoutGraph(projects, deps);
-  const vertical = avail > 0 && avail < 640;
+  const stacked = avail > 0 && avail < 640;
   const pad = 12;
-  const gapAcross = 20;
-  const gapAlong = vertical ? 84 : 170;
-  const nodeW = vertical ? Math.max(130, Math.min(260, Math.floor((avail - 2 * pad - (width - 1) * gapAcross) / Math.max(1, width)))) : 260;
   const nodeH = 70;
-  const along = (layer: number) => pad + layer * ((vertical ? nodeH : nodeW) + gapAlong);
-  const across = (slot: number) => pad + slot * ((vertical ? nodeW : nodeH) + gapAcross);
-  const pos = new Map(nodes.map((n) => [n.name, vertical ? { x: across(n.slot), y: along(n.layer) } : { x: along(n.layer), y: across(n.slot) }]));
-  const svgW = vertical ? 2 * pad + width * nodeW + (width - 1) * gapAcross : 2 * pad + layers * nodeW + (layers - 1) * gapAlong;
-  const svgH = vertical ? 2 * pad + layers * nodeH + (layers - 1) * gapAlong : 2 * pad + width * nodeH + (width - 1) * gapAcross;
-  const chars = Math.floor((nodeW - 24) / 9.5);
+  const gutter = 56;
+  const nodeW = stacked ? Math.max(160, avail - 2 * pad - gutter) : 260;
+  const colGap = 170;
+  const rowGap = stacked ? 30 : 20;
+  const order = [...nodes].sort((a, b) => a.layer - b.layer || a.slot - b.slot);
+  const pos = new Map(
+    nodes.map((n) => [n.name, stacked ? { x: pad, y: pad + order.indexOf(n) * (nodeH + rowGap) } : { x: pad + n.layer * (nodeW + colGap), y: pad + n.slot * (nodeH + rowGap) }]),
+  );
+  const svgW = stacked ? 2 * pad + nodeW + gutter : 2 * pad + layers * nodeW + (layers - 1) * colGap;
+  const svgH = stacked ? 2 * pad + nodes.length * nodeH + (nodes.length - 1) * rowGap : 2 * pad + width * nodeH + (width - 1) * rowGap;
+  const titleChars = Math.floor((nodeW - 24) / 9.8);
+  const subChars = Math.floor((nodeW - 24) / 7.4);
   const summary = deps.length ? deps.map((d) => `${d.data.from} depends on ${d.data.to}${d.data.type ? ` (${d.data.type})` : ''}`).join('; ') : 'No dependencies';
 
   return (
-    <div ref={ref} className="overflow-x-auto" data-testid="dependency-graph" data-orientation={vertical ? 'vertical' : 'horizontal'}>
-      {nodes.length > 0 && (avail > 0 || typeof ResizeObserver === 'undefined') && (
+    <div ref={ref} className="overflow-x-auto" data-testid="dependency-graph" data-orientation={stacked ? 'stacked' : 'layered'}>
+      {nodes.length > 0 && avail > 0 && (
         <svg width={svgW} height={svgH} viewBox={`0 0 ${svgW} ${svgH}`} role="img" aria-label={`Dependency graph: ${summary}`} className="mx-auto block max-w-none">
           <defs>
             <marker id="dep-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
@@ -100,16 +106,26 @@ export function DependencyGraph({ projects, deps }: { projects: Project[]; deps:
             const a = pos.get(d.data.from);
             const b = pos.get(d.data.to);
             if (!a || !b || d.data.from === d.data.to) return null;
-            const [x1, y1, x2, y2] = vertical ? [a.x + nodeW / 2, a.y + nodeH, b.x + nodeW / 2, b.y] : [a.x + nodeW, a.y + nodeH / 2, b.x, b.y + nodeH / 2];
-            const back = vertical ? y2 <= y1 : x2 <= x1;
-            const bend = back ? 60 : 0;
-            const path = vertical
-              ? `M ${x1} ${y1} C ${x1 + bend} ${(y1 + y2) / 2 + (back ? 80 : 0)}, ${x2 + bend} ${(y1 + y2) / 2 - (back ? 80 : 0)}, ${x2} ${y2 - 2}`
-              : `M ${x1} ${y1} C ${(x1 + x2) / 2 + (back ? 80 : 0)} ${y1 + bend}, ${(x1 + x2) / 2 - (back ? 80 : 0)} ${y2 + bend}, ${x2 - 2} ${y2}`;
+            let path: string;
+            let lx: number;
+            let ly: number;
             const label = d.data.type;
-            const lx = (x1 + x2) / 2 + (back ? bend : 0);
-            const ly = (y1 + y2) / 2 + (back ? bend : 0);
             const lw = label ? label.length * 7.6 + 16 : 0;
+            if (stacked) {
+              const [x, y1, y2] = [a.x + nodeW, a.y + nodeH / 2, b.y + nodeH / 2];
+              const bulge = Math.min(gutter - 8, 24 + Math.abs(y2 - y1) / 12);
+              path = `M ${x} ${y1} C ${x + bulge} ${y1}, ${x + bulge} ${y2}, ${x + 2} ${y2}`;
+              lx = x - lw / 2 - 6;
+              ly = (y1 + y2) / 2;
+            } else {
+              const [x1, y1, x2, y2] = [a.x + nodeW, a.y + nodeH / 2, b.x, b.y + nodeH / 2];
+              const back = x2 <= x1;
+              path = back
+                ? `M ${x1} ${y1} C ${x1 + 80} ${y1 + 60}, ${x2 - 80} ${y2 + 60}, ${x2 - 2} ${y2}`
+                : `M ${x1} ${y1} C ${(x1 + x2) / 2} ${y1}, ${(x1 + x2) / 2} ${y2}, ${x2 - 2} ${y2}`;
+              lx = (x1 + x2) / 2;
+              ly = (y1 + y2) / 2 + (back ? 45 : 0);
+            }
             return (
               <g key={d.id} data-edge={`${d.data.from}->${d.data.to}`}>
                 <title>{`${d.data.from} depends on ${d.data.to}${d.data.description ? `: ${d.data.description}` : ''}`}</title>
@@ -126,14 +142,13 @@ export function DependencyGraph({ projects, deps }: { projects: Project[]; deps:
           {nodes.map((n) => {
             const p = pos.get(n.name)!;
             const pr = n.project?.data.priority;
+            const sub = n.project ? `${humanize(n.project.data.status)} · ${n.project.data.priority}${n.project.data.blockers ? ` · ${n.project.data.blockers} blocked` : ''}` : 'not in the grid';
             return (
               <g key={n.name} data-node={n.name} transform={`translate(${p.x} ${p.y})`}>
                 <title>{n.name}</title>
                 <rect width={nodeW} height={nodeH} rx={10} strokeWidth={pr ? 3 : 2} strokeDasharray={n.project ? undefined : '6 4'} className={`fill-white dark:fill-slate-900 ${pr ? priorityLook[pr].stroke : 'stroke-slate-400'}`} />
-                <text x={12} y={28} className="fill-slate-900 text-[16px] font-bold dark:fill-white">{clip(n.name, chars)}</text>
-                <text x={12} y={52} className="fill-slate-600 text-[13px] dark:fill-slate-300">
-                  {n.project ? clip(`${humanize(n.project.data.status)} · ${n.project.data.priority}${n.project.data.blockers ? ` · ${n.project.data.blockers} blocked` : ''}`, chars + 6) : 'not in the grid'}
-                </text>
+                <text x={12} y={28} className="fill-slate-900 text-[16px] font-bold dark:fill-white">{clip(n.name, titleChars)}</text>
+                <text x={12} y={52} className="fill-slate-600 text-[13px] dark:fill-slate-300">{clip(sub, subChars)}</text>
               </g>
             );
           })}
@@ -150,15 +165,24 @@ export function Dependencies({ board, onBoard, canEdit }: BoardSectionProps) {
   const projects = itemsOf(board, 'project');
   const deps = itemsOf(board, 'dependency');
   const names = projects.map((p) => p.data.name);
+  const [adding, setAdding] = useState(false);
   const [form, setForm] = useState({ from: '', to: '', type: '', description: '' });
   const add = async (e: FormEvent) => {
     e.preventDefault();
     const data = { from: form.from || names[0] || '', to: form.to || names[1] || '', type: form.type, description: form.description };
-    if (await edit.add('dependency', data)) setForm({ from: '', to: '', type: '', description: '' });
+    if (await edit.add('dependency', data)) {
+      setForm({ from: '', to: '', type: '', description: '' });
+      setAdding(false);
+    }
   };
 
   return (
-    <Card id="dependencies" title="Dependencies" count={deps.length || undefined}>
+    <Card
+      id="dependencies"
+      title="Dependencies"
+      count={deps.length || undefined}
+      action={editable && names.length >= 2 && !adding ? <button type="button" className={linkBtnCls} onClick={() => setAdding(true)}>+ Add dependency</button> : undefined}
+    >
       {projects.length + deps.length > 0 ? <DependencyGraph projects={projects} deps={deps} /> : null}
       <ul data-testid="dependencies" className="mt-3 space-y-1.5">
         {deps.map((d) => (
@@ -176,7 +200,7 @@ export function Dependencies({ board, onBoard, canEdit }: BoardSectionProps) {
         ))}
       </ul>
       {deps.length === 0 && <Empty>No dependencies between projects.</Empty>}
-      {editable && names.length >= 2 && (
+      {editable && adding && names.length >= 2 && (
         <form onSubmit={(e) => void add(e)} aria-label="Add dependency" className="mt-3 grid gap-2 rounded-lg bg-slate-50 p-3 sm:grid-cols-2 dark:bg-slate-900">
           <div className="min-w-0">
             <label htmlFor="dep-from" className={labelCls}>Project</label>
@@ -202,8 +226,9 @@ export function Dependencies({ board, onBoard, canEdit }: BoardSectionProps) {
             <input id="dep-description" value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} placeholder="optional" className={inputCls} aria-describedby="dep-description-error" />
             <FieldError id="dep-description-error" message={edit.errorFor('description')} />
           </div>
-          <div className="sm:col-span-2">
-            <button type="submit" className={btnCls} disabled={edit.pending.has('add:dependency')}>Add dependency</button>
+          <div className="flex gap-2 sm:col-span-2">
+            <button type="submit" className={primaryCls} disabled={edit.pending.has('add:dependency')}>Add dependency</button>
+            <button type="button" className={btnCls} onClick={() => { setAdding(false); edit.clear(); }}>Cancel</button>
           </div>
         </form>
       )}
