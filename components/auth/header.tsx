@@ -44,7 +44,7 @@ export function HeaderControls() {
   const pathname = usePathname();
   const authPage = isAuthPage(pathname);
   return (
-    <div className="ml-auto flex items-center gap-3">
+    <div className="ml-auto flex items-center gap-2 sm:gap-3">
       {!authPage && <ConnectionIndicator />}
       <ThemeToggle />
       {!authPage && <UserMenu />}

@@ -5,6 +5,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { PresenceViewer } from '../../lib/events';
 import type { SessionBoard, SessionStatus } from '../../lib/session-types';
 
+import { HandOffButton } from '../handoffs/board-handoffs';
 import { sessionsApi } from './api';
 import { absolute, ago, duration, initials, statusLook, typeLabel } from './look';
 import { Chip, ErrorNote, inputCls, primaryCls } from './ui';
@@ -174,6 +175,7 @@ function Actions({ board, onBoard }: { board: SessionBoard; onBoard: (b: Session
             {statusChoices.map((s) => <option key={s} value={s}>{statusLook[s].label}</option>)}
           </select>
         </label>
+        <HandOffButton board={board} />
         {saved && !busy && <span role="status" className="text-sm text-emerald-700 dark:text-emerald-400">✓ Saved “{saved}”</span>}
       </div>
       <ErrorNote message={error} onDismiss={() => setError(null)} />

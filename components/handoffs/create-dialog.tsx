@@ -75,7 +75,8 @@ export function draftFromBoard(board: SessionBoard): HandoffDraft {
       .filter((b) => !b.resolvedAt)
       .map((b) => ({ description: b.description, impact: b.impact ?? '', owner: b.owner ?? '', expectedResolution: b.expectedResolution ?? '' })),
     notes: '',
-    priorities: joinLines(board.nextSteps),
+    // What the server pre-fills too: the next steps, then the goals still open.
+    priorities: joinLines([...board.nextSteps, ...board.goals.filter((g) => !g.done).map((g) => g.text)].slice(0, 20)),
     filesToReview: joinLines(board.files.filter((f) => f.kind !== 'test').map((f) => f.path).slice(0, 20)),
     decisionsNeeded: '',
     testStatus: '',

@@ -12,7 +12,7 @@ import { ErrorNote } from '../boards/ui';
 import { useFeed } from '../realtime/connection';
 import { useNow } from '../ui/use-now';
 import { handoffsApi, type HandoffBox } from './api';
-import { handoffStatusLook, inInbox, isFromMe, isOpenHandoff, isToMe, recipientIcon, recipientText, timeLeft } from './look';
+import { handoffStatusLook, inInbox, isFromMe, isOpenHandoff, isToMe, recipientTag, recipientText, timeLeft } from './look';
 
 const TABS: { box: HandoffBox; label: string }[] = [
   { box: 'inbox', label: 'To me' },
@@ -60,10 +60,8 @@ export function HandoffRow({ h, now, myId }: { h: HandoffListItem; now: number; 
       <p className="mt-1.5 flex flex-wrap items-center gap-x-1.5 text-sm text-slate-700 dark:text-slate-200">
         <span className="font-medium">{isFromMe(h, myId) ? 'You' : h.from.label}</span>
         <span aria-label="to" className="text-slate-400">→</span>
-        <span className="font-medium">
-          <span aria-hidden className="mr-0.5 text-xs">{recipientIcon[h.to.kind]}</span>
-          {h.to.kind === 'user' && myId && h.to.userId === myId ? 'you' : recipientText(h.to)}
-        </span>
+        <span className="font-medium">{h.to.kind === 'user' && myId && h.to.userId === myId ? 'you' : recipientText(h.to)}</span>
+        {recipientTag[h.to.kind] && <span className="rounded bg-sky-100 px-1.5 text-[11px] font-semibold text-sky-800 dark:bg-sky-950 dark:text-sky-300">{recipientTag[h.to.kind]}</span>}
       </p>
       <p className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-500 dark:text-slate-400">
         <span>

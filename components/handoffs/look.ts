@@ -20,7 +20,8 @@ export function recipientText(to: HandoffRecipient): string {
   return to.label;
 }
 
-export const recipientIcon: Record<HandoffRecipient['kind'], string> = { user: '👤', agent: '⚙', team: '👥' };
+/** A small tag after the recipient's name saying what kind it is (people need none). */
+export const recipientTag: Record<HandoffRecipient['kind'], string | null> = { user: null, agent: 'agent', team: null };
 
 /** Addressed to me, or to the whole team (so any of us may take it): what the badge counts. */
 export function isToMe(h: Pick<HandoffListItem, 'to'>, myId: string | null): boolean {

@@ -140,12 +140,16 @@ export function HandoffsNav() {
         data-count={open}
         aria-current={current ? 'page' : undefined}
         aria-label={open ? `Handoffs, ${open} waiting for you` : 'Handoffs'}
-        className={`inline-flex items-center gap-1.5 text-sm font-medium ${current ? 'text-slate-900 dark:text-white' : 'text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white'}`}
+        title="Handoffs"
+        className={`-ml-2 inline-flex shrink-0 items-center gap-1 text-sm font-medium sm:ml-0 sm:gap-1.5 ${current ? 'text-slate-900 dark:text-white' : 'text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white'}`}
       >
-        Handoffs
+        {/* On a phone the header has room for the mark and the count only. */}
+        <span aria-hidden className="text-base leading-none sm:hidden">⇄</span>
+        <span className="hidden sm:inline">Handoffs</span>
         {open > 0 && (
-          <span data-testid="handoffs-badge" className="min-w-5 rounded-full bg-violet-600 px-1.5 py-0.5 text-center text-[11px] font-bold leading-none tabular-nums text-white">
-            {open}
+          <span data-testid="handoffs-badge" className="min-w-4 rounded-full bg-violet-600 px-1 py-0.5 text-center text-[11px] font-bold leading-none tabular-nums text-white sm:min-w-5 sm:px-1.5">
+            <span className="sm:hidden">{open > 9 ? '9+' : open}</span>
+            <span className="hidden sm:inline">{open}</span>
           </span>
         )}
       </Link>

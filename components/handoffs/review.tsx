@@ -14,16 +14,16 @@ import { useFeed } from '../realtime/connection';
 import { useNow } from '../ui/use-now';
 import { handoffsApi, type HandoffDetail } from './api';
 import { HandoffDialog } from './create-dialog';
-import { handoffStatusLook, isOpenHandoff, recipientIcon, recipientText, timeLeft } from './look';
+import { handoffStatusLook, isOpenHandoff, recipientTag, recipientText, timeLeft } from './look';
 
 const eventLook: Record<HandoffEvent['kind'], { verb: string; icon: string; ring: string }> = {
   created: { verb: 'handed it off', icon: '⇄', ring: 'bg-violet-100 text-violet-800 dark:bg-violet-900 dark:text-violet-100' },
-  comment: { verb: 'commented', icon: '💬', ring: 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200' },
+  comment: { verb: 'commented', icon: '“', ring: 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200' },
   'changes-requested': { verb: 'asked for changes', icon: '↩', ring: 'bg-amber-100 text-amber-900 dark:bg-amber-900 dark:text-amber-100' },
   updated: { verb: 'updated and resent it', icon: '✎', ring: 'bg-sky-100 text-sky-800 dark:bg-sky-900 dark:text-sky-100' },
   accepted: { verb: 'accepted', icon: '✓', ring: 'bg-emerald-500 text-white' },
   declined: { verb: 'declined', icon: '✕', ring: 'bg-rose-500 text-white' },
-  expired: { verb: 'expired', icon: '⌛', ring: 'bg-slate-200 text-slate-700 dark:bg-slate-700 dark:text-slate-200' },
+  expired: { verb: 'expired', icon: '◷', ring: 'bg-slate-200 text-slate-700 dark:bg-slate-700 dark:text-slate-200' },
   renewed: { verb: 'renewed it', icon: '↻', ring: 'bg-violet-100 text-violet-800 dark:bg-violet-900 dark:text-violet-100' },
   cancelled: { verb: 'cancelled it', icon: '⊘', ring: 'bg-slate-200 text-slate-700 dark:bg-slate-700 dark:text-slate-200' },
 };
@@ -200,9 +200,11 @@ function Checklist({ h, canCheck, onHandoff }: { h: HandoffDetail; canCheck: boo
   const { pending, error, setError, run } = useAction();
   const done = h.checklist.filter((c) => c.done).length;
   const tick = async (itemId: number, next: boolean) => {
-    const r = await run(`check:${itemId}`, () => handoffsApi.check(h.id, itemId, next));
+    const r = await run(`check:${itemId}:${next}`, () => handoffsApi.check(h.id, itemId, next));
     if (r) onHandoff(r);
   };
+  // While a tick is on its way the box shows where it is going (the answer, or the feed, confirms it).
+  const pendingDone = (id: number): boolean | null => (pending.has(`check:${id}:true`) ? true : pending.has(`check:${id}:false`) ? false : null);
   return (
     <Card id="checklist" title="Checklist" count={h.checklist.length ? `${done}/${h.checklist.length}` : undefined} testId="handoff-checklist">
       {h.checklist.length > 0 ? (
@@ -216,8 +218,8 @@ function Checklist({ h, canCheck, onHandoff }: { h: HandoffDetail; canCheck: boo
                 <input
                   type="checkbox"
                   id={`check-${c.id}`}
-                  checked={c.done}
-                  disabled={!canCheck || pending.has(`check:${c.id}`)}
+                  checked={pendingDone(c.id) ?? c.done}
+                  disabled={!canCheck || pendingDone(c.id) !== null}
                   onChange={(e) => void tick(c.id, e.target.checked)}
                   className="mt-1 h-4 w-4 shrink-0 accent-emerald-600 disabled:opacity-60"
                 />
@@ -562,10 +564,8 @@ export function HandoffReview({ id }: { id: string }) {
           <p data-testid="handoff-parties" className="flex flex-wrap items-center gap-x-2 gap-y-1 text-base sm:text-lg">
             <span className="font-semibold">{fromMe ? 'You' : h.from.label}</span>
             <span aria-label="handed to" className="text-violet-500">⇄</span>
-            <span className="font-semibold">
-              <span aria-hidden className="mr-1 text-sm">{recipientIcon[h.to.kind]}</span>
-              {toMe ? 'you' : recipientText(h.to)}
-            </span>
+            <span className="font-semibold">{toMe ? 'you' : recipientText(h.to)}</span>
+            {recipientTag[h.to.kind] && <span className="rounded bg-sky-100 px-1.5 text-xs font-semibold text-sky-800 dark:bg-sky-950 dark:text-sky-300">{recipientTag[h.to.kind]}</span>}
           </p>
 
           <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-4">
