@@ -2,6 +2,7 @@ import type { SnapshotDiff } from '../../lib/checkpoint-diff';
 import type { Handoff, HandoffCreateInput, HandoffListItem, HandoffStatus } from '../../lib/handoff-types';
 import type { SessionStatus } from '../../lib/session-types';
 import { api } from '../auth/api';
+import type { InboxBox } from './look';
 
 /** What the signed-in caller may do with one handoff (the server decides; the page only shows it). */
 export interface HandoffPermissions {
@@ -35,7 +36,7 @@ export interface HandoffRecipients {
   agents: string[];
 }
 
-export type HandoffBox = 'inbox' | 'sent' | 'all';
+export type HandoffBox = InboxBox;
 /** What the sender may change when editing (everything but the recipient). */
 export type HandoffEditInput = Omit<HandoffCreateInput, 'to' | 'fromBoard'>;
 

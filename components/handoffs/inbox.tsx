@@ -12,7 +12,7 @@ import { ErrorNote } from '../boards/ui';
 import { useFeed } from '../realtime/connection';
 import { useNow } from '../ui/use-now';
 import { handoffsApi, type HandoffBox } from './api';
-import { handoffStatusLook, inInbox, isFromMe, isOpenHandoff, isToMe, recipientTag, recipientText, timeLeft } from './look';
+import { handoffStatusLook, inView, isFromMe, isOpenHandoff, isToMe, recipientTag, recipientText, timeLeft } from './look';
 
 const TABS: { box: HandoffBox; label: string }[] = [
   { box: 'inbox', label: 'To me' },
@@ -22,14 +22,6 @@ const TABS: { box: HandoffBox; label: string }[] = [
 const FILTERS: (HandoffStatus | 'any')[] = ['any', ...HANDOFF_STATUSES];
 
 const byNewest = (a: HandoffListItem, b: HandoffListItem) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id.localeCompare(a.id);
-
-/** Whether a handoff belongs in the list the inbox shows (the same rule the server lists by). */
-export function inView(h: HandoffListItem, box: HandoffBox, status: HandoffStatus | null, myId: string | null): boolean {
-  if (status && h.status !== status) return false;
-  if (box === 'inbox') return inInbox(h, myId);
-  if (box === 'sent') return isFromMe(h, myId);
-  return true;
-}
 
 function emptyText(box: HandoffBox, status: HandoffStatus | null): { title: string; body: string } {
   if (status) return { title: `No ${handoffStatusLook[status].label.toLowerCase()} handoffs`, body: 'Try another status, or all of them.' };

@@ -23,6 +23,8 @@ export function recipientText(to: HandoffRecipient): string {
 /** A small tag after the recipient's name saying what kind it is (people need none). */
 export const recipientTag: Record<HandoffRecipient['kind'], string | null> = { user: null, agent: 'agent', team: null };
 
+export type InboxBox = 'inbox' | 'sent' | 'all';
+
 /** Addressed to me, or to the whole team (so any of us may take it): what the badge counts. */
 export function isToMe(h: Pick<HandoffListItem, 'to'>, myId: string | null): boolean {
   return h.to.kind === 'team' || (h.to.kind === 'user' && !!myId && h.to.userId === myId);
@@ -56,4 +58,49 @@ export function timeLeft(iso: string, now: number): string {
   if (h < 24) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`;
   const d = Math.floor(h / 24);
   return h % 24 ? `${d} d ${h % 24} h` : `${d} d`;
+}
+
+export interface Toast {
+  id: number;
+  handoffId: string;
+  text: string;
+  action: string;
+  tone: 'info' | 'good' | 'bad';
+}
+
+/** What to tell me about a handoff that changed, given what it was before (or null: none). */
+export function toastFor(before: HandoffListItem | undefined, after: HandoffListItem, myId: string): Omit<Toast, 'id'> | null {
+  const title = `‘${after.sessionTitle}’`;
+  const mine = isFromMe(after, myId);
+  if (!mine && isToMe(after, myId) && after.status === 'pending' && before?.status !== 'pending') {
+    const who = after.from.label;
+    if (before && before.status === 'changes-requested') return { handoffId: after.id, text: `${who} updated ${title} as you asked`, action: 'Review', tone: 'info' };
+    if (before) return { handoffId: after.id, text: `${who} sent ${title} again`, action: 'Review', tone: 'info' };
+    const whom = after.to.kind === 'team' ? ' the team' : ' you';
+    return { handoffId: after.id, text: `${who} handed${whom} ${title}`, action: 'Review', tone: 'info' };
+  }
+  if (mine && before && before.status !== after.status) {
+    const by = after.decidedBy ?? recipientText(after.to);
+    switch (after.status) {
+      case 'accepted':
+        return { handoffId: after.id, text: `${by} accepted ${title}`, action: 'Open', tone: 'good' };
+      case 'declined':
+        return { handoffId: after.id, text: `${by} declined ${title}${after.reason ? `: “${after.reason}”` : ''}`, action: 'Open', tone: 'bad' };
+      case 'changes-requested':
+        return { handoffId: after.id, text: `${by} asked for changes to ${title}${after.reason ? `: “${after.reason}”` : ''}`, action: 'Edit', tone: 'bad' };
+      case 'expired':
+        return { handoffId: after.id, text: `Your handoff of ${title} to ${recipientText(after.to)} expired`, action: 'Renew', tone: 'bad' };
+      default:
+        return null;
+    }
+  }
+  return null;
+}
+
+/** Whether a handoff belongs in the list the inbox shows (the same rule the server lists by). */
+export function inView(h: HandoffListItem, box: InboxBox, status: HandoffStatus | null, myId: string | null): boolean {
+  if (status && h.status !== status) return false;
+  if (box === 'inbox') return inInbox(h, myId);
+  if (box === 'sent') return isFromMe(h, myId);
+  return true;
 }

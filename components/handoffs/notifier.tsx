@@ -8,44 +8,7 @@ import { HANDOFFS_ROOM, userRoom, type Change } from '../../lib/events';
 import { useMe } from '../auth/me';
 import { useFeed } from '../realtime/connection';
 import { handoffsApi } from './api';
-import { isFromMe, isOpenHandoff, isToMe, recipientText } from './look';
-
-interface Toast {
-  id: number;
-  handoffId: string;
-  text: string;
-  action: string;
-  tone: 'info' | 'good' | 'bad';
-}
-
-/** What to tell me about a handoff that changed, given what it was before (or null: none). */
-export function toastFor(before: HandoffListItem | undefined, after: HandoffListItem, myId: string): Omit<Toast, 'id'> | null {
-  const title = `‘${after.sessionTitle}’`;
-  const mine = isFromMe(after, myId);
-  if (!mine && isToMe(after, myId) && after.status === 'pending' && before?.status !== 'pending') {
-    const who = after.from.label;
-    if (before && before.status === 'changes-requested') return { handoffId: after.id, text: `${who} updated ${title} as you asked`, action: 'Review', tone: 'info' };
-    if (before) return { handoffId: after.id, text: `${who} sent ${title} again`, action: 'Review', tone: 'info' };
-    const whom = after.to.kind === 'team' ? ' the team' : ' you';
-    return { handoffId: after.id, text: `${who} handed${whom} ${title}`, action: 'Review', tone: 'info' };
-  }
-  if (mine && before && before.status !== after.status) {
-    const by = after.decidedBy ?? recipientText(after.to);
-    switch (after.status) {
-      case 'accepted':
-        return { handoffId: after.id, text: `${by} accepted ${title}`, action: 'Open', tone: 'good' };
-      case 'declined':
-        return { handoffId: after.id, text: `${by} declined ${title}${after.reason ? `: “${after.reason}”` : ''}`, action: 'Open', tone: 'bad' };
-      case 'changes-requested':
-        return { handoffId: after.id, text: `${by} asked for changes to ${title}${after.reason ? `: “${after.reason}”` : ''}`, action: 'Edit', tone: 'bad' };
-      case 'expired':
-        return { handoffId: after.id, text: `Your handoff of ${title} to ${recipientText(after.to)} expired`, action: 'Renew', tone: 'bad' };
-      default:
-        return null;
-    }
-  }
-  return null;
-}
+import { isFromMe, isOpenHandoff, isToMe, toastFor, type Toast } from './look';
 
 const toneLook: Record<Toast['tone'], string> = {
   info: 'border-l-violet-500',
