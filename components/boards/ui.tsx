@@ -1,6 +1,6 @@
 'use client';
 
-import type { ReactNode } from 'react';
+import type { InputHTMLAttributes, ReactNode } from 'react';
 
 /** A board section: a titled card with an optional count and header action. */
 export function Card({
@@ -123,3 +123,37 @@ export const selectCls =
   'min-w-0 rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm focus-visible:outline-2 focus-visible:outline-accent-500 disabled:opacity-60 dark:border-slate-700 dark:bg-slate-950';
 export const labelCls = 'block text-xs font-semibold text-slate-600 dark:text-slate-300';
 export const formCls = 'space-y-2 rounded-lg bg-slate-50 p-3 dark:bg-slate-900';
+
+/**
+ * A labelled text input (or textarea, with `rows`) with the API's message for it underneath.
+ * `hideLabel` keeps the label for screen readers only (compact one-line forms).
+ */
+export function TextField({
+  id,
+  label,
+  hideLabel = false,
+  value,
+  onChange,
+  error,
+  rows,
+  className = '',
+  ...rest
+}: {
+  id: string;
+  label: string;
+  hideLabel?: boolean;
+  value: string;
+  onChange: (value: string) => void;
+  error: string | null;
+  rows?: number;
+  className?: string;
+} & Pick<InputHTMLAttributes<HTMLInputElement>, 'placeholder' | 'inputMode' | 'type' | 'list' | 'autoFocus' | 'disabled'>) {
+  const common = { id, value, className: `${inputCls} ${className}`, 'aria-describedby': `${id}-error`, 'aria-invalid': error ? true : undefined, placeholder: rest.placeholder, autoFocus: rest.autoFocus, disabled: rest.disabled };
+  return (
+    <div className="min-w-0">
+      <label htmlFor={id} className={hideLabel ? 'sr-only' : labelCls}>{label}</label>
+      {rows ? <textarea rows={rows} {...common} onChange={(e) => onChange(e.target.value)} /> : <input {...common} type={rest.type} inputMode={rest.inputMode} list={rest.list} onChange={(e) => onChange(e.target.value)} />}
+      <FieldError id={`${id}-error`} message={error} />
+    </div>
+  );
+}

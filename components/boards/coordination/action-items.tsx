@@ -4,7 +4,7 @@ import { differenceInCalendarDays, format, isValid, parseISO } from 'date-fns';
 import { useState, type FormEvent } from 'react';
 import type { BoardItem } from '../../../lib/board-items';
 import { itemsOf, useBoardEdit, useEditable, type BoardSectionProps } from '../items';
-import { btnCls, Card, Chip, Empty, ErrorNote, FieldError, IconButton, inputCls, selectCls } from '../ui';
+import { btnCls, Card, Chip, Empty, ErrorNote, IconButton, selectCls, TextField } from '../ui';
 import { peopleOf } from './participants';
 
 type ActionItem = BoardItem<'action'>;
@@ -100,22 +100,10 @@ export function ActionItems({ board, onBoard, canEdit, now = Date.now() }: Board
       {items.length === 0 && <Empty>No action items yet.{editable ? ' Capture one below.' : ''}</Empty>}
       {editable && (
         <form onSubmit={(e) => void add(e)} aria-label="Add action item" className="mt-3 grid gap-2 sm:grid-cols-[1fr_10rem_10rem_auto]">
-          <div className="min-w-0">
-            <label htmlFor="action-title" className="sr-only">Action item</label>
-            <input id="action-title" value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} placeholder="Add an action item…" className={inputCls} aria-describedby="action-title-error" />
-            <FieldError id="action-title-error" message={edit.errorFor('title')} />
-          </div>
-          <div className="min-w-0">
-            <label htmlFor="action-owner" className="sr-only">Owner</label>
-            <input id="action-owner" list="action-owners" value={form.owner} onChange={(e) => setForm({ ...form, owner: e.target.value })} placeholder="Owner" className={inputCls} aria-describedby="action-owner-error" />
-            <datalist id="action-owners">{owners.map((o) => <option key={o} value={o} />)}</datalist>
-            <FieldError id="action-owner-error" message={edit.errorFor('owner')} />
-          </div>
-          <div className="min-w-0">
-            <label htmlFor="action-due" className="sr-only">Due date</label>
-            <input id="action-due" type="date" value={form.due} onChange={(e) => setForm({ ...form, due: e.target.value })} className={inputCls} aria-describedby="action-due-error" />
-            <FieldError id="action-due-error" message={edit.errorFor('due')} />
-          </div>
+          <TextField id="action-title" label="Action item" hideLabel value={form.title} onChange={(v) => setForm({ ...form, title: v })} placeholder="Add an action item…" error={edit.errorFor('title')} />
+          <TextField id="action-owner" label="Owner" hideLabel list="action-owners" value={form.owner} onChange={(v) => setForm({ ...form, owner: v })} placeholder="Owner" error={edit.errorFor('owner')} />
+          <datalist id="action-owners">{owners.map((o) => <option key={o} value={o} />)}</datalist>
+          <TextField id="action-due" label="Due date" hideLabel type="date" value={form.due} onChange={(v) => setForm({ ...form, due: v })} error={edit.errorFor('due')} />
           <button type="submit" className={`${btnCls} self-start`} disabled={edit.pending.has('add:action')}>{edit.pending.has('add:action') ? 'Adding…' : 'Add'}</button>
         </form>
       )}

@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { sessionsApi } from '../api';
 import { useBoardEdit, useEditable, type BoardSectionProps } from '../items';
 import { absolute, ago } from '../look';
-import { btnCls, Card, Empty, ErrorNote, FieldError, inputCls } from '../ui';
+import { btnCls, Card, Empty, ErrorNote, TextField } from '../ui';
 
 /** Decisions captured during the meeting, newest first, with a one-line quick-add for members. */
 export function MeetingDecisions({ board, onBoard, canEdit, now = Date.now() }: BoardSectionProps) {
@@ -23,16 +23,8 @@ export function MeetingDecisions({ board, onBoard, canEdit, now = Date.now() }: 
     <Card id="decisions" title="Decisions" count={board.decisions.length || undefined}>
       {editable && (
         <form onSubmit={(e) => void add(e)} aria-label="Capture decision" className="mb-3 grid gap-2 sm:grid-cols-[minmax(0,12rem)_1fr_auto]">
-          <div className="min-w-0">
-            <label htmlFor="decision-topic" className="sr-only">Topic</label>
-            <input id="decision-topic" value={form.topic} onChange={(e) => setForm({ ...form, topic: e.target.value })} placeholder="Topic" className={inputCls} aria-describedby="decision-topic-error" />
-            <FieldError id="decision-topic-error" message={edit.errorFor('topic')} />
-          </div>
-          <div className="min-w-0">
-            <label htmlFor="decision-text" className="sr-only">Decision</label>
-            <input id="decision-text" value={form.decision} onChange={(e) => setForm({ ...form, decision: e.target.value })} placeholder="What was decided?" className={inputCls} aria-describedby="decision-text-error" />
-            <FieldError id="decision-text-error" message={edit.errorFor('decision')} />
-          </div>
+          <TextField id="decision-topic" label="Topic" hideLabel value={form.topic} onChange={(v) => setForm({ ...form, topic: v })} placeholder="Topic" error={edit.errorFor('topic')} />
+          <TextField id="decision-text" label="Decision" hideLabel value={form.decision} onChange={(v) => setForm({ ...form, decision: v })} placeholder="What was decided?" error={edit.errorFor('decision')} />
           <button type="submit" className={`${btnCls} self-start`} disabled={edit.pending.has('add')}>{edit.pending.has('add') ? 'Capturing…' : 'Capture'}</button>
         </form>
       )}

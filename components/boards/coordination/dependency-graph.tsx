@@ -4,7 +4,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { BoardItem } from '../../../lib/board-items';
 import { itemsOf, useBoardEdit, useEditable, type BoardSectionProps } from '../items';
 import { humanize } from '../look';
-import { btnCls, Card, Empty, ErrorNote, FieldError, IconButton, inputCls, labelCls, linkBtnCls, primaryCls, selectCls } from '../ui';
+import { btnCls, Card, Empty, ErrorNote, FieldError, IconButton, labelCls, linkBtnCls, primaryCls, selectCls, TextField } from '../ui';
 import { priorityLook } from './projects';
 
 type Project = BoardItem<'project'>;
@@ -216,16 +216,8 @@ export function Dependencies({ board, onBoard, canEdit }: BoardSectionProps) {
             </select>
             <FieldError id="dep-to-error" message={edit.errorFor('to')} />
           </div>
-          <div className="min-w-0">
-            <label htmlFor="dep-type" className={labelCls}>Type</label>
-            <input id="dep-type" value={form.type} onChange={(e) => setForm({ ...form, type: e.target.value })} placeholder="api-dependency" className={inputCls} aria-describedby="dep-type-error" />
-            <FieldError id="dep-type-error" message={edit.errorFor('type')} />
-          </div>
-          <div className="min-w-0">
-            <label htmlFor="dep-description" className={labelCls}>Description</label>
-            <input id="dep-description" value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} placeholder="optional" className={inputCls} aria-describedby="dep-description-error" />
-            <FieldError id="dep-description-error" message={edit.errorFor('description')} />
-          </div>
+          <TextField id="dep-type" label="Type" value={form.type} onChange={(v) => setForm({ ...form, type: v })} placeholder="api-dependency" error={edit.errorFor('type')} />
+          <TextField id="dep-description" label="Description" value={form.description} onChange={(v) => setForm({ ...form, description: v })} placeholder="optional" error={edit.errorFor('description')} />
           <div className="flex gap-2 sm:col-span-2">
             <button type="submit" className={primaryCls} disabled={edit.pending.has('add:dependency')}>Add dependency</button>
             <button type="button" className={btnCls} onClick={() => { setAdding(false); edit.clear(); }}>Cancel</button>

@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import type { BoardItem } from '../../../lib/board-items';
 import { itemsOf, numberOrNull, useBoardEdit, useEditable, type BoardEdit, type BoardSectionProps } from '../items';
 import { humanize } from '../look';
-import { btnCls, Card, Chip, Empty, ErrorNote, FieldError, IconButton, inputCls, labelCls, linkBtnCls, primaryCls, selectCls } from '../ui';
+import { btnCls, Card, Chip, Empty, ErrorNote, FieldError, IconButton, inputCls, labelCls, linkBtnCls, primaryCls, selectCls, TextField } from '../ui';
 
 type Project = BoardItem<'project'>;
 type Priority = Project['data']['priority'];
@@ -173,16 +173,8 @@ export function SharedResources({ board, onBoard, canEdit }: BoardSectionProps) 
       {resources.length === 0 && <Empty>No shared resources listed.</Empty>}
       {editable && (
         <form onSubmit={(e) => void add(e)} aria-label="Add shared resource" className="mt-3 grid gap-2 sm:grid-cols-[1fr_1fr_auto]">
-          <div className="min-w-0">
-            <label htmlFor="resource-name" className="sr-only">Resource</label>
-            <input id="resource-name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} placeholder="Team, person or environment" className={inputCls} aria-describedby="resource-name-error" />
-            <FieldError id="resource-name-error" message={edit.errorFor('name')} />
-          </div>
-          <div className="min-w-0">
-            <label htmlFor="resource-allocation" className="sr-only">Allocation</label>
-            <input id="resource-allocation" value={form.allocation} onChange={(e) => setForm({ ...form, allocation: e.target.value })} placeholder="Allocation (optional)" className={inputCls} aria-describedby="resource-allocation-error" />
-            <FieldError id="resource-allocation-error" message={edit.errorFor('allocation')} />
-          </div>
+          <TextField id="resource-name" label="Resource" hideLabel value={form.name} onChange={(v) => setForm({ ...form, name: v })} placeholder="Team, person or environment" error={edit.errorFor('name')} />
+          <TextField id="resource-allocation" label="Allocation" hideLabel value={form.allocation} onChange={(v) => setForm({ ...form, allocation: v })} placeholder="Allocation (optional)" error={edit.errorFor('allocation')} />
           <button type="submit" className={`${btnCls} self-start`} disabled={edit.pending.has('add:resource')}>Add</button>
         </form>
       )}

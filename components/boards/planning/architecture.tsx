@@ -8,7 +8,7 @@ import { sessionsApi } from '../api';
 import { Participants } from '../coordination/participants';
 import { detailText, fieldsOf, itemsOf, useBoardEdit, useEditable, type BoardSectionProps } from '../items';
 import { humanize } from '../look';
-import { btnCls, Card, Chip, Empty, ErrorNote, FieldError, IconButton, inputCls, labelCls, linkBtnCls, primaryCls, ProgressBar, selectCls } from '../ui';
+import { btnCls, Card, Chip, Empty, ErrorNote, IconButton, labelCls, linkBtnCls, primaryCls, ProgressBar, selectCls, TextField } from '../ui';
 import { InlineField } from './inline-field';
 import { Risks } from './risks';
 
@@ -52,9 +52,7 @@ export function Objectives({ board, onBoard, canEdit }: BoardSectionProps) {
       {editable && (
         <form onSubmit={(e) => void add(e)} aria-label="Add objective" className="mt-3 flex items-start gap-2">
           <div className="min-w-0 flex-1">
-            <label htmlFor="objective-text" className="sr-only">Objective</label>
-            <input id="objective-text" value={text} onChange={(e) => setText(e.target.value)} placeholder="Add an objective…" className={inputCls} aria-describedby="objective-text-error" />
-            <FieldError id="objective-text-error" message={edit.errorFor('text')} />
+            <TextField id="objective-text" label="Objective" hideLabel value={text} onChange={setText} placeholder="Add an objective…" error={edit.errorFor('text')} />
           </div>
           <button type="submit" className={btnCls} disabled={edit.pending.has('add')}>Add</button>
         </form>
@@ -228,22 +226,10 @@ export function PhasesTimeline({ board, onBoard, canEdit, now = Date.now() }: Bo
       {phases.length === 0 && months.length === 0 && <Empty>No phases planned yet.</Empty>}
       {editable && adding && (
         <form onSubmit={(e) => void add(e)} aria-label="Add phase" className="mt-3 space-y-2 rounded-lg bg-slate-50 p-3 dark:bg-slate-900">
-          <div>
-            <label htmlFor="phase-name" className={labelCls}>Phase</label>
-            <input id="phase-name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} className={inputCls} autoFocus aria-describedby="phase-name-error" />
-            <FieldError id="phase-name-error" message={edit.errorFor('name')} />
-          </div>
+          <TextField id="phase-name" label="Phase" value={form.name} onChange={(v) => setForm({ ...form, name: v })} autoFocus error={edit.errorFor('name')} />
           <div className="grid grid-cols-2 gap-2 sm:grid-cols-3">
-            <div className="min-w-0">
-              <label htmlFor="phase-start" className={labelCls}>Start</label>
-              <input id="phase-start" type="date" value={form.start} onChange={(e) => setForm({ ...form, start: e.target.value })} className={inputCls} aria-describedby="phase-start-error" />
-              <FieldError id="phase-start-error" message={edit.errorFor('start')} />
-            </div>
-            <div className="min-w-0">
-              <label htmlFor="phase-end" className={labelCls}>End</label>
-              <input id="phase-end" type="date" value={form.end} onChange={(e) => setForm({ ...form, end: e.target.value })} className={inputCls} aria-describedby="phase-end-error" />
-              <FieldError id="phase-end-error" message={endError ?? edit.errorFor('end')} />
-            </div>
+            <TextField id="phase-start" label="Start" type="date" value={form.start} onChange={(v) => setForm({ ...form, start: v })} error={edit.errorFor('start')} />
+            <TextField id="phase-end" label="End" type="date" value={form.end} onChange={(v) => setForm({ ...form, end: v })} error={endError ?? edit.errorFor('end')} />
             <div className="min-w-0">
               <label htmlFor="phase-status" className={labelCls}>Status</label>
               <select id="phase-status" value={form.status} onChange={(e) => setForm({ ...form, status: e.target.value })} className={`${selectCls} w-full`}>
@@ -366,21 +352,9 @@ export function Adrs({ board, onBoard, canEdit }: BoardSectionProps) {
       {counts.length > 0 && <p className="mb-2 flex flex-wrap gap-1.5">{counts.map(([s, n]) => <Chip key={s} className={adrLook[s]}>{n} {s}</Chip>)}</p>}
       {editable && adding && (
         <form onSubmit={(e) => void add(e)} aria-label="Add ADR" className="mb-3 space-y-2 rounded-lg bg-slate-50 p-3 dark:bg-slate-900">
-          <div>
-            <label htmlFor="adr-title" className={labelCls}>{adrLabel(next)} title</label>
-            <input id="adr-title" value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} className={inputCls} autoFocus aria-describedby="adr-title-error" />
-            <FieldError id="adr-title-error" message={edit.errorFor('title')} />
-          </div>
-          <div>
-            <label htmlFor="adr-context" className={labelCls}>Context</label>
-            <textarea id="adr-context" rows={2} value={form.context} onChange={(e) => setForm({ ...form, context: e.target.value })} className={inputCls} aria-describedby="adr-context-error" />
-            <FieldError id="adr-context-error" message={edit.errorFor('context')} />
-          </div>
-          <div>
-            <label htmlFor="adr-decision" className={labelCls}>Decision</label>
-            <textarea id="adr-decision" rows={2} value={form.decision} onChange={(e) => setForm({ ...form, decision: e.target.value })} className={inputCls} aria-describedby="adr-decision-error" />
-            <FieldError id="adr-decision-error" message={edit.errorFor('decision')} />
-          </div>
+          <TextField id="adr-title" label="{adrLabel(next)} title" value={form.title} onChange={(v) => setForm({ ...form, title: v })} autoFocus error={edit.errorFor('title')} />
+          <TextField id="adr-context" label="Context" rows={2} value={form.context} onChange={(v) => setForm({ ...form, context: v })} error={edit.errorFor('context')} />
+          <TextField id="adr-decision" label="Decision" rows={2} value={form.decision} onChange={(v) => setForm({ ...form, decision: v })} error={edit.errorFor('decision')} />
           <div className="flex gap-2">
             <button type="submit" className={primaryCls} disabled={edit.pending.has('add:adr')}>Propose</button>
             <button type="button" className={btnCls} onClick={() => { setAdding(false); edit.clear(); }}>Cancel</button>

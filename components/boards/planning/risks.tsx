@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react';
 import type { BoardItem } from '../../../lib/board-items';
 import { itemsOf, useBoardEdit, useEditable, type BoardSectionProps } from '../items';
-import { btnCls, Card, Chip, Empty, ErrorNote, FieldError, IconButton, inputCls, labelCls, linkBtnCls, primaryCls, selectCls } from '../ui';
+import { btnCls, Card, Chip, Empty, ErrorNote, IconButton, labelCls, linkBtnCls, primaryCls, selectCls, TextField } from '../ui';
 
 type Risk = BoardItem<'risk'>;
 type Level = Risk['data']['likelihood'];
@@ -44,11 +44,7 @@ export function Risks({ board, onBoard, canEdit }: BoardSectionProps) {
       {unmitigated > 0 && <p className="mb-2 text-sm font-semibold text-amber-800 dark:text-amber-300">{unmitigated} without a mitigation</p>}
       {editable && adding && (
         <form onSubmit={(e) => void add(e)} aria-label="Add risk" className="mb-3 space-y-2 rounded-lg bg-slate-50 p-3 dark:bg-slate-900">
-          <div>
-            <label htmlFor="risk-title" className={labelCls}>Risk</label>
-            <input id="risk-title" value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} className={inputCls} autoFocus aria-describedby="risk-title-error" />
-            <FieldError id="risk-title-error" message={edit.errorFor('title')} />
-          </div>
+          <TextField id="risk-title" label="Risk" value={form.title} onChange={(v) => setForm({ ...form, title: v })} autoFocus error={edit.errorFor('title')} />
           <div className="flex flex-wrap gap-3">
             <label className={`${labelCls} flex items-center gap-2`}>
               Likelihood
@@ -63,11 +59,7 @@ export function Risks({ board, onBoard, canEdit }: BoardSectionProps) {
               </select>
             </label>
           </div>
-          <div>
-            <label htmlFor="risk-mitigation" className={labelCls}>Mitigation</label>
-            <textarea id="risk-mitigation" rows={2} value={form.mitigation} onChange={(e) => setForm({ ...form, mitigation: e.target.value })} className={inputCls} aria-describedby="risk-mitigation-error" />
-            <FieldError id="risk-mitigation-error" message={edit.errorFor('mitigation')} />
-          </div>
+          <TextField id="risk-mitigation" label="Mitigation" rows={2} value={form.mitigation} onChange={(v) => setForm({ ...form, mitigation: v })} error={edit.errorFor('mitigation')} />
           <div className="flex gap-2">
             <button type="submit" className={primaryCls} disabled={edit.pending.has('add:risk')}>{edit.pending.has('add:risk') ? 'Adding…' : 'Add risk'}</button>
             <button type="button" className={btnCls} onClick={() => { setAdding(false); edit.clear(); }}>Cancel</button>

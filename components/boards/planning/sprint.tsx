@@ -5,7 +5,7 @@ import type { BoardItem } from '../../../lib/board-items';
 import type { SessionBoard } from '../../../lib/session-types';
 import { Participants } from '../coordination/participants';
 import { detail, detailText, fieldsOf, itemsOf, numberOrNull, useBoardEdit, useEditable, type BoardSectionProps } from '../items';
-import { btnCls, Card, Empty, ErrorNote, FieldError, IconButton, inputCls, labelCls, linkBtnCls, primaryCls, Stat } from '../ui';
+import { btnCls, Card, Empty, ErrorNote, FieldError, IconButton, inputCls, labelCls, linkBtnCls, primaryCls, Stat, TextField } from '../ui';
 import { InlineField } from './inline-field';
 import { Risks } from './risks';
 
@@ -222,16 +222,8 @@ export function SprintBacklog({ board, onBoard, canEdit }: BoardSectionProps) {
       </div>
       {editable && (
         <form onSubmit={(e) => void add(e)} aria-label="Add backlog item" className="mt-4 grid grid-cols-[1fr_5.5rem_auto] gap-2">
-          <div className="min-w-0">
-            <label htmlFor="backlog-title" className="sr-only">Backlog item</label>
-            <input id="backlog-title" value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} placeholder="Add a backlog item…" className={inputCls} aria-describedby="backlog-title-error" />
-            <FieldError id="backlog-title-error" message={edit.errorFor('title')} />
-          </div>
-          <div className="min-w-0">
-            <label htmlFor="backlog-points" className="sr-only">Points</label>
-            <input id="backlog-points" inputMode="decimal" value={form.points} onChange={(e) => setForm({ ...form, points: e.target.value })} placeholder="pts" className={`${inputCls} text-right`} aria-describedby="backlog-points-error" />
-            <FieldError id="backlog-points-error" message={edit.errorFor('points')} />
-          </div>
+          <TextField id="backlog-title" label="Backlog item" hideLabel value={form.title} onChange={(v) => setForm({ ...form, title: v })} placeholder="Add a backlog item…" error={edit.errorFor('title')} />
+          <TextField id="backlog-points" label="Points" hideLabel inputMode="decimal" value={form.points} onChange={(v) => setForm({ ...form, points: v })} placeholder="pts" className="text-right" error={edit.errorFor('points')} />
           <button type="submit" className={`${btnCls} self-start`} disabled={edit.pending.has('add:backlog')}>Add</button>
         </form>
       )}

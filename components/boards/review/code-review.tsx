@@ -6,7 +6,7 @@ import type { SessionBoard } from '../../../lib/session-types';
 import { Participants, type Person } from '../coordination/participants';
 import { detail, detailText, fieldsOf, itemsOf, numberOrNull, useBoardEdit, useEditable, type BoardSectionProps } from '../items';
 import { humanize } from '../look';
-import { btnCls, Card, Chip, Empty, ErrorNote, FieldError, IconButton, inputCls, labelCls, linkBtnCls, primaryCls, ProgressBar, selectCls, Stat } from '../ui';
+import { btnCls, Card, Chip, Empty, ErrorNote, IconButton, labelCls, linkBtnCls, primaryCls, ProgressBar, selectCls, Stat, TextField } from '../ui';
 import { ITEM_SEVERITIES, itemSeverityLook, severityCounts, type ItemSeverity } from './look';
 import { OutcomePanel, outcomeButtons, outcomeTones } from './outcome';
 
@@ -141,17 +141,9 @@ export function Criteria({ board, onBoard, canEdit }: BoardSectionProps) {
       {criteria.length === 0 && <Empty>No review criteria yet.</Empty>}
       {editable && (
         <form onSubmit={(e) => void add(e)} aria-label="Add criterion" className="mt-3 grid gap-2 sm:grid-cols-[10rem_1fr_auto]">
-          <div className="min-w-0">
-            <label htmlFor="criterion-category" className="sr-only">Category</label>
-            <input id="criterion-category" list="criterion-categories" value={form.category} onChange={(e) => setForm({ ...form, category: e.target.value })} className={inputCls} aria-describedby="criterion-category-error" />
-            <datalist id="criterion-categories">{categories.map((c) => <option key={c} value={c} />)}</datalist>
-            <FieldError id="criterion-category-error" message={edit.errorFor('category')} />
-          </div>
-          <div className="min-w-0">
-            <label htmlFor="criterion-text" className="sr-only">Criterion</label>
-            <input id="criterion-text" value={form.text} onChange={(e) => setForm({ ...form, text: e.target.value })} placeholder="Add a criterion…" className={inputCls} aria-describedby="criterion-text-error" />
-            <FieldError id="criterion-text-error" message={edit.errorFor('text')} />
-          </div>
+          <TextField id="criterion-category" label="Category" hideLabel list="criterion-categories" value={form.category} onChange={(v) => setForm({ ...form, category: v })} error={edit.errorFor('category')} />
+          <datalist id="criterion-categories">{categories.map((c) => <option key={c} value={c} />)}</datalist>
+          <TextField id="criterion-text" label="Criterion" hideLabel value={form.text} onChange={(v) => setForm({ ...form, text: v })} placeholder="Add a criterion…" error={edit.errorFor('text')} />
           <button type="submit" className={`${btnCls} self-start`} disabled={edit.pending.has('add:criterion')}>Add</button>
         </form>
       )}
@@ -228,23 +220,11 @@ export function Findings({ board, onBoard, canEdit }: BoardSectionProps) {
                 {ITEM_SEVERITIES.map((s) => <option key={s} value={s}>{s}</option>)}
               </select>
             </div>
-            <div className="min-w-0">
-              <label htmlFor="finding-title" className={labelCls}>Finding</label>
-              <input id="finding-title" value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} className={inputCls} autoFocus aria-describedby="finding-title-error" />
-              <FieldError id="finding-title-error" message={edit.errorFor('title')} />
-            </div>
+            <TextField id="finding-title" label="Finding" value={form.title} onChange={(v) => setForm({ ...form, title: v })} autoFocus error={edit.errorFor('title')} />
           </div>
           <div className="grid grid-cols-[1fr_6rem] gap-2">
-            <div className="min-w-0">
-              <label htmlFor="finding-file" className={labelCls}>File</label>
-              <input id="finding-file" value={form.file} onChange={(e) => setForm({ ...form, file: e.target.value })} placeholder="src/auth/login.ts" className={`${inputCls} font-mono`} aria-describedby="finding-file-error" />
-              <FieldError id="finding-file-error" message={edit.errorFor('file')} />
-            </div>
-            <div className="min-w-0">
-              <label htmlFor="finding-line" className={labelCls}>Line</label>
-              <input id="finding-line" inputMode="numeric" value={form.line} onChange={(e) => setForm({ ...form, line: e.target.value })} className={`${inputCls} font-mono`} aria-describedby="finding-line-error" />
-              <FieldError id="finding-line-error" message={edit.errorFor('line')} />
-            </div>
+            <TextField id="finding-file" label="File" value={form.file} onChange={(v) => setForm({ ...form, file: v })} placeholder="src/auth/login.ts" className="font-mono" error={edit.errorFor('file')} />
+            <TextField id="finding-line" label="Line" inputMode="numeric" value={form.line} onChange={(v) => setForm({ ...form, line: v })} className="font-mono" error={edit.errorFor('line')} />
           </div>
           <div className="flex gap-2">
             <button type="submit" className={primaryCls} disabled={edit.pending.has('add:finding')}>{edit.pending.has('add:finding') ? 'Adding…' : 'Add finding'}</button>

@@ -6,7 +6,7 @@ import type { SessionBoard } from '../../../lib/session-types';
 import { Participants } from '../coordination/participants';
 import { detailList, detailText, fieldsOf, itemsOf, useBoardEdit, useEditable, type BoardSectionProps } from '../items';
 import { humanize } from '../look';
-import { btnCls, Card, Chip, Empty, ErrorNote, FieldError, IconButton, inputCls, selectCls } from '../ui';
+import { btnCls, Card, Chip, Empty, ErrorNote, IconButton, selectCls, TextField } from '../ui';
 import { ITEM_SEVERITIES, itemSeverityLook, severityCounts, type ItemSeverity } from './look';
 import { OutcomePanel, outcomeButtons, outcomeTones } from './outcome';
 
@@ -80,9 +80,7 @@ export function Environments({ board, onBoard, canEdit }: BoardSectionProps) {
       {editable && (
         <form onSubmit={(e) => void add(e)} aria-label="Add environment" className="mt-3 flex items-start gap-2">
           <div className="min-w-0 flex-1">
-            <label htmlFor="env-name" className="sr-only">Environment</label>
-            <input id="env-name" value={name} onChange={(e) => setName(e.target.value)} placeholder="Add an environment…" className={inputCls} aria-describedby="env-name-error" />
-            <FieldError id="env-name-error" message={edit.errorFor('name')} />
+            <TextField id="env-name" label="Environment" hideLabel value={name} onChange={setName} placeholder="Add an environment…" error={edit.errorFor('name')} />
           </div>
           <button type="submit" className={btnCls} disabled={edit.pending.has('add:environment')}>Add</button>
         </form>
@@ -165,17 +163,9 @@ export function Results({ board, onBoard, canEdit }: BoardSectionProps) {
       {results.length === 0 && <Empty>No results yet.</Empty>}
       {editable && (
         <form onSubmit={(e) => void add(e)} aria-label="Add test area" className="mt-3 grid gap-2 sm:grid-cols-[1fr_10rem_auto]">
-          <div className="min-w-0">
-            <label htmlFor="result-area" className="sr-only">Test area</label>
-            <input id="result-area" value={form.area} onChange={(e) => setForm({ ...form, area: e.target.value })} placeholder="Add a test area…" className={inputCls} aria-describedby="result-area-error" />
-            <FieldError id="result-area-error" message={edit.errorFor('area')} />
-          </div>
-          <div className="min-w-0">
-            <label htmlFor="result-env" className="sr-only">Environment</label>
-            <input id="result-env" list="result-envs" value={form.environment} onChange={(e) => setForm({ ...form, environment: e.target.value })} placeholder={envs[0] ?? 'Environment'} className={inputCls} aria-describedby="result-env-error" />
-            <datalist id="result-envs">{envs.map((e) => <option key={e} value={e} />)}</datalist>
-            <FieldError id="result-env-error" message={edit.errorFor('environment')} />
-          </div>
+          <TextField id="result-area" label="Test area" hideLabel value={form.area} onChange={(v) => setForm({ ...form, area: v })} placeholder="Add a test area…" error={edit.errorFor('area')} />
+          <TextField id="result-env" label="Environment" hideLabel list="result-envs" value={form.environment} onChange={(v) => setForm({ ...form, environment: v })} placeholder={envs[0] ?? 'Environment'} error={edit.errorFor('environment')} />
+          <datalist id="result-envs">{envs.map((e) => <option key={e} value={e} />)}</datalist>
           <button type="submit" className={`${btnCls} self-start`} disabled={edit.pending.has('add:result')}>Add</button>
         </form>
       )}
@@ -235,11 +225,7 @@ export function Defects({ board, onBoard, canEdit }: BoardSectionProps) {
               {ITEM_SEVERITIES.map((s) => <option key={s} value={s}>{s}</option>)}
             </select>
           </div>
-          <div className="min-w-0">
-            <label htmlFor="defect-title" className="sr-only">Defect</label>
-            <input id="defect-title" value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} placeholder="Report a defect…" className={inputCls} aria-describedby="defect-title-error" />
-            <FieldError id="defect-title-error" message={edit.errorFor('title')} />
-          </div>
+          <TextField id="defect-title" label="Defect" hideLabel value={form.title} onChange={(v) => setForm({ ...form, title: v })} placeholder="Report a defect…" error={edit.errorFor('title')} />
           <button type="submit" className={`${btnCls} self-start`} disabled={edit.pending.has('add:defect')}>Add</button>
         </form>
       )}
