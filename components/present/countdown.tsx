@@ -40,11 +40,11 @@ export function Countdown({ timer, timeboxMinutes, offset, live, spentMs }: { ti
   const pct = Math.min(100, (elapsed / box) * 100);
   const state = running ? 'running' : elapsed > 0 ? 'paused' : 'ready';
   return (
-    <div data-testid="timer" data-running={running} data-remaining-ms={Math.round(remaining)} data-elapsed-ms={Math.round(elapsed)} data-over={over}>
+    <div role="timer" aria-label={`${timeboxMinutes} minute timebox, ${over ? `${clock(-remaining)} over` : `${clock(remaining)} left`}, ${state === 'running' ? 'running' : state}`} data-testid="timer" data-running={running} data-remaining-ms={Math.round(remaining)} data-elapsed-ms={Math.round(elapsed)} data-over={over}>
       <div className="flex flex-wrap items-end gap-x-6 gap-y-1">
         <p
           className={`text-7xl font-bold leading-none tabular-nums tracking-tight sm:text-8xl 2xl:text-[10rem] ${over ? 'text-rose-600 dark:text-rose-400' : running ? 'text-slate-900 dark:text-white' : 'text-slate-500 dark:text-slate-400'}`}
-          aria-label={over ? `${clock(-remaining)} over the timebox` : `${clock(remaining)} left`}
+          aria-hidden
         >
           {over ? `+${clock(-remaining)}` : clock(remaining)}
         </p>
