@@ -89,6 +89,10 @@ test.describe('handoffs', () => {
       await newRow.getByRole('button', { name: 'Remove in-progress task Polish the sign-in page' }).click();
 
       await dialog.getByLabel('Person', { exact: true }).selectOption(anaId);
+      await page.screenshot({ path: test.info().outputPath('dialog-1440.png') });
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.screenshot({ path: test.info().outputPath('dialog-390.png') });
+      await page.setViewportSize({ width: 1440, height: 900 });
       await dialog.getByLabel('Notes', { exact: true }).fill('Payments sandbox keys are in the team vault');
       await dialog.getByLabel('Decisions needed').fill('Keep sessions in Redis or in the database?');
       await dialog.getByRole('button', { name: '+ Add item' }).click();
@@ -101,6 +105,7 @@ test.describe('handoffs', () => {
       const banner = page.getByTestId('board-handoff-banner');
       await expect(banner).toContainText('Ana');
       await expect(page.getByTestId('board-status')).toHaveAttribute('data-status', 'handed-off');
+      await page.screenshot({ path: test.info().outputPath('board-banner.png') });
 
       // Ana's open inbox: the badge, a toast, and the row, all without a reload.
       await expect(ana.page.getByTestId('handoffs-link')).toHaveAttribute('data-count', '1');
