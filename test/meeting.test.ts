@@ -1,7 +1,10 @@
 // Meeting mode: the pure reducer (server clock injected) and POST/GET /api/v1/sessions/:id/meeting
 // end to end on a real server: who may drive, bad actions naming the field, agenda statuses moved
 // through the board items, and live delivery of the new state to a second (share-link) socket.
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Countdown } from '../components/present/countdown.tsx';
 import type { Change } from '../lib/events.ts';
 import { BatonError } from '../lib/errors.ts';
 import { followFeed } from '../lib/feed-client.ts';
@@ -182,6 +185,38 @@ describe('the meeting reducer', () => {
     expect(field({ action: 'focus', section: null })).toBeNull();
     expect(readMeeting('nonsense')).toEqual(EMPTY_MEETING);
     expect(readMeeting({ presenter: 3, agendaItemId: 'x', timer: { elapsedMs: -5, startedAt: 'never' }, focus: 'kitchen' })).toEqual(EMPTY_MEETING);
+  });
+});
+
+describe('the countdown every screen shows', () => {
+  const render = (props: Parameters<typeof Countdown>[0]) => {
+    const html = renderToStaticMarkup(createElement(Countdown, props));
+    const attr = (name: string) => new RegExp(`${name}="([^"]*)"`).exec(html)?.[1];
+    return { html, remaining: Number(attr('data-remaining-ms')), over: attr('data-over'), running: attr('data-running') };
+  };
+
+  it('is computed on the server clock: a screen whose clock is 10 minutes slow shows the same time left', () => {
+    const serverNow = Date.now() + 10 * 60_000;
+    const timer = { itemId: 1, startedAt: new Date(serverNow - 5 * 60_000).toISOString(), elapsedMs: 60_000 };
+    const slow = render({ timer, timeboxMinutes: 15, offset: 10 * 60_000, live: true, spentMs: 0 });
+    // 15 min box − (1 min before the start + 5 min since) = 9 min left, whatever our own clock says.
+    expect(Math.abs(slow.remaining - 9 * 60_000)).toBeLessThan(1000);
+    expect([slow.over, slow.running]).toEqual(['false', 'true']);
+    expect(slow.html).toMatch(/>9:00<|>8:59</);
+  });
+
+  it('past the timebox it counts up in red; paused it stands still; an item we only browse shows its banked time', () => {
+    const over = render({ timer: { itemId: 1, startedAt: new Date(Date.now() - 25 * 60_000).toISOString(), elapsedMs: 0 }, timeboxMinutes: 23, offset: 0, live: true, spentMs: 0 });
+    expect(over.over).toBe('true');
+    expect(over.html).toContain('+2:00');
+    expect(over.html).toContain('text-rose-600');
+    expect(over.html).toContain('over time');
+    const paused = render({ timer: { itemId: 1, startedAt: null, elapsedMs: 90_000 }, timeboxMinutes: 10, offset: 0, live: true, spentMs: 0 });
+    expect([paused.remaining, paused.running]).toEqual([510_000, 'false']);
+    expect(paused.html).toContain('8:30');
+    expect(paused.html).toContain('paused');
+    const browsing = render({ timer: { itemId: 2, startedAt: new Date().toISOString(), elapsedMs: 0 }, timeboxMinutes: 10, offset: 0, live: false, spentMs: 120_000 });
+    expect([browsing.remaining, browsing.running]).toEqual([480_000, 'false']);
   });
 });
 
