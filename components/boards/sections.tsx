@@ -474,7 +474,8 @@ function DetailValue({ value, depth }: { value: unknown; depth: number }) {
 
 /** Whatever else the session's writer recorded (handoff notes, agenda, projects…). */
 export function Details({ board }: SectionProps) {
-  const entries = Object.entries(board.details ?? {});
+  // Meeting state and board fields have their own views (meeting mode, the typed boards).
+  const entries = Object.entries(board.details ?? {}).filter(([k]) => k !== 'meeting' && k !== 'fields');
   if (entries.length === 0) return null;
   return (
     <Card id="details" title="Details">
