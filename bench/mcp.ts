@@ -2,17 +2,28 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { join, resolve } from 'node:path';
-import { round } from './lib.ts';
+import { processCpuSeconds, round } from './lib.ts';
 
 /** claude-flow 2.7's stdio MCP server on this machine class: 1,871 sequential store ops/s. */
 export const PEER_STDIO_STORES_PER_SEC = 1871;
 
-async function storesPerSec(client: Client, ops: number): Promise<{ opsPerSec: number; p50Ms: number; errors: number }> {
+interface StoreFigures {
+  opsPerSec: number;
+  p50Ms: number;
+  errors: number;
+  /** CPU per call, in µs: the serving process (stdio child or server) and this client process. */
+  serverCpuUsPerOp: number | null;
+  clientCpuUsPerOp: number;
+}
+
+async function storesPerSec(client: Client, ops: number, serverPid: number | null): Promise<StoreFigures> {
   const value = JSON.stringify({ session_id: 'bench', progress: { api: { completion_percentage: 50 } }, note: 'x'.repeat(64) });
   // Warm up (JIT, prepared statements), then one client, one call at a time, as an agent does.
-  for (let i = 0; i < 100; i++) await client.callTool({ name: 'memory_usage', arguments: { action: 'store', namespace: 'bench-mcp', key: `warm/${i}`, value } });
+  for (let i = 0; i < 300; i++) await client.callTool({ name: 'memory_usage', arguments: { action: 'store', namespace: 'bench-mcp', key: `warm/${i}`, value } });
   const times: number[] = [];
   let errors = 0;
+  const serverCpu0 = serverPid ? processCpuSeconds(serverPid) : 0;
+  const clientCpu0 = process.cpuUsage();
   const started = performance.now();
   for (let i = 0; i < ops; i++) {
     const t = performance.now();
@@ -21,24 +32,44 @@ async function storesPerSec(client: Client, ops: number): Promise<{ opsPerSec: n
     if (r.isError) errors++;
   }
   const elapsed = (performance.now() - started) / 1000;
+  const clientCpu = process.cpuUsage(clientCpu0);
+  const serverCpu = serverPid ? processCpuSeconds(serverPid) - serverCpu0 : null;
   times.sort((a, b) => a - b);
-  return { opsPerSec: round(ops / elapsed, 0), p50Ms: round(times[Math.floor(times.length / 2)]!, 3), errors };
+  return {
+    opsPerSec: round(ops / elapsed, 0),
+    p50Ms: round(times[Math.floor(times.length / 2)]!, 3),
+    errors,
+    serverCpuUsPerOp: serverCpu === null ? null : Math.round((serverCpu / ops) * 1e6),
+    clientCpuUsPerOp: Math.round(((clientCpu.user + clientCpu.system) / ops)),
+  };
 }
 
 /**
  * (f) MCP `memory_usage` store, sequential, one client: over stdio (`baton mcp` on its own database
  * file, as claude-flow's stdio server works on its own file) and over Streamable HTTP to the server.
+ * CPU per call is reported beside the rates: on a shared machine it moves far less than wall time.
  */
-export async function benchMcp(url: string, token: string, tmp: string, ops = 2000) {
+export async function benchMcp(
+  url: string,
+  token: string,
+  tmp: string,
+  ops = 2000,
+  options: { stdioNodeArgs?: string[]; serverPid?: number } = {},
+) {
   const root = resolve(import.meta.dirname, '..');
   const stdio = new Client({ name: 'bench', version: '1' });
-  await stdio.connect(new StdioClientTransport({ command: 'node', args: [join(root, 'cli/bin.mjs'), 'mcp', '--db', join(tmp, 'mcp-stdio.db')], cwd: root }));
-  const stdioResult = await storesPerSec(stdio, ops);
+  const stdioTransport = new StdioClientTransport({
+    command: 'node',
+    args: [...(options.stdioNodeArgs ?? []), join(root, 'cli/bin.mjs'), 'mcp', '--db', join(tmp, 'mcp-stdio.db')],
+    cwd: root,
+  });
+  await stdio.connect(stdioTransport);
+  const stdioResult = await storesPerSec(stdio, ops, stdioTransport.pid);
   await stdio.close();
 
   const http = new Client({ name: 'bench', version: '1' });
   await http.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
-  const httpResult = await storesPerSec(http, ops);
+  const httpResult = await storesPerSec(http, ops, options.serverPid ?? null);
   await http.close();
 
   const targets = { stdioOpsPerSec: 2 * PEER_STDIO_STORES_PER_SEC, httpOpsPerSec: PEER_STDIO_STORES_PER_SEC };

@@ -509,7 +509,7 @@ if (only.has('b') || only.has('c') || only.has('d') || only.has('f')) {
   } else {
     if (only.has('b')) figures.b_restStore = await section('(b)', () => benchRest(server, rawPerSec));
     if (only.has('d')) figures.d_catchUp = await section('(d)', () => benchCatchUp(server));
-    if (only.has('f')) figures.f_mcpStore = await section('(f)', () => benchMcp(server.url, server.token, tmp));
+    if (only.has('f')) figures.f_mcpStore = await section('(f)', () => benchMcp(server.url, server.token, tmp, 2000, { serverPid: server.pid }));
     if (only.has('c')) figures.c_broadcastLatency = await section('(c)', () => benchLatency(server, 0));
     if (only.has('c') && LAT_THREADS > 0) {
       figures.c_broadcastLatencyReceiversInThreads = await section('(c threads)', () => benchLatency(server, LAT_THREADS));

@@ -18,7 +18,8 @@ export async function runStdio(opts: { url?: string; token?: string; db?: string
     sessions = remoteSessionBackend(opts.url, opts.token);
   } else {
     const { openLocalServices } = await import('../server/local.ts');
-    const local = openLocalServices(opts.db ?? process.env.DATABASE_PATH ?? './data/baton.db', actor);
+    // A long-lived writer: checkpoint the WAL from a worker thread, as the server does.
+    const local = openLocalServices(opts.db ?? process.env.DATABASE_PATH ?? './data/baton.db', actor, { backgroundCheckpoint: true });
     backend = local.memory;
     sessions = local.sessions;
     close = local.close;

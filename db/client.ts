@@ -5,6 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.ts';
+import { startBackgroundCheckpoint } from './checkpointer.ts';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 export interface DbHandle {
@@ -20,7 +21,7 @@ const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), 'migra
  * Opens (creating if needed) the SQLite file, sets WAL and a busy timeout so a CLI or stdio MCP
  * process can write the same file while the server runs, and applies committed migrations.
  */
-export function openDatabase(path: string, options: { migrate?: boolean } = {}): DbHandle {
+export function openDatabase(path: string, options: { migrate?: boolean; backgroundCheckpoint?: boolean } = {}): DbHandle {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
@@ -30,5 +31,15 @@ export function openDatabase(path: string, options: { migrate?: boolean } = {}):
   sqlite.pragma('foreign_keys = ON');
   const db = drizzle(sqlite, { schema });
   if (options.migrate !== false) migrate(db, { migrationsFolder });
-  return { sqlite, db, path, close: () => sqlite.close() };
+  // Long-running writers (the server, `baton mcp`) checkpoint from a worker thread: see checkpointer.ts.
+  const checkpoint = options.backgroundCheckpoint && path !== ':memory:' ? startBackgroundCheckpoint(sqlite, resolve(path)) : null;
+  return {
+    sqlite,
+    db,
+    path,
+    close: () => {
+      checkpoint?.stop();
+      sqlite.close();
+    },
+  };
 }

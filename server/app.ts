@@ -84,7 +84,7 @@ function authSecretFor(databasePath: string, given?: string): string {
 /** Builds the whole server (db, services, feed, REST, Socket.IO, MCP, optionally Next) without listening. */
 export async function createApplication(options: ApplicationOptions): Promise<Application> {
   const logger = options.logger ?? createLogger('silent');
-  const db = openDatabase(options.databasePath);
+  const db = openDatabase(options.databasePath, { backgroundCheckpoint: true });
   const feed = new ChangeFeed(db);
   const maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
   let wake = () => {};

@@ -11,8 +11,12 @@ import { HandoffService } from './handoffs/service.ts';
  * without a server): the same write path as the server, projection included, so a server on the
  * same file broadcasts these writes from the change feed.
  */
-export function openLocalServices(path: string, actor: string): { memory: MemoryBackend; sessions: SessionBackend; close(): void } {
-  const handle = openDatabase(resolve(path));
+export function openLocalServices(
+  path: string,
+  actor: string,
+  options: { backgroundCheckpoint?: boolean } = {},
+): { memory: MemoryBackend; sessions: SessionBackend; close(): void } {
+  const handle = openDatabase(resolve(path), options);
   const sessions = new SessionService(handle);
   const memory = new MemoryService(handle, {
     maxValueBytes: Number(process.env.MAX_VALUE_BYTES) || undefined,

@@ -284,3 +284,127 @@ afterAll(() => {
   // Spawned servers' stderr, to explain a failure above.
   for (const [name, text] of Object.entries(stderr)) if (text.trim()) console.log(`[${name} stderr]\n${text}`);
 });
+
+describe('Streamable HTTP on Node’s own request (server/mcp/http.ts)', () => {
+  const ACCEPT = 'application/json, text/event-stream';
+  const init = (id = 0) => ({
+    jsonrpc: '2.0',
+    id,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+  });
+  const storeCall = (id: number, key: string) => ({
+    jsonrpc: '2.0',
+    id,
+    method: 'tools/call',
+    params: { name: 'memory_usage', arguments: { action: 'store', namespace: 'raw-http', key, value: 'v' } },
+  });
+  async function post(body: unknown, headers: Record<string, string> = {}, token = s.token) {
+    const res = await fetch(new URL('/mcp', s.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, accept: ACCEPT, 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: text ? (JSON.parse(text) as Body) : null };
+  }
+  async function open(token = s.token): Promise<string> {
+    const r = await post(init(), {}, token);
+    expect(r.status).toBe(200);
+    expect(r.body!.result.serverInfo.name).toBe('baton');
+    const id = r.headers.get('mcp-session-id')!;
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await post({ jsonrpc: '2.0', method: 'notifications/initialized' }, { 'mcp-session-id': id }, token)).status).toBe(202);
+    return id;
+  }
+
+  it('answers a call in the POST response as JSON, a batch as an array in order, and notifications with 202', async () => {
+    const id = await open();
+    const one = await post(storeCall(1, 'one'), { 'mcp-session-id': id, 'mcp-protocol-version': '2025-06-18' });
+    expect(one.status).toBe(200);
+    expect(one.headers.get('content-type')).toContain('application/json');
+    expect(one.headers.get('mcp-session-id')).toBe(id);
+    expect(one.body).toMatchObject({ jsonrpc: '2.0', id: 1 });
+    expect(JSON.parse(one.body!.result.content[0].text)).toMatchObject({ success: true, stored: true, key: 'one', version: 1 });
+    // The REST middleware still runs first: its security headers are on MCP answers too.
+    expect(one.headers.get('x-content-type-options')).toBe('nosniff');
+
+    const batch = await post([storeCall(3, 'b'), { jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 99 } }, storeCall(2, 'a')], {
+      'mcp-session-id': id,
+    });
+    expect(batch.status).toBe(200);
+    expect((batch.body as unknown as Body[]).map((r) => r.id)).toEqual([3, 2]);
+    expect(s.app.memory.retrieve({ namespace: 'raw-http', key: 'a' })?.updatedBy).toBe('mcp:token:tests');
+  });
+
+  it('refuses what the transport cannot take, with a JSON-RPC error and the SDK transport’s status codes', async () => {
+    const id = await open();
+    const session = { 'mcp-session-id': id };
+    expect((await post(storeCall(1, 'x'))).status).toBe(400); // no session and not an initialize
+    expect((await post(storeCall(1, 'x'), { 'mcp-session-id': '00000000-0000-0000-0000-000000000000' })).status).toBe(404);
+    const notJson = await post('{"jsonrpc":', session);
+    expect(notJson.status).toBe(400);
+    expect(notJson.body!.error.code).toBe(-32700);
+    expect((await post({ hello: 'world' }, session)).body!.error.message).toMatch(/Invalid JSON-RPC message/);
+    expect((await post(storeCall(1, 'x'), { ...session, accept: 'application/json' })).status).toBe(406);
+    expect((await post(storeCall(1, 'x'), { ...session, 'content-type': 'text/plain' })).status).toBe(415);
+    expect((await post(storeCall(1, 'x'), { ...session, 'mcp-protocol-version': '1999-01-01' })).body!.error.message).toMatch(/Unsupported protocol version/);
+    expect((await post(init(5), session)).body!.error.message).toMatch(/already initialized/);
+    const get = await fetch(new URL('/mcp', s.url), { headers: { authorization: `Bearer ${s.token}`, accept: 'text/event-stream', ...session } });
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST, DELETE');
+    expect(((await get.json()) as Body).error.message).toMatch(/POST/);
+    // Still usable after all of that.
+    expect((await post(storeCall(7, 'after-errors'), session)).status).toBe(200);
+  });
+
+  it('refuses a body over the limit even when it is chunked (no Content-Length to check up front)', async () => {
+    const id = await open();
+    const big = JSON.stringify(storeCall(1, 'big')).replace('"v"', JSON.stringify('x'.repeat(s.app.memory.maxValueBytes * 6 + 64 * 1024)));
+    const encoder = new TextEncoder();
+    const body = new ReadableStream({
+      start(c) {
+        for (let i = 0; i < big.length; i += 65536) c.enqueue(encoder.encode(big.slice(i, i + 65536)));
+        c.close();
+      },
+    });
+    const res = await fetch(new URL('/mcp', s.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.token}`, accept: ACCEPT, 'content-type': 'application/json', 'mcp-session-id': id },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(s.app.memory.retrieve({ namespace: 'raw-http', key: 'big' })).toBeNull();
+  });
+
+  it('keeps a session to the caller that opened it; DELETE closes it; anonymous and cross-site cookie requests never reach it', async () => {
+    const id = await open();
+    const { token: other } = s.app.identity.createToken(s.admin, { name: 'other-agent', scopes: [{ access: 'admin', namespaces: '*' }] }, null);
+    const stolen = await post(storeCall(1, 'stolen'), { 'mcp-session-id': id }, other);
+    expect(stolen.status).toBe(403);
+    expect(stolen.body!.error.message).toMatch(/another caller/);
+    expect(s.app.memory.retrieve({ namespace: 'raw-http', key: 'stolen' })).toBeNull();
+
+    const anonymous = await fetch(new URL('/mcp', s.url), {
+      method: 'POST',
+      headers: { accept: ACCEPT, 'content-type': 'application/json', 'mcp-session-id': id },
+      body: JSON.stringify(storeCall(2, 'anon')),
+    });
+    expect(anonymous.status).toBe(401);
+    expect(((await anonymous.json()) as Body).error.code).toBe('unauthorized');
+    const crossSite = await fetch(new URL('/mcp', s.url), {
+      method: 'POST',
+      headers: { cookie: 'better-auth.session_token=x', origin: 'https://evil.example', accept: ACCEPT, 'content-type': 'application/json' },
+      body: JSON.stringify(init()),
+    });
+    expect(crossSite.status).toBe(403);
+    expect(((await crossSite.json()) as Body).error.field).toBe('origin');
+
+    const otherDelete = await fetch(new URL('/mcp', s.url), { method: 'DELETE', headers: { authorization: `Bearer ${other}`, 'mcp-session-id': id } });
+    expect(otherDelete.status).toBe(403);
+    const del = await fetch(new URL('/mcp', s.url), { method: 'DELETE', headers: { authorization: `Bearer ${s.token}`, 'mcp-session-id': id } });
+    expect(del.status).toBe(200);
+    expect((await post(storeCall(3, 'after-delete'), { 'mcp-session-id': id })).status).toBe(404);
+  });
+});

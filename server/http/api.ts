@@ -19,6 +19,7 @@ import { registerHandoffRoutes } from './handoffs-api.ts';
 import type { HandoffService } from '../handoffs/service.ts';
 import type { BoardItems } from '../sessions/items.ts';
 import type { MeetingService } from '../sessions/meeting.ts';
+import { mcpRequestOf, type McpHttpRequest } from '../mcp/http.ts';
 
 interface Deps {
   memory: MemoryService;
@@ -31,7 +32,7 @@ interface Deps {
   items: BoardItems;
   meeting: MeetingService;
   handoffs: HandoffService;
-  mcp: { handle(request: Request, principal: Principal, ip: string | null): Promise<Response> };
+  mcp: { handle(request: McpHttpRequest, principal: Principal, ip: string | null): Promise<Response> };
 }
 
 type Env = { Variables: { principal: Principal; ip: string | null } };
@@ -350,7 +351,8 @@ export function createApi(deps: Deps): Hono<Env> {
   registerSessionRoutes(app, { sessions, items, meeting, memory, audit, sourceNamespace: (id) => sessions.sourceNamespaceOf(id) });
   registerHandoffRoutes(app, { handoffs, sessions, audit });
 
-  app.all('/mcp', (c) => mcp.handle(c.req.raw, principal(c), c.get('ip')));
+  // The MCP transport reads Node's request itself (see server/mcp/http.ts); auth and CSRF ran above.
+  app.all('/mcp', (c) => mcp.handle(mcpRequestOf(c.req.raw, c.env), principal(c), c.get('ip')));
 
   return app;
 }

@@ -1,15 +1,121 @@
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import {
+  isInitializeRequest,
+  isJSONRPCErrorResponse,
+  isJSONRPCRequest,
+  isJSONRPCResultResponse,
+  JSONRPCMessageSchema,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  type JSONRPCMessage,
+  type RequestId,
+} from '@modelcontextprotocol/sdk/types.js';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../../lib/access.ts';
 import type { MemoryBackend } from './backend.ts';
 import type { SessionBackend } from './session-backend.ts';
 import { createMcpServer } from './server.ts';
 
 const IDLE_MS = 30 * 60 * 1000;
+/** As the SDK's Streamable HTTP transport. */
+const MAX_BATCH = 100;
+
+/**
+ * One /mcp request as the handler needs it. In the server it is Node's own request (its body is read
+ * straight from the socket); anything else (a web Request) goes through {@link mcpRequestOf}.
+ */
+export interface McpHttpRequest {
+  method: string;
+  header(name: string): string | undefined;
+  /** The body as text, or null when it is longer than `limit` bytes. */
+  text(limit: number): Promise<string | null>;
+}
+
+/** The request behind a Hono context: Node's IncomingMessage when served by @hono/node-server, else the web Request. */
+export function mcpRequestOf(raw: Request, env: unknown): McpHttpRequest {
+  const incoming = (env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (incoming && typeof incoming.on === 'function') return nodeRequest(incoming);
+  return {
+    method: raw.method,
+    header: (name) => raw.headers.get(name) ?? undefined,
+    text: async (limit) => {
+      const buf = new Uint8Array(await raw.arrayBuffer());
+      return buf.byteLength > limit ? null : new TextDecoder().decode(buf);
+    },
+  };
+}
+
+function nodeRequest(req: IncomingMessage): McpHttpRequest {
+  return {
+    method: req.method ?? 'GET',
+    header: (name) => {
+      const v = req.headers[name];
+      return Array.isArray(v) ? v.join(', ') : v;
+    },
+    text: (limit) =>
+      new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        let over = false;
+        req.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > limit) over = true; // keep draining so the connection stays usable
+          else if (!over) chunks.push(chunk);
+        });
+        req.once('end', () => resolve(over ? null : Buffer.concat(chunks, size).toString('utf8')));
+        req.once('error', reject);
+      }),
+  };
+}
+
+/**
+ * The server side of MCP's Streamable HTTP transport, answering every request with JSON
+ * (`enableJsonResponse` in the SDK's terms): the SDK's Protocol/Server run on it unchanged, but
+ * messages come from Node's request and go back as one JSON body, without converting each call to
+ * a web Request/Response and back (that conversion cost more CPU than the store itself).
+ * Server-initiated messages have no stream to go to (GET is answered 405, as the spec allows), so
+ * they are dropped; Baton's tools send none.
+ */
+class JsonResponseTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+  private readonly waiting = new Map<RequestId, (response: JSONRPCMessage) => void>();
+  private closed = false;
+
+  constructor(readonly sessionId: string) {}
+
+  async start(): Promise<void> {}
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (!isJSONRPCResultResponse(message) && !isJSONRPCErrorResponse(message)) return;
+    if (message.id === undefined) return;
+    const answer = this.waiting.get(message.id);
+    if (!answer) return;
+    this.waiting.delete(message.id);
+    answer(message);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const [id, answer] of this.waiting) answer({ jsonrpc: '2.0', id, error: { code: -32001, message: 'MCP session closed' } });
+    this.waiting.clear();
+    this.onclose?.();
+  }
+
+  /** Hands the messages to the server; resolves with the responses to the requests among them, in order. */
+  exchange(messages: JSONRPCMessage[]): Promise<JSONRPCMessage[]> | null {
+    const requests = messages.filter(isJSONRPCRequest);
+    if (requests.some((r) => this.waiting.has(r.id)) || new Set(requests.map((r) => r.id)).size !== requests.length) return null;
+    const answers = requests.map((r) => new Promise<JSONRPCMessage>((resolve) => this.waiting.set(r.id, resolve)));
+    for (const message of messages) this.onmessage?.(message);
+    return Promise.all(answers);
+  }
+}
 
 interface Session {
-  transport: WebStandardStreamableHTTPServerTransport;
+  transport: JsonResponseTransport;
   lastSeen: number;
   /** Who opened the session; later requests must come from the same caller. */
   owner: string;
@@ -18,9 +124,20 @@ interface Session {
 
 const ownerOf = (p: Principal) => ('id' in p ? `${p.kind}:${p.id}` : p.kind);
 
+const json = (status: number, body: string | null, headers: Record<string, string> = {}) =>
+  new Response(body, { status, headers: body === null ? headers : { 'content-type': 'application/json', ...headers } });
+
+/** A JSON-RPC error with no id, as the SDK's transport answers transport-level failures. */
+const rpcError = (status: number, message: string, code = -32000, headers: Record<string, string> = {}) =>
+  json(status, JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }), headers);
+
+/** application/json, parameters allowed, as a media type rather than a substring. */
+const isJsonContentType = (ct: string | undefined) => !!ct && ct.split(';')[0]!.trim().toLowerCase() === 'application/json';
+
 /**
  * Streamable HTTP at /mcp with sessions: an initialize request opens one (Mcp-Session-Id header),
- * later requests from the same caller reuse it, DELETE or 30 idle minutes close it.
+ * later requests from the same caller reuse it, DELETE or 30 idle minutes close it. The caller is
+ * authenticated (and cookie requests CSRF-checked) by the REST middleware before this runs.
  */
 export function createMcpHttpHandler(
   backendFor: (caller: () => Principal, ip: string | null) => { memory: MemoryBackend; sessions: SessionBackend },
@@ -34,44 +151,88 @@ export function createMcpHttpHandler(
   }, 60_000);
   sweep.unref();
 
-  const jsonRpcError = (status: number, message: string) =>
-    new Response(JSON.stringify({ jsonrpc: '2.0', error: { code: -32000, message }, id: null }), {
-      status,
-      headers: { 'content-type': 'application/json' },
-    });
+  /** The caller's own session, or the error response that refuses it. */
+  function sessionFor(id: string, principal: Principal): Session | Response {
+    const session = sessions.get(id);
+    if (!session) return rpcError(404, 'Unknown or expired MCP session; initialize again', -32001);
+    if (session.owner !== ownerOf(principal)) return rpcError(403, 'This MCP session belongs to another caller');
+    session.lastSeen = Date.now();
+    return session;
+  }
 
-  async function handle(request: Request, principal: Principal, ip: string | null): Promise<Response> {
-    const sessionId = request.headers.get('mcp-session-id');
-    if (sessionId) {
-      const session = sessions.get(sessionId);
-      if (!session) return jsonRpcError(404, 'Unknown or expired MCP session; initialize again');
-      if (session.owner !== ownerOf(principal)) return jsonRpcError(403, 'This MCP session belongs to another caller');
-      session.lastSeen = Date.now();
-      return session.transport.handleRequest(request);
+  async function handle(req: McpHttpRequest, principal: Principal, ip: string | null): Promise<Response> {
+    const sessionId = req.header('mcp-session-id');
+    if (req.method === 'DELETE') {
+      if (!sessionId) return rpcError(400, 'Mcp-Session-Id header is required');
+      const session = sessionFor(sessionId, principal);
+      if (session instanceof Response) return session;
+      await session.transport.close();
+      return json(200, null);
     }
-    if (request.method !== 'POST') return jsonRpcError(400, 'Send an initialize request first (POST without Mcp-Session-Id)');
-    let body: unknown;
+    if (req.method !== 'POST') {
+      // Every answer comes back in the POST's own response; there is no server-to-client stream.
+      return rpcError(405, 'Method not allowed: send JSON-RPC with POST (this server answers in JSON, without an SSE stream)', -32000, {
+        allow: 'POST, DELETE',
+      });
+    }
+    const accept = req.header('accept');
+    if (!accept?.includes('application/json') || !accept.includes('text/event-stream')) {
+      return rpcError(406, 'Not Acceptable: Client must accept both application/json and text/event-stream');
+    }
+    if (!isJsonContentType(req.header('content-type'))) return rpcError(415, 'Unsupported Media Type: Content-Type must be application/json');
+
+    const text = await req.text(maxBodyBytes);
+    if (text === null) return rpcError(413, `body: over the limit of ${maxBodyBytes} bytes`);
+    let raw: unknown;
     try {
-      body = await request.json();
+      raw = JSON.parse(text);
     } catch {
-      return jsonRpcError(400, 'body: not valid JSON');
+      return rpcError(400, 'body: not valid JSON', -32700);
     }
-    if (!isInitializeRequest(body)) return jsonRpcError(400, 'Send an initialize request first (POST without Mcp-Session-Id)');
-    const transport = new WebStandardStreamableHTTPServerTransport({
-      sessionIdGenerator: () => randomUUID(),
-      enableJsonResponse: true,
-      maxRequestBodySize: maxBodyBytes,
-      onsessioninitialized: (id) => {
-        sessions.set(id, { transport, lastSeen: Date.now(), owner: ownerOf(principal), principal });
-      },
-    });
-    transport.onclose = () => {
-      if (transport.sessionId) sessions.delete(transport.sessionId);
-    };
-    // Each call re-reads the caller, so revoking its token ends its access mid-session.
-    const backends = backendFor(() => refresh(principal), ip);
-    await createMcpServer(backends.memory, backends.sessions).connect(transport);
-    return transport.handleRequest(request, { parsedBody: body });
+    const batch = Array.isArray(raw);
+    const items = batch ? (raw as unknown[]) : [raw];
+    if (items.length > MAX_BATCH) return rpcError(400, `Invalid Request: Batch must not exceed ${MAX_BATCH} messages`, -32600);
+    const messages: JSONRPCMessage[] = [];
+    for (const item of items) {
+      const parsed = JSONRPCMessageSchema.safeParse(item);
+      if (!parsed.success) return rpcError(400, 'Parse error: Invalid JSON-RPC message', -32700);
+      messages.push(parsed.data);
+    }
+
+    let session: Session;
+    if (sessionId) {
+      const found = sessionFor(sessionId, principal);
+      if (found instanceof Response) return found;
+      session = found;
+      if (messages.some(isInitializeRequest)) return rpcError(400, 'Invalid Request: Server already initialized', -32600);
+      const version = req.header('mcp-protocol-version');
+      if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+        return rpcError(400, `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
+      }
+    } else {
+      if (messages.length !== 1 || !isInitializeRequest(messages[0])) {
+        return rpcError(400, 'Send an initialize request first (POST without Mcp-Session-Id)');
+      }
+      const transport = new JsonResponseTransport(randomUUID());
+      session = { transport, lastSeen: Date.now(), owner: ownerOf(principal), principal };
+      // Each call re-reads the caller, so revoking its token ends its access mid-session.
+      const backends = backendFor(() => refresh(principal), ip);
+      await createMcpServer(backends.memory, backends.sessions).connect(transport);
+      // Set after connect(): the Protocol chains its own onclose to ours.
+      const onclose = transport.onclose;
+      transport.onclose = () => {
+        sessions.delete(transport.sessionId);
+        onclose?.();
+      };
+      sessions.set(transport.sessionId, session);
+    }
+
+    const exchanged = session.transport.exchange(messages);
+    if (!exchanged) return rpcError(400, 'Invalid Request: a request id is already in flight in this session', -32600);
+    const responses = await exchanged;
+    const headers = { 'mcp-session-id': session.transport.sessionId };
+    if (responses.length === 0) return json(202, null, headers);
+    return json(200, JSON.stringify(batch ? responses : responses[0]), headers);
   }
 
   return {
