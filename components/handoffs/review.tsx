@@ -4,13 +4,14 @@ import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { HANDOFFS_ROOM, type Change } from '../../lib/events';
 import type { Handoff, HandoffEvent, HandoffListItem } from '../../lib/handoff-types';
-import { ApiRequestError, apiError } from '../auth/api';
+import { apiError } from '../auth/api';
 import { useMe } from '../auth/me';
 import { DiffView } from '../boards/checkpoints';
 import { absolute, ago, statusLook } from '../boards/look';
 import { btnCls, Card, Empty, ErrorNote, inputCls, primaryCls, ProgressBar } from '../boards/ui';
 import { useAction } from '../boards/use-action';
 import { useFeed } from '../realtime/connection';
+import { useSnapshot } from '../realtime/use-snapshot';
 import { useNow } from '../ui/use-now';
 import { handoffsApi, type HandoffDetail } from './api';
 import { HandoffDialog } from './create-dialog';
@@ -27,6 +28,15 @@ const eventLook: Record<HandoffEvent['kind'], { verb: string; icon: string; ring
   renewed: { verb: 'renewed it', icon: '↻', ring: 'bg-violet-100 text-violet-800 dark:bg-violet-900 dark:text-violet-100' },
   cancelled: { verb: 'cancelled it', icon: '⊘', ring: 'bg-slate-200 text-slate-700 dark:bg-slate-700 dark:text-slate-200' },
 };
+
+function Meta({ label, children, testId }: { label: string; children: ReactNode; testId?: string }) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-[0.7rem] font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{label}</dt>
+      <dd className="truncate text-sm font-medium" data-testid={testId}>{children}</dd>
+    </div>
+  );
+}
 
 function Time({ iso, now }: { iso: string; now: number }) {
   return (
@@ -459,8 +469,6 @@ export function HandoffReview({ id }: { id: string }) {
   const { me } = useMe();
   const now = useNow(30_000);
   const [h, setH] = useState<HandoffDetail | null>(null);
-  const [seq, setSeq] = useState<number | null>(null);
-  const [failure, setFailure] = useState<{ status: number; message: string } | null>(null);
   const [editing, setEditing] = useState(false);
   const rooms = useMemo(() => [HANDOFFS_ROOM], []);
   const version = useRef(0);
@@ -471,26 +479,18 @@ export function HandoffReview({ id }: { id: string }) {
       version.current = d.version;
       setH(d);
     }
-    setFailure(null);
     return d.seq;
   }, [id]);
-
-  const attempt = useCallback(() => {
-    setFailure(null);
-    load()
-      .then(setSeq)
-      .catch((e) => setFailure({ status: e instanceof ApiRequestError ? e.status : 0, message: apiError(e).message }));
-  }, [load]);
-  useEffect(attempt, [attempt]);
+  const { seq, failure, setFailure, reload, attempt } = useSnapshot(load);
 
   // A mutation answers with the handoff; permissions, diff and board come with the next load.
   const onHandoff = useCallback(
     (next: Handoff) => {
       setH((cur) => (cur && next.version >= cur.version ? { ...cur, ...next } : cur));
       version.current = Math.max(version.current, next.version);
-      load().catch(() => {});
+      reload().catch(() => {});
     },
-    [load],
+    [reload],
   );
 
   useFeed(
@@ -506,9 +506,9 @@ export function HandoffReview({ id }: { id: string }) {
       } catch {
         // reload anyway
       }
-      load().catch((e) => setFailure({ status: 0, message: apiError(e).message }));
+      reload().catch((e) => setFailure({ status: 0, message: apiError(e).message }));
     },
-    load,
+    reload,
   );
 
   useEffect(() => {
@@ -569,38 +569,31 @@ export function HandoffReview({ id }: { id: string }) {
           </p>
 
           <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-4">
-            <div className="min-w-0">
-              <dt className="text-[0.7rem] font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">Session</dt>
-              <dd className="truncate text-sm font-medium">
-                <Link href={`/sessions/${encodeURIComponent(h.sessionId)}`} data-testid="handoff-session-link" className="text-accent-600 hover:underline dark:text-accent-500">{session?.title ?? h.sessionId}</Link>
-                {session && <span className="ml-1 text-xs font-normal text-slate-500 dark:text-slate-400">({statusLook[session.status]?.label ?? session.status}{session.owner ? `, ${session.owner}` : ''})</span>}
-              </dd>
-            </div>
-            <div className="min-w-0">
-              <dt className="text-[0.7rem] font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">Sent</dt>
-              <dd className="text-sm font-medium"><Time iso={h.createdAt} now={now} /></dd>
-            </div>
-            <div className="min-w-0">
-              <dt className="text-[0.7rem] font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{open ? 'Expires' : h.decidedAt ? look.label : 'Expiry'}</dt>
-              <dd className="text-sm font-medium" data-testid="handoff-expiry">
-                {open ? (
-                  <time dateTime={h.expiresAt} title={absolute(h.expiresAt)} className={Date.parse(h.expiresAt) - now < 6 * 3600_000 ? 'text-amber-700 dark:text-amber-400' : ''}>
-                    in {timeLeft(h.expiresAt, now)}
-                  </time>
-                ) : h.decidedAt ? (
-                  <>
-                    <Time iso={h.decidedAt} now={now} />
-                    {h.decidedBy && <span className="font-normal text-slate-500 dark:text-slate-400"> by {h.decidedBy}</span>}
-                  </>
-                ) : (
-                  <Time iso={h.expiresAt} now={now} />
-                )}
-              </dd>
-            </div>
-            <div className="min-w-0">
-              <dt className="text-[0.7rem] font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">Source</dt>
-              <dd className="text-sm font-medium">{h.source}{h.renewedFrom && <span className="font-normal text-slate-500 dark:text-slate-400"> · renewed</span>}</dd>
-            </div>
+            <Meta label="Session">
+              <Link href={`/sessions/${encodeURIComponent(h.sessionId)}`} data-testid="handoff-session-link" className="text-accent-600 hover:underline dark:text-accent-500">{session?.title ?? h.sessionId}</Link>
+              {session && <span className="ml-1 text-xs font-normal text-slate-500 dark:text-slate-400">({statusLook[session.status]?.label ?? session.status}{session.owner ? `, ${session.owner}` : ''})</span>}
+            </Meta>
+            <Meta label="Sent">
+              <Time iso={h.createdAt} now={now} />
+            </Meta>
+            <Meta label={open ? 'Expires' : h.decidedAt ? look.label : 'Expiry'} testId="handoff-expiry">
+              {open ? (
+                <time dateTime={h.expiresAt} title={absolute(h.expiresAt)} className={Date.parse(h.expiresAt) - now < 6 * 3600_000 ? 'text-amber-700 dark:text-amber-400' : ''}>
+                  in {timeLeft(h.expiresAt, now)}
+                </time>
+              ) : h.decidedAt ? (
+                <>
+                  <Time iso={h.decidedAt} now={now} />
+                  {h.decidedBy && <span className="font-normal text-slate-500 dark:text-slate-400"> by {h.decidedBy}</span>}
+                </>
+              ) : (
+                <Time iso={h.expiresAt} now={now} />
+              )}
+            </Meta>
+            <Meta label="Source">
+              {h.source}
+              {h.renewedFrom && <span className="font-normal text-slate-500 dark:text-slate-400"> · renewed</span>}
+            </Meta>
           </dl>
 
           {h.reason && (h.status === 'declined' || h.status === 'changes-requested') && (
