@@ -68,8 +68,16 @@ test.describe('handoffs', () => {
 
       // The owner opens the board and hands it off: the dialog is pre-filled from the board.
       await openBoard(page, session.id);
-      await page.getByTestId('hand-off').click();
+      // Keyboard: Enter opens the dialog, Esc closes it and gives the focus back to the button.
+      const handOff = page.getByTestId('hand-off');
+      await handOff.focus();
+      await page.keyboard.press('Enter');
       const dialog = page.getByTestId('handoff-dialog');
+      await expect(dialog).toBeVisible();
+      await page.keyboard.press('Escape');
+      await expect(dialog).toBeHidden();
+      await expect(handOff).toBeFocused();
+      await handOff.click();
       await expect(dialog).toBeVisible();
       await expect(dialog.getByTestId('handoff-work-row').first()).toBeVisible();
       expect(await dialog.getByTestId('handoff-checklist-input').count()).toBeGreaterThan(0);
