@@ -197,6 +197,14 @@ test.describe('editing the boards', () => {
       await second.getByRole('button', { name: 'Start' }).click();
       await expect(bob.page.getByTestId('agenda').locator('li').nth(1)).toHaveAttribute('data-current', 'true');
 
+      // A longer timebox pushes the agenda past the meeting's 90 minutes, on both screens.
+      await page.getByTestId('agenda').locator('li').first().getByTestId('timebox').click();
+      const timebox = page.getByLabel('Timebox of "Sprint planning for week 3" in minutes');
+      await timebox.fill('25');
+      await timebox.press('Enter');
+      await expect(bob.page.getByTestId('agenda-total')).toHaveText('97 min of 90 min');
+      await expect(bob.page.getByText('Timeboxes run 7 min over the 90-minute meeting')).toBeVisible();
+
       // A decision captured by Bob shows on the owner's board.
       const capture = bob.page.getByRole('form', { name: 'Capture decision' });
       await capture.getByLabel('Topic').fill('Release train');
@@ -333,6 +341,11 @@ async function dress(request: APIRequestContext) {
   await addItem(request, SEED.architecture, 'phase', { name: 'Extract auth service', start: '2026-01-05', end: '2026-02-27', status: 'in-progress' });
   await addItem(request, SEED.architecture, 'phase', { name: 'Catalog and search', start: '2026-02-16', end: '2026-04-30' });
   await addItem(request, SEED.architecture, 'phase', { name: 'Orders and payments', start: '2026-04-01', end: '2026-06-30' });
+  await addItem(request, SEED.sprint, 'backlog', { title: 'Rate-limit sign-in attempts', points: 3, owner: 'backend-dev-002' });
+  await addItem(request, SEED.sprint, 'backlog', { title: 'Remember-me checkbox', points: 2 });
+  // The sprint over capacity, to show the warning.
+  const banner = (await items(request, SEED.sprint, 'backlog')).find((i) => i.data.title === 'Session timeout banner');
+  if (banner) expect((await request.patch(`/api/v1/sessions/${SEED.sprint}/items/${banner.id}`, { data: { data: { inSprint: true } } })).ok()).toBe(true);
   await addItem(request, SEED.architecture, 'risk', { title: 'Distributed transactions across orders and payments', likelihood: 'high', impact: 'high' });
 }
 

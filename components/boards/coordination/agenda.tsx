@@ -32,6 +32,56 @@ function timedMinutes(board: BoardSectionProps['board'], itemId: number, now: nu
   return Math.floor(timerElapsed(meeting.timer, Math.max(now, Date.now())) / 60_000);
 }
 
+/** An item's timebox (with the meeting timer's minutes while it runs); members click it to change it. */
+function Timebox({ board, onBoard, item, spent, editable }: Pick<BoardSectionProps, 'board' | 'onBoard'> & { item: AgendaItem; spent: number | null; editable: boolean }) {
+  const edit = useBoardEdit(board, onBoard);
+  const [draft, setDraft] = useState<string | null>(null);
+  const late = spent !== null && spent > item.data.timeboxMinutes;
+  const save = async () => {
+    if (draft === null) return;
+    if (draft.trim() === String(item.data.timeboxMinutes) || (await edit.update(item.id, { data: { timeboxMinutes: numberOrNull(draft) } }))) setDraft(null);
+  };
+  const text = (
+    <>
+      {spent !== null && `${spent} / `}
+      {item.data.timeboxMinutes} min
+    </>
+  );
+  const tone = `shrink-0 text-base font-semibold tabular-nums ${late ? 'text-rose-700 dark:text-rose-300' : 'text-slate-700 dark:text-slate-200'}`;
+  if (draft !== null) {
+    const error = edit.errorFor('timeboxMinutes') ?? edit.error?.message ?? null;
+    return (
+      <span className="flex shrink-0 flex-col">
+        <span className="flex items-center gap-1">
+          <input
+            aria-label={`Timebox of "${item.data.title}" in minutes`}
+            inputMode="numeric"
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') void save();
+              if (e.key === 'Escape') setDraft(null);
+            }}
+            onBlur={() => void save()}
+            autoFocus
+            aria-invalid={error ? true : undefined}
+            className={`${inputCls} w-16 text-right`}
+          />
+          <span className="text-sm text-slate-500 dark:text-slate-400">min</span>
+        </span>
+        {error && <span role="alert" className="text-xs font-medium text-rose-700 dark:text-rose-300">{error}</span>}
+      </span>
+    );
+  }
+  return editable ? (
+    <button type="button" className={`${tone} rounded px-1 hover:bg-slate-100 dark:hover:bg-slate-800`} title="Change the timebox" data-testid="timebox" onClick={() => setDraft(String(item.data.timeboxMinutes))}>
+      {text}
+    </button>
+  ) : (
+    <span className={tone} data-testid="timebox">{text}</span>
+  );
+}
+
 /**
  * The agenda: items with their timeboxes against the meeting's length, the current one
  * highlighted. Members start an item (the one before it is done), finish, reorder, add and remove.
@@ -113,16 +163,7 @@ export function Agenda({ board, onBoard, canEdit, now = Date.now() }: BoardSecti
                 <p className={`text-lg font-semibold leading-snug ${s === 'done' ? 'text-slate-500 line-through decoration-slate-400 dark:text-slate-400' : ''}`}>{item.data.title}</p>
                 {item.data.notes && <p className="text-sm text-slate-600 dark:text-slate-300">{item.data.notes}</p>}
               </div>
-              {(() => {
-                const spent = isCurrent ? timedMinutes(board, item.id, now) : null;
-                const late = spent !== null && spent > item.data.timeboxMinutes;
-                return (
-                  <span className={`shrink-0 text-base font-semibold tabular-nums ${late ? 'text-rose-700 dark:text-rose-300' : 'text-slate-700 dark:text-slate-200'}`} data-testid="timebox">
-                    {spent !== null && `${spent} / `}
-                    {item.data.timeboxMinutes} min
-                  </span>
-                );
-              })()}
+              <Timebox board={board} onBoard={onBoard} item={item} spent={isCurrent ? timedMinutes(board, item.id, now) : null} editable={editable} />
               <Chip className={statusLook[s].chip}>{statusLook[s].label}</Chip>
               {editable && (
                 <div className="flex shrink-0 items-center gap-1">

@@ -12,6 +12,8 @@ export interface Person {
   role: string | null;
   status: string | null;
   task?: string | null;
+  /** The status dot's colour, when the status is not an agent's (reviewing, approved…). */
+  dot?: string;
 }
 
 /** The session's owner under their role (coordinator, facilitator, architect…), then its agents and participants. */
@@ -35,7 +37,7 @@ export function Participants({ board, title = 'Participants', leadRole = 'Coordi
           <li key={p.name} data-participant={p.name} data-role={p.role ?? ''} className="flex min-w-0 items-center gap-3 py-1.5">
             <span aria-hidden className="relative flex h-9 w-9 shrink-0 items-center justify-center rounded-full bg-slate-100 text-sm font-bold text-slate-700 dark:bg-slate-800 dark:text-slate-200">
               {initials(p.name)}
-              {p.status && <span className={`absolute -right-0.5 -bottom-0.5 h-3 w-3 rounded-full ring-2 ring-white dark:ring-slate-900 ${agentDot(p.status)}`} />}
+              {p.status && <span className={`absolute -right-0.5 -bottom-0.5 h-3 w-3 rounded-full ring-2 ring-white dark:ring-slate-900 ${p.dot ?? agentDot(p.status)}`} />}
             </span>
             <div className="min-w-0 flex-1">
               <p className="truncate text-base font-semibold" title={p.name}>{p.name}</p>

@@ -154,17 +154,22 @@ export function Criteria({ board, onBoard, canEdit }: BoardSectionProps) {
 
 // ---- reviewers -----------------------------------------------------------------------------------
 
-const verdictStatus: Record<string, string> = { pending: 'reviewing', approved: 'approved', 'changes-requested': 'requested changes', rejected: 'rejected' };
+const verdictStatus: Record<string, { reviewer: string; author: string; dot: string }> = {
+  pending: { reviewer: 'reviewing', author: 'awaiting review', dot: 'bg-amber-500' },
+  approved: { reviewer: 'approved', author: 'ready to merge', dot: 'bg-emerald-500' },
+  'changes-requested': { reviewer: 'requested changes', author: 'addressing feedback', dot: 'bg-amber-500' },
+  rejected: { reviewer: 'rejected', author: 'rejected', dot: 'bg-rose-500' },
+};
 
 /** The reviewer and the author (from the init), and any agents on the review, with their status. */
 export function reviewPeople(board: SessionBoard): Person[] {
-  const verdict = fieldsOf(board).verdict?.outcome ?? 'pending';
+  const verdict = verdictStatus[fieldsOf(board).verdict?.outcome ?? 'pending'] ?? verdictStatus.pending!;
   const people: Person[] = [];
   const reviewer = detailText(board, 'reviewer') ?? board.owner;
   const author = detailText(board, 'author');
   const agent = (name: string) => board.agents.find((a) => a.name === name);
-  if (reviewer) people.push({ name: reviewer, role: agent(reviewer)?.role ?? 'reviewer', status: verdictStatus[verdict] ?? verdict });
-  if (author) people.push({ name: author, role: agent(author)?.role ?? 'author', status: verdict === 'changes-requested' ? 'addressing feedback' : verdict === 'approved' ? 'ready to merge' : 'awaiting review' });
+  if (reviewer) people.push({ name: reviewer, role: agent(reviewer)?.role ?? 'reviewer', status: verdict.reviewer, dot: verdict.dot });
+  if (author && author !== reviewer) people.push({ name: author, role: agent(author)?.role ?? 'author', status: verdict.author, dot: verdict.author === 'awaiting review' ? 'bg-slate-400' : verdict.dot });
   for (const a of board.agents) if (!people.some((p) => p.name === a.name)) people.push({ name: a.name, role: a.role, status: a.status, task: a.currentTask });
   return people;
 }
