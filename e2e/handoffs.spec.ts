@@ -7,9 +7,10 @@ import { expect, newUser, test } from './fixtures';
 const SHOTS = join(process.cwd(), 'e2e', 'screenshots');
 const uid = (label: string) => `e2e-${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
 
-/** A page is ready when the socket is live and nothing is loading. */
+/** A page is ready when the socket is live, nothing is loading, and the header's inbox count is loaded. */
 async function ready(page: Page) {
   await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'live');
+  await expect(page.getByTestId('handoffs-link')).toHaveAttribute('data-ready', 'true');
   await expect(page.locator('[aria-busy="true"]')).toHaveCount(0);
 }
 
@@ -64,7 +65,8 @@ test.describe('handoffs', () => {
       // Ana is already on her inbox, nothing waiting.
       await ana.page.goto('/handoffs');
       await ready(ana.page);
-      await expect(ana.page.getByTestId('handoffs-link')).toHaveAttribute('data-count', '0');
+      // (Open handoffs to the whole team, from other tests in the run, count for her too.)
+      const before = Number(await ana.page.getByTestId('handoffs-link').getAttribute('data-count'));
 
       // The owner opens the board and hands it off: the dialog is pre-filled from the board.
       await openBoard(page, session.id);
@@ -116,11 +118,11 @@ test.describe('handoffs', () => {
       await page.screenshot({ path: test.info().outputPath('board-banner.png') });
 
       // Ana's open inbox: the badge, a toast, and the row, all without a reload.
-      await expect(ana.page.getByTestId('handoffs-link')).toHaveAttribute('data-count', '1');
+      await expect(ana.page.getByTestId('handoffs-link')).toHaveAttribute('data-count', String(before + 1));
       const toast = ana.page.getByTestId('handoff-toast');
       await expect(toast).toContainText(`Owner handed you ‘${session.title}’`);
       await expect(ana.page.getByTestId('handoff-toasts')).toHaveAttribute('role', 'status');
-      const row = ana.page.getByTestId('handoff-row').first();
+      const row = ana.page.getByTestId('handoff-row').filter({ hasText: session.title }).first();
       await expect(row).toContainText(session.title);
       await expect(row).toHaveAttribute('data-status', 'pending');
       await expect(row.getByTestId('handoff-expiry')).toContainText(/expires in (2 d 23 h|3 d)/);
@@ -181,7 +183,7 @@ test.describe('handoffs', () => {
       await expect(cont).toBeVisible();
       await expect(page.getByTestId('handoff-review')).toHaveAttribute('data-status', 'accepted');
       await expect(page.getByTestId('handoff-toast')).toContainText(`Ana accepted ‘${session.title}’`);
-      await expect(ana.page.getByTestId('handoffs-link')).toHaveAttribute('data-count', '0');
+      await expect(ana.page.getByTestId('handoffs-link')).toHaveAttribute('data-count', String(before));
 
       // Both see Ana owning the continuation, linked to the original, which lists the accepted handoff.
       await cont.click();
@@ -221,6 +223,8 @@ test.describe('handoffs', () => {
 
       await bo.page.goto(`/handoffs/${handoff.id}`);
       await ready(bo.page);
+      const boOpen = Number(await bo.page.getByTestId('handoffs-link').getAttribute('data-count'));
+      expect(boOpen).toBeGreaterThanOrEqual(1);
       await expect(bo.page.getByTestId('handoff-in-progress')).toContainText('login');
       await expect(bo.page.getByTestId('handoff-completed')).toContainText('Register');
 
@@ -272,9 +276,55 @@ test.describe('handoffs', () => {
       await page.getByRole('button', { name: /^Renew/ }).click();
       await expect(page.getByTestId('handoff-review')).toHaveAttribute('data-status', 'pending');
       await expect(bo.page.getByTestId('handoff-review')).toHaveAttribute('data-status', 'pending');
-      await expect(bo.page.getByTestId('handoffs-link')).toHaveAttribute('data-count', '1');
+      await expect(bo.page.getByTestId('handoffs-link')).toHaveAttribute('data-count', String(boOpen));
     } finally {
       await bo.context.close();
+    }
+  });
+
+  test('an agent hands a session to the whole team: every member is notified, the first to accept takes it, the others see it go', async ({ browser, request }) => {
+    test.setTimeout(90_000);
+    const id = uid('team');
+    await startSession(request, id);
+    const cy = await newUser(browser, 'Cy');
+    const dee = await newUser(browser, 'Dee');
+    try {
+      for (const p of [cy.page, dee.page]) {
+        await p.goto('/handoffs');
+        await ready(p);
+      }
+      const count = async (p: Page) => Number(await p.getByTestId('handoffs-link').getAttribute('data-count'));
+      const before = [await count(cy.page), await count(dee.page)];
+
+      // The agent (an API token) hands it to anyone on the team, as MCP's session_handoff would.
+      const sentAt = Date.now();
+      const res = await request.post(`/api/v1/sessions/${id}/handoffs`, { data: { to: { kind: 'team' }, handoffType: 'escalation' }, headers: { 'x-baton-client': 'mcp' } });
+      expect(res.status(), await res.text()).toBe(201);
+      const handoff = (await res.json()) as { id: string };
+
+      // How long from the agent's request to the toast on a member's screen (reported, not asserted).
+      await expect(cy.page.locator(`[data-testid="handoff-toast"][data-handoff="${handoff.id}"]`)).toBeVisible();
+      test.info().annotations.push({ type: 'toast latency', description: `${Date.now() - sentAt} ms from POST to a visible toast` });
+      console.log(`handoff toast latency: ${Date.now() - sentAt} ms`);
+      for (const [i, p] of [cy.page, dee.page].entries()) {
+        await expect(p.getByTestId('handoffs-link')).toHaveAttribute('data-count', String(before[i]! + 1));
+        await expect(p.locator(`[data-testid="handoff-toast"][data-handoff="${handoff.id}"]`)).toContainText('handed the team ‘shop’');
+        await expect(p.locator(`[data-testid="handoff-row"][data-handoff="${handoff.id}"]`)).toContainText('anyone on the team');
+      }
+
+      // Cy takes it; Dee's badge and row follow without a reload.
+      await cy.page.locator(`[data-testid="handoff-row"][data-handoff="${handoff.id}"]`).getByRole('link').click();
+      await ready(cy.page);
+      await expect(cy.page.getByTestId('handoff-review')).toContainText('mcp');
+      await cy.page.getByRole('button', { name: 'Accept and take over' }).click();
+      await expect(cy.page.getByTestId('continuation-link')).toBeVisible();
+      await expect(dee.page.locator(`[data-testid="handoff-row"][data-handoff="${handoff.id}"]`)).toHaveAttribute('data-status', 'accepted');
+      await expect(dee.page.getByTestId('handoffs-link')).toHaveAttribute('data-count', String(before[1]!));
+      await cy.page.getByTestId('continuation-link').click();
+      await expect(boardOwner(cy.page)).toHaveText('Cy');
+    } finally {
+      await cy.context.close();
+      await dee.context.close();
     }
   });
 });

@@ -101,6 +101,7 @@ export function HandoffsNav() {
         href="/handoffs"
         data-testid="handoffs-link"
         data-count={open}
+        data-ready={seq !== null}
         aria-current={current ? 'page' : undefined}
         aria-label={open ? `Handoffs, ${open} waiting for you` : 'Handoffs'}
         title="Handoffs"
