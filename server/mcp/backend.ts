@@ -71,12 +71,14 @@ export function authorizedBackend(
 
 /** Direct access to a database file (the CLI's --db, stdio MCP without a server): trusted like the file itself. */
 export function localBackend(memory: MemoryService, actor: string): MemoryBackend {
+  // One agent per process, one call at a time: nothing to batch, so each write commits at once
+  // (group commit would add a tick and two savepoints to every call for no sharing).
   return {
-    store: (input) => memory.storeSoon(input, actor),
+    store: async (input) => memory.store(input, actor),
     retrieve: async (input) => memory.retrieve(input),
     list: async (input) => memory.list(input),
     search: async (input) => memory.search(input),
-    delete: (input) => memory.deleteSoon(input, actor),
+    delete: async (input) => memory.delete(input, actor),
     history: async (input) => memory.history(input),
   };
 }
