@@ -108,7 +108,8 @@ export function HandoffsNav() {
         className={`-ml-2 inline-flex shrink-0 items-center gap-1 text-sm font-medium sm:ml-0 sm:gap-1.5 ${current ? 'text-slate-900 dark:text-white' : 'text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white'}`}
       >
         {/* On a phone the header has room for the mark and the count only. */}
-        <span aria-hidden className="text-base leading-none sm:hidden">⇄</span>
+        {/* With a count, the count alone (the mark would crowd the header). */}
+        <span aria-hidden className={open > 0 ? 'hidden' : 'text-base leading-none sm:hidden'}>⇄</span>
         <span className="hidden sm:inline">Handoffs</span>
         {open > 0 && (
           <span data-testid="handoffs-badge" className="min-w-4 rounded-full bg-violet-600 px-1 py-0.5 text-center text-[11px] font-bold leading-none tabular-nums text-white sm:min-w-5 sm:px-1.5">
