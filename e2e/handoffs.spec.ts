@@ -99,6 +99,9 @@ test.describe('handoffs', () => {
       await newRow.getByRole('button', { name: 'Remove in-progress task Polish the sign-in page' }).click();
 
       await dialog.getByLabel('Person', { exact: true }).selectOption(anaId);
+      // Fixing a field clears its error at once.
+      await expect(dialog.getByText('Choose who receives it')).toHaveCount(0);
+      await expect(dialog.getByRole('alert')).toHaveCount(0);
       await page.screenshot({ path: test.info().outputPath('dialog-1440.png') });
       await page.setViewportSize({ width: 390, height: 844 });
       await page.screenshot({ path: test.info().outputPath('dialog-390.png') });

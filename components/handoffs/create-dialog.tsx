@@ -73,6 +73,8 @@ export function HandoffDialog({
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [saving, setSaving] = useState(false);
+  // After a first try, errors follow the typing: fixed fields lose theirs at once.
+  const [tried, setTried] = useState(false);
   const [recipients, setRecipients] = useState<HandoffRecipients | null>(null);
   const [recipientsError, setRecipientsError] = useState<string | null>(null);
 
@@ -84,6 +86,7 @@ export function HandoffDialog({
       setDraft(handoff ? draftFromHandoff(handoff) : board ? draftFromBoard(board) : null);
       setErrors({});
       setFormError(null);
+      setTried(false);
       if (!dialog.open) dialog.showModal();
     } else if (dialog.open) dialog.close();
     // Only on open/close: a live board change must not wipe what is being typed.
@@ -97,6 +100,13 @@ export function HandoffDialog({
       .then(setRecipients)
       .catch((e) => setRecipientsError(apiError(e).message));
   }, [open, editing, recipients]);
+
+  useEffect(() => {
+    if (!tried || !draft) return;
+    const found = validateDraft(draft);
+    setErrors(found);
+    if (Object.keys(found).length === 0) setFormError(null);
+  }, [draft, tried]);
 
   const set = <K extends keyof HandoffDraft>(key: K, value: HandoffDraft[K]) => setDraft((d) => (d ? { ...d, [key]: value } : d));
   const setRow = <K extends 'inProgress' | 'blockers'>(key: K, i: number, patch: Partial<HandoffDraft[K][number]>) =>
@@ -119,6 +129,7 @@ export function HandoffDialog({
     e.preventDefault();
     if (!draft || saving) return;
     const found = validateDraft(draft);
+    setTried(true);
     setErrors(found);
     setFormError(null);
     if (Object.keys(found).length) {
