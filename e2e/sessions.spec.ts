@@ -66,6 +66,25 @@ test.describe('development board', () => {
     await expect(page.getByTestId('checkpoints').locator('li')).toHaveCount(2);
   });
 
+  test('milestones: a goal ticked and a blocker raised by an agent show as notices to everyone watching', async ({ page, request }) => {
+    const id = `e2e-milestones-${Date.now()}`;
+    await startSession(request, id);
+    await openBoard(page, id);
+    const board = (await (await request.get(`/api/v1/sessions/${id}`)).json()) as { goals: { id: number; text: string }[] };
+    const goal = board.goals.find((g) => g.text === 'Complete user authentication API')!;
+    expect((await request.patch(`/api/v1/sessions/${id}/goals/${goal.id}`, { data: { done: true } })).ok()).toBe(true);
+    const notices = page.getByTestId('milestones');
+    await expect(notices.locator('[data-milestone="goal"]')).toContainText('Goal done: Complete user authentication API');
+    expect((await request.post(`/api/v1/sessions/${id}/blockers`, { data: { description: 'Staging database is down', severity: 'high' } })).ok()).toBe(true);
+    await expect(notices.locator('[data-milestone="blocker"]')).toContainText('Blocker raised: Staging database is down');
+    // A notice is dismissable, and the first load of a board raises none.
+    await notices.locator('[data-milestone="blocker"]').getByRole('button', { name: 'Dismiss' }).click();
+    await expect(notices.locator('[data-milestone="blocker"]')).toHaveCount(0);
+    await page.reload();
+    await expect(page.getByTestId('session-board')).toBeVisible();
+    await expect(notices.locator('[data-milestone]')).toHaveCount(0);
+  });
+
   test('two viewers see each other on the board, and edits from one show in the other', async ({ browser, page, request }) => {
     const id = uid('presence');
     await startSession(request, id);
