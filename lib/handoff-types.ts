@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { SnapshotDiff } from './checkpoint-diff.ts';
+import type { SessionStatus, SessionType } from './session-types.ts';
 
 /**
  * Handoffs: a session passed, with its context, from one teammate or agent to the next.
@@ -91,6 +93,24 @@ export interface Handoff {
   checklist: HandoffChecklistItem[];
   events: HandoffEvent[];
 }
+
+/** What the caller may do with one handoff now (the server decides; pages only show it). */
+export interface HandoffPermissions {
+  decide: boolean;
+  comment: boolean;
+  check: boolean;
+  edit: boolean;
+  renew: boolean;
+  cancel: boolean;
+}
+
+/** `GET /api/v1/handoffs/:id`: the handoff, the diff since the checkpoint before it, its session now, the caller's permissions. */
+export type HandoffView = Handoff & {
+  seq: number;
+  diff: SnapshotDiff | null;
+  permissions: HandoffPermissions;
+  session: { id: string; title: string; status: SessionStatus; owner: string | null; type: SessionType };
+};
 
 /** A handoff as lists and badges carry it (no checklist or timeline). */
 export type HandoffListItem = Omit<Handoff, 'checklist' | 'events' | 'summary' | 'context'> & {

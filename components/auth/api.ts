@@ -14,14 +14,14 @@ export class ApiRequestError extends Error {
  * Calls the REST API as the signed-in browser (the cookie goes along on its own). Bodies are JSON;
  * mutations always send `content-type: application/json`, which the server expects.
  */
-export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+export async function api<T>(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
   const method = init.method ?? 'GET';
   let res: Response;
   try {
     res = await fetch(path, {
       method,
       cache: 'no-store',
-      headers: method === 'GET' ? undefined : { 'content-type': 'application/json' },
+      headers: method === 'GET' ? init.headers : { 'content-type': 'application/json', ...init.headers },
       body: method === 'GET' ? undefined : JSON.stringify(init.body ?? {}),
     });
   } catch {

@@ -1,35 +1,10 @@
-import type { SnapshotDiff } from '../../lib/checkpoint-diff';
-import type { Handoff, HandoffCreateInput, HandoffListItem, HandoffStatus } from '../../lib/handoff-types';
-import type { SessionStatus } from '../../lib/session-types';
+import type { Handoff, HandoffCreateInput, HandoffListItem, HandoffStatus, HandoffView } from '../../lib/handoff-types';
+export type { HandoffPermissions } from '../../lib/handoff-types';
 import { api } from '../auth/api';
 import type { InboxBox } from './look';
 
-/** What the signed-in caller may do with one handoff (the server decides; the page only shows it). */
-export interface HandoffPermissions {
-  decide: boolean;
-  comment: boolean;
-  check: boolean;
-  edit: boolean;
-  renew: boolean;
-  cancel: boolean;
-}
-
-export interface HandoffSessionSummary {
-  id: string;
-  title: string;
-  status: SessionStatus;
-  owner: string | null;
-}
-
-/** GET /api/v1/handoffs/:id: the handoff, the diff it carries, its session now, and what the caller may do. */
-export type HandoffDetail = Handoff & {
-  seq: number;
-  diff: SnapshotDiff | null;
-  session?: HandoffSessionSummary;
-  /** The same as `session` (the name the first contract used). */
-  board?: HandoffSessionSummary;
-  permissions: HandoffPermissions;
-};
+/** GET /api/v1/handoffs/:id. */
+export type HandoffDetail = HandoffView;
 
 export interface HandoffRecipients {
   users: { id: string; name: string; email: string; role: string }[];
@@ -52,7 +27,9 @@ export const handoffsApi = {
   },
   recipients: () => api<HandoffRecipients>('/api/v1/handoffs/recipients'),
   get: (id: string) => api<HandoffDetail>(one(id)),
-  create: (sessionId: string, input: HandoffCreateInput) => post<Handoff>(`/api/v1/sessions/${encodeURIComponent(sessionId)}/handoffs`, input),
+  // Created on the board: the handoff's `source` says so.
+  create: (sessionId: string, input: HandoffCreateInput) =>
+    api<Handoff>(`/api/v1/sessions/${encodeURIComponent(sessionId)}/handoffs`, { method: 'POST', body: input, headers: { 'x-baton-client': 'board' } }),
   update: (id: string, input: HandoffEditInput) => api<Handoff>(one(id), { method: 'PATCH', body: input }),
   accept: (id: string) => post<Handoff>(`${one(id)}/accept`),
   decline: (id: string, reason: string) => post<Handoff>(`${one(id)}/decline`, { reason }),

@@ -542,7 +542,7 @@ export function HandoffReview({ id }: { id: string }) {
   const open = isOpenHandoff(h.status);
   const fromMe = !!me && h.from.userId === me.id;
   const toMe = !!me && h.to.kind === 'user' && h.to.userId === me.id;
-  const session = h.session ?? h.board ?? null;
+  const session = h.session ?? null;
 
   return (
     <div data-testid="handoff-review" data-handoff={h.id} data-status={h.status} data-version={h.version}>

@@ -17,6 +17,8 @@ import {
   type HandoffContext,
   type HandoffEvent,
   type HandoffListItem,
+  type HandoffPermissions,
+  type HandoffView,
   type HandoffRecipient,
   type HandoffStatus,
   type HandoffSummary,
@@ -35,16 +37,6 @@ export interface HandoffActor {
   canWrite: boolean;
 }
 
-export interface HandoffPermissions {
-  decide: boolean;
-  comment: boolean;
-  check: boolean;
-  edit: boolean;
-  renew: boolean;
-  cancel: boolean;
-}
-
-export type HandoffView = Handoff & { seq: number; diff: SnapshotDiff | null; permissions: HandoffPermissions; session: Pick<SessionBoard, 'id' | 'title' | 'status' | 'owner' | 'type'> };
 
 const SESSION_NAMESPACE = 'session-management';
 const OPEN = new Set<HandoffStatus>(OPEN_HANDOFF_STATUSES);
