@@ -20,7 +20,7 @@ try {
   for (let r = 0; r < rounds; r++) {
     const load = loadavg().map((n) => n.toFixed(2)).join(' ');
     const f = await benchMcp(server.url, server.token, tmp, ops, { serverPid: server.pid, stdioNodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [] });
-    console.log(JSON.stringify({ round: r, load, stdio: f.stdio, http: f.http }));
+    console.log(JSON.stringify({ round: r, load, stdio: f.stdio, http: f.http, httpBareClient: f.httpBareClient }));
   }
 } finally {
   await server.stop();

@@ -124,6 +124,9 @@ interface Session {
 
 const ownerOf = (p: Principal) => ('id' in p ? `${p.kind}:${p.id}` : p.kind);
 
+/** isInitializeRequest, without its zod parse (and the error it builds) for every other message. */
+const isInitialize = (m: JSONRPCMessage) => 'method' in m && m.method === 'initialize' && isInitializeRequest(m);
+
 const json = (status: number, body: string | null, headers: Record<string, string> = {}) =>
   new Response(body, { status, headers: body === null ? headers : { 'content-type': 'application/json', ...headers } });
 
@@ -204,13 +207,13 @@ export function createMcpHttpHandler(
       const found = sessionFor(sessionId, principal);
       if (found instanceof Response) return found;
       session = found;
-      if (messages.some(isInitializeRequest)) return rpcError(400, 'Invalid Request: Server already initialized', -32600);
+      if (messages.some(isInitialize)) return rpcError(400, 'Invalid Request: Server already initialized', -32600);
       const version = req.header('mcp-protocol-version');
       if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
         return rpcError(400, `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
       }
     } else {
-      if (messages.length !== 1 || !isInitializeRequest(messages[0])) {
+      if (messages.length !== 1 || !isInitialize(messages[0]!)) {
         return rpcError(400, 'Send an initialize request first (POST without Mcp-Session-Id)');
       }
       const transport = new JsonResponseTransport(randomUUID());
