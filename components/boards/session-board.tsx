@@ -1,12 +1,10 @@
 'use client';
 
 import Link from 'next/link';
-import { useCallback, useEffect, useMemo, useState, type FocusEvent } from 'react';
-import { sessionRoom, type Change, type PresenceViewer } from '../../lib/events';
+import { useCallback, useEffect, useState, type FocusEvent } from 'react';
+import { sessionRoom, type PresenceViewer } from '../../lib/events';
 import type { SessionBoard as Board } from '../../lib/session-types';
-import { ApiRequestError, apiError } from '../auth/api';
 import { useMe } from '../auth/me';
-import { useFeed } from '../realtime/connection';
 import { Milestones } from './milestones';
 import { usePresence } from '../realtime/use-presence';
 import { useNow } from '../ui/use-now';
@@ -17,9 +15,7 @@ import { Checkpoints } from './checkpoints';
 import { RecoverPanel } from './recover-panel';
 import { Agents, Blockers, Decisions, Details, Files, Goals, Metrics, NextSteps, Workstreams } from './sections';
 import { typedBoard } from './typed-boards';
-
-/** A newer board wins; an older one (a late mutation answer, a replayed change) is ignored. */
-const newer = (next: Board) => (cur: Board | null) => (!cur || next.version > cur.version ? next : cur);
+import { useLiveBoard } from './use-live-board';
 
 function BoardSkeleton() {
   return (
@@ -47,46 +43,10 @@ export function SessionBoard({ id }: { id: string }) {
   const { me, role } = useMe();
   const canEdit = role === 'admin' || role === 'member';
   const now = useNow(30_000);
-  const [board, setBoard] = useState<Board | null>(null);
-  const [seq, setSeq] = useState<number | null>(null);
-  const [failure, setFailure] = useState<{ status: number; message: string } | null>(null);
   const [viewers, setViewers] = useState<PresenceViewer[]>([]);
   const room = sessionRoom(id);
-  const rooms = useMemo(() => [room], [room]);
-
-  const apply = useCallback((next: Board) => setBoard(newer(next)), []);
-
-  // The board comes with the feed seq it is consistent with: following from there misses nothing.
-  const load = useCallback(async () => {
-    const { seq: head, ...b } = await sessionsApi.board(id);
-    setBoard((cur) => (!cur || b.version >= cur.version ? b : cur));
-    setFailure(null);
-    return head;
-  }, [id]);
-
-  const attempt = useCallback(() => {
-    setFailure(null);
-    load()
-      .then(setSeq)
-      .catch((e) => setFailure({ status: e instanceof ApiRequestError ? e.status : 0, message: apiError(e).message }));
-  }, [load]);
-  useEffect(attempt, [attempt]);
-
-  useFeed(
-    rooms,
-    seq,
-    (changes: Change[]) => {
-      for (const c of changes) {
-        if (c.topic !== 'session' || c.key !== id || !c.value) continue;
-        try {
-          apply(JSON.parse(c.value) as Board);
-        } catch {
-          // A malformed change is skipped; the next one (or a resync) brings the board back in line.
-        }
-      }
-    },
-    load,
-  );
+  const fetchBoard = useCallback(() => sessionsApi.board(id), [id]);
+  const { board, apply, failure, attempt } = useLiveBoard(id, fetchBoard);
 
   // Presence: say we are here (again after every reconnect), listen for who else is, leave on unmount.
   const setFocus = usePresence(room, (state) => {

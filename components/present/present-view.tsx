@@ -3,17 +3,17 @@
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { BoardItem } from '../../lib/board-items';
-import { sessionRoom, type Change, type PresenceViewer } from '../../lib/events';
+import { sessionRoom, type PresenceViewer } from '../../lib/events';
 import { readMeeting, type MeetingAction, type MeetingSection } from '../../lib/meeting';
 import type { SessionBoard } from '../../lib/session-types';
-import { ApiRequestError, apiError } from '../auth/api';
+import { apiError } from '../auth/api';
 import { useMe } from '../auth/me';
 import { agentDot, initials } from '../boards/look';
 import { usePaletteCommands, type PaletteCommand } from '../palette/registry';
 import { ConnectionIndicator } from '../realtime/connection-indicator';
-import { useFeed } from '../realtime/connection';
 import { usePresence } from '../realtime/use-presence';
 import { ThemeToggle } from '../ui/theme-toggle';
+import { useLiveBoard } from '../boards/use-live-board';
 import { meetingApi, useServerOffset } from './api';
 import { Countdown } from './countdown';
 import { ActionItemDialog, DecisionDialog, HelpDialog } from './dialogs';
@@ -21,9 +21,6 @@ import { ActionItemDialog, DecisionDialog, HelpDialog } from './dialogs';
 type Agenda = BoardItem<'agenda'>;
 type ActionItem = BoardItem<'action'>;
 type DialogName = 'decision' | 'action' | 'help' | null;
-
-/** A newer board wins; an older one (a late answer, a replayed change) is ignored. */
-const newer = (next: SessionBoard) => (cur: SessionBoard | null) => (!cur || next.version > cur.version ? next : cur);
 
 const isTyping = (t: EventTarget | null) => {
   const el = t as HTMLElement | null;
@@ -116,9 +113,7 @@ export function PresentView({ id, share }: { id: string; share: string | null })
   const canWrite = !share && (role === 'admin' || role === 'member');
   const myId = share ? null : me ? `user:${me.id}` : null;
 
-  const [board, setBoard] = useState<SessionBoard | null>(null);
-  const [seq, setSeq] = useState<number | null>(null);
-  const [failure, setFailure] = useState<{ status: number; message: string } | null>(null);
+  const { board, apply, failure, attempt } = useLiveBoard(id, calls.board);
   const [viewers, setViewers] = useState<PresenceViewer[]>([]);
   /** Browsing on our own: the agenda item we look at, and the summon we had seen when we left. */
   const [local, setLocal] = useState<{ itemId: number | null; summonSeen: string | null } | null>(null);
@@ -128,39 +123,8 @@ export function PresentView({ id, share }: { id: string; share: string | null })
   const [fullscreen, setFullscreen] = useState(false);
   const [themeReady, setThemeReady] = useState(false);
   const room = sessionRoom(id);
-  const rooms = useMemo(() => [room], [room]);
   const offset = useServerOffset(calls.state);
 
-  const apply = useCallback((next: SessionBoard) => setBoard(newer(next)), []);
-  const load = useCallback(async () => {
-    const { seq: head, ...b } = await calls.board();
-    setBoard((cur) => (!cur || b.version >= cur.version ? b : cur));
-    setFailure(null);
-    return head;
-  }, [calls]);
-  const attempt = useCallback(() => {
-    setFailure(null);
-    load()
-      .then(setSeq)
-      .catch((e) => setFailure({ status: e instanceof ApiRequestError ? e.status : 0, message: apiError(e).message }));
-  }, [load]);
-  useEffect(attempt, [attempt]);
-
-  useFeed(
-    rooms,
-    seq,
-    (changes: Change[]) => {
-      for (const c of changes) {
-        if (c.topic !== 'session' || c.key !== id || !c.value) continue;
-        try {
-          apply(JSON.parse(c.value) as SessionBoard);
-        } catch {
-          // Skipped: the next change (or a resync) brings the board back in line.
-        }
-      }
-    },
-    load,
-  );
 
   const setPresenceFocus = usePresence(room, (s) => {
     if (s.room === room) setViewers(s.viewers);

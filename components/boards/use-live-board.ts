@@ -1,0 +1,43 @@
+'use client';
+
+import { useCallback, useMemo, useState } from 'react';
+import { sessionRoom, type Change } from '../../lib/events';
+import type { SessionBoard } from '../../lib/session-types';
+import { useFeed } from '../realtime/connection';
+import { useSnapshot } from '../realtime/use-snapshot';
+
+/** A newer board wins; an older one (a late mutation answer, a replayed change) is ignored. */
+export const newer = (next: SessionBoard) => (cur: SessionBoard | null) => (!cur || next.version > cur.version ? next : cur);
+
+/**
+ * One session's board, live: a snapshot over REST (with the feed seq it is consistent with), then
+ * every change to `session:<id>` (each carries the whole board). Used by the board page and the
+ * meeting screen. `apply` takes a board from a mutation's answer.
+ */
+export function useLiveBoard(id: string, fetchBoard: () => Promise<SessionBoard & { seq: number }>) {
+  const [board, setBoard] = useState<SessionBoard | null>(null);
+  const apply = useCallback((next: SessionBoard) => setBoard(newer(next)), []);
+  const load = useCallback(async () => {
+    const { seq: head, ...b } = await fetchBoard();
+    setBoard((cur) => (!cur || b.version >= cur.version ? b : cur));
+    return head;
+  }, [fetchBoard]);
+  const { seq, failure, setFailure, reload, attempt } = useSnapshot(load);
+  const rooms = useMemo(() => [sessionRoom(id)], [id]);
+  useFeed(
+    rooms,
+    seq,
+    (changes: Change[]) => {
+      for (const c of changes) {
+        if (c.topic !== 'session' || c.key !== id || !c.value) continue;
+        try {
+          apply(JSON.parse(c.value) as SessionBoard);
+        } catch {
+          // A malformed change is skipped; the next one (or a resync) brings the board back in line.
+        }
+      }
+    },
+    reload,
+  );
+  return { board, apply, failure, setFailure, attempt };
+}
