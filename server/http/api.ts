@@ -20,6 +20,7 @@ import type { HandoffService } from '../handoffs/service.ts';
 import type { BoardItems } from '../sessions/items.ts';
 import type { MeetingService } from '../sessions/meeting.ts';
 import { mcpRequestOf, type McpHttpRequest } from '../mcp/http.ts';
+import { jsonBody } from './body.ts';
 
 interface Deps {
   memory: MemoryService;
@@ -40,21 +41,6 @@ type Env = { Variables: { principal: Principal; ip: string | null } };
 function errorResponse(c: Context, error: ApiError, status: number) {
   if (error.retryAfter) c.header('Retry-After', String(error.retryAfter));
   return c.json({ error }, status as 400);
-}
-
-/** Reads a JSON object body; a malformed body is a 400 naming `body`. */
-async function jsonBody(c: Context): Promise<Record<string, unknown>> {
-  const text = await c.req.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new BatonError('invalid_json', 'body: not valid JSON', { field: 'body' });
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new BatonError('invalid_json', 'body: must be a JSON object', { field: 'body' });
-  }
-  return body as Record<string, unknown>;
 }
 
 /** Query parameters as a plain object; repeated parameters keep the first value. */

@@ -6,20 +6,12 @@ import type { AuditLog } from '../auth/audit.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { HandoffActor, HandoffService } from '../handoffs/service.ts';
 import type { SessionService } from '../sessions/service.ts';
+import { jsonBody } from './body.ts';
 
 type Env = { Variables: { principal: Principal; ip: string | null } };
 
-async function body(c: Context): Promise<Record<string, unknown>> {
-  const text = await c.req.text();
-  if (!text.trim()) return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new BatonError('invalid_json', 'body: must be a JSON object', { field: 'body' });
-}
+/** An optional JSON object body (empty = {}). */
+const body = (c: Context) => jsonBody(c, { emptyIsObject: true });
 
 /** The caller as handoffs see it; `canWrite` is for the given session (writing its namespace). */
 export function handoffActor(p: Principal, sessions: Pick<SessionService, 'sourceNamespaceOf'>, sessionId: string): HandoffActor {

@@ -10,6 +10,7 @@ import type { MeetingService } from '../sessions/meeting.ts';
 import type { SessionBoard } from '../../lib/session-types.ts';
 import type { MemoryService } from '../memory/service.ts';
 import { exampleStores } from '../sessions/examples.ts';
+import { jsonBody } from './body.ts';
 
 type Env = { Variables: { principal: Principal; ip: string | null } };
 
@@ -33,17 +34,8 @@ const filesSchema = z.object({
   kind: z.enum(['active', 'modified', 'test']).default('active'),
 });
 
-async function body(c: Context): Promise<Record<string, unknown>> {
-  const text = await c.req.text();
-  if (!text.trim()) return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new BatonError('invalid_json', 'body: must be a JSON object', { field: 'body' });
-}
+/** An optional JSON object body (empty = {}). */
+const body = (c: Context) => jsonBody(c, { emptyIsObject: true });
 
 function parse<S extends z.ZodType>(schema: S, input: unknown, field?: string): z.output<S> {
   const r = schema.safeParse(input);
