@@ -358,7 +358,7 @@ describe('Streamable HTTP on Node’s own request (server/mcp/http.ts)', () => {
     expect((await post(storeCall(7, 'after-errors'), session)).status).toBe(200);
   });
 
-  it('refuses a body over the limit even when it is chunked (no Content-Length to check up front)', async () => {
+  it('refuses a body over the limit even when it is chunked (no Content-Length to check up front), and takes a chunked one under it', async () => {
     const id = await open();
     const big = JSON.stringify(storeCall(1, 'big')).replace('"v"', JSON.stringify('x'.repeat(s.app.memory.maxValueBytes * 6 + 64 * 1024)));
     const encoder = new TextEncoder();
@@ -376,6 +376,23 @@ describe('Streamable HTTP on Node’s own request (server/mcp/http.ts)', () => {
     } as RequestInit);
     expect(res.status).toBe(413);
     expect(s.app.memory.retrieve({ namespace: 'raw-http', key: 'big' })).toBeNull();
+
+    // A chunked body under the limit is answered like any other.
+    const small = JSON.stringify(storeCall(2, 'chunked'));
+    const chunked = await fetch(new URL('/mcp', s.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${s.token}`, accept: ACCEPT, 'content-type': 'application/json', 'mcp-session-id': id },
+      body: new ReadableStream({
+        start(c) {
+          c.enqueue(encoder.encode(small.slice(0, 20)));
+          c.enqueue(encoder.encode(small.slice(20)));
+          c.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(200);
+    expect(s.app.memory.retrieve({ namespace: 'raw-http', key: 'chunked' })?.value).toBe('v');
   });
 
   it('keeps a session to the caller that opened it; DELETE closes it; anonymous and cross-site cookie requests never reach it', async () => {

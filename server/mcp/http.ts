@@ -34,7 +34,10 @@ export interface McpHttpRequest {
 /** The request behind a Hono context: Node's IncomingMessage when served by @hono/node-server, else the web Request. */
 export function mcpRequestOf(raw: Request, env: unknown): McpHttpRequest {
   const incoming = (env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (incoming && typeof incoming.on === 'function') return nodeRequest(incoming);
+  // With a Content-Length the REST body limit only checked the header and the body is still on the
+  // socket; a chunked body was already read (and limited) by that middleware into `raw`.
+  const unread = !!incoming && typeof incoming.on === 'function' && !incoming.readableEnded && incoming.headers['transfer-encoding'] === undefined;
+  if (unread) return nodeRequest(incoming);
   return {
     method: raw.method,
     header: (name) => raw.headers.get(name) ?? undefined,
@@ -56,13 +59,17 @@ function nodeRequest(req: IncomingMessage): McpHttpRequest {
       new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
         let size = 0;
-        let over = false;
-        req.on('data', (chunk: Buffer) => {
+        const onData = (chunk: Buffer) => {
           size += chunk.length;
-          if (size > limit) over = true; // keep draining so the connection stays usable
-          else if (!over) chunks.push(chunk);
-        });
-        req.once('end', () => resolve(over ? null : Buffer.concat(chunks, size).toString('utf8')));
+          chunks.push(chunk);
+          if (size <= limit) return;
+          // Stop here: the 413 goes out at once, and @hono/node-server drains (bounded) or closes the rest.
+          req.off('data', onData);
+          req.pause();
+          resolve(null);
+        };
+        req.on('data', onData);
+        req.once('end', () => resolve(size > limit ? null : Buffer.concat(chunks, size).toString('utf8')));
         req.once('error', reject);
       }),
   };
