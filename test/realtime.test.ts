@@ -261,3 +261,87 @@ describe('socket input errors', () => {
     expect(err.data).toMatchObject({ code: 'invalid_input', field: 'auth.protocol' });
   });
 });
+
+describe('changes for rooms nobody is in', () => {
+  /** Every change a raw socket receives, from subscribe replays and live frames alike. */
+  function recorder(socket: BatonSocket) {
+    const seen: Change[] = [];
+    socket.on('feed:changes', (changes) => seen.push(...changes));
+    return {
+      seen,
+      async subscribe(rooms: string[], sinceSeq: number) {
+        const ack = await socket.emitWithAck('subscribe', { rooms, sinceSeq });
+        if (!ack.ok || ack.data.resync) throw new Error(`subscribe failed: ${JSON.stringify(ack)}`);
+        seen.push(...ack.data.changes);
+        return ack.data;
+      },
+    };
+  }
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
+  const storeRest = async (s: TestServer, namespace: string, key: string, value: unknown) => {
+    const r = await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace, key, value } });
+    expect(r.status, JSON.stringify(r.body)).toBeLessThan(300);
+    return (r.body as { seq: number }).seq;
+  };
+
+  it('are skipped by the broadcaster, and a socket subscribing right after still gets each one exactly once', async () => {
+    const s = await server();
+    const start = s.app.feed.headSeq();
+    const skippedBefore = s.app.broadcaster.skipped;
+    // No socket at all: the write is passed over, and the broadcaster's position moves past it.
+    const first = await storeRest(s, 'quiet', 'a', { n: 1 });
+    await waitFor(() => s.app.broadcaster.position >= first, 5000, 'the broadcaster to move past the write');
+    expect(s.app.broadcaster.skipped).toBeGreaterThan(skippedBefore);
+
+    // A socket joins right after and catches up from the table: the skipped change once, then live ones once.
+    const socket = client(s);
+    await connected(socket);
+    const rec = recorder(socket);
+    await rec.subscribe(['ns:quiet'], start);
+    const second = await storeRest(s, 'quiet', 'b', { n: 2 });
+    await waitFor(() => rec.seen.some((c) => c.seq === second), 5000, 'the live change');
+    await settle();
+    expect(rec.seen.map((c) => c.seq)).toEqual([first, second]);
+    expect(rec.seen[0]).toMatchObject({ namespace: 'quiet', key: 'a', value: '{"n":1}' });
+  });
+
+  it('with other rooms followed, a change for an empty room is skipped and replayed once to a later subscriber', async () => {
+    const s = await server();
+    const watcher = client(s);
+    await connected(watcher);
+    const watching = recorder(watcher);
+    await watching.subscribe(['ns:busy'], s.app.feed.headSeq());
+
+    const start = s.app.feed.headSeq();
+    const skippedBefore = s.app.broadcaster.skipped;
+    const unwatched = await storeRest(s, 'idle', 'x', 'nobody here');
+    const watched = await storeRest(s, 'busy', 'y', 'seen live');
+    await waitFor(() => watching.seen.some((c) => c.seq === watched), 5000, 'the watched change');
+    // The change to ns:idle went to nobody (its group was skipped); ns:busy's went out.
+    expect(s.app.broadcaster.skipped).toBe(skippedBefore + 1);
+    expect(watching.seen.map((c) => c.seq)).toEqual([watched]);
+
+    // A second socket follows ns:idle from before the skipped change, while writes keep coming.
+    const late = client(s);
+    await connected(late);
+    const lateRec = recorder(late);
+    const [, more] = await Promise.all([lateRec.subscribe(['ns:idle'], start), storeRest(s, 'idle', 'z', 'after join')]);
+    await waitFor(() => lateRec.seen.some((c) => c.seq === more), 5000, 'the change after the join');
+    await settle();
+    expect(lateRec.seen.map((c) => c.seq)).toEqual([unwatched, more]);
+    expect(watching.seen.map((c) => c.seq)).toEqual([watched]);
+
+    // Everyone leaves: the broadcaster goes back to not reading at all, and a returning socket catches up.
+    watcher.disconnect();
+    late.disconnect();
+    await waitFor(() => s.app.io.of('/').adapter.rooms.size === 0, 5000, 'rooms to empty');
+    const gone = await storeRest(s, 'idle', 'w', 'while away');
+    await waitFor(() => s.app.broadcaster.position >= gone, 5000, 'the broadcaster to move on');
+    const back = client(s);
+    await connected(back);
+    const backRec = recorder(back);
+    await backRec.subscribe(['ns:idle'], more);
+    await settle();
+    expect(backRec.seen.map((c) => c.seq)).toEqual([gone]);
+  });
+});
