@@ -104,12 +104,13 @@ const item = (over: Partial<HandoffListItem>): HandoffListItem =>
   }) as HandoffListItem;
 
 describe('inbox and notifications', () => {
-  it('lists what the server lists: to me, the team and agents in "To me"; mine in "From me"; by status', () => {
+  it('lists what the server lists: to me and the team in "To me" (agents\' under All); mine in "From me"; by status', () => {
     const toBo = item({});
     const toTeam = item({ to: { kind: 'team', label: 'anyone on the team' } });
     const toAgent = item({ to: { kind: 'agent', name: 'claude', label: 'claude' } });
     const toCy = item({ to: { kind: 'user', userId: 'cy', label: 'Cy' } });
-    expect([toBo, toTeam, toAgent, toCy].map((h) => inView(h, 'inbox', null, 'bo'))).toEqual([true, true, true, false]);
+    expect([toBo, toTeam, toAgent, toCy].map((h) => inView(h, 'inbox', null, 'bo'))).toEqual([true, true, false, false]);
+    expect([toBo, toTeam, toAgent, toCy].map((h) => inView(h, 'all', null, 'bo'))).toEqual([true, true, true, true]);
     expect([toBo, toTeam, toAgent, toCy].map((h) => isToMe(h, 'bo'))).toEqual([true, true, false, false]);
     expect(inView(toBo, 'sent', null, 'ana')).toBe(true);
     expect(inView(toBo, 'sent', null, 'bo')).toBe(false);

@@ -189,6 +189,12 @@ describe('a handoff between two signed-in people', () => {
     const sent = (await api(s.url, '/api/v1/handoffs?box=sent')).body.items as HandoffListItem[];
     expect(sent.map((x) => [x.id, x.status])).toEqual([[h.id, 'declined']]);
     expect((await api(s.url, '/api/v1/handoffs?box=inbox', as(mia))).body.items.map((x: HandoffListItem) => x.id)).toEqual([h.id]);
+    // A handoff to an agent is in that agent's inbox (its token's name), not in a person's.
+    await startSession('auth-2b');
+    const toAgent = (await api(s.url, '/api/v1/sessions/auth-2b/handoffs', { method: 'POST', json: { to: { kind: 'agent', name: 'claude' } } })).body as Handoff;
+    expect((await api(s.url, '/api/v1/handoffs?box=inbox', as(mia))).body.items.map((x: HandoffListItem) => x.id)).toEqual([h.id]);
+    const claude = s.app.identity.createToken(s.admin, { name: 'claude', scopes: [{ access: 'read', namespaces: '*' }] }, null).token;
+    expect((await api(s.url, '/api/v1/handoffs?box=inbox', { token: claude })).body.items.map((x: HandoffListItem) => x.id)).toEqual([toAgent.id]);
 
     // Only the sender renews; then it is pending again and the session handed off.
     expect((await api(s.url, `/api/v1/handoffs/${h.id}/renew`, { method: 'POST', ...as(mia) })).status).toBe(403);

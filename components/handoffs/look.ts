@@ -29,9 +29,9 @@ export type InboxBox = 'inbox' | 'sent' | 'all';
 export function isToMe(h: Pick<HandoffListItem, 'to'>, myId: string | null): boolean {
   return h.to.kind === 'team' || (h.to.kind === 'user' && !!myId && h.to.userId === myId);
 }
-/** What "To me" lists (the server's rule): mine, the team's, and agents' (a person may pick those up too). */
+/** What "To me" lists (the server's rule for a person): mine and the team's; agents' are under All. */
 export function inInbox(h: Pick<HandoffListItem, 'to'>, myId: string | null): boolean {
-  return h.to.kind === 'agent' || isToMe(h, myId);
+  return isToMe(h, myId);
 }
 export const isFromMe = (h: Pick<HandoffListItem, 'from'>, myId: string | null) => !!myId && h.from.userId === myId;
 

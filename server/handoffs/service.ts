@@ -35,6 +35,8 @@ export interface HandoffActor {
   userId: string | null;
   admin: boolean;
   canWrite: boolean;
+  /** An API token's name: handoffs to the agent of that name are in its inbox. */
+  agentName?: string | null;
 }
 
 
@@ -205,7 +207,12 @@ export class HandoffService {
   list(input: unknown, actor: HandoffActor): { items: HandoffListItem[]; seq: number } {
     const q = parse(handoffListSchema, input);
     const where: SQL[] = [];
-    const mine = actor.userId ? or(eq(handoffs.toUserId, actor.userId), eq(handoffs.toKind, 'team'), eq(handoffs.toKind, 'agent')) : or(eq(handoffs.toKind, 'team'), eq(handoffs.toKind, 'agent'));
+    // My inbox: addressed to me, to the team, or (for an agent's token) to the agent of its name.
+    const mine = or(
+      eq(handoffs.toKind, 'team'),
+      ...(actor.userId ? [eq(handoffs.toUserId, actor.userId)] : []),
+      ...(actor.agentName ? [and(eq(handoffs.toKind, 'agent'), eq(handoffs.toLabel, actor.agentName))] : []),
+    );
     const sent = actor.userId ? or(eq(handoffs.fromUserId, actor.userId), eq(handoffs.fromLabel, actor.label)) : eq(handoffs.fromLabel, actor.label);
     if (q.box === 'inbox') where.push(mine!);
     if (q.box === 'sent') where.push(sent!);

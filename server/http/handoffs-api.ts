@@ -21,6 +21,7 @@ export function handoffActor(p: Principal, sessions: Pick<SessionService, 'sourc
     userId: p.kind === 'user' ? p.id : p.kind === 'token' ? p.ownerId : null,
     admin: can(p, { action: 'admin' }),
     canWrite: can(p, { action: 'memory:write', namespace }),
+    agentName: p.kind === 'token' ? p.name : null,
   };
 }
 
