@@ -110,6 +110,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     (caller, ip) => ({ memory: authorizedBackend(memory, caller, audit, ip), sessions: authorizedSessionBackend(sessions, caller, handoffs, audit) }),
     (p) => identity.refresh(p),
     maxValueBytes * 6 + 64 * 1024,
+    { accessGeneration: () => identity.accessGeneration },
   );
   const api = createApi({ memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting, handoffs });
   const apiListener = getRequestListener(api.fetch);

@@ -3,7 +3,8 @@
  *   store+audit   MemoryService.storeSoon with the audit row, as REST and MCP both do
  *   tool          runMemoryUsage on the server's authorized backend (caller re-read, authorize, audit)
  *   transport     the /mcp handler (server/mcp/http.ts) given a parsed request: JSON-RPC checks, the
- *                 SDK's Protocol/Server dispatch, the tool, the JSON answer
+ *                 SDK's Protocol/Server dispatch, the tool, the JSON answer; with the caller re-read
+ *                 per call and cached per session, alternately (PROBE_ROUNDS, 3)
  * Prints CPU µs per op for each, with the load average.
  *
  *   node --import tsx bench/probes/mcp-server-layers.ts [ops]
@@ -46,21 +47,37 @@ try {
   const backend = authorizedBackend(app.memory, () => app.identity.refresh(principal), app.audit, null);
   await measure('tool', (i) => runMemoryUsage(backend, { action: 'store', namespace: 'bench-mcp', key: key(i), value }));
 
-  const mcp = createMcpHttpHandler(
-    (caller, ip) => ({ memory: authorizedBackend(app.memory, caller, app.audit, ip), sessions: authorizedSessionBackend(app.sessions, caller, app.handoffs, app.audit) }),
-    (p) => app.identity.refresh(p),
-    1 << 20,
-  );
-  const headers: Record<string, string> = { accept: 'application/json, text/event-stream', 'content-type': 'application/json', 'mcp-protocol-version': '2025-06-18' };
-  const req = (body: unknown): McpHttpRequest => ({ method: 'POST', header: (n) => headers[n], text: async () => JSON.stringify(body) });
-  const opened = await mcp.handle(req({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'p', version: '1' } } }), principal, null);
-  headers['mcp-session-id'] = opened.headers.get('mcp-session-id')!;
+  // The /mcp handler with the caller re-read per call (as before) and cached per session (1 s,
+  // dropped on any access change; as the server runs it), measured alternately in the same minute.
+  const handlers = {
+    'transport (caller re-read per call)': {},
+    'transport (caller cached per session)': { accessGeneration: () => app.identity.accessGeneration },
+  };
+  const opened: { name: string; mcp: ReturnType<typeof createMcpHttpHandler>; headers: Record<string, string> }[] = [];
+  for (const [name, options] of Object.entries(handlers)) {
+    const mcp = createMcpHttpHandler(
+      (caller, ip) => ({ memory: authorizedBackend(app.memory, caller, app.audit, ip), sessions: authorizedSessionBackend(app.sessions, caller, app.handoffs, app.audit) }),
+      (p) => app.identity.refresh(p),
+      1 << 20,
+      options,
+    );
+    const headers: Record<string, string> = { accept: 'application/json, text/event-stream', 'content-type': 'application/json', 'mcp-protocol-version': '2025-06-18' };
+    const req = (body: unknown): McpHttpRequest => ({ method: 'POST', header: (n) => headers[n], text: async () => JSON.stringify(body) });
+    const res = await mcp.handle(req({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'p', version: '1' } } }), principal, null);
+    headers['mcp-session-id'] = res.headers.get('mcp-session-id')!;
+    opened.push({ name, mcp, headers });
+  }
   let id = 1;
-  await measure('transport', async (i) => {
-    const res = await mcp.handle(req({ jsonrpc: '2.0', id: id++, method: 'tools/call', params: { name: 'memory_usage', arguments: { action: 'store', namespace: 'bench-mcp', key: key(i), value } } }), principal, null);
-    await res.text();
-  });
-  await mcp.close();
+  for (let round = 0; round < Number(process.env.PROBE_ROUNDS ?? 3); round++) {
+    for (const { name, mcp, headers } of opened) {
+      const req = (body: unknown): McpHttpRequest => ({ method: 'POST', header: (n) => headers[n], text: async () => JSON.stringify(body) });
+      await measure(name, async (i) => {
+        const res = await mcp.handle(req({ jsonrpc: '2.0', id: id++, method: 'tools/call', params: { name: 'memory_usage', arguments: { action: 'store', namespace: 'bench-mcp', key: key(i), value } } }), principal, null);
+        await res.text();
+      });
+    }
+  }
+  for (const { mcp } of opened) await mcp.close();
 } finally {
   await app.close();
   rmSync(tmp, { recursive: true, force: true });

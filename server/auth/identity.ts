@@ -66,7 +66,13 @@ export class Identity {
   set onAccessChanged(hook: (principal: Principal) => void) {
     this.accessChangedHook = hook;
   }
+  private generation = 0;
+  /** Moves on at every access change in this process: a cached principal from an older generation is stale. */
+  get accessGeneration(): number {
+    return this.generation;
+  }
   private accessChanged(principal: Principal) {
+    this.generation++;
     this.tokenCache.clear();
     this.accessChangedHook(principal);
   }

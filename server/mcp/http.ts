@@ -17,6 +17,8 @@ import type { SessionBackend } from './session-backend.ts';
 import { createMcpServer } from './server.ts';
 
 const IDLE_MS = 30 * 60 * 1000;
+/** How long a session reuses its caller's re-read (any access change in this process ends it at once). */
+const CALLER_CACHE_MS = 1000;
 /** As the SDK's Streamable HTTP transport. */
 const MAX_BATCH = 100;
 
@@ -153,7 +155,36 @@ export function createMcpHttpHandler(
   backendFor: (caller: () => Principal, ip: string | null) => { memory: MemoryBackend; sessions: SessionBackend },
   refresh: (p: Principal) => Principal,
   maxBodyBytes: number,
+  options: {
+    /**
+     * Identity's access generation. With it, a session re-reads its caller at most once a second
+     * instead of on every call, and at once after any access change (token or share link revoked,
+     * role changed) in this process; without it, every call re-reads.
+     */
+    accessGeneration?: () => number;
+    callerCacheMs?: number;
+  } = {},
 ) {
+  const { accessGeneration } = options;
+  const callerCacheMs = options.callerCacheMs ?? CALLER_CACHE_MS;
+  /** The session's caller as of now: re-read per call, or from a short cache invalidated by access changes. */
+  function callerOf(principal: Principal): () => Principal {
+    if (!accessGeneration) return () => refresh(principal);
+    let cached: Principal | null = null;
+    let generation = -1;
+    let until = 0;
+    return () => {
+      const now = Date.now();
+      const current = accessGeneration();
+      if (cached && generation === current && now < until) return cached;
+      const fresh = refresh(principal);
+      // Only a caller that still has access is kept; a refused one is re-read (and refused) every call.
+      cached = fresh.kind === 'anonymous' ? null : fresh;
+      generation = current;
+      until = now + callerCacheMs;
+      return fresh;
+    };
+  }
   const sessions = new Map<string, Session>();
   const sweep = setInterval(() => {
     const cutoff = Date.now() - IDLE_MS;
@@ -225,8 +256,9 @@ export function createMcpHttpHandler(
       }
       const transport = new JsonResponseTransport(randomUUID());
       session = { transport, lastSeen: Date.now(), owner: ownerOf(principal), principal };
-      // Each call re-reads the caller, so revoking its token ends its access mid-session.
-      const backends = backendFor(() => refresh(principal), ip);
+      // Each call re-reads the caller (at most a second old, and never across an access change), so
+      // revoking its token or lowering its role ends its access mid-session.
+      const backends = backendFor(callerOf(principal), ip);
       await createMcpServer(backends.memory, backends.sessions).connect(transport);
       // Set after connect(): the Protocol chains its own onclose to ours.
       const onclose = transport.onclose;
