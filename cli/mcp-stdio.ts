@@ -1,7 +1,8 @@
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { remoteBackend, type MemoryBackend } from '../server/mcp/backend.ts';
+import { runMemoryUsage } from '../server/mcp/memory-tool.ts';
 import { remoteSessionBackend, type SessionBackend } from '../server/mcp/session-backend.ts';
 import { createMcpServer } from '../server/mcp/server.ts';
+import { FastPathStdioTransport } from '../server/mcp/stdio-transport.ts';
 
 /**
  * `baton mcp`: MCP over stdio. With a server URL the calls go through that server (so writes
@@ -25,7 +26,9 @@ export async function runStdio(opts: { url?: string; token?: string; db?: string
     close = local.close;
   }
   const server = createMcpServer(backend, sessions);
-  const transport = new StdioServerTransport();
+  // memory_usage calls (nearly all of an agent's traffic) are answered by the same runMemoryUsage the
+  // server's tools/call handler runs, without the SDK's per-message zod parses; the rest goes to the SDK.
+  const transport = new FastPathStdioTransport('memory_usage', (args) => runMemoryUsage(backend, args));
   // Serve until the client closes stdin.
   await new Promise<void>((done) => {
     transport.onclose = done;

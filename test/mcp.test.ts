@@ -4,9 +4,11 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Principal } from '../lib/access.ts';
 import type { Change } from '../lib/events.ts';
 import { followFeed } from '../lib/feed-client.ts';
 import type { SeedCalls } from '../scripts/extract-seed.ts';
+import { invitedUser } from './auth-helpers.ts';
 import { connectClient, startTestServer, waitFor, type TestServer } from './helpers.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -423,5 +425,163 @@ describe('Streamable HTTP on Node’s own request (server/mcp/http.ts)', () => {
     const del = await fetch(new URL('/mcp', s.url), { method: 'DELETE', headers: { authorization: `Bearer ${s.token}`, 'mcp-session-id': id } });
     expect(del.status).toBe(200);
     expect((await post(storeCall(3, 'after-delete'), { 'mcp-session-id': id })).status).toBe(404);
+  });
+
+  it('a role change applies to the very next call of an open session (the caller cache is dropped at once), and a revoked token’s next call is refused', async () => {
+    const member = await invitedUser(s, 'member', 'Cache Member');
+    const memberPrincipal = s.app.identity.userPrincipal(member.id) as Principal & { kind: 'user' };
+    const { token, id: tokenId } = s.app.identity.createToken(memberPrincipal, { name: 'cached-agent', scopes: [{ access: 'write', namespaces: 'raw-http' }] }, null);
+    const id = await open(token);
+    const headers = { 'mcp-session-id': id };
+    const text = (r: Awaited<ReturnType<typeof post>>) => JSON.parse(r.body!.result.content[0].text) as Body;
+    // Two calls inside a second: the second is served from the session's caller cache.
+    for (const key of ['before-1', 'before-2']) {
+      const r = await post(storeCall(1, key), headers, token);
+      expect(r.body!.result.isError, JSON.stringify(r.body)).toBeUndefined();
+      expect(text(r)).toMatchObject({ success: true, key });
+    }
+
+    const demoted = await fetch(new URL(`/api/v1/users/${member.id}`, s.url), {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ role: 'viewer' }),
+    });
+    expect(demoted.status).toBe(200);
+    // No wait: the next call, well within the cache's second, runs as a viewer.
+    const denied = await post(storeCall(2, 'after-demotion'), headers, token);
+    expect(denied.status).toBe(200);
+    expect(denied.body!.result.isError).toBe(true);
+    expect(text(denied)).toMatchObject({ success: false, code: 'forbidden' });
+    expect(s.app.memory.retrieve({ namespace: 'raw-http', key: 'after-demotion' })).toBeNull();
+    // Reads are still allowed to a viewer.
+    const read = await post({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'memory_usage', arguments: { action: 'retrieve', namespace: 'raw-http', key: 'before-1' } } }, headers, token);
+    expect(text(read)).toMatchObject({ success: true, found: true });
+
+    s.app.identity.setRole(s.admin, member.id, 'member', null);
+    expect(text(await post(storeCall(4, 'promoted-again'), headers, token))).toMatchObject({ success: true });
+    s.app.identity.revokeToken(memberPrincipal, tokenId, null);
+    const revoked = await post(storeCall(5, 'after-revoke'), headers, token);
+    expect(revoked.status).toBe(401);
+    expect(s.app.memory.retrieve({ namespace: 'raw-http', key: 'after-revoke' })).toBeNull();
+  });
+});
+
+describe('baton mcp’s stdio fast path (server/mcp/stdio-transport.ts) answers exactly as the SDK’s transport', () => {
+  it('the same lines, good and bad, get the same answers through the SDK’s StdioServerTransport and the fast path', async () => {
+    const { PassThrough } = await import('node:stream');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
+    const { openLocalServices } = await import('../server/local.ts');
+    const { createMcpServer } = await import('../server/mcp/server.ts');
+    const { runMemoryUsage } = await import('../server/mcp/memory-tool.ts');
+    const { FastPathStdioTransport } = await import('../server/mcp/stdio-transport.ts');
+
+    const dir = mkdtempSync(join(tmpdir(), 'baton-fastpath-'));
+    // Two servers, each on its own fresh file, fed the same lines: one through the SDK's transport, one through ours.
+    const side = (name: 'sdk' | 'fast') => {
+      const local = openLocalServices(join(dir, `${name}.db`), 'mcp:agent');
+      const stdin = new PassThrough();
+      const stdout = new PassThrough();
+      const lines: string[] = [];
+      const errors: string[] = [];
+      let pending = '';
+      stdout.on('data', (c: Buffer) => {
+        pending += c.toString('utf8');
+        let i;
+        while ((i = pending.indexOf('\n')) !== -1) {
+          lines.push(pending.slice(0, i));
+          pending = pending.slice(i + 1);
+        }
+      });
+      const transport =
+        name === 'sdk' ? new StdioServerTransport(stdin, stdout) : new FastPathStdioTransport('memory_usage', (args) => runMemoryUsage(local.memory, args), stdin, stdout);
+      const server = createMcpServer(local.memory, local.sessions);
+      server.onerror = (e) => errors.push(e.message);
+      return { local, stdin, lines, errors, transport, server };
+    };
+    const sdk = side('sdk');
+    const fast = side('fast');
+    try {
+      await sdk.server.connect(sdk.transport);
+      await fast.server.connect(fast.transport);
+      // Timestamps and update times differ between two runs; everything else must be identical.
+      const normalize = (line: string) =>
+        line.replace(/(\\?")(timestamp|updatedAt|createdAt)\1:\s*\1[^"\\]*\1/g, '$1$2$1: $1T$1');
+      let ping = 1000;
+      /** Sends one line to both and waits for both to answer it (or, for lines without an answer, for a ping after it). */
+      const exchange = async (line: string, answered: boolean) => {
+        const before = [sdk.lines.length, fast.lines.length];
+        const extra = answered ? '' : `\n${JSON.stringify({ jsonrpc: '2.0', id: `ping-${ping++}`, method: 'ping' })}`;
+        sdk.stdin.write(`${line}${extra}\n`);
+        fast.stdin.write(`${line}${extra}\n`);
+        await waitFor(() => sdk.lines.length > before[0]! && fast.lines.length > before[1]!, 5000, `an answer to ${line.slice(0, 80)}`);
+        await new Promise((r) => setTimeout(r, 5));
+        const a = sdk.lines.slice(before[0]).map(normalize);
+        const b = fast.lines.slice(before[1]).map(normalize);
+        expect(b, line).toEqual(a);
+        return a.map((l) => JSON.parse(l) as Body);
+      };
+      const call = (id: unknown, params: unknown) => JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params });
+      const store = (id: unknown, args: unknown) => call(id, { name: 'memory_usage', arguments: args });
+
+      const initialize = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
+      await exchange(JSON.stringify(initialize), true);
+      await exchange(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }), false);
+      const listed = await exchange(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }), true);
+      expect(listed[0]!.result.tools.map((t: Body) => t.name)).toContain('memory_usage');
+
+      const stored = await exchange(store(2, { action: 'store', namespace: 'fp', key: 'a', value: '{"x":1}' }), true);
+      expect(JSON.parse(stored[0]!.result.content[0].text)).toMatchObject({ success: true, stored: true, version: 1 });
+      await exchange(store('str-id', { action: 'store', namespace: 'fp', key: 'a', value: { x: 2 }, ifVersion: 1 }), true);
+      await exchange(store(3, { action: 'store', namespace: 'fp', key: 'a', value: 'stale', ifVersion: 1 }), true); // version conflict
+      await exchange(store(4, { action: 'store', namespace: 'fp', value: 'no key' }), true);
+      await exchange(store(5, { action: 'store', namespace: 'fp', key: 'b' }), true); // no value
+      await exchange(store(6, { action: 'explode', key: 'b' }), true);
+      await exchange(store(7, '{"action":"store"}'), true); // arguments as a string
+      await exchange(store(8, [1, 2]), true);
+      await exchange(call(9, { name: 'memory_usage' }), true); // no arguments
+      await exchange(store(10, { action: 'store', namespace: 'fp', key: 'big', value: 'x'.repeat(2_000_000) }), true);
+      await exchange(store(11, { action: 'retrieve', namespace: 'fp', key: 'a' }), true);
+      await exchange(store(12, { action: 'list', namespace: 'fp' }), true);
+      await exchange(store(13, { action: 'search', pattern: 'a*' }), true);
+      await exchange(store(14, { action: 'delete', namespace: 'fp', key: 'a' }), true);
+      // Not the fast path's (they go to the SDK on both sides): _meta, another tool, a bad name, an unknown method.
+      await exchange(call(15, { name: 'memory_usage', arguments: { action: 'retrieve', key: 'a' }, _meta: { progressToken: 1 } }), true);
+      await exchange(call(16, { name: 'no_such_tool', arguments: {} }), true);
+      await exchange(call(17, { name: 42, arguments: {} }), true);
+      await exchange(call(18, 'not an object'), false);
+      await exchange(JSON.stringify({ jsonrpc: '2.0', id: 19, method: 'no/such/method' }), true);
+      await exchange(JSON.stringify({ jsonrpc: '2.0', id: 20, method: 'resources/list' }), true);
+      // Lines no JSON-RPC answer comes back for: both report them and go on.
+      await exchange('{not json', false);
+      await exchange(JSON.stringify({ jsonrpc: '2.0', id: 21, method: 'tools/call', params: { name: 'memory_usage', arguments: {} }, extra: 1 }), false);
+      await exchange(store(1.5, { action: 'retrieve', key: 'a' }), false);
+      await exchange(JSON.stringify({ jsonrpc: '1.0', id: 22, method: 'tools/call', params: { name: 'memory_usage', arguments: {} } }), false);
+      expect(fast.errors).toEqual(sdk.errors);
+      expect(sdk.errors.length).toBe(5);
+      // Several calls in one chunk keep their order and answers.
+      const burst = [store(30, { action: 'store', namespace: 'fp', key: 'c', value: '1' }), store(31, { action: 'store', namespace: 'fp', key: 'c', value: '2' }), store(32, { action: 'retrieve', namespace: 'fp', key: 'c' })];
+      const before = [sdk.lines.length, fast.lines.length];
+      sdk.stdin.write(`${burst.join('\n')}\n`);
+      fast.stdin.write(`${burst.join('\n')}\n`);
+      await waitFor(() => sdk.lines.length === before[0]! + 3 && fast.lines.length === before[1]! + 3, 5000, 'the burst');
+      const answers = sdk.lines.slice(-3).map(normalize);
+      expect(fast.lines.slice(-3).map(normalize)).toEqual(answers);
+      expect(JSON.parse(JSON.parse(answers[2]!).result.content[0].text)).toMatchObject({ value: 2, version: 2 });
+
+      // The fast path was taken for the plain memory_usage calls, and only for them.
+      expect((fast.transport as InstanceType<typeof FastPathStdioTransport>).fastCalls).toBe(17);
+      // And the two databases hold the same entries.
+      const dump = (l: typeof sdk) => l.local.memory.list({ namespace: 'fp', limit: 100 }).then((p) => p.items.map((e) => [e.key, e.raw, e.version]));
+      expect(await dump(fast)).toEqual(await dump(sdk));
+    } finally {
+      await sdk.server.close();
+      await fast.server.close();
+      sdk.local.close();
+      fast.local.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
