@@ -571,8 +571,15 @@ describe('baton mcp’s stdio fast path (server/mcp/stdio-transport.ts) answers 
       expect(fast.lines.slice(-3).map(normalize)).toEqual(answers);
       expect(JSON.parse(JSON.parse(answers[2]!).result.content[0].text)).toMatchObject({ value: 2, version: 2 });
 
+      // A call cancelled before it was answered: both run it and answer nothing (only the ping after it).
+      const cancelled = await exchange(
+        [store(40, { action: 'store', namespace: 'fp', key: 'cancelled', value: 'v' }), JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 40, reason: 'test' } })].join('\n'),
+        false,
+      );
+      expect(cancelled.map((m) => m.id)).toEqual([expect.stringMatching(/^ping-/)]);
+
       // The fast path was taken for the plain memory_usage calls, and only for them.
-      expect((fast.transport as InstanceType<typeof FastPathStdioTransport>).fastCalls).toBe(17);
+      expect((fast.transport as InstanceType<typeof FastPathStdioTransport>).fastCalls).toBe(18);
       // And the two databases hold the same entries.
       const dump = (l: typeof sdk) => l.local.memory.list({ namespace: 'fp', limit: 100 }).then((p) => p.items.map((e) => [e.key, e.raw, e.version]));
       expect(await dump(fast)).toEqual(await dump(sdk));
