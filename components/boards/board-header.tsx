@@ -212,7 +212,7 @@ export function BoardHeader({
         </nav>
 
         <div className="flex flex-wrap items-start justify-between gap-4">
-          <div className="min-w-0 flex-1">
+          <div className="min-w-0 flex-1 basis-full sm:basis-0">
             <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
               <h1 data-testid="board-title" className="min-w-0 break-words text-2xl font-semibold tracking-tight sm:text-3xl">{board.title}</h1>
               <Chip className="bg-white text-slate-700 ring-1 ring-slate-300 dark:bg-slate-900 dark:text-slate-200 dark:ring-slate-700">
