@@ -1,4 +1,4 @@
-import type { ZodError } from 'zod';
+import type { z, ZodError } from 'zod';
 
 /** The one error shape every transport returns: REST bodies, MCP tool errors and socket acks. */
 export interface ApiError {
@@ -78,6 +78,16 @@ export function fromZodError(error: ZodError, prefix?: string): BatonError {
   const field = [prefix, path].filter(Boolean).join('.') || undefined;
   const detail = issue?.message ?? 'invalid input';
   return new BatonError('invalid_input', field ? `${field}: ${detail}` : detail, { field });
+}
+
+/**
+ * Validates input at a boundary: the parsed value, or an `invalid_input` error naming the field
+ * (under `prefix` when given). A missing input counts as `{}`.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix?: string): z.output<S> {
+  const r = schema.safeParse(input ?? {});
+  if (!r.success) throw fromZodError(r.error, prefix);
+  return r.data;
 }
 
 /** Any thrown value as an ApiError; unknown failures never leak their message or stack. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { DbHandle } from '../../db/client.ts';
 import { apiTokens, authUser, invites, shareLinks, ROLES, type Role } from '../../db/schema.ts';
 import type { Principal, TokenAccess, TokenScope } from '../../lib/access.ts';
-import { BatonError, fromZodError } from '../../lib/errors.ts';
+import { BatonError, parseInput } from '../../lib/errors.ts';
 import type { AuditLog } from './audit.ts';
 import type { BetterAuth } from './better-auth.ts';
 import { hashSecret, newId, newSecret } from './secrets.ts';
@@ -35,12 +35,6 @@ export const shareInputSchema = z.object({
   sessionId: z.string().trim().min(1, 'must not be empty').max(200),
   expiresInHours: z.number().int().min(1).max(24 * 90).default(24),
 });
-
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const r = schema.safeParse(input ?? {});
-  if (!r.success) throw fromZodError(r.error);
-  return r.data;
-}
 
 const TOUCH_EVERY_MS = 60_000;
 /** How long a verified token is trusted without a lookup (revocations in this process clear it at once). */
@@ -202,7 +196,7 @@ export class Identity {
 
   /** Creates an account through better-auth (hashing the password) and gives it a role. */
   private async createAccount(input: unknown, role: Role): Promise<{ userId: string; response: Response }> {
-    const data = parse(accountInputSchema, input);
+    const data = parseInput(accountInputSchema, input);
     const existing = this.h.db.select({ id: authUser.id }).from(authUser).where(eq(authUser.email, data.email)).get();
     if (existing) throw new BatonError('invalid_input', 'email: an account with this email already exists', { field: 'email' });
     const response = await this.auth.api.signUpEmail({ body: data, asResponse: true });
@@ -237,7 +231,7 @@ export class Identity {
   }
 
   setRole(by: Principal, userId: string, roleInput: unknown, ip: string | null) {
-    const role = parse(roleSchema, roleInput);
+    const role = parseInput(roleSchema, roleInput);
     const user = this.q.userById.get(userId);
     if (!user) throw new BatonError('not_found', 'userId: no such account', { field: 'userId' });
     if (user.role === 'admin' && role !== 'admin') {
@@ -253,7 +247,7 @@ export class Identity {
   // ---- invitations -------------------------------------------------------------------------
 
   createInvite(by: Principal & { kind: 'user' | 'token' }, input: unknown, ip: string | null) {
-    const data = parse(inviteInputSchema, input);
+    const data = parseInput(inviteInputSchema, input);
     const token = newSecret('binv');
     const id = newId();
     const now = this.now();
@@ -285,7 +279,7 @@ export class Identity {
 
   async acceptInvite(token: string, input: unknown, ip: string | null): Promise<Response> {
     const info = this.inviteInfo(token);
-    const data = parse(accountInputSchema, input);
+    const data = parseInput(accountInputSchema, input);
     if (info.email && info.email !== data.email) throw new BatonError('invalid_input', `email: this invitation is for ${info.email}`, { field: 'email' });
     // Claim the invitation before creating the account: creating it awaits password hashing, and
     // without the claim concurrent accepts of one invitation each passed the check and made an account.
@@ -314,7 +308,7 @@ export class Identity {
   // ---- API tokens --------------------------------------------------------------------------
 
   createToken(by: Principal & { kind: 'user' | 'token' }, input: unknown, ip: string | null) {
-    const data = parse(tokenInputSchema, input);
+    const data = parseInput(tokenInputSchema, input);
     if (by.kind === 'user' && by.role !== 'admin') {
       // A member's token can never exceed the member: no admin scope.
       if (data.scopes.some((s) => s.access === 'admin')) throw new BatonError('invalid_input', 'scopes: only admins can grant admin', { field: 'scopes' });
@@ -366,7 +360,7 @@ export class Identity {
   // ---- share links -------------------------------------------------------------------------
 
   createShareLink(by: Principal & { kind: 'user' | 'token' }, input: unknown, ip: string | null) {
-    const data = parse(shareInputSchema, input);
+    const data = parseInput(shareInputSchema, input);
     const token = newSecret('bsh');
     const id = newId();
     const now = this.now();

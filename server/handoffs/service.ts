@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { DbHandle } from '../../db/client.ts';
 import { HEAD_SEQ_SQL, authUser, handoffChecklist, handoffEvents, handoffs, sessionAgents, sessionCheckpoints, workSessions, type HandoffRow } from '../../db/schema.ts';
 import { diffSnapshots, type SnapshotDiff } from '../../lib/checkpoint-diff.ts';
-import { BatonError, fromZodError } from '../../lib/errors.ts';
+import { BatonError, parseInput } from '../../lib/errors.ts';
 import {
   DEFAULT_HANDOFF_TTL_SECONDS,
   handoffChecklistPatchSchema,
@@ -52,12 +52,6 @@ const json = <T>(text: string | null, fallback: T): T => {
 };
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms == null ? null : iso(ms));
-
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const r = schema.safeParse(input ?? {});
-  if (!r.success) throw fromZodError(r.error);
-  return r.data;
-}
 
 const updateSchema = handoffCreateSchema.omit({ fromBoard: true, ttl: true }).partial().extend({ to: handoffCreateSchema.shape.to.optional() });
 const renewSchema = z.object({ ttl: z.number().int().min(60).max(90 * 86_400).default(DEFAULT_HANDOFF_TTL_SECONDS) });
@@ -205,7 +199,7 @@ export class HandoffService {
   }
 
   list(input: unknown, actor: HandoffActor): { items: HandoffListItem[]; seq: number } {
-    const q = parse(handoffListSchema, input);
+    const q = parseInput(handoffListSchema, input);
     const where: SQL[] = [];
     // My inbox: addressed to me, to the team, or (for an agent's token) to the agent of its name.
     const mine = or(
@@ -364,7 +358,7 @@ export class HandoffService {
 
   /** Hands a session over; the session shows as handed-off until the handoff is accepted, declined or expires. */
   create(sessionId: string, input: unknown, actor: HandoffActor, source: HandoffRow['source']): Handoff {
-    const data = parse(handoffCreateSchema, input);
+    const data = parseInput(handoffCreateSchema, input);
     const raw = (input ?? {}) as { summary?: Record<string, unknown>; context?: Record<string, unknown> };
     const id = this.edit(() => {
       const session = this.sessions.requireSession(sessionId);
@@ -498,7 +492,7 @@ export class HandoffService {
 
   /** Back to the sender: the session is paused (not lost) until they renew the handoff or carry on. */
   decline(id: string, input: unknown, actor: HandoffActor): Handoff {
-    const { reason } = parse(handoffDecisionSchema, input);
+    const { reason } = parseInput(handoffDecisionSchema, input);
     if (!reason) throw new BatonError('invalid_input', 'reason: say why you decline (the sender sees it)', { field: 'reason' });
     this.edit(() => {
       const r = this.require(id, actor, 'decide');
@@ -512,7 +506,7 @@ export class HandoffService {
   }
 
   requestChanges(id: string, input: unknown, actor: HandoffActor): Handoff {
-    const { reason } = parse(handoffDecisionSchema, input);
+    const { reason } = parseInput(handoffDecisionSchema, input);
     if (!reason) throw new BatonError('invalid_input', 'reason: say what should change', { field: 'reason' });
     this.edit(() => {
       this.require(id, actor, 'decide');
@@ -526,7 +520,7 @@ export class HandoffService {
 
   /** The sender edits (after changes were requested, or anytime it is open); it goes back to pending. */
   update(id: string, input: unknown, actor: HandoffActor): Handoff {
-    const data = parse(updateSchema, input);
+    const data = parseInput(updateSchema, input);
     this.edit(() => {
       const r = this.require(id, actor, 'edit');
       const now = this.now();
@@ -548,7 +542,7 @@ export class HandoffService {
   }
 
   comment(id: string, input: unknown, actor: HandoffActor): Handoff {
-    const { body } = parse(handoffCommentSchema, input);
+    const { body } = parseInput(handoffCommentSchema, input);
     this.edit(() => {
       this.require(id, actor, 'comment');
       const now = this.now();
@@ -559,7 +553,7 @@ export class HandoffService {
   }
 
   check(id: string, itemId: number, input: unknown, actor: HandoffActor): Handoff {
-    const { done } = parse(handoffChecklistPatchSchema, input);
+    const { done } = parseInput(handoffChecklistPatchSchema, input);
     this.edit(() => {
       this.require(id, actor, 'check');
       const item = this.h.db.select().from(handoffChecklist).where(and(eq(handoffChecklist.id, itemId), eq(handoffChecklist.handoffId, id))).get();
@@ -572,7 +566,7 @@ export class HandoffService {
   }
 
   renew(id: string, input: unknown, actor: HandoffActor): Handoff {
-    const { ttl } = parse(renewSchema, input);
+    const { ttl } = parseInput(renewSchema, input);
     this.edit(() => {
       const r = this.require(id, actor, 'renew');
       const open = this.openFor(r.sessionId);

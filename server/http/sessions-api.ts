@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { principalLabel, type Principal } from '../../lib/access.ts';
-import { BatonError, fromZodError } from '../../lib/errors.ts';
+import { BatonError, parseInput } from '../../lib/errors.ts';
 import type { AuditLog } from '../auth/audit.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { SessionService } from '../sessions/service.ts';
@@ -36,12 +36,6 @@ const filesSchema = z.object({
 
 /** An optional JSON object body (empty = {}). */
 const body = (c: Context) => jsonBody(c, { emptyIsObject: true });
-
-function parse<S extends z.ZodType>(schema: S, input: unknown, field?: string): z.output<S> {
-  const r = schema.safeParse(input);
-  if (!r.success) throw fromZodError(r.error, field);
-  return r.data;
-}
 
 /** Sessions over REST: boards to read, edits for members, checkpoints and recovery. */
 export function registerSessionRoutes(
@@ -104,7 +98,7 @@ export function registerSessionRoutes(
   app.get('/api/v1/sessions/:id/checkpoints/:checkpoint', (c) => {
     const id = c.req.param('id');
     view(c, id);
-    return c.json(sessions.checkpointSnapshot(id, parse(idSchema, c.req.param('checkpoint'), 'checkpoint')));
+    return c.json(sessions.checkpointSnapshot(id, parseInput(idSchema, c.req.param('checkpoint'), 'checkpoint')));
   });
 
   /**
@@ -128,7 +122,7 @@ export function registerSessionRoutes(
 
   editRoute('post', '/api/v1/sessions/:id/checkpoints', 'session.checkpoint', 201, (_c, id, input, by) => ({ board: sessions.checkpoint(id, input, by) }));
   editRoute('patch', '/api/v1/sessions/:id', 'session.update', 200, (_c, id, raw, by) => {
-    const input = parse(patchSchema, raw);
+    const input = parseInput(patchSchema, raw);
     let board = sessions.requireBoard(id);
     if (input.status) board = sessions.setStatus(id, input.status, by);
     if (input.autosaveMinutes !== undefined) board = sessions.setAutosave(id, input.autosaveMinutes, by);
@@ -140,19 +134,19 @@ export function registerSessionRoutes(
   });
   editRoute('post', '/api/v1/sessions/:id/blockers', 'session.blocker.add', 201, (_c, id, input, by) => ({ board: sessions.addBlocker(id, input, by) }));
   editRoute('post', '/api/v1/sessions/:id/blockers/:blocker/resolve', 'session.blocker.resolve', 200, (c, id, _input, by) => ({
-    board: sessions.resolveBlocker(id, parse(idSchema, c.req.param('blocker'), 'blocker'), by),
+    board: sessions.resolveBlocker(id, parseInput(idSchema, c.req.param('blocker'), 'blocker'), by),
   }));
   editRoute('post', '/api/v1/sessions/:id/goals', 'session.goal.add', 201, (_c, id, input, by) => ({ board: sessions.addGoal(id, input, by) }));
   editRoute('patch', '/api/v1/sessions/:id/goals/:goal', 'session.goal.update', 200, (c, id, input, by) => {
-    const { done: isDone } = parse(goalPatchSchema, input);
-    return { board: sessions.setGoalDone(id, parse(idSchema, c.req.param('goal'), 'goal'), isDone, by), detail: { done: isDone } };
+    const { done: isDone } = parseInput(goalPatchSchema, input);
+    return { board: sessions.setGoalDone(id, parseInput(idSchema, c.req.param('goal'), 'goal'), isDone, by), detail: { done: isDone } };
   });
   editRoute('post', '/api/v1/sessions/:id/decisions', 'session.decision.add', 201, (_c, id, input, by) => ({ board: sessions.addDecision(id, input, by) }));
   editRoute('post', '/api/v1/sessions/:id/files', 'session.files', 200, (_c, id, raw, by) => {
-    const input = parse(filesSchema, raw);
+    const input = parseInput(filesSchema, raw);
     return { board: sessions.touchFiles(id, input.paths, input.kind, by) };
   });
-  editRoute('post', '/api/v1/sessions/:id/agents', 'session.agent', 200, (_c, id, input, by) => ({ board: sessions.reportAgent(id, parse(agentSchema, input), by) }));
+  editRoute('post', '/api/v1/sessions/:id/agents', 'session.agent', 200, (_c, id, input, by) => ({ board: sessions.reportAgent(id, parseInput(agentSchema, input), by) }));
 
   // Board items (lib/board-items.ts): typed agenda, projects, findings, backlog…; and single-valued fields.
   editRoute('post', '/api/v1/sessions/:id/items', 'session.item.add', 201, (_c, id, input, by) => {
@@ -160,11 +154,11 @@ export function registerSessionRoutes(
     return { board, detail: { kind: input.kind } };
   });
   editRoute('patch', '/api/v1/sessions/:id/items/:item', 'session.item.update', 200, (c, id, input, by) => {
-    const item = parse(idSchema, c.req.param('item'), 'item');
+    const item = parseInput(idSchema, c.req.param('item'), 'item');
     return { board: items.update(id, item, input, by), detail: { item, fields: Object.keys((input.data as object | undefined) ?? {}), position: input.position } };
   });
   editRoute('delete', '/api/v1/sessions/:id/items/:item', 'session.item.remove', 200, (c, id, _input, by) => {
-    const item = parse(idSchema, c.req.param('item'), 'item');
+    const item = parseInput(idSchema, c.req.param('item'), 'item');
     return { board: items.remove(id, item, by), detail: { item } };
   });
   editRoute('patch', '/api/v1/sessions/:id/fields', 'session.fields', 200, (_c, id, input, by) => ({ board: items.setFields(id, input, by), detail: { fields: Object.keys(input) } }));

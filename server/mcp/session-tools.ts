@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { BatonError, fromZodError } from '../../lib/errors.ts';
+import { BatonError, parseInput } from '../../lib/errors.ts';
 import type { MemoryBackend } from './backend.ts';
 import type { SessionBackend } from './session-backend.ts';
 import type { Handoff, HandoffCreateInput } from '../../lib/handoff-types.ts';
@@ -175,12 +175,6 @@ const schemas = {
   session_list: z.object({ type: z.string().optional(), status: z.string().optional(), project: z.string().optional(), limit: z.number().int().min(1).max(500).optional() }),
 };
 
-function parse<S extends z.ZodType>(schema: S, args: unknown): z.output<S> {
-  const r = schema.safeParse(args ?? {});
-  if (!r.success) throw fromZodError(r.error);
-  return r.data;
-}
-
 /** The session a call is about: the one named, else the most recently active one. */
 async function targetSession(sessions: SessionBackend, sessionId?: string): Promise<string> {
   if (sessionId) return sessionId;
@@ -194,7 +188,7 @@ export async function runSessionTool(name: string, args: unknown, memory: Memory
   try {
     switch (name) {
       case 'swarm_init': {
-        const a = parse(schemas.swarm_init, args);
+        const a = parseInput(schemas.swarm_init, args);
         const id = await targetSession(sessions, a.sessionId);
         const swarmId = `swarm-${randomBytes(4).toString('hex')}`;
         const board = await sessions.board(id);
@@ -210,13 +204,13 @@ export async function runSessionTool(name: string, args: unknown, memory: Memory
       }
       case 'agent_register':
       case 'agent_update': {
-        const a = parse(schemas.agent, args);
+        const a = parseInput(schemas.agent, args);
         const id = await targetSession(sessions, a.sessionId);
         const board = await sessions.reportAgent(id, { name: a.name, role: a.role ?? null, status: a.status ?? 'active', currentTask: a.currentTask ?? null });
         return ok({ sessionId: id, agent: board.agents.find((x) => x.name === a.name) ?? null, roster: board.agents.length });
       }
       case 'session_start': {
-        const a = parse(schemas.session_start, args);
+        const a = parseInput(schemas.session_start, args);
         const id = a.sessionId ?? `${a.type === 'development' ? 'dev' : a.type}-${Date.now().toString(36)}-${randomBytes(2).toString('hex')}`;
         const stored = await memory.store({
           namespace: a.namespace ?? DEFAULT_SESSION_NAMESPACE,
@@ -238,7 +232,7 @@ export async function runSessionTool(name: string, args: unknown, memory: Memory
         return ok({ sessionId: id, seq: stored.seq, board: { id: board.id, title: board.title, status: board.status, goals: board.goals.length } });
       }
       case 'session_checkpoint': {
-        const a = parse(schemas.session_checkpoint, args);
+        const a = parseInput(schemas.session_checkpoint, args);
         const id = await targetSession(sessions, a.sessionId);
         if (a.state) {
           const namespace = DEFAULT_SESSION_NAMESPACE;
@@ -248,14 +242,14 @@ export async function runSessionTool(name: string, args: unknown, memory: Memory
         return ok({ sessionId: id, checkpoint: board.checkpoints[0] ?? null });
       }
       case 'session_resume': {
-        const a = parse(schemas.session_resume, args);
+        const a = parseInput(schemas.session_resume, args);
         const id = await targetSession(sessions, a.sessionId);
         return ok({ sessionId: id, ...(await sessions.resume(id)) });
       }
       case 'session_handoff':
-        return ok(await runHandoff(parse(schemas.session_handoff, args), sessions));
+        return ok(await runHandoff(parseInput(schemas.session_handoff, args), sessions));
       case 'session_list': {
-        const a = parse(schemas.session_list, args);
+        const a = parseInput(schemas.session_list, args);
         const items = await sessions.list(a);
         return ok({ sessions: items, count: items.length });
       }

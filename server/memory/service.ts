@@ -2,7 +2,7 @@ import { and, asc, count, desc, eq, gt, isNull, or, sql, type SQL } from 'drizzl
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { DbHandle } from '../../db/client.ts';
 import { changes, HEAD_SEQ_SQL, memoryEntries, memoryHistory, type MemoryEntryRow } from '../../db/schema.ts';
-import { BatonError, fromZodError } from '../../lib/errors.ts';
+import { BatonError, parseInput } from '../../lib/errors.ts';
 import type { Change } from '../../lib/events.ts';
 import { toSqliteGlob } from '../../lib/glob.ts';
 import {
@@ -18,7 +18,6 @@ import {
   type StoreInput,
 } from '../../lib/memory-schema.ts';
 import type { DeleteResult, HistoryItem, MemoryEntry, NamespaceCount, Page, StoreResult } from '../../lib/memory-types.ts';
-import type { z } from 'zod';
 import { GroupCommit } from './group-commit.ts';
 
 export interface StoredWrite {
@@ -57,12 +56,6 @@ export interface MemoryServiceOptions {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms == null ? null : iso(ms));
-
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const result = schema.safeParse(input ?? {});
-  if (!result.success) throw fromZodError(result.error);
-  return result.data;
-}
 
 /** SQL limiting a namespace column to readable patterns; undefined when everything is readable. */
 export function namespaceScope(column: SQLiteColumn, readable: string[]): SQL | undefined {
@@ -209,7 +202,7 @@ export class MemoryService {
   }
 
   store(input: StoreInput | Record<string, unknown>, actor: string): StoreResult {
-    const data = parse(storeInputSchema, input);
+    const data = parseInput(storeInputSchema, input);
     const size = Buffer.byteLength(data.value, 'utf8');
     if (size > this.maxValueBytes) {
       throw new BatonError('too_large', `value: ${size} bytes is over the limit of ${this.maxValueBytes} bytes`, {
@@ -293,13 +286,13 @@ export class MemoryService {
   }
 
   retrieve(input: EntryRef | Record<string, unknown>): MemoryEntry | null {
-    const ref = parse(entryRefSchema, input);
+    const ref = parseInput(entryRefSchema, input);
     const row = this.q.getLive.get({ ...ref, now: this.now() });
     return row ? toEntry(row) : null;
   }
 
   delete(input: EntryRef | Record<string, unknown>, actor: string): DeleteResult {
-    const ref = parse(entryRefSchema, input);
+    const ref = parseInput(entryRefSchema, input);
     return this.transact(() => {
       const now = this.now();
       const existing = this.q.getAny.get(ref);
@@ -345,7 +338,7 @@ export class MemoryService {
 
   /** Keys of one namespace in key order; keyset pagination so inserts never shift a page. */
   list(input: ListInput | Record<string, unknown>): Page<MemoryEntry> {
-    const data = parse(listInputSchema, input);
+    const data = parseInput(listInputSchema, input);
     const after = data.cursor ? decodeCursor(data.cursor, 1)[0]! : null;
     return this.readConsistent(() => {
       const conditions = [
@@ -377,7 +370,7 @@ export class MemoryService {
    * are left out, so a scoped token can search without naming a namespace.
    */
   search(input: SearchInput | Record<string, unknown>, readable: string[] = ['*']): Page<MemoryEntry> {
-    const data = parse(searchInputSchema, input);
+    const data = parseInput(searchInputSchema, input);
     const after = data.cursor ? decodeCursor(data.cursor, 2) : null;
     return this.readConsistent(() => {
       const e = memoryEntries;
@@ -425,7 +418,7 @@ export class MemoryService {
   }
 
   history(input: EntryRef | Record<string, unknown>): HistoryItem[] {
-    const ref = parse(entryRefSchema, input);
+    const ref = parseInput(entryRefSchema, input);
     return this.h.db
       .select()
       .from(memoryHistory)

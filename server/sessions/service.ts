@@ -16,7 +16,7 @@ import {
 } from '../../db/schema.ts';
 import type { BoardItemData, BoardItemKind } from '../../lib/board-items.ts';
 import { diffSnapshots, snapshotOfBoard } from '../../lib/checkpoint-diff.ts';
-import { BatonError, fromZodError } from '../../lib/errors.ts';
+import { BatonError, parseInput } from '../../lib/errors.ts';
 import type {
   CheckpointSnapshot,
   SessionBoard,
@@ -50,12 +50,6 @@ export function durationMinutes(text: string | null | undefined): number | null 
   const factor = unit.startsWith('min') ? 1 : unit === 'day' ? 60 * 24 : unit === 'week' ? 60 * 24 * 7 : 60;
   return Math.round(n * factor);
 }
-
-const parse = <S extends z.ZodType>(schema: S, input: unknown): z.output<S> => {
-  const r = schema.safeParse(input ?? {});
-  if (!r.success) throw fromZodError(r.error);
-  return r.data;
-};
 
 export const blockerInputSchema = z.object({
   description: z.string().trim().min(1, 'must not be empty').max(2000),
@@ -394,7 +388,7 @@ export class SessionService {
   }
 
   list(input: unknown): { items: SessionSummary[]; seq: number } {
-    const q = parse(sessionListSchema, input);
+    const q = parseInput(sessionListSchema, input);
     return this.h.sqlite
       .transaction(() => {
         const conditions = [];
@@ -468,7 +462,7 @@ export class SessionService {
   }
 
   checkpoint(id: string, input: unknown, by: string) {
-    const { label } = parse(checkpointInputSchema, input);
+    const { label } = parseInput(checkpointInputSchema, input);
     return this.edit(() => {
       this.requireSession(id);
       this.writeCheckpoint(id, 'manual', label || 'Checkpoint', by, this.now());
@@ -535,7 +529,7 @@ export class SessionService {
    * open work, a recovery checkpoint holding the validation results, the original marked continued.
    */
   recover(id: string, input: unknown, by: string): SessionBoard {
-    const { validation } = parse(recoverInputSchema, input);
+    const { validation } = parseInput(recoverInputSchema, input);
     return this.edit(() => {
       const original = this.requireSession(id);
       if (!['interrupted', 'paused'].includes(original.status)) {
@@ -571,7 +565,7 @@ export class SessionService {
   // ---- board edits (members) -------------------------------------------------------------------
 
   addBlocker(id: string, input: unknown, by: string) {
-    const b = parse(blockerInputSchema, input);
+    const b = parseInput(blockerInputSchema, input);
     return this.edit(() => {
       this.requireSession(id);
       const now = this.now();
@@ -594,7 +588,7 @@ export class SessionService {
   }
 
   addGoal(id: string, input: unknown, by: string) {
-    const { text } = parse(goalInputSchema, input);
+    const { text } = parseInput(goalInputSchema, input);
     return this.edit(() => {
       this.requireSession(id);
       const now = this.now();
@@ -618,7 +612,7 @@ export class SessionService {
   }
 
   addDecision(id: string, input: unknown, by: string) {
-    const d = parse(decisionInputSchema, input);
+    const d = parseInput(decisionInputSchema, input);
     return this.edit(() => {
       this.requireSession(id);
       const now = this.now();
