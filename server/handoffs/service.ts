@@ -3,7 +3,7 @@ import { and, asc, count, desc, eq, inArray, lte, or, sql, type SQL } from 'driz
 import { z } from 'zod';
 import type { DbHandle } from '../../db/client.ts';
 import { HEAD_SEQ_SQL, authUser, handoffChecklist, handoffEvents, handoffs, sessionAgents, sessionCheckpoints, workSessions, type HandoffRow } from '../../db/schema.ts';
-import { diffSnapshots, type SnapshotDiff } from '../../lib/checkpoint-diff.ts';
+import { diffSnapshots } from '../../lib/checkpoint-diff.ts';
 import { BatonError, parseInput } from '../../lib/errors.ts';
 import {
   DEFAULT_HANDOFF_TTL_SECONDS,
@@ -42,6 +42,8 @@ export interface HandoffActor {
 
 const SESSION_NAMESPACE = 'session-management';
 const OPEN = new Set<HandoffStatus>(OPEN_HANDOFF_STATUSES);
+const emptySummary = (): HandoffSummary => ({ completed: [], inProgress: [], blockers: [], notes: [] });
+const emptyContext = (): HandoffContext => ({ priorities: [], filesToReview: [], decisionsNeeded: [], testStatus: null, branch: null, environment: {} });
 const json = <T>(text: string | null, fallback: T): T => {
   if (!text) return fallback;
   try {
@@ -121,7 +123,8 @@ export class HandoffService {
   }
 
   private listItem(r: HandoffRow): HandoffListItem {
-    const title = this.sessions.board(r.sessionId)?.title ?? r.sessionId;
+    // Only the title: building the whole board here made every list row and feed change cost a board.
+    const title = this.h.db.select({ title: workSessions.title }).from(workSessions).where(eq(workSessions.id, r.sessionId)).get()?.title ?? r.sessionId;
     const checks = this.h.db.select({ total: count(), done: sql<number>`coalesce(sum(${handoffChecklist.done}), 0)` }).from(handoffChecklist).where(eq(handoffChecklist.handoffId, r.id)).get()!;
     const comments = this.h.db.select({ n: count() }).from(handoffEvents).where(and(eq(handoffEvents.handoffId, r.id), eq(handoffEvents.kind, 'comment'))).get()!.n;
     return {
@@ -151,12 +154,16 @@ export class HandoffService {
   }
 
   get(id: string): Handoff {
-    const r = this.row(id);
+    return this.full(this.row(id));
+  }
+
+  private full(r: HandoffRow): Handoff {
+    const id = r.id;
     const { checklistDone: _d, checklistTotal: _t, comments: _c, ...base } = this.listItem(r);
     return {
       ...base,
-      summary: json<HandoffSummary>(r.summary, { completed: [], inProgress: [], blockers: [], notes: [] }),
-      context: json<HandoffContext>(r.context, { priorities: [], filesToReview: [], decisionsNeeded: [], testStatus: null, branch: null, environment: {} }),
+      summary: json<HandoffSummary>(r.summary, emptySummary()),
+      context: json<HandoffContext>(r.context, emptyContext()),
       checklist: this.h.db
         .select()
         .from(handoffChecklist)
@@ -178,21 +185,18 @@ export class HandoffService {
   view(id: string, actor: HandoffActor): HandoffView {
     return this.h.sqlite
       .transaction(() => {
-        const handoff = this.get(id);
         const r = this.row(id);
-        let diff: SnapshotDiff | null = null;
-        if (r.checkpointId) {
-          const to = this.sessions.checkpointSnapshot(r.sessionId, r.checkpointId);
-          const from = r.baseCheckpointId ? this.sessions.checkpointSnapshot(r.sessionId, r.baseCheckpointId) : null;
-          diff = from ? diffSnapshots(from, to) : null;
-        }
-        const board = this.sessions.requireBoard(r.sessionId);
+        const diff =
+          r.checkpointId && r.baseCheckpointId
+            ? diffSnapshots(this.sessions.checkpointSnapshot(r.sessionId, r.baseCheckpointId), this.sessions.checkpointSnapshot(r.sessionId, r.checkpointId))
+            : null;
+        const session = this.sessions.requireSession(r.sessionId);
         return {
-          ...handoff,
+          ...this.full(r),
           seq: this.headSeq.get()!.seq,
           diff,
           permissions: handoffPermissions(r, actor),
-          session: { id: board.id, title: board.title, status: board.status, owner: board.owner, type: board.type },
+          session: { id: session.id, title: session.title, status: session.status, owner: session.owner, type: session.type },
         };
       })
       .deferred();
@@ -366,8 +370,7 @@ export class HandoffService {
       const open = this.openFor(sessionId);
       if (open) throw new BatonError('version_conflict', `sessionId: session ${sessionId} already has an open handoff (${open.id}) to ${open.toLabel}`, { field: 'sessionId' });
       const to = this.resolveRecipient(data.to);
-      const board = this.sessions.requireBoard(sessionId);
-      const prefill = data.fromBoard ? this.fromBoard(board) : this.fromBoard({ ...board, goals: [], workstreams: [], blockers: [], nextSteps: [], files: [], branch: null });
+      const prefill = data.fromBoard ? this.fromBoard(this.sessions.requireBoard(sessionId)) : { summary: emptySummary(), context: emptyContext() };
       // Fields the caller sent win over what the board knows.
       const summary: HandoffSummary = { ...prefill.summary, ...Object.fromEntries(Object.keys(raw.summary ?? {}).map((k) => [k, (data.summary as Record<string, unknown>)[k]])) };
       const context: HandoffContext = { ...prefill.context, ...Object.fromEntries(Object.keys(raw.context ?? {}).map((k) => [k, (data.context as Record<string, unknown>)[k]])) } as HandoffContext;
@@ -524,8 +527,8 @@ export class HandoffService {
     this.edit(() => {
       const r = this.require(id, actor, 'edit');
       const now = this.now();
-      const summary = { ...json<HandoffSummary>(r.summary, { completed: [], inProgress: [], blockers: [], notes: [] }), ...(data.summary ?? {}) };
-      const context = { ...json<HandoffContext>(r.context, { priorities: [], filesToReview: [], decisionsNeeded: [], testStatus: null, branch: null, environment: {} }), ...(data.context ?? {}) };
+      const summary = { ...json<HandoffSummary>(r.summary, emptySummary()), ...(data.summary ?? {}) };
+      const context = { ...json<HandoffContext>(r.context, emptyContext()), ...(data.context ?? {}) };
       this.h.db
         .update(handoffs)
         .set({ status: 'pending', reason: null, summary: JSON.stringify(summary), context: JSON.stringify(context), ...(data.to ? this.resolveRecipient(data.to) : {}), ...(data.handoffType !== undefined ? { handoffType: data.handoffType ?? null } : {}) })
