@@ -334,7 +334,7 @@ export function createApi(deps: Deps): Hono<Env> {
     return c.json({ items: memory.history(query(c)) });
   });
 
-  registerSessionRoutes(app, { sessions, items, meeting, memory, audit, sourceNamespace: (id) => sessions.sourceNamespaceOf(id) });
+  registerSessionRoutes(app, { sessions, items, meeting, memory, audit });
   registerHandoffRoutes(app, { handoffs, sessions, audit });
 
   // The MCP transport reads Node's request itself (see server/mcp/http.ts); auth and CSRF ran above.

@@ -3,7 +3,7 @@ import { can, principalLabel, type Principal } from '../../lib/access.ts';
 import { BatonError } from '../../lib/errors.ts';
 import type { Handoff } from '../../lib/handoff-types.ts';
 import type { AuditLog } from '../auth/audit.ts';
-import { authorize } from '../auth/authorize.ts';
+import { authorize, authorizeSessionWrite } from '../auth/authorize.ts';
 import type { HandoffActor, HandoffService } from '../handoffs/service.ts';
 import type { SessionService } from '../sessions/service.ts';
 import { jsonBody } from './body.ts';
@@ -59,15 +59,10 @@ export function registerHandoffRoutes(app: Hono<Env>, deps: { handoffs: HandoffS
   app.post('/api/v1/sessions/:id/handoffs', async (c) => {
     const sessionId = c.req.param('id');
     const p = who(c);
-    const namespace = sessions.sourceNamespaceOf(sessionId);
-    if (namespace === null) {
-      authorizeHandoffRead(p, sessionId);
-      sessions.requireBoard(sessionId); // 404 for an unknown session
-    }
     try {
-      authorize(p, { action: 'memory:write', namespace: namespace ?? '*' });
+      authorizeSessionWrite(p, sessions, sessionId);
     } catch (err) {
-      record(c, 'handoff.create', sessionId, 'denied');
+      if (sessions.sourceNamespaceOf(sessionId) !== null) record(c, 'handoff.create', sessionId, 'denied');
       throw err;
     }
     const input = await body(c);

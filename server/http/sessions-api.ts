@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { principalLabel, type Principal } from '../../lib/access.ts';
 import { BatonError, parseInput } from '../../lib/errors.ts';
 import type { AuditLog } from '../auth/audit.ts';
-import { authorize } from '../auth/authorize.ts';
+import { authorize, authorizeSessionWrite } from '../auth/authorize.ts';
 import type { SessionService } from '../sessions/service.ts';
 import type { BoardItems } from '../sessions/items.ts';
 import type { MeetingService } from '../sessions/meeting.ts';
@@ -40,22 +40,18 @@ const body = (c: Context) => jsonBody(c, { emptyIsObject: true });
 /** Sessions over REST: boards to read, edits for members, checkpoints and recovery. */
 export function registerSessionRoutes(
   app: Hono<Env>,
-  deps: { sessions: SessionService; items: BoardItems; meeting: MeetingService; memory: MemoryService; audit: AuditLog; sourceNamespace: (id: string) => string | null },
+  deps: { sessions: SessionService; items: BoardItems; meeting: MeetingService; memory: MemoryService; audit: AuditLog },
 ) {
   const { sessions, audit, memory, items, meeting } = deps;
   const who = (c: Context<Env>) => c.get('principal');
   const view = (c: Context<Env>, id: string) => authorize(who(c), { action: 'session:view', sessionId: id });
   /** Editing a board is writing the memory it is projected from. */
   const edit = (c: Context<Env>, id: string, action: string) => {
-    const namespace = deps.sourceNamespace(id);
-    if (namespace === null) {
-      view(c, id);
-      sessions.requireBoard(id); // 404 for an unknown session
-    }
     try {
-      authorize(who(c), { action: 'memory:write', namespace: namespace ?? '*' });
+      authorizeSessionWrite(who(c), sessions, id);
     } catch (err) {
-      audit.record({ principal: who(c), action, target: id, outcome: 'denied', ip: c.get('ip') });
+      // Denials on an existing session are audited; probing unknown ids is not a write attempt.
+      if (sessions.sourceNamespaceOf(id) !== null) audit.record({ principal: who(c), action, target: id, outcome: 'denied', ip: c.get('ip') });
       throw err;
     }
     return principalLabel(who(c));
