@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { io as connect } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '../lib/events.ts';
-import type { BatonSocket } from '../lib/feed-client.ts';
+import { followFeed, type BatonSocket } from '../lib/feed-client.ts';
+import type { Change } from '../lib/events.ts';
 
 const here = import.meta.dirname;
 const children = new Set<ChildProcess>();
@@ -197,4 +198,52 @@ export function processCpuSeconds(pid: number): number {
 export function systemBusySeconds(): number {
   const [, ...v] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
   return (v[0]! + v[1]! + v[2]! + v[5]! + v[6]! + v[7]!) / 100;
+}
+
+/** Receivers for (c): the times of every delivery to `count` sockets following one namespace. */
+export interface ReceiverGroup {
+  /** Resolves with how many receivers are live (caught up and following). */
+  live: Promise<number>;
+  /** Stops the receivers and returns (key, receipt time) of every delivery. */
+  collect(): Promise<{ keys: string[]; times: bigint[] }>;
+}
+
+/** Receivers in this thread; `bench/receiver-worker.ts` runs the same in a worker thread. */
+export function followReceivers(url: string, token: string, count: number, namespace: string, sinceSeq: number): ReceiverGroup {
+  const keys: string[] = [];
+  const times: bigint[] = [];
+  let sockets: BatonSocket[] = [];
+  let feeds: Array<{ close(): void }> = [];
+  const live = (async () => {
+    sockets = await connectMany(url, token, count);
+    let n = 0;
+    feeds = sockets.map((s) =>
+      followFeed(s, {
+        rooms: [`ns:${namespace}`],
+        sinceSeq,
+        onChanges: (changes: Change[]) => {
+          const now = process.hrtime.bigint();
+          for (const c of changes) {
+            keys.push(c.key);
+            times.push(now);
+          }
+        },
+        onResync: async () => sinceSeq,
+        onStatus: (st) => {
+          if (st === 'live') n++;
+        },
+      }),
+    );
+    const started = Date.now();
+    while (n < count && Date.now() - started < 30_000) await sleep(20);
+    return n;
+  })();
+  return {
+    live,
+    collect: async () => {
+      for (const f of feeds) f.close();
+      closeAll(sockets);
+      return { keys, times };
+    },
+  };
 }

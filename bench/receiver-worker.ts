@@ -4,9 +4,7 @@
  * process) for each delivery and hands the list back when asked.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Change } from '../lib/events.ts';
-import { followFeed } from '../lib/feed-client.ts';
-import { closeAll, connectMany, sleep } from './lib.ts';
+import { followReceivers } from './lib.ts';
 
 const { url, token, count, namespace, sinceSeq } = workerData as {
   url: string;
@@ -16,35 +14,13 @@ const { url, token, count, namespace, sinceSeq } = workerData as {
   sinceSeq: number;
 };
 
-const keys: string[] = [];
-const times: bigint[] = [];
-const sockets = await connectMany(url, token, count);
-let live = 0;
-const feeds = sockets.map((s) =>
-  followFeed(s, {
-    rooms: [`ns:${namespace}`],
-    sinceSeq,
-    onChanges: (changes: Change[]) => {
-      const now = process.hrtime.bigint();
-      for (const c of changes) {
-        keys.push(c.key);
-        times.push(now);
-      }
-    },
-    onResync: async () => sinceSeq,
-    onStatus: (st) => {
-      if (st === 'live') live++;
-    },
-  }),
-);
-const started = Date.now();
-while (live < count && Date.now() - started < 30_000) await sleep(20);
-parentPort!.postMessage({ type: 'live', live });
+const receivers = followReceivers(url, token, count, namespace, sinceSeq);
+parentPort!.postMessage({ type: 'live', live: await receivers.live });
 
 parentPort!.on('message', (msg: { type: string }) => {
   if (msg.type !== 'collect') return;
-  for (const f of feeds) f.close();
-  closeAll(sockets);
-  parentPort!.postMessage({ type: 'deliveries', keys, times });
-  parentPort!.close();
+  void receivers.collect().then(({ keys, times }) => {
+    parentPort!.postMessage({ type: 'deliveries', keys, times });
+    parentPort!.close();
+  });
 });

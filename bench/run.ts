@@ -17,7 +17,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import type { Ack, Change } from '../lib/events.ts';
+import type { Ack } from '../lib/events.ts';
 import { followFeed } from '../lib/feed-client.ts';
 import type { StoreResult } from '../lib/memory-types.ts';
 import {
@@ -25,6 +25,7 @@ import {
   connectClient,
   connectMany,
   emitAck,
+  followReceivers,
   killChildren,
   mb,
   payload,
@@ -35,6 +36,7 @@ import {
   startServer,
   systemBusySeconds,
   type BenchServer,
+  type ReceiverGroup,
   type ServerStats,
 } from './lib.ts';
 import { rawBaseline, serviceStore, type Workload } from './raw.ts';
@@ -272,51 +274,6 @@ async function benchCatchUp(server: BenchServer) {
 
 // ---------------------------------------------------------------- (c) write → broadcast latency
 /** A set of receivers: on this event loop, or in a worker thread of this process. */
-interface ReceiverGroup {
-  live: Promise<number>;
-  /** Stops the receivers and returns (key, receipt time) of every delivery. */
-  collect(): Promise<{ keys: string[]; times: bigint[] }>;
-}
-
-function receiversHere(url: string, token: string, count: number, namespace: string, sinceSeq: number): ReceiverGroup {
-  const keys: string[] = [];
-  const times: bigint[] = [];
-  let sockets: Awaited<ReturnType<typeof connectMany>> = [];
-  let feeds: Array<{ close(): void }> = [];
-  const live = (async () => {
-    sockets = await connectMany(url, token, count);
-    let n = 0;
-    feeds = sockets.map((s) =>
-      followFeed(s, {
-        rooms: [`ns:${namespace}`],
-        sinceSeq,
-        onChanges: (changes: Change[]) => {
-          const now = process.hrtime.bigint();
-          for (const c of changes) {
-            keys.push(c.key);
-            times.push(now);
-          }
-        },
-        onResync: async () => sinceSeq,
-        onStatus: (st) => {
-          if (st === 'live') n++;
-        },
-      }),
-    );
-    const started = Date.now();
-    while (n < count && Date.now() - started < 30_000) await sleep(20);
-    return n;
-  })();
-  return {
-    live,
-    collect: async () => {
-      for (const f of feeds) f.close();
-      closeAll(sockets);
-      return { keys, times };
-    },
-  };
-}
-
 function receiversInWorker(url: string, token: string, count: number, namespace: string, sinceSeq: number): ReceiverGroup {
   // Workers do not inherit tsx's loader: register it in the worker, then load the TypeScript entry.
   const tsxApi = import.meta.resolve('tsx/esm/api');
@@ -358,7 +315,7 @@ async function benchLatency(server: BenchServer, threads: number) {
   log(`(c) connecting ${RECEIVERS} websocket receivers${threads ? ` in ${threads} worker threads` : ' on the bench event loop'}`);
   const groups =
     threads === 0
-      ? [receiversHere(server.url, server.token, RECEIVERS, namespace, since)]
+      ? [followReceivers(server.url, server.token, RECEIVERS, namespace, since)]
       : Array.from({ length: threads }, (_, i) =>
           receiversInWorker(server.url, server.token, Math.floor(RECEIVERS / threads) + (i < RECEIVERS % threads ? 1 : 0), namespace, since),
         );

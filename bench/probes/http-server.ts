@@ -1,6 +1,6 @@
 /**
- * Probe server for bench/probes/http.ts: prices the HTTP layers of a REST write with the store stubbed
- * out (zod parse only), so only transport costs differ. Not part of `npm run bench`.
+ * Probe server for bench/probes/http.ts: prices the HTTP layers of a REST write with no store behind
+ * it (zod parse only), so only transport costs differ. Not part of `npm run bench`.
  *
  *   node-raw            node:http, JSON.parse, zod parse, fixed reply (the floor of an HTTP write)
  *   hono-bodylimit      @hono/node-server + Hono + hono/body-limit in front, as server/http/api.ts has it
