@@ -21,7 +21,10 @@ const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), 'migra
  * Opens (creating if needed) the SQLite file, sets WAL and a busy timeout so a CLI or stdio MCP
  * process can write the same file while the server runs, and applies committed migrations.
  */
-export function openDatabase(path: string, options: { migrate?: boolean; backgroundCheckpoint?: boolean } = {}): DbHandle {
+export function openDatabase(
+  path: string,
+  options: { migrate?: boolean; backgroundCheckpoint?: boolean | { intervalMs?: number; restartFrames?: number } } = {},
+): DbHandle {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
@@ -32,7 +35,7 @@ export function openDatabase(path: string, options: { migrate?: boolean; backgro
   const db = drizzle(sqlite, { schema });
   if (options.migrate !== false) migrate(db, { migrationsFolder });
   // Long-running writers (the server, `baton mcp`) checkpoint from a worker thread: see checkpointer.ts.
-  const checkpoint = options.backgroundCheckpoint && path !== ':memory:' ? startBackgroundCheckpoint(sqlite, resolve(path)) : null;
+  const checkpoint = options.backgroundCheckpoint && path !== ':memory:' ? startBackgroundCheckpoint(sqlite, resolve(path), options.backgroundCheckpoint === true ? {} : options.backgroundCheckpoint) : null;
   return {
     sqlite,
     db,

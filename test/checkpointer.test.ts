@@ -13,7 +13,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function open(backgroundCheckpoint: boolean) {
+function open(backgroundCheckpoint: Parameters<typeof openDatabase>[1]['backgroundCheckpoint']) {
   const dir = mkdtempSync(join(tmpdir(), 'baton-ckpt-'));
   dirs.push(dir);
   const path = join(dir, 'baton.db');
@@ -53,5 +53,23 @@ describe('background WAL checkpoint (db/checkpointer.ts)', () => {
     const again = openDatabase(path);
     handles.push(again);
     expect(new MemoryService(again).list({ namespace: 'ckpt', limit: 500 }).items).toHaveLength(300);
+  });
+
+  it('keeps the WAL bounded while writes never pause (a RESTART checkpoint once it is long)', async () => {
+    const { path, memory } = open({ intervalMs: 10, restartFrames: 256 });
+    // Back-to-back writes for ~1.5 s, each adding 3–5 frames: 40–80 MB of WAL if it never started over
+    // (measured: 89 MB with PASSIVE alone). Between writes the loop yields, as a server does.
+    const until = performance.now() + 1500;
+    let writes = 0;
+    let largest = 0;
+    while (performance.now() < until) {
+      memory.store({ namespace: 'busy', key: `k/${writes % 200}`, value: 'x'.repeat(300) }, 'test');
+      if (++writes % 500 === 0) largest = Math.max(largest, statSync(`${path}-wal`).size);
+      await new Promise(setImmediate);
+    }
+    expect(writes).toBeGreaterThan(2000);
+    // Never far past restartFrames (1 MB) plus what one 10 ms interval and one copy can add.
+    expect(largest).toBeLessThan(16 * 1024 * 1024);
+    expect(memory.history({ namespace: 'busy', key: 'k/0' })[0]?.value).toBe('x'.repeat(300));
   });
 });

@@ -85,7 +85,8 @@ export class ChangeFeed {
 
   /** Keeps the newest `keep` changes; a client older than that gets `resync`. Returns rows removed. */
   prune(keep: number): number {
-    const cutoff = this.headSeq() - keep;
+    // The newest row always stays: the head seq is max(seq), and must never go back.
+    const cutoff = this.headSeq() - Math.max(keep, 1);
     if (cutoff <= 0) return 0;
     return this.stmts.prune.run(cutoff).changes;
   }

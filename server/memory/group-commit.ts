@@ -16,10 +16,15 @@ export class GroupCommit {
   private queue: Job[] = [];
   private scheduled = false;
 
+  /** Built once: better-sqlite3 creates five closures per transaction() call. */
+  private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
+
   constructor(
-    private readonly sqlite: Database.Database,
+    sqlite: Database.Database,
     private readonly maxBatch = 256,
-  ) {}
+  ) {
+    this.tx = sqlite.transaction((fn: () => unknown) => fn());
+  }
 
   run<T>(write: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -37,19 +42,31 @@ export class GroupCommit {
     const jobs = this.queue;
     this.queue = [];
     if (jobs.length === 0) return;
+    if (jobs.length === 1) {
+      // A batch of one (a sequential client) needs no savepoint: if it fails, the whole
+      // transaction rolls back, which is exactly that one write.
+      const job = jobs[0]!;
+      let value: unknown;
+      try {
+        value = this.tx.immediate(job.run);
+      } catch (err) {
+        job.reject(err);
+        return;
+      }
+      job.resolve(value);
+      return;
+    }
     const outcomes: { ok: boolean; value: unknown }[] = [];
     try {
-      this.sqlite
-        .transaction(() => {
-          for (const job of jobs) {
-            try {
-              outcomes.push({ ok: true, value: this.sqlite.transaction(job.run)() });
-            } catch (err) {
-              outcomes.push({ ok: false, value: err });
-            }
+      this.tx.immediate(() => {
+        for (const job of jobs) {
+          try {
+            outcomes.push({ ok: true, value: this.tx(job.run) });
+          } catch (err) {
+            outcomes.push({ ok: false, value: err });
           }
-        })
-        .immediate();
+        }
+      });
     } catch (err) {
       // The commit itself failed (disk full, database locked too long): nothing in the batch happened.
       for (const job of jobs) job.reject(err);

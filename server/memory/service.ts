@@ -1,5 +1,6 @@
 import { and, asc, count, desc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
+import type Database from 'better-sqlite3';
 import type { DbHandle } from '../../db/client.ts';
 import { changes, HEAD_SEQ_SQL, memoryEntries, memoryHistory, type MemoryEntryRow } from '../../db/schema.ts';
 import { BatonError, parseInput } from '../../lib/errors.ts';
@@ -126,6 +127,8 @@ export class MemoryService {
 
   private readonly q;
   private readonly group: GroupCommit;
+  /** One transaction wrapper for every call: better-sqlite3 builds five closures per transaction(). */
+  private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
 
   constructor(handle: DbHandle, options: MemoryServiceOptions = {}) {
     this.h = handle;
@@ -136,6 +139,7 @@ export class MemoryService {
     this.project = options.project ?? (() => null);
     this.group = new GroupCommit(handle.sqlite);
     const s = handle.sqlite;
+    this.tx = s.transaction((fn: () => unknown) => fn());
     // The write path uses raw prepared statements: building drizzle queries per call cost more
     // CPU than the SQLite work itself (profiled: ~4x slower stores). Reads with dynamic filters use drizzle.
     const entryColumns =
@@ -148,12 +152,19 @@ export class MemoryService {
         `SELECT ${entryColumns} FROM memory_entries
          WHERE namespace = @namespace AND key = @key AND (expires_at IS NULL OR expires_at > @now)`,
       ),
-      upsert: s.prepare<MemoryEntryRow>(
+      insertEntry: s.prepare<MemoryEntryRow>(
         `INSERT INTO memory_entries (namespace, key, value, version, size, created_at, updated_at, updated_by, expires_at)
-         VALUES (@namespace, @key, @value, @version, @size, @createdAt, @updatedAt, @updatedBy, @expiresAt)
-         ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value, version = excluded.version,
-           size = excluded.size, updated_at = excluded.updated_at, updated_by = excluded.updated_by,
-           expires_at = excluded.expires_at, projection_warning = NULL`,
+         VALUES (@namespace, @key, @value, @version, @size, @createdAt, @updatedAt, @updatedBy, @expiresAt)`,
+      ),
+      // Two updates: naming expires_at in SET rewrites its index entry even when it stays NULL,
+      // a page per write that most writes (no TTL before or after) do not need.
+      updateEntry: s.prepare<MemoryEntryRow>(
+        `UPDATE memory_entries SET value = @value, version = @version, size = @size, updated_at = @updatedAt,
+           updated_by = @updatedBy, projection_warning = NULL WHERE namespace = @namespace AND key = @key`,
+      ),
+      updateEntryTtl: s.prepare<MemoryEntryRow>(
+        `UPDATE memory_entries SET value = @value, version = @version, size = @size, updated_at = @updatedAt,
+           updated_by = @updatedBy, expires_at = @expiresAt, projection_warning = NULL WHERE namespace = @namespace AND key = @key`,
       ),
       setWarning: s.prepare<[string, string, string]>('UPDATE memory_entries SET projection_warning = ? WHERE namespace = ? AND key = ?'),
       deleteEntry: s.prepare<{ namespace: string; key: string }>(
@@ -196,7 +207,7 @@ export class MemoryService {
   }
 
   private transact<T>(fn: () => T): T {
-    const result = this.h.sqlite.transaction(fn).immediate();
+    const result = this.tx.immediate(fn) as T;
     this.onCommit();
     return result;
   }
@@ -240,7 +251,9 @@ export class MemoryService {
         expiresAt,
         projectionWarning: null as string | null,
       };
-      this.q.upsert.run(row);
+      if (!existing) this.q.insertEntry.run(row);
+      else if (expiresAt === null && existing.expiresAt == null) this.q.updateEntry.run(row);
+      else this.q.updateEntryTtl.run(row);
       const seq = this.record({ op: 'store', namespace: data.namespace, key: data.key, version, value: data.value, actor, at: now, expiresAt });
       // Session-shaped writes also update the typed session rows, in this same transaction.
       const warning = this.project({ namespace: data.namespace, key: data.key, value: data.value, actor, seq, at: now });
@@ -440,6 +453,6 @@ export class MemoryService {
 
   /** Runs reads and the head seq in one read transaction, so a snapshot and its seq agree. */
   private readConsistent<T extends object>(fn: () => T): T & { seq: number } {
-    return this.h.sqlite.transaction(() => ({ ...fn(), seq: this.headSeq() })).deferred();
+    return this.tx.deferred(() => ({ ...fn(), seq: this.headSeq() })) as T & { seq: number };
   }
 }
