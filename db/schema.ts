@@ -180,11 +180,15 @@ export const shareLinks = sqliteTable('share_links', {
   revokedAt: integer('revoked_at'),
 });
 
-/** Who did what, when, from where: writes, deletes, sign-ins, token and role changes. */
+/**
+ * Who did what, when, from where: writes, deletes, sign-ins, token and role changes. Rows are never
+ * deleted, so the plain rowid id is already monotonic; no AUTOINCREMENT and no secondary index
+ * (migration 0005): every query walks it newest first by id, and each index cost a page per write.
+ */
 export const auditLog = sqliteTable(
   'audit_log',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: integer('id').primaryKey(),
     at: integer('at').notNull(),
     actorKind: text('actor_kind').notNull(),
     actorId: text('actor_id'),
@@ -195,7 +199,6 @@ export const auditLog = sqliteTable(
     ip: text('ip'),
     detail: text('detail'),
   },
-  (t) => [index('audit_log_at').on(t.at), index('audit_log_action').on(t.action, t.at)],
 );
 
 // ---- Work sessions (the boards) --------------------------------------------------------------

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/client.ts';
+import { AuditLog } from '../server/auth/audit.ts';
 import { ChangeFeed } from '../server/feed/feed.ts';
 import { MemoryService } from '../server/memory/service.ts';
 
@@ -26,7 +27,7 @@ function migrationsUpTo(count: number): string {
   return dir;
 }
 
-describe('migration 0004 (lean feed)', () => {
+describe('migrations 0004 (lean feed) and 0005 (lean audit log)', () => {
   it('keeps every change, every history row and the head seq of a database written before it', () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-migrate-'));
     dirs.push(dir);
@@ -34,7 +35,7 @@ describe('migration 0004 (lean feed)', () => {
     // A database as 0003 left it, written through the old schema (AUTOINCREMENT feed, history table + index).
     const old = new Database(path);
     old.pragma('journal_mode = WAL');
-    migrate(drizzle(old), { migrationsFolder: migrationsUpTo(4) });
+    migrate(drizzle(old), { migrationsFolder: migrationsUpTo(4) }); // 0000–0003
     const insertChange = old.prepare(
       "INSERT INTO changes (topic, namespace, key, op, version, value, actor, at) VALUES ('memory', 'team', ?, 'store', ?, ?, 'a', 1)",
     );
@@ -45,6 +46,9 @@ describe('migration 0004 (lean feed)', () => {
       const seq = Number(insertChange.run('plan', v, `v${v}`).lastInsertRowid);
       insertHistory.run(seq, 'plan', v, `v${v}`);
     }
+    const audit = old.prepare("INSERT INTO audit_log (at, actor_kind, actor_label, action, outcome) VALUES (1, 'user', 'ana', ?, 'ok')");
+    audit.run('memory.store');
+    audit.run('auth.sign-in');
     old.prepare("INSERT INTO memory_entries (namespace, key, value, version, size, created_at, updated_at, updated_by) VALUES ('team', 'plan', 'v3', 3, 2, 1, 1, 'a')").run();
     old.close();
 
@@ -63,6 +67,15 @@ describe('migration 0004 (lean feed)', () => {
       const tables = h.sqlite.prepare("SELECT name, sql FROM sqlite_master WHERE name IN ('changes', 'memory_history')").all() as { name: string; sql: string }[];
       expect(tables.find((t) => t.name === 'memory_history')?.sql).toMatch(/WITHOUT ROWID/);
       expect(tables.find((t) => t.name === 'changes')?.sql).not.toMatch(/AUTOINCREMENT/);
+      // 0005: the audit log keeps its rows and ids, and new ids follow on.
+      const log = new AuditLog(h);
+      log.record({ principal: { kind: 'anonymous' }, action: 'auth.sign-in.failed', outcome: 'failed' });
+      expect(log.list({}).items.map((r) => [r.id, r.action])).toEqual([
+        [3, 'auth.sign-in.failed'],
+        [2, 'auth.sign-in'],
+        [1, 'memory.store'],
+      ]);
+      expect(h.sqlite.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('changes', 'audit_log')").get()).toEqual({ n: 0 });
     } finally {
       h.close();
     }
