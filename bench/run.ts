@@ -40,7 +40,7 @@ import {
   type ServerStats,
 } from './lib.ts';
 import { rawBaseline, serviceStore, type Workload } from './raw.ts';
-import { benchMcp } from './mcp.ts';
+import { benchMcpInChild } from './mcp.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e,f').split(',').map((s) => s.trim()));
@@ -466,7 +466,7 @@ if (only.has('b') || only.has('c') || only.has('d') || only.has('f')) {
   } else {
     if (only.has('b')) figures.b_restStore = await section('(b)', () => benchRest(server, rawPerSec));
     if (only.has('d')) figures.d_catchUp = await section('(d)', () => benchCatchUp(server));
-    if (only.has('f')) figures.f_mcpStore = await section('(f)', () => benchMcp(server.url, server.token, tmp, 2000, { serverPid: server.pid }));
+    if (only.has('f')) figures.f_mcpStore = await section('(f)', () => benchMcpInChild(server.url, server.token, tmp, 2000, server.pid));
     if (only.has('c')) figures.c_broadcastLatency = await section('(c)', () => benchLatency(server, 0));
     if (only.has('c') && LAT_THREADS > 0) {
       figures.c_broadcastLatencyReceiversInThreads = await section('(c threads)', () => benchLatency(server, LAT_THREADS));
