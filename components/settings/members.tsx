@@ -3,9 +3,9 @@
 import type { Role } from '../../lib/access';
 import { api, apiError, messageFor, toDate } from '../auth/api';
 import type { Me } from '../auth/me';
-import { Badge, inputBase, rowClass, Section, Spinner, tableClass, tdClass, thClass, When } from '../auth/ui';
+import { Badge, dangerButton, inputBase, rowClass, secondaryButton, Section, Spinner, tableClass, tdClass, thClass, When } from '../auth/ui';
 import { useNow } from '../ui/use-now';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 
 export interface UserRow {
   id: string;
@@ -18,7 +18,13 @@ export interface UserRow {
 
 const ROLES: Role[] = ['admin', 'member', 'viewer'];
 
-/** Members (admins only): everyone with an account, and their role. */
+type RowAction = 'role' | 'disabled';
+
+/**
+ * Members (admins only): everyone with an account, their role, and whether they may sign in.
+ * Disabling someone asks first (inline, so it works from the keyboard and reads out); enabling
+ * does not.
+ */
 export function MembersSection({
   me,
   users,
@@ -28,33 +34,65 @@ export function MembersSection({
   me: Me;
   users: UserRow[] | null;
   loadError: string | null;
-  onChanged: (id: string, role: Role) => void;
+  /** A row the server changed: apply what it answered. */
+  onChanged: (id: string, change: Partial<Pick<UserRow, 'role' | 'disabled'>>) => void;
 }) {
-  const [saving, setSaving] = useState<string | null>(null);
-  const [rowError, setRowError] = useState<{ id: string; message: string } | null>(null);
-  const [saved, setSaved] = useState<string | null>(null);
+  const [saving, setSaving] = useState<{ id: string; action: RowAction } | null>(null);
+  const [rowError, setRowError] = useState<{ id: string; action: RowAction; message: string } | null>(null);
+  const [saved, setSaved] = useState<{ id: string; action: RowAction } | null>(null);
+  /** The row whose "Disable" waits for a yes. */
+  const [confirming, setConfirming] = useState<string | null>(null);
+  /** Where focus goes after the buttons it was on are replaced (element id). */
+  const [focusId, setFocusId] = useState<string | null>(null);
   const now = useNow(60_000);
 
-  const change = async (u: UserRow, role: Role) => {
-    if (role === u.role) return;
-    if (u.id === me.id && role !== 'admin' && !window.confirm('Give up your own admin role? You will lose access to this page.')) return;
-    setSaving(u.id);
+  useEffect(() => {
+    if (!focusId) return;
+    document.getElementById(focusId)?.focus();
+    setFocusId(null);
+  }, [focusId]);
+
+  const patch = async (u: UserRow, action: RowAction, body: { role: Role } | { disabled: boolean }) => {
+    setSaving({ id: u.id, action });
     setRowError(null);
     setSaved(null);
     try {
-      await api(`/api/v1/users/${encodeURIComponent(u.id)}`, { method: 'PATCH', body: { role } });
-      onChanged(u.id, role);
-      setSaved(u.id);
-      if (u.id === me.id) window.location.reload();
+      const res = await api<{ id: string; role?: Role; disabled?: boolean }>(`/api/v1/users/${encodeURIComponent(u.id)}`, { method: 'PATCH', body });
+      onChanged(u.id, 'role' in body ? { role: res.role ?? body.role } : { disabled: res.disabled ?? body.disabled });
+      setSaved({ id: u.id, action });
+      return true;
     } catch (err) {
-      setRowError({ id: u.id, message: messageFor(apiError(err)) });
+      setRowError({ id: u.id, action, message: messageFor(apiError(err)) });
+      return false;
     } finally {
       setSaving(null);
     }
   };
 
+  const changeRole = async (u: UserRow, role: Role) => {
+    if (role === u.role) return;
+    if (u.id === me.id && role !== 'admin' && !window.confirm('Give up your own admin role? You will lose access to this page.')) return;
+    if ((await patch(u, 'role', { role })) && u.id === me.id) window.location.reload();
+  };
+
+  const setDisabled = async (u: UserRow, disabled: boolean) => {
+    setConfirming(null);
+    await patch(u, 'disabled', { disabled });
+    // The button that was pressed is gone (confirm) or renamed (Disable/Enable): keep focus in the row.
+    setFocusId(`access-${u.id}`);
+  };
+
+  const cancelConfirm = (u: UserRow) => {
+    setConfirming(null);
+    setFocusId(`access-${u.id}`);
+  };
+
   return (
-    <Section id="members" title="Members" description="Admins manage people and tokens; members read and write memory; viewers only read. A role change applies at once, open connections included.">
+    <Section
+      id="members"
+      title="Members"
+      description="Admins manage people and tokens; members read and write memory; viewers only read. A role change applies at once, open connections included; a disabled account is signed out everywhere and its tokens stop."
+    >
       {loadError && <p role="alert" className="text-sm text-rose-600 dark:text-rose-400">Could not load members: {loadError}</p>}
       {!users && !loadError && <Spinner label="Loading members…" />}
       {users && (
@@ -65,43 +103,102 @@ export function MembersSection({
                 <th scope="col" className={thClass}>Name</th>
                 <th scope="col" className={thClass}>Email</th>
                 <th scope="col" className={thClass}>Role</th>
+                <th scope="col" className={thClass}>Access</th>
                 <th scope="col" className={thClass}>Joined</th>
               </tr>
             </thead>
             <tbody>
-              {users.map((u) => (
-                <tr key={u.id} className={rowClass} data-testid="member-row">
-                  <td className={`${tdClass} font-medium`}>
-                    {u.name} {u.id === me.id && <span className="font-normal text-slate-500">(you)</span>}{' '}
-                    {u.disabled && <Badge tone="slate">disabled</Badge>}
-                  </td>
-                  <td className={`${tdClass} break-all`}>{u.email}</td>
-                  <td className={tdClass}>
-                    <label className="sr-only" htmlFor={`role-${u.id}`}>Role of {u.name}</label>
-                    <div className="flex items-center gap-2">
-                      <select
-                        id={`role-${u.id}`}
-                        value={u.role}
-                        disabled={saving === u.id}
-                        onChange={(e) => void change(u, e.target.value as Role)}
-                        className={`${inputBase} w-32`}
-                        aria-invalid={rowError?.id === u.id}
-                        aria-describedby={`role-${u.id}-error`}
-                      >
-                        {ROLES.map((r) => (
-                          <option key={r} value={r}>{r}</option>
-                        ))}
-                      </select>
-                      {saving === u.id && <span className="text-xs text-slate-500">Saving…</span>}
-                      {saved === u.id && <span role="status" className="text-xs text-emerald-600 dark:text-emerald-400">Saved</span>}
-                    </div>
-                    {rowError?.id === u.id && (
-                      <p id={`role-${u.id}-error`} role="alert" className="mt-1 text-sm text-rose-600 dark:text-rose-400">{rowError.message}</p>
-                    )}
-                  </td>
-                  <td className={tdClass}><When at={toDate(u.createdAt)} now={now} /></td>
-                </tr>
-              ))}
+              {users.map((u) => {
+                const busy = saving?.id === u.id;
+                const roleError = rowError?.id === u.id && rowError.action === 'role' ? rowError.message : null;
+                const accessError = rowError?.id === u.id && rowError.action === 'disabled' ? rowError.message : null;
+                return (
+                  <tr
+                    key={u.id}
+                    className={`${rowClass} ${u.disabled ? 'bg-slate-50 text-slate-500 dark:bg-slate-900/60 dark:text-slate-400' : ''}`}
+                    data-testid="member-row"
+                    data-disabled={u.disabled ? 'true' : 'false'}
+                  >
+                    <td className={`${tdClass} font-medium`}>
+                      <span className={u.disabled ? 'line-through decoration-slate-400' : ''}>{u.name}</span>{' '}
+                      {u.id === me.id && <span className="font-normal text-slate-500">(you)</span>}{' '}
+                      {u.disabled && <Badge tone="slate" testId="disabled-badge">disabled</Badge>}
+                    </td>
+                    <td className={`${tdClass} break-all`}>{u.email}</td>
+                    <td className={tdClass}>
+                      <label className="sr-only" htmlFor={`role-${u.id}`}>Role of {u.name}</label>
+                      <div className="flex items-center gap-2">
+                        <select
+                          id={`role-${u.id}`}
+                          value={u.role}
+                          disabled={busy}
+                          onChange={(e) => void changeRole(u, e.target.value as Role)}
+                          className={`${inputBase} w-32`}
+                          aria-invalid={!!roleError}
+                          aria-describedby={roleError ? `role-${u.id}-error` : undefined}
+                        >
+                          {ROLES.map((r) => (
+                            <option key={r} value={r}>{r}</option>
+                          ))}
+                        </select>
+                        {busy && saving?.action === 'role' && <span className="text-xs text-slate-500">Saving…</span>}
+                        {saved?.id === u.id && saved.action === 'role' && <span role="status" className="text-xs text-emerald-600 dark:text-emerald-400">Saved</span>}
+                      </div>
+                      {roleError && (
+                        <p id={`role-${u.id}-error`} role="alert" className="mt-1 text-sm text-rose-600 dark:text-rose-400">{roleError}</p>
+                      )}
+                    </td>
+                    <td className={tdClass}>
+                      {u.id === me.id ? (
+                        <span className="whitespace-nowrap text-slate-500">Active (you)</span>
+                      ) : confirming === u.id ? (
+                        <div
+                          role="group"
+                          aria-labelledby={`access-${u.id}-ask`}
+                          data-testid="disable-confirm"
+                          className="min-w-56 space-y-2 rounded-md border border-rose-300 bg-rose-50 p-2 dark:border-rose-800 dark:bg-rose-950/60"
+                          onKeyDown={(e) => {
+                            if (e.key === 'Escape') cancelConfirm(u);
+                          }}
+                        >
+                          <p id={`access-${u.id}-ask`} className="text-sm text-rose-900 dark:text-rose-100">
+                            Disable {u.name}? They are signed out everywhere at once, their tokens stop, and they cannot sign in until enabled.
+                          </p>
+                          <div className="flex flex-wrap gap-2">
+                            <button type="button" autoFocus onClick={() => void setDisabled(u, true)} className={dangerButton}>
+                              Yes, disable
+                            </button>
+                            <button type="button" onClick={() => cancelConfirm(u)} className={secondaryButton}>
+                              Cancel
+                            </button>
+                          </div>
+                        </div>
+                      ) : (
+                        <div className="flex items-center gap-2">
+                          <button
+                            id={`access-${u.id}`}
+                            type="button"
+                            disabled={busy}
+                            onClick={() => (u.disabled ? void setDisabled(u, false) : setConfirming(u.id))}
+                            className={`${u.disabled ? secondaryButton : dangerButton} whitespace-nowrap`}
+                            aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.name}`}
+                            aria-describedby={accessError ? `access-${u.id}-error` : undefined}
+                          >
+                            {busy && saving?.action === 'disabled' ? (u.disabled ? 'Enabling…' : 'Disabling…') : u.disabled ? 'Enable' : 'Disable'}
+                          </button>
+                          {saved?.id === u.id && saved.action === 'disabled' && (
+                            <span role="status" className="text-xs text-emerald-600 dark:text-emerald-400">{u.disabled ? 'Disabled' : 'Enabled'}</span>
+                          )}
+                        </div>
+                      )}
+                      {accessError && (
+                        <p id={`access-${u.id}-error`} role="alert" className="mt-1 text-sm text-rose-600 dark:text-rose-400">{accessError}</p>
+                      )}
+                    </td>
+                    <td className={tdClass}><When at={toDate(u.createdAt)} now={now} /></td>
+                  </tr>
+                );
+              })}
             </tbody>
           </table>
         </div>

@@ -1,12 +1,12 @@
 'use client';
 
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { Role } from '../../lib/access';
 import { api, apiError } from '../auth/api';
 import { useMe } from '../auth/me';
 import { RoleBadge, Section, Spinner } from '../auth/ui';
 import { InvitesSection } from './invites';
 import { MembersSection, type UserRow } from './members';
+import { PasswordSection } from './password';
 import { ShareLinksSection } from './share-links';
 import { TokensSection } from './tokens';
 
@@ -66,13 +66,15 @@ export function SettingsPage() {
               )}
             </Section>
 
+            <PasswordSection email={me.email} />
+
             {me.role !== 'viewer' && <TokensSection me={me} userNames={userNames} />}
             {isAdmin && (
               <MembersSection
                 me={me}
                 users={users}
                 loadError={usersError}
-                onChanged={(id: string, role: Role) => setUsers((u) => u && u.map((x) => (x.id === id ? { ...x, role } : x)))}
+                onChanged={(id: string, change: Partial<Pick<UserRow, 'role' | 'disabled'>>) => setUsers((u) => u && u.map((x) => (x.id === id ? { ...x, ...change } : x)))}
               />
             )}
             {isAdmin && <InvitesSection />}
