@@ -136,7 +136,7 @@ describe('accounts, tokens, sockets and the audit log', () => {
       secrets.push(created.body.token);
       expect((await asMember(`/api/v1/tokens/${created.body.id}`, { method: 'DELETE' })).status).toBe(200);
       const target = await invitedUser(s, 'viewer', 'Role Target');
-      expect((await api(s.url, `/api/v1/users/${target.id}`, { method: 'PATCH', json: { role: 'member' } })).body).toEqual({ id: target.id, role: 'member' });
+      expect((await api(s.url, `/api/v1/users/${target.id}`, { method: 'PATCH', json: { role: 'member' } })).body).toEqual({ id: target.id, role: 'member', disabled: false });
 
       const [create] = await auditItems(s, 'action=token.create');
       expect(create).toMatchObject({ actorId: member.id, target: created.body.id, detail: { name: 'ci', scopes: [{ access: 'write', namespaces: 'team-*' }] } });

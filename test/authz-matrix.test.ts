@@ -124,6 +124,14 @@ const ROUTES: Record<string, RouteExpectation> = {
 
   // ---- any signed-in caller -------------------------------------------------------------------
   'GET /api/v1/me': { allow: SIGNED_IN, probe: () => ({ path: '/api/v1/me' }) },
+  // People only (tokens and share links are refused). The probe's current password is wrong, so an
+  // allowed caller reaches the check and is told so (422), and nobody's password changes here.
+  'POST /api/v1/me/password': {
+    allow: READERS,
+    allowStatus: [422],
+    probe: () => ({ path: '/api/v1/me/password', json: { currentPassword: 'not the password', newPassword: 'a new password 1' } }),
+    check: (_w, b) => expect(b.error.field).toBe('currentPassword'),
+  },
   // Opening an MCP session; what its tools may do is checked per call (see the MCP tests below).
   'ALL /mcp': {
     allow: SIGNED_IN,

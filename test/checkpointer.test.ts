@@ -13,7 +13,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function open(backgroundCheckpoint: Parameters<typeof openDatabase>[1]['backgroundCheckpoint']) {
+function open(backgroundCheckpoint: NonNullable<Parameters<typeof openDatabase>[1]>['backgroundCheckpoint']) {
   const dir = mkdtempSync(join(tmpdir(), 'baton-ckpt-'));
   dirs.push(dir);
   const path = join(dir, 'baton.db');

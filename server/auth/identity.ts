@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbHandle } from '../../db/client.ts';
-import { apiTokens, authUser, invites, shareLinks, ROLES, type Role } from '../../db/schema.ts';
+import { apiTokens, authSession, authUser, invites, shareLinks, ROLES, type Role } from '../../db/schema.ts';
 import type { Principal, TokenAccess, TokenScope } from '../../lib/access.ts';
 import { BatonError, parseInput } from '../../lib/errors.ts';
 import type { AuditLog } from './audit.ts';
@@ -30,6 +30,10 @@ export const inviteInputSchema = z.object({
   role: roleSchema,
   email: emailSchema.optional(),
   expiresInHours: z.number().int().min(1).max(24 * 30).default(72),
+});
+export const passwordChangeSchema = z.object({
+  currentPassword: z.string({ error: 'is required' }).min(1, 'is required').max(256, 'must be at most 256 characters'),
+  newPassword: passwordSchema,
 });
 export const shareInputSchema = z.object({
   sessionId: z.string().trim().min(1, 'must not be empty').max(200),
@@ -231,17 +235,85 @@ export class Identity {
   }
 
   setRole(by: Principal, userId: string, roleInput: unknown, ip: string | null) {
-    const role = parseInput(roleSchema, roleInput);
+    const role = parseInput(roleSchema, roleInput, 'role');
     const user = this.q.userById.get(userId);
     if (!user) throw new BatonError('not_found', 'userId: no such account', { field: 'userId' });
     if (user.role === 'admin' && role !== 'admin') {
-      const admins = this.h.db.select({ n: sql<number>`count(*)` }).from(authUser).where(and(eq(authUser.role, 'admin'), eq(authUser.disabled, false))).get()!.n;
-      if (admins <= 1) throw new BatonError('invalid_input', 'role: Baton needs at least one admin', { field: 'role' });
+      if (this.enabledAdmins() <= 1) throw new BatonError('invalid_input', 'role: Baton needs at least one admin', { field: 'role' });
     }
     this.h.db.update(authUser).set({ role, updatedAt: new Date(this.now()) }).where(eq(authUser.id, userId)).run();
     this.audit.record({ principal: by, action: 'account.role', target: userId, ip, detail: { from: user.role, to: role } });
     this.accessChanged({ kind: 'user', id: userId, name: user.name, email: user.email, role });
     return { id: userId, role };
+  }
+
+  /**
+   * Disables or enables an account. A disabled person's browser sessions are deleted, their tokens
+   * and share links stop (every principal re-read checks the owner), and their open connections,
+   * and those of their tokens, are closed at once. Nobody disables themself or the last admin.
+   */
+  setDisabled(by: Principal, userId: string, disabled: boolean, ip: string | null) {
+    const user = this.q.userById.get(userId);
+    if (!user) throw new BatonError('not_found', 'userId: no such account', { field: 'userId' });
+    const self = by.kind === 'user' ? by.id : by.kind === 'token' ? by.ownerId : null;
+    if (disabled && self === userId) throw new BatonError('invalid_input', 'disabled: you cannot disable your own account', { field: 'disabled' });
+    if (disabled && user.role === 'admin' && !user.disabled && this.enabledAdmins() <= 1) {
+      throw new BatonError('invalid_input', 'disabled: Baton needs at least one admin', { field: 'disabled' });
+    }
+    if (Boolean(user.disabled) !== disabled) {
+      this.h.db.update(authUser).set({ disabled, updatedAt: new Date(this.now()) }).where(eq(authUser.id, userId)).run();
+      if (disabled) this.h.db.delete(authSession).where(eq(authSession.userId, userId)).run();
+      this.audit.record({ principal: by, action: disabled ? 'account.disable' : 'account.enable', target: userId, ip });
+      if (disabled) {
+        this.accessChanged({ kind: 'user', id: userId, name: user.name, email: user.email, role: user.role });
+        const tokens = this.h.db.select({ id: apiTokens.id, name: apiTokens.name }).from(apiTokens).where(eq(apiTokens.createdBy, userId)).all();
+        for (const t of tokens) this.accessChanged({ kind: 'token', id: t.id, name: t.name, ownerId: userId, scopes: [] });
+      }
+    }
+    return { id: userId, role: user.role, disabled };
+  }
+
+  private enabledAdmins(): number {
+    return this.h.db.select({ n: sql<number>`count(*)` }).from(authUser).where(and(eq(authUser.role, 'admin'), eq(authUser.disabled, false))).get()!.n;
+  }
+
+  /** Whether the account with this email is disabled (asked only after its password was right). */
+  isDisabled(email: string): boolean {
+    const row = this.h.db.select({ id: authUser.id, disabled: authUser.disabled }).from(authUser).where(eq(authUser.email, email.trim().toLowerCase())).get();
+    return !!row?.disabled;
+  }
+
+  /** Ends every browser session of the account with this email (a disabled account that signed in). */
+  endSessions(email: string): void {
+    const row = this.h.db.select({ id: authUser.id }).from(authUser).where(eq(authUser.email, email.trim().toLowerCase())).get();
+    if (row) this.h.db.delete(authSession).where(eq(authSession.userId, row.id)).run();
+  }
+
+  /**
+   * A signed-in person changes their own password (better-auth checks the current one and hashes
+   * the new one). Every other browser signed in as them is signed out and their open connections
+   * close; the answer carries this browser's new session cookie.
+   */
+  async changePassword(by: Principal, headers: Headers, input: unknown, ip: string | null): Promise<Response> {
+    if (by.kind !== 'user') throw new BatonError('forbidden', 'Only a signed-in person can change their password (not an API token or a share link)');
+    const data = parseInput(passwordChangeSchema, input);
+    if (data.currentPassword === data.newPassword) {
+      throw new BatonError('invalid_input', 'newPassword: must differ from the current password', { field: 'newPassword' });
+    }
+    const res = await this.auth.api
+      .changePassword({ body: { currentPassword: data.currentPassword, newPassword: data.newPassword, revokeOtherSessions: true }, headers, asResponse: true })
+      .catch(() => null);
+    if (!res?.ok) {
+      this.audit.record({ principal: by, action: 'account.password.failed', target: by.id, outcome: 'failed', ip });
+      throw new BatonError('invalid_input', 'currentPassword: is wrong', { field: 'currentPassword' });
+    }
+    this.audit.record({ principal: by, action: 'account.password', target: by.id, ip });
+    // Sockets of other browsers still hold the old session's principal: close them all (this
+    // browser's reconnect with the new cookie).
+    this.accessChanged(by);
+    const out = new Headers({ 'content-type': 'application/json' });
+    for (const cookie of res.headers.getSetCookie()) out.append('set-cookie', cookie);
+    return new Response(JSON.stringify({ changed: true }), { status: 200, headers: out });
   }
 
   // ---- invitations -------------------------------------------------------------------------
