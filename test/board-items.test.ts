@@ -264,10 +264,10 @@ describe('editing board items and fields', () => {
     await put('team', 'session/coordination/init', { session_id: 'c-1', agenda: ['One', 'Two'], meeting_duration: '30 minutes' });
     const [one] = ofKind(await board('c-1'), 'agenda');
     expect(one!.data).toMatchObject({ timeboxMinutes: 15, status: 'pending' });
-    const b = s.app.items.markAgenda('c-1', one!.id, 'active', 'presenter');
-    expect(ofKind(b, 'agenda').map((i) => (i.data as { status: string }).status)).toEqual(['active', 'pending']);
+    s.app.sessions.edit(() => s.app.items.markAgenda('c-1', one!.id, 'active', Date.now()));
+    expect(ofKind(await board('c-1'), 'agenda').map((i) => (i.data as { status: string }).status)).toEqual(['active', 'pending']);
     const action = s.app.items.add('c-1', { kind: 'action', data: { title: 'x' } }, 'presenter');
-    expect(() => s.app.items.markAgenda('c-1', ofKind(action, 'action')[0]!.id, 'done', 'presenter')).toThrow(/item: .* not an agenda item/);
+    expect(() => s.app.items.markAgenda('c-1', ofKind(action, 'action')[0]!.id, 'done', Date.now())).toThrow(/item: .* not an agenda item/);
   });
 
   it('refuses bad input with the field named, and changes nothing', async () => {

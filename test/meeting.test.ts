@@ -262,8 +262,13 @@ describe('POST /api/v1/sessions/:id/meeting', () => {
 
     expect((await act(alice, { action: 'timer-start' })).status).toBe(200);
     clock += 90_000;
+    const before = s.app.feed.headSeq();
     r = await act(alice, { action: 'next' });
     expect(r.status).toBe(200);
+    // Two agenda items and the meeting state changed: the board goes out once, with all three.
+    const appended = s.app.feed.readAfter(before, 100).filter((c) => c.topic === 'session' && c.key === ID);
+    expect(appended).toHaveLength(1);
+    expect(JSON.parse(appended[0]!.value!)).toEqual(r.body);
     const m = meetingOf(r.body);
     expect(m.agendaItemId).toBe(agenda[1]);
     expect(m.timer).toEqual({ itemId: agenda[1], startedAt: new Date(clock).toISOString(), elapsedMs: 0 });

@@ -154,11 +154,16 @@ export class BoardItems {
     });
   }
 
-  /** Marks an agenda item pending, active or done (the meeting mode's "next item"). */
-  markAgenda(sessionId: string, itemId: number, status: 'pending' | 'active' | 'done', by: string): SessionBoard {
-    const item = this.h.db.select({ kind: sessionItems.kind }).from(sessionItems).where(and(eq(sessionItems.id, itemId), eq(sessionItems.sessionId, sessionId))).get();
-    if (item && item.kind !== 'agenda') throw new BatonError('invalid_input', `item: ${itemId} is a ${item.kind}, not an agenda item`, { field: 'item' });
-    return this.update(sessionId, itemId, { data: { status } }, by);
+  /**
+   * Marks an agenda item pending, active or done (the meeting mode's "next item"), inside the
+   * caller's transaction and without appending the board: a meeting step changes up to two items
+   * and its own state, and appends the board once for all of it.
+   */
+  markAgenda(sessionId: string, itemId: number, status: 'pending' | 'active' | 'done', at: number): void {
+    const item = this.requireItem(sessionId, itemId);
+    if (item.kind !== 'agenda') throw new BatonError('invalid_input', `item: ${itemId} is a ${item.kind}, not an agenda item`, { field: 'item' });
+    const data = validateItemData('agenda', { ...json<Record<string, unknown>>(item.data, {}), status });
+    this.h.db.update(sessionItems).set({ data: JSON.stringify(data), updatedAt: at }).where(eq(sessionItems.id, item.id)).run();
   }
 
   remove(sessionId: string, itemId: number, by: string): SessionBoard {

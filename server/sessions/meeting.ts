@@ -52,11 +52,8 @@ export class MeetingService {
       const { state, statuses } = reduceMeeting(readMeeting(details.meeting), action, { now, actor, agenda: this.agenda(sessionId) });
       details.meeting = state;
       this.h.db.update(workSessions).set({ details: JSON.stringify(details), lastActivityAt: now }).where(eq(workSessions.id, sessionId)).run();
-      // Each status change goes through the board items (each appends the board); the last one
-      // carries the new meeting state too. With none, append the board ourselves.
-      let latest: SessionBoard | null = null;
-      for (const s of statuses) latest = this.items.markAgenda(sessionId, s.itemId, s.status, by);
-      if (latest) return latest;
+      // The agenda statuses and the meeting state change together, and the board is appended once.
+      for (const s of statuses) this.items.markAgenda(sessionId, s.itemId, s.status, now);
       this.sessions.bump(sessionId, by, now);
       return this.sessions.board(sessionId)!;
     });
