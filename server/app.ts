@@ -36,6 +36,8 @@ export interface ApplicationOptions {
   maxValueBytes?: number;
   sweepIntervalMs?: number;
   feedPollMs?: number;
+  /** Answer plain memory_usage calls on /mcp without the SDK's Protocol (default true; tests compare both). */
+  mcpFastPath?: boolean;
   feedRetention?: number;
   now?: () => number;
   logger?: Logger;
@@ -66,6 +68,8 @@ export interface Application {
   audit: AuditLog;
   broadcaster: Broadcaster;
   api: ReturnType<typeof createApi>;
+  /** /mcp counters: how many calls the fast path answered. */
+  mcpStats: { fastCalls: number };
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -110,7 +114,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     (caller, ip) => ({ memory: authorizedBackend(memory, caller, audit, ip), sessions: authorizedSessionBackend(sessions, caller, handoffs, audit) }),
     (p) => identity.refresh(p),
     maxValueBytes * 6 + 64 * 1024,
-    { accessGeneration: () => identity.accessGeneration },
+    { accessGeneration: () => identity.accessGeneration, fastPath: options.mcpFastPath },
   );
   const api = createApi({ memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting, handoffs });
   const apiListener = getRequestListener(api.fetch);
@@ -195,6 +199,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     audit,
     broadcaster,
     api,
+    mcpStats: mcp.stats,
     listen(port, host) {
       return new Promise((resolveUrl, reject) => {
         http.once('error', reject);

@@ -13,8 +13,10 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Principal } from '../../lib/access.ts';
 import type { MemoryBackend } from './backend.ts';
+import { runMemoryUsage } from './memory-tool.ts';
 import type { SessionBackend } from './session-backend.ts';
 import { createMcpServer } from './server.ts';
+import { plainToolCallId } from './stdio-transport.ts';
 
 const IDLE_MS = 30 * 60 * 1000;
 /** How long a session reuses its caller's re-read (any access change in this process ends it at once). */
@@ -113,6 +115,11 @@ class JsonResponseTransport implements Transport {
     this.onclose?.();
   }
 
+  /** Whether a request with this id is being answered now (a second one with the same id is refused). */
+  inFlight(id: RequestId): boolean {
+    return this.waiting.has(id);
+  }
+
   /** Hands the messages to the server; resolves with the responses to the requests among them, in order. */
   exchange(messages: JSONRPCMessage[]): Promise<JSONRPCMessage[]> | null {
     const requests = messages.filter(isJSONRPCRequest);
@@ -129,6 +136,8 @@ interface Session {
   /** Who opened the session; later requests must come from the same caller. */
   owner: string;
   principal: Principal;
+  /** The session's memory backend: what its server's memory_usage handler runs against. */
+  memory: MemoryBackend;
 }
 
 const ownerOf = (p: Principal) => ('id' in p ? `${p.kind}:${p.id}` : p.kind);
@@ -163,8 +172,13 @@ export function createMcpHttpHandler(
      */
     accessGeneration?: () => number;
     callerCacheMs?: number;
+    /** Answer plain memory_usage calls without the SDK's Protocol (default on; off for the equivalence test). */
+    fastPath?: boolean;
   } = {},
 ) {
+  const fastPath = options.fastPath ?? true;
+  /** How many calls took the fast path (for tests and probes). */
+  const stats = { fastCalls: 0 };
   const { accessGeneration } = options;
   const callerCacheMs = options.callerCacheMs ?? CALLER_CACHE_MS;
   /** The session's caller as of now: re-read per call, or from a short cache invalidated by access changes. */
@@ -230,6 +244,22 @@ export function createMcpHttpHandler(
     } catch {
       return rpcError(400, 'body: not valid JSON', -32700);
     }
+    // A plain memory_usage call in an open session (nearly all of an agent's traffic) is answered by
+    // the same runMemoryUsage the session's server runs for it, without the SDK's per-message zod
+    // parses, with the same checks before it and the same answer ({ result, jsonrpc, id }).
+    const fastId = fastPath && sessionId ? plainToolCallId(raw, 'memory_usage') : null;
+    if (fastId !== null) {
+      const found = sessionFor(sessionId!, principal);
+      if (found instanceof Response) return found;
+      const version = req.header('mcp-protocol-version');
+      if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+        return rpcError(400, `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
+      }
+      if (found.transport.inFlight(fastId)) return rpcError(400, 'Invalid Request: a request id is already in flight in this session', -32600);
+      stats.fastCalls++;
+      const result = await runMemoryUsage(found.memory, ((raw as { params: { arguments?: unknown } }).params).arguments);
+      return json(200, JSON.stringify({ result, jsonrpc: '2.0', id: fastId }), { 'mcp-session-id': found.transport.sessionId });
+    }
     const batch = Array.isArray(raw);
     const items = batch ? (raw as unknown[]) : [raw];
     if (items.length > MAX_BATCH) return rpcError(400, `Invalid Request: Batch must not exceed ${MAX_BATCH} messages`, -32600);
@@ -255,10 +285,10 @@ export function createMcpHttpHandler(
         return rpcError(400, 'Send an initialize request first (POST without Mcp-Session-Id)');
       }
       const transport = new JsonResponseTransport(randomUUID());
-      session = { transport, lastSeen: Date.now(), owner: ownerOf(principal), principal };
       // Each call re-reads the caller (at most a second old, and never across an access change), so
       // revoking its token or lowering its role ends its access mid-session.
       const backends = backendFor(callerOf(principal), ip);
+      session = { transport, lastSeen: Date.now(), owner: ownerOf(principal), principal, memory: backends.memory };
       await createMcpServer(backends.memory, backends.sessions).connect(transport);
       // Set after connect(): the Protocol chains its own onclose to ours.
       const onclose = transport.onclose;
@@ -280,6 +310,7 @@ export function createMcpHttpHandler(
   return {
     handle,
     sessions,
+    stats,
     async close() {
       clearInterval(sweep);
       await Promise.all([...sessions.values()].map((s) => s.transport.close()));

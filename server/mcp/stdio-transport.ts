@@ -12,6 +12,22 @@ const FAST_PARAMS_KEYS = new Set(['name', 'arguments']);
 const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
+ * The request id when `raw` is exactly `{ jsonrpc: "2.0", id, method: "tools/call", params: { name:
+ * toolName, arguments } }` (no `_meta`, no task, an integer or string id): a message the SDK accepts
+ * as it is and answers by running the tool's handler. Anything else: null (the SDK's business).
+ */
+export function plainToolCallId(raw: unknown, toolName: string): RequestId | null {
+  if (!isPlainObject(raw) || raw.jsonrpc !== '2.0' || raw.method !== 'tools/call') return null;
+  const id = raw.id;
+  if (!(typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id)))) return null;
+  for (const key in raw) if (!FAST_REQUEST_KEYS.has(key)) return null;
+  const params = raw.params;
+  if (!isPlainObject(params) || params.name !== toolName) return null;
+  for (const key in params) if (!FAST_PARAMS_KEYS.has(key)) return null;
+  return id;
+}
+
+/**
  * MCP over stdio, as the SDK's StdioServerTransport (newline-delimited JSON-RPC, the same buffer
  * limit, `\r` stripped, a bad line reported to onerror and skipped, the same serialization), with
  * one fast path: a plain `tools/call` of `toolName` (exactly jsonrpc, id, method and params, params
@@ -109,16 +125,9 @@ export class FastPathStdioTransport implements Transport {
 
   /** The request id when `raw` is a plain call of the fast tool (one the SDK would accept as is), else null. */
   private fastId(raw: unknown): RequestId | null {
-    if (!isPlainObject(raw) || raw.jsonrpc !== '2.0' || raw.method !== 'tools/call') return null;
-    const id = raw.id;
-    if (!(typeof id === 'string' || (typeof id === 'number' && Number.isInteger(id)))) return null;
+    const id = plainToolCallId(raw, this.toolName);
     // A request id already in flight is the SDK's business (it would replace the first one's handler).
-    if (this.inFlight.has(id)) return null;
-    for (const key in raw) if (!FAST_REQUEST_KEYS.has(key)) return null;
-    const params = raw.params;
-    if (!isPlainObject(params) || params.name !== this.toolName) return null;
-    for (const key in params) if (!FAST_PARAMS_KEYS.has(key)) return null;
-    return id;
+    return id === null || this.inFlight.has(id) ? null : id;
   }
 
   private started = false;
