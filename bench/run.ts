@@ -12,6 +12,7 @@
  * BENCH_CPU_PROF=<dir> (V8 CPU profile of the server child)
  */
 import autocannon from 'autocannon';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -444,6 +445,12 @@ async function benchIdleRss(web: boolean) {
 
 // ---------------------------------------------------------------- main
 async function section<T>(name: string, fn: () => Promise<T> | T): Promise<T | { error: string }> {
+  // Each figure measures its own work, not the writeback of the previous section's: the dirty pages
+  // a write-heavy section leaves are flushed here rather than by the kernel during the next one.
+  const flushed = performance.now();
+  spawnSync('sync');
+  const syncMs = performance.now() - flushed;
+  if (syncMs > 100) log(`${name} waited ${Math.round(syncMs)} ms for the previous section's writes to reach the disk`);
   try {
     return await fn();
   } catch (err) {
