@@ -5,7 +5,7 @@ import { api, apiError, messageFor, toDate } from '../auth/api';
 import type { Me } from '../auth/me';
 import { Badge, dangerButton, inputBase, rowClass, secondaryButton, Section, Spinner, tableClass, tdClass, thClass, When } from '../auth/ui';
 import { useNow } from '../ui/use-now';
-import { useEffect, useState } from 'react';
+import { Fragment, useEffect, useState } from 'react';
 
 export interface UserRow {
   id: string;
@@ -17,6 +17,9 @@ export interface UserRow {
 }
 
 const ROLES: Role[] = ['admin', 'member', 'viewer'];
+// Tighter cells on a phone, so name, role and the Disable button fit 390 px without scrolling.
+const th = thClass.replace('px-3', 'px-2 sm:px-3');
+const td = tdClass.replace('px-3', 'px-2 sm:px-3');
 
 type RowAction = 'role' | 'disabled';
 
@@ -100,103 +103,114 @@ export function MembersSection({
           <table className={tableClass} data-testid="members">
             <thead>
               <tr>
-                <th scope="col" className={thClass}>Name</th>
-                <th scope="col" className={thClass}>Email</th>
-                <th scope="col" className={thClass}>Role</th>
-                <th scope="col" className={thClass}>Access</th>
-                <th scope="col" className={thClass}>Joined</th>
+                <th scope="col" className={th}>Name</th>
+                <th scope="col" className={`${th} hidden sm:table-cell`}>Email</th>
+                <th scope="col" className={th}>Role</th>
+                <th scope="col" className={th}>Access</th>
+                <th scope="col" className={`${th} hidden md:table-cell`}>Joined</th>
               </tr>
             </thead>
             <tbody>
               {users.map((u) => {
                 const busy = saving?.id === u.id;
+                const asking = confirming === u.id;
                 const roleError = rowError?.id === u.id && rowError.action === 'role' ? rowError.message : null;
                 const accessError = rowError?.id === u.id && rowError.action === 'disabled' ? rowError.message : null;
+                // A disabled account's details recede; its controls keep their normal look.
+                const muted = u.disabled ? 'text-slate-500 dark:text-slate-400' : '';
                 return (
-                  <tr
-                    key={u.id}
-                    className={`${rowClass} ${u.disabled ? 'bg-slate-50 text-slate-500 dark:bg-slate-900/60 dark:text-slate-400' : ''}`}
-                    data-testid="member-row"
-                    data-disabled={u.disabled ? 'true' : 'false'}
-                  >
-                    <td className={`${tdClass} font-medium`}>
-                      <span className={u.disabled ? 'line-through decoration-slate-400' : ''}>{u.name}</span>{' '}
-                      {u.id === me.id && <span className="font-normal text-slate-500">(you)</span>}{' '}
-                      {u.disabled && <Badge tone="slate" testId="disabled-badge">disabled</Badge>}
-                    </td>
-                    <td className={`${tdClass} break-all`}>{u.email}</td>
-                    <td className={tdClass}>
-                      <label className="sr-only" htmlFor={`role-${u.id}`}>Role of {u.name}</label>
-                      <div className="flex items-center gap-2">
-                        <select
-                          id={`role-${u.id}`}
-                          value={u.role}
-                          disabled={busy}
-                          onChange={(e) => void changeRole(u, e.target.value as Role)}
-                          className={`${inputBase} w-32`}
-                          aria-invalid={!!roleError}
-                          aria-describedby={roleError ? `role-${u.id}-error` : undefined}
-                        >
-                          {ROLES.map((r) => (
-                            <option key={r} value={r}>{r}</option>
-                          ))}
-                        </select>
-                        {busy && saving?.action === 'role' && <span className="text-xs text-slate-500">Saving…</span>}
-                        {saved?.id === u.id && saved.action === 'role' && <span role="status" className="text-xs text-emerald-600 dark:text-emerald-400">Saved</span>}
-                      </div>
-                      {roleError && (
-                        <p id={`role-${u.id}-error`} role="alert" className="mt-1 text-sm text-rose-600 dark:text-rose-400">{roleError}</p>
-                      )}
-                    </td>
-                    <td className={tdClass}>
-                      {u.id === me.id ? (
-                        <span className="whitespace-nowrap text-slate-500">Active (you)</span>
-                      ) : confirming === u.id ? (
-                        <div
-                          role="group"
-                          aria-labelledby={`access-${u.id}-ask`}
-                          data-testid="disable-confirm"
-                          className="min-w-56 space-y-2 rounded-md border border-rose-300 bg-rose-50 p-2 dark:border-rose-800 dark:bg-rose-950/60"
-                          onKeyDown={(e) => {
-                            if (e.key === 'Escape') cancelConfirm(u);
-                          }}
-                        >
-                          <p id={`access-${u.id}-ask`} className="text-sm text-rose-900 dark:text-rose-100">
-                            Disable {u.name}? They are signed out everywhere at once, their tokens stop, and they cannot sign in until enabled.
-                          </p>
-                          <div className="flex flex-wrap gap-2">
-                            <button type="button" autoFocus onClick={() => void setDisabled(u, true)} className={dangerButton}>
-                              Yes, disable
-                            </button>
-                            <button type="button" onClick={() => cancelConfirm(u)} className={secondaryButton}>
-                              Cancel
-                            </button>
-                          </div>
-                        </div>
-                      ) : (
+                  <Fragment key={u.id}>
+                    <tr className={`${rowClass} ${u.disabled ? 'bg-slate-50 dark:bg-slate-900/60' : ''}`} data-testid="member-row" data-disabled={u.disabled ? 'true' : 'false'}>
+                      <td className={`${td} font-medium ${muted}`}>
+                        <span className={u.disabled ? 'line-through decoration-slate-400' : ''}>{u.name}</span>{' '}
+                        {u.id === me.id && <span className="font-normal text-slate-500">(you)</span>}{' '}
+                        {u.disabled && <Badge tone="slate" testId="disabled-badge">disabled</Badge>}
+                        {/* On a phone the email column is hidden: the address goes under the name. */}
+                        <span className="mt-0.5 block break-all text-xs font-normal text-slate-500 sm:hidden dark:text-slate-400">{u.email}</span>
+                      </td>
+                      <td className={`${td} hidden break-all sm:table-cell ${muted}`}>{u.email}</td>
+                      <td className={td}>
+                        <label className="sr-only" htmlFor={`role-${u.id}`}>Role of {u.name}</label>
                         <div className="flex items-center gap-2">
-                          <button
-                            id={`access-${u.id}`}
-                            type="button"
+                          <select
+                            id={`role-${u.id}`}
+                            value={u.role}
                             disabled={busy}
-                            onClick={() => (u.disabled ? void setDisabled(u, false) : setConfirming(u.id))}
-                            className={`${u.disabled ? secondaryButton : dangerButton} whitespace-nowrap`}
-                            aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.name}`}
-                            aria-describedby={accessError ? `access-${u.id}-error` : undefined}
+                            onChange={(e) => void changeRole(u, e.target.value as Role)}
+                            className={`${inputBase} w-28 sm:w-32`}
+                            aria-invalid={!!roleError}
+                            aria-describedby={roleError ? `role-${u.id}-error` : undefined}
                           >
-                            {busy && saving?.action === 'disabled' ? (u.disabled ? 'Enabling…' : 'Disabling…') : u.disabled ? 'Enable' : 'Disable'}
-                          </button>
-                          {saved?.id === u.id && saved.action === 'disabled' && (
-                            <span role="status" className="text-xs text-emerald-600 dark:text-emerald-400">{u.disabled ? 'Disabled' : 'Enabled'}</span>
-                          )}
+                            {ROLES.map((r) => (
+                              <option key={r} value={r}>{r}</option>
+                            ))}
+                          </select>
+                          {busy && saving?.action === 'role' && <span className="text-xs text-slate-500">Saving…</span>}
+                          {saved?.id === u.id && saved.action === 'role' && <span role="status" className="text-xs text-emerald-600 dark:text-emerald-400">Saved</span>}
                         </div>
-                      )}
-                      {accessError && (
-                        <p id={`access-${u.id}-error`} role="alert" className="mt-1 text-sm text-rose-600 dark:text-rose-400">{accessError}</p>
-                      )}
-                    </td>
-                    <td className={tdClass}><When at={toDate(u.createdAt)} now={now} /></td>
-                  </tr>
+                        {roleError && (
+                          <p id={`role-${u.id}-error`} role="alert" className="mt-1 text-sm text-rose-600 dark:text-rose-400">{roleError}</p>
+                        )}
+                      </td>
+                      <td className={td}>
+                        {u.id === me.id ? (
+                          <span className="whitespace-nowrap text-slate-500 dark:text-slate-400">Active</span>
+                        ) : (
+                          <div className="flex flex-wrap items-center gap-2">
+                            <button
+                              id={`access-${u.id}`}
+                              type="button"
+                              disabled={busy}
+                              onClick={() => (u.disabled ? void setDisabled(u, false) : asking ? cancelConfirm(u) : setConfirming(u.id))}
+                              className={`${u.disabled ? secondaryButton : dangerButton} whitespace-nowrap`}
+                              aria-label={`${u.disabled ? 'Enable' : 'Disable'} ${u.name}`}
+                              aria-expanded={u.disabled ? undefined : asking}
+                              aria-controls={asking ? `access-${u.id}-confirm` : undefined}
+                              aria-describedby={accessError ? `access-${u.id}-error` : undefined}
+                            >
+                              {busy && saving?.action === 'disabled' ? (u.disabled ? 'Enabling…' : 'Disabling…') : u.disabled ? 'Enable' : 'Disable'}
+                            </button>
+                            {saved?.id === u.id && saved.action === 'disabled' && (
+                              <span role="status" className="text-xs text-emerald-600 dark:text-emerald-400">{u.disabled ? 'Disabled' : 'Enabled'}</span>
+                            )}
+                          </div>
+                        )}
+                        {accessError && (
+                          <p id={`access-${u.id}-error`} role="alert" className="mt-1 text-sm text-rose-600 dark:text-rose-400">{accessError}</p>
+                        )}
+                      </td>
+                      <td className={`${td} hidden md:table-cell ${muted}`}><When at={toDate(u.createdAt)} now={now} /></td>
+                    </tr>
+                    {asking && (
+                      // The question gets a row of its own under the person's, so it has the table's full width (a phone included).
+                      <tr>
+                        <td colSpan={5} className="px-2 pb-3 sm:px-3">
+                          <div
+                            id={`access-${u.id}-confirm`}
+                            role="group"
+                            aria-labelledby={`access-${u.id}-ask`}
+                            data-testid="disable-confirm"
+                            className="space-y-2 rounded-md border border-rose-300 bg-rose-50 p-3 sm:flex sm:items-center sm:justify-between sm:gap-4 sm:space-y-0 dark:border-rose-800 dark:bg-rose-950/60"
+                            onKeyDown={(e) => {
+                              if (e.key === 'Escape') cancelConfirm(u);
+                            }}
+                          >
+                            <p id={`access-${u.id}-ask`} className="text-sm text-rose-900 dark:text-rose-100">
+                              <strong className="font-semibold">Disable {u.name}?</strong> They are signed out everywhere at once, their API tokens and share links stop, and they cannot sign in until an admin enables them again.
+                            </p>
+                            <div className="flex shrink-0 flex-wrap gap-2">
+                              <button type="button" autoFocus onClick={() => void setDisabled(u, true)} className={dangerButton}>
+                                Yes, disable
+                              </button>
+                              <button type="button" onClick={() => cancelConfirm(u)} className={secondaryButton}>
+                                Cancel
+                              </button>
+                            </div>
+                          </div>
+                        </td>
+                      </tr>
+                    )}
+                  </Fragment>
                 );
               })}
             </tbody>
