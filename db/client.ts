@@ -15,6 +15,24 @@ export interface DbHandle {
   close(): void;
 }
 
+/** Runs `fn` in a transaction (`.immediate(fn)`, `.deferred(fn)`; nested: a savepoint). */
+export type TxRunner = Database.Transaction<(fn: () => unknown) => unknown>;
+const runners = new WeakMap<Database.Database, TxRunner>();
+
+/**
+ * The connection's one transaction runner. better-sqlite3's `transaction(fn)` builds five closures
+ * per call, which showed up on the write path; this wrapper is built once per connection and takes
+ * the work as its argument.
+ */
+export function txRunner(sqlite: Database.Database): TxRunner {
+  let runner = runners.get(sqlite);
+  if (!runner) {
+    runner = sqlite.transaction((fn: () => unknown) => fn());
+    runners.set(sqlite, runner);
+  }
+  return runner;
+}
+
 const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
 /**

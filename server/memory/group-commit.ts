@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { txRunner, type TxRunner } from '../../db/client.ts';
 
 interface Job {
   run: () => unknown;
@@ -16,14 +17,13 @@ export class GroupCommit {
   private queue: Job[] = [];
   private scheduled = false;
 
-  /** Built once: better-sqlite3 creates five closures per transaction() call. */
-  private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
+  private readonly tx: TxRunner;
 
   constructor(
     sqlite: Database.Database,
     private readonly maxBatch = 256,
   ) {
-    this.tx = sqlite.transaction((fn: () => unknown) => fn());
+    this.tx = txRunner(sqlite);
   }
 
   run<T>(write: () => T): Promise<T> {

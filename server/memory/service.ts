@@ -1,7 +1,6 @@
 import { and, asc, count, desc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type Database from 'better-sqlite3';
-import type { DbHandle } from '../../db/client.ts';
+import { txRunner, type DbHandle, type TxRunner } from '../../db/client.ts';
 import { changes, HEAD_SEQ_SQL, memoryEntries, memoryHistory, type MemoryEntryRow } from '../../db/schema.ts';
 import { BatonError, parseInput } from '../../lib/errors.ts';
 import type { Change } from '../../lib/events.ts';
@@ -57,6 +56,11 @@ export interface MemoryServiceOptions {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms == null ? null : iso(ms));
+
+/** An entry rewrite; `withTtl` also sets expires_at (only then is its index touched). */
+const updateEntrySql = (withTtl: boolean) =>
+  `UPDATE memory_entries SET value = @value, version = @version, size = @size, updated_at = @updatedAt, updated_by = @updatedBy,
+     ${withTtl ? 'expires_at = @expiresAt, ' : ''}projection_warning = NULL WHERE namespace = @namespace AND key = @key`;
 
 /** SQL limiting a namespace column to readable patterns; undefined when everything is readable. */
 export function namespaceScope(column: SQLiteColumn, readable: string[]): SQL | undefined {
@@ -127,8 +131,7 @@ export class MemoryService {
 
   private readonly q;
   private readonly group: GroupCommit;
-  /** One transaction wrapper for every call: better-sqlite3 builds five closures per transaction(). */
-  private readonly tx: Database.Transaction<(fn: () => unknown) => unknown>;
+  private readonly tx: TxRunner;
 
   constructor(handle: DbHandle, options: MemoryServiceOptions = {}) {
     this.h = handle;
@@ -139,7 +142,7 @@ export class MemoryService {
     this.project = options.project ?? (() => null);
     this.group = new GroupCommit(handle.sqlite);
     const s = handle.sqlite;
-    this.tx = s.transaction((fn: () => unknown) => fn());
+    this.tx = txRunner(s);
     // The write path uses raw prepared statements: building drizzle queries per call cost more
     // CPU than the SQLite work itself (profiled: ~4x slower stores). Reads with dynamic filters use drizzle.
     const entryColumns =
@@ -158,14 +161,8 @@ export class MemoryService {
       ),
       // Two updates: naming expires_at in SET rewrites its index entry even when it stays NULL,
       // a page per write that most writes (no TTL before or after) do not need.
-      updateEntry: s.prepare<MemoryEntryRow>(
-        `UPDATE memory_entries SET value = @value, version = @version, size = @size, updated_at = @updatedAt,
-           updated_by = @updatedBy, projection_warning = NULL WHERE namespace = @namespace AND key = @key`,
-      ),
-      updateEntryTtl: s.prepare<MemoryEntryRow>(
-        `UPDATE memory_entries SET value = @value, version = @version, size = @size, updated_at = @updatedAt,
-           updated_by = @updatedBy, expires_at = @expiresAt, projection_warning = NULL WHERE namespace = @namespace AND key = @key`,
-      ),
+      updateEntry: s.prepare<MemoryEntryRow>(updateEntrySql(false)),
+      updateEntryTtl: s.prepare<MemoryEntryRow>(updateEntrySql(true)),
       setWarning: s.prepare<[string, string, string]>('UPDATE memory_entries SET projection_warning = ? WHERE namespace = ? AND key = ?'),
       deleteEntry: s.prepare<{ namespace: string; key: string }>(
         'DELETE FROM memory_entries WHERE namespace = @namespace AND key = @key',

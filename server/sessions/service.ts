@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { DbHandle } from '../../db/client.ts';
+import { txRunner, type DbHandle } from '../../db/client.ts';
 import {
   HEAD_SEQ_SQL,
   handoffs,
@@ -340,7 +340,7 @@ export class SessionService {
 
   /** Runs a board edit in its own transaction, then wakes the broadcaster. */
   edit<T>(fn: () => T): T {
-    const result = this.h.sqlite.transaction(fn).immediate();
+    const result = txRunner(this.h.sqlite).immediate(fn) as T;
     this.onCommit();
     return result;
   }
