@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { DbHandle } from '../../db/client.ts';
+import { txRunner, type DbHandle } from '../../db/client.ts';
 import { apiTokens, authSession, authUser, invites, shareLinks, ROLES, type Role } from '../../db/schema.ts';
 import type { Principal, TokenAccess, TokenScope } from '../../lib/access.ts';
 import { BatonError, parseInput } from '../../lib/errors.ts';
@@ -31,6 +31,9 @@ export const inviteInputSchema = z.object({
   email: emailSchema.optional(),
   expiresInHours: z.number().int().min(1).max(24 * 30).default(72),
 });
+const accountPatchSchema = z
+  .object({ role: z.unknown().optional(), disabled: z.boolean({ error: 'must be true or false' }).optional() })
+  .refine((b) => b.role !== undefined || b.disabled !== undefined, { message: 'send role, disabled or both', path: ['body'] });
 export const passwordChangeSchema = z.object({
   currentPassword: z.string({ error: 'is required' }).min(1, 'is required').max(256, 'must be at most 256 characters'),
   newPassword: passwordSchema,
@@ -43,6 +46,9 @@ export const shareInputSchema = z.object({
 const TOUCH_EVERY_MS = 60_000;
 /** How long a verified token is trusted without a lookup (revocations in this process clear it at once). */
 const TOKEN_CACHE_MS = 5_000;
+
+/** The account a caller acts for: a person, or the owner of a token; null for share links and anonymous callers. */
+const accountIdOf = (p: Principal): string | null => (p.kind === 'user' ? p.id : p.kind === 'token' ? p.ownerId : null);
 
 const ACCESS_RANK: Record<TokenAccess, number> = { read: 0, write: 1, admin: 2 };
 /** The most a token may do for an owner of each role (a member cannot mint admin tokens either). */
@@ -255,14 +261,13 @@ export class Identity {
   setDisabled(by: Principal, userId: string, disabled: boolean, ip: string | null) {
     const user = this.q.userById.get(userId);
     if (!user) throw new BatonError('not_found', 'userId: no such account', { field: 'userId' });
-    const self = by.kind === 'user' ? by.id : by.kind === 'token' ? by.ownerId : null;
-    if (disabled && self === userId) throw new BatonError('invalid_input', 'disabled: you cannot disable your own account', { field: 'disabled' });
+    if (disabled && accountIdOf(by) === userId) throw new BatonError('invalid_input', 'disabled: you cannot disable your own account', { field: 'disabled' });
     if (disabled && user.role === 'admin' && !user.disabled && this.enabledAdmins() <= 1) {
       throw new BatonError('invalid_input', 'disabled: Baton needs at least one admin', { field: 'disabled' });
     }
     if (Boolean(user.disabled) !== disabled) {
       this.h.db.update(authUser).set({ disabled, updatedAt: new Date(this.now()) }).where(eq(authUser.id, userId)).run();
-      if (disabled) this.h.db.delete(authSession).where(eq(authSession.userId, userId)).run();
+      if (disabled) this.endSessions(userId);
       this.audit.record({ principal: by, action: disabled ? 'account.disable' : 'account.enable', target: userId, ip });
       if (disabled) {
         this.accessChanged({ kind: 'user', id: userId, name: user.name, email: user.email, role: user.role });
@@ -277,16 +282,35 @@ export class Identity {
     return this.h.db.select({ n: sql<number>`count(*)` }).from(authUser).where(and(eq(authUser.role, 'admin'), eq(authUser.disabled, false))).get()!.n;
   }
 
-  /** Whether the account with this email is disabled (asked only after its password was right). */
-  isDisabled(email: string): boolean {
+  /**
+   * After a right password: when the account with this email is disabled, ends the sessions the
+   * sign-in just made and says so (the route answers 403 instead of signing in).
+   */
+  refuseDisabledSignIn(email: string): boolean {
     const row = this.h.db.select({ id: authUser.id, disabled: authUser.disabled }).from(authUser).where(eq(authUser.email, email.trim().toLowerCase())).get();
-    return !!row?.disabled;
+    if (!row?.disabled) return false;
+    this.endSessions(row.id);
+    return true;
   }
 
-  /** Ends every browser session of the account with this email (a disabled account that signed in). */
-  endSessions(email: string): void {
-    const row = this.h.db.select({ id: authUser.id }).from(authUser).where(eq(authUser.email, email.trim().toLowerCase())).get();
-    if (row) this.h.db.delete(authSession).where(eq(authSession.userId, row.id)).run();
+  private endSessions(userId: string): void {
+    this.h.db.delete(authSession).where(eq(authSession.userId, userId)).run();
+  }
+
+  /**
+   * An admin's change to an account (`PATCH /api/v1/users/:id`): role, disabled, or both, in one
+   * transaction. Enabling comes before a role change and disabling after it, so each step's
+   * admin rule sees the account as the caller means it. Answers the account as it now is.
+   */
+  updateAccount(by: Principal, userId: string, input: unknown, ip: string | null) {
+    const change = parseInput(accountPatchSchema, input);
+    return txRunner(this.h.sqlite).immediate(() => {
+      if (change.disabled === false) this.setDisabled(by, userId, false, ip);
+      if (change.role !== undefined) this.setRole(by, userId, change.role, ip);
+      if (change.disabled === true) this.setDisabled(by, userId, true, ip);
+      const user = this.q.userById.get(userId)!;
+      return { id: userId, role: user.role, disabled: !!user.disabled };
+    }) as { id: string; role: Role; disabled: boolean };
   }
 
   /**
@@ -389,7 +413,7 @@ export class Identity {
     const id = newId();
     const now = this.now();
     const expiresAt = data.expiresInDays ? now + data.expiresInDays * 86_400_000 : null;
-    const ownerId = by.kind === 'user' ? by.id : by.ownerId;
+    const ownerId = accountIdOf(by)!;
     this.h.db.insert(apiTokens).values({ id, name: data.name, tokenHash: hashSecret(token), prefix: token.slice(0, 10), scopes: JSON.stringify(data.scopes), createdBy: ownerId, createdAt: now, expiresAt }).run();
     this.audit.record({ principal: by, action: 'token.create', target: id, ip, detail: { name: data.name, scopes: data.scopes } });
     return { id, token, name: data.name, prefix: token.slice(0, 10), scopes: data.scopes, expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null };
@@ -397,7 +421,7 @@ export class Identity {
 
   /** Admins (and admin-scoped tokens) manage everyone's tokens and share links; others their own. */
   private manages(by: Principal, createdBy: string): boolean {
-    const own = by.kind === 'user' ? by.id : by.kind === 'token' ? by.ownerId : null;
+    const own = accountIdOf(by);
     const isAdmin = (by.kind === 'user' && by.role === 'admin') || (by.kind === 'token' && by.scopes.some((s) => s.access === 'admin'));
     return isAdmin || createdBy === own;
   }

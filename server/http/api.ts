@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import { readableNamespacePatterns, type Principal } from '../../lib/access.ts';
-import { BatonError, fromZodError, parseInput, toApiError, type ApiError } from '../../lib/errors.ts';
+import { BatonError, fromZodError, toApiError, type ApiError } from '../../lib/errors.ts';
 import { limitSchema, namespaceOf } from '../../lib/memory-schema.ts';
 import type { AuditLog } from '../auth/audit.ts';
 import { authorize } from '../auth/authorize.ts';
@@ -49,9 +49,6 @@ const query = (c: Context): Record<string, string> => c.req.query();
 
 
 const signInBodySchema = z.object({ email: z.string().max(254).default(''), password: z.string().max(256).default('') }).loose();
-const userPatchSchema = z
-  .object({ role: z.unknown().optional(), disabled: z.boolean({ error: 'must be true or false' }).optional() })
-  .refine((b) => b.role !== undefined || b.disabled !== undefined, { message: 'send role, disabled or both', path: ['body'] });
 const auditQuerySchema = z.object({
   action: z.string().max(64).optional(),
   actor: z.string().max(80).optional(),
@@ -183,8 +180,7 @@ export function createApi(deps: Deps): Hono<Env> {
       return errorResponse(c, { code: 'unauthorized', message: 'Email or password is wrong', field: 'password' }, 401);
     }
     // Said only once the password was right, so it reveals nothing to someone guessing.
-    if (identity.isDisabled(body.email)) {
-      identity.endSessions(body.email);
+    if (identity.refuseDisabledSignIn(body.email)) {
       audit.record({ principal: { kind: 'anonymous' }, action: 'auth.sign-in.disabled', target: body.email.toLowerCase().slice(0, 254), outcome: 'denied', ip: c.get('ip') });
       return errorResponse(c, { code: 'forbidden', message: 'This account is disabled; ask an admin to enable it', field: 'email' }, 403);
     }
@@ -221,15 +217,7 @@ export function createApi(deps: Deps): Hono<Env> {
   });
   app.patch('/api/v1/users/:id', async (c) => {
     authorize(principal(c), { action: 'admin' });
-    const body = parseInput(userPatchSchema, await jsonBody(c));
-    const id = c.req.param('id');
-    const ip = c.get('ip');
-    // Enabling comes before a role change and disabling after it, so each step's admin rule sees the account as the caller means it.
-    if (body.disabled === false) identity.setDisabled(principal(c), id, false, ip);
-    if (body.role !== undefined) identity.setRole(principal(c), id, body.role, ip);
-    if (body.disabled === true) identity.setDisabled(principal(c), id, true, ip);
-    const user = identity.listUsers().find((u) => u.id === id);
-    return c.json({ id, role: user?.role, disabled: !!user?.disabled });
+    return c.json(identity.updateAccount(principal(c), c.req.param('id'), await jsonBody(c), c.get('ip')));
   });
 
   app.get('/api/v1/invites', (c) => {
