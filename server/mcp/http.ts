@@ -152,6 +152,15 @@ const json = (status: number, body: string | null, headers: Record<string, strin
 const rpcError = (status: number, message: string, code = -32000, headers: Record<string, string> = {}) =>
   json(status, JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }), headers);
 
+/** The SDK transport's answer to a Mcp-Protocol-Version it does not speak; null when it does (or none is sent). */
+function unsupportedVersion(req: McpHttpRequest): Response | null {
+  const version = req.header('mcp-protocol-version');
+  if (version === undefined || SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return null;
+  return rpcError(400, `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
+}
+
+const idInFlight = () => rpcError(400, 'Invalid Request: a request id is already in flight in this session', -32600);
+
 /** application/json, parameters allowed, as a media type rather than a substring. */
 const isJsonContentType = (ct: string | undefined) => !!ct && ct.split(';')[0]!.trim().toLowerCase() === 'application/json';
 
@@ -251,11 +260,9 @@ export function createMcpHttpHandler(
     if (fastId !== null) {
       const found = sessionFor(sessionId!, principal);
       if (found instanceof Response) return found;
-      const version = req.header('mcp-protocol-version');
-      if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
-        return rpcError(400, `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
-      }
-      if (found.transport.inFlight(fastId)) return rpcError(400, 'Invalid Request: a request id is already in flight in this session', -32600);
+      const badVersion = unsupportedVersion(req);
+      if (badVersion) return badVersion;
+      if (found.transport.inFlight(fastId)) return idInFlight();
       stats.fastCalls++;
       const result = await runMemoryUsage(found.memory, ((raw as { params: { arguments?: unknown } }).params).arguments);
       return json(200, JSON.stringify({ result, jsonrpc: '2.0', id: fastId }), { 'mcp-session-id': found.transport.sessionId });
@@ -276,10 +283,8 @@ export function createMcpHttpHandler(
       if (found instanceof Response) return found;
       session = found;
       if (messages.some(isInitialize)) return rpcError(400, 'Invalid Request: Server already initialized', -32600);
-      const version = req.header('mcp-protocol-version');
-      if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
-        return rpcError(400, `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
-      }
+      const badVersion = unsupportedVersion(req);
+      if (badVersion) return badVersion;
     } else {
       if (messages.length !== 1 || !isInitialize(messages[0]!)) {
         return rpcError(400, 'Send an initialize request first (POST without Mcp-Session-Id)');
@@ -300,7 +305,7 @@ export function createMcpHttpHandler(
     }
 
     const exchanged = session.transport.exchange(messages);
-    if (!exchanged) return rpcError(400, 'Invalid Request: a request id is already in flight in this session', -32600);
+    if (!exchanged) return idInFlight();
     const responses = await exchanged;
     const headers = { 'mcp-session-id': session.transport.sessionId };
     if (responses.length === 0) return json(202, null, headers);
