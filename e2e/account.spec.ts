@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import { ADMIN_STATE, E2E_ADMIN } from './auth-files';
-import { expect, newUser, test } from './fixtures';
+import { expect, newUser, submitSignIn, test } from './fixtures';
 
 /**
  * Account self-service: a person changes their password in Settings (other browsers are signed
@@ -31,18 +31,6 @@ async function emailOf(page: Page): Promise<string> {
 
 /** Status of /api/v1/me as the page's own cookie sees it (the page's next API call). */
 const meStatus = (page: Page) => page.evaluate(async () => (await fetch('/api/v1/me', { cache: 'no-store' })).status);
-
-/** Fills /sign-in and submits; returns the HTTP status of the sign-in call. */
-async function submitSignIn(page: Page, email: string, password: string): Promise<number> {
-  const form = page.getByRole('form', { name: 'Sign in' });
-  await form.locator('input[name="email"]').fill(email);
-  await form.locator('input[name="password"]').fill(password);
-  const [res] = await Promise.all([
-    page.waitForResponse((r) => r.url().endsWith('/api/auth/sign-in/email') && r.request().method() === 'POST'),
-    form.getByRole('button', { name: 'Sign in' }).click(),
-  ]);
-  return res.status();
-}
 
 async function expectSignedInAs(page: Page, name: string) {
   await expect(page.getByTestId('user-menu').getByTestId('user-name')).toHaveText(name);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from '@playwright/test';
 import { ADMIN_STATE, E2E_ADMIN, FIRST_RUN_URL } from './auth-files';
 import { expect, test } from './fixtures';
-import { getEntry, MemoryPage, newUser, putEntry, uniqueNamespace } from './fixtures';
+import { getEntry, MemoryPage, newUser, putEntry, submitSignIn, uniqueNamespace } from './fixtures';
 
 const shots = join(import.meta.dirname, 'screenshots');
 /** For request contexts: without it they would carry the owner's cookie (the config's default storageState). */
@@ -14,18 +14,6 @@ const rand = () => `${Date.now().toString(36)}${Math.random().toString(36).slice
 async function anonymous(browser: Browser, options: Parameters<Browser['newContext']>[0] = {}) {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, ...options, storageState: undefined });
   return { context, page: await context.newPage() };
-}
-
-/** Fills /sign-in and submits; returns the HTTP status of the sign-in call. */
-async function submitSignIn(page: Page, email: string, password: string): Promise<number> {
-  const form = page.getByRole('form', { name: 'Sign in' });
-  await form.locator('input[name="email"]').fill(email);
-  await form.locator('input[name="password"]').fill(password);
-  const [res] = await Promise.all([
-    page.waitForResponse((r) => r.url().endsWith('/api/auth/sign-in/email') && r.request().method() === 'POST'),
-    form.getByRole('button', { name: 'Sign in' }).click(),
-  ]);
-  return res.status();
 }
 
 async function expectSignedInAs(page: Page, name: string, role: 'admin' | 'member' | 'viewer') {

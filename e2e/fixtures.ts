@@ -15,6 +15,18 @@ export const test = base.extend({
 });
 export { expect };
 
+/** Fills /sign-in and submits; returns the HTTP status of the sign-in call. */
+export async function submitSignIn(page: Page, email: string, password: string): Promise<number> {
+  const form = page.getByRole('form', { name: 'Sign in' });
+  await form.locator('input[name="email"]').fill(email);
+  await form.locator('input[name="password"]').fill(password);
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/auth/sign-in/email') && r.request().method() === 'POST'),
+    form.getByRole('button', { name: 'Sign in' }).click(),
+  ]);
+  return res.status();
+}
+
 /** A namespace no other test touches: the database is shared by the whole run. */
 export function uniqueNamespace(testInfo: TestInfo, label: string): string {
   return `e2e-${label}-${testInfo.workerIndex}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
