@@ -1,6 +1,7 @@
 'use client';
 
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
+import { useCountdown } from '../ui/use-countdown';
 import type { ApiError } from '../../lib/errors';
 import { ApiRequestError, api, apiError } from './api';
 import { ShowPassword, useFocusInvalid } from './account-fields';
@@ -20,25 +21,14 @@ export function SignInForm() {
   const [busy, setBusy] = useState(false);
   /** When a rate limit lifts (epoch ms), and the seconds left until then. */
   const [retryAt, setRetryAt] = useState<number | null>(null);
-  const [wait, setWait] = useState(0);
+  const wait = useCountdown(retryAt);
+  const limited = wait > 0;
   const form = useRef<HTMLFormElement>(null);
   useFocusInvalid(form, error);
 
-  useEffect(() => {
-    if (!retryAt) return;
-    const tick = () => {
-      const left = Math.max(0, Math.ceil((retryAt - Date.now()) / 1000));
-      setWait(left);
-      if (left === 0) setRetryAt(null);
-    };
-    tick();
-    const t = setInterval(tick, 1000);
-    return () => clearInterval(t);
-  }, [retryAt]);
-
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    if (retryAt) return;
+    if (limited) return;
     setBusy(true);
     setError(null);
     try {
@@ -100,15 +90,15 @@ export function SignInForm() {
           <FieldError error={error} field="password" id="password-error" />
         </div>
         <FormError error={error} fields={['email', 'password']}>
-          {retryAt ? error?.message.replace(/;\s*try again in \d+ s\.?$/, '.') : error?.message}
-          {retryAt && (
+          {limited ? error?.message.replace(/;\s*try again in \d+ s\.?$/, '.') : error?.message}
+          {limited && (
             <span className="mt-1 block font-medium" data-testid="retry-after">
               You can try again in {wait} {wait === 1 ? 'second' : 'seconds'}.
             </span>
           )}
         </FormError>
-        <button type="submit" disabled={busy || !!retryAt} className={`${primaryButton} w-full`}>
-          {busy ? 'Signing in…' : retryAt ? `Wait ${wait} s` : 'Sign in'}
+        <button type="submit" disabled={busy || limited} className={`${primaryButton} w-full`}>
+          {busy ? 'Signing in…' : limited ? `Wait ${wait} s` : 'Sign in'}
         </button>
       </form>
     </AuthCard>

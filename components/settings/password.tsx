@@ -1,6 +1,7 @@
 'use client';
 
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
+import { useCountdown } from '../ui/use-countdown';
 import type { ApiError } from '../../lib/errors';
 import { ApiRequestError, api, apiError, messageFor } from '../auth/api';
 import { useFocusInvalid } from '../auth/account-fields';
@@ -26,19 +27,6 @@ function fieldMessage(error: ApiError, field: Field): string {
   return /^is\b/i.test(msg) ? `${LABELS[field]} ${msg.charAt(0).toLowerCase()}${msg.slice(1)}` : msg;
 }
 
-/** Seconds left until a rate limit lifts; 0 when there is none. */
-function useCountdown(until: number | null): number {
-  const [left, setLeft] = useState(0);
-  useEffect(() => {
-    if (!until) return setLeft(0);
-    const tick = () => setLeft(Math.max(0, Math.ceil((until - Date.now()) / 1000)));
-    tick();
-    const t = setInterval(tick, 1000);
-    return () => clearInterval(t);
-  }, [until]);
-  return left;
-}
-
 /**
  * Change the signed-in person's password. The server answers with a fresh cookie for this browser
  * and signs out every other browser of the account, so this page stays signed in.
@@ -51,7 +39,7 @@ export function PasswordSection({ email }: { email: string }) {
   const [done, setDone] = useState(false);
   const [retryAt, setRetryAt] = useState<number | null>(null);
   const wait = useCountdown(retryAt);
-  const waiting = !!retryAt && wait > 0;
+  const waiting = wait > 0;
   const form = useRef<HTMLFormElement>(null);
   useFocusInvalid(form, error);
 
