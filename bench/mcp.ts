@@ -135,15 +135,8 @@ function countAbortListenerWarnings(): () => void {
 
 /** Starts bench/mcp-floor-server.ts (`idle` or `store`), a stand-in MCP server for the floors. */
 function startFloorServer(mode: 'idle' | 'store', databasePath: string): Promise<{ url: string; pid: number; stop(): void }> {
-  const child = fork(resolve(import.meta.dirname, 'mcp-floor-server.ts'), [], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_FLOOR: mode, BENCH_DATABASE: databasePath },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((done, fail) => {
-    child.once('exit', (code) => fail(new Error(`floor server (${mode}) exited with ${code}`)));
-    child.once('message', (m: { url: string; pid: number }) => done({ url: m.url, pid: m.pid, stop: () => child.kill() }));
-  });
+  const { child, first } = forkScript<{ url: string; pid: number }>('mcp-floor-server.ts', { BENCH_FLOOR: mode, BENCH_DATABASE: databasePath }, `floor server (${mode})`);
+  return first.then((m) => ({ url: m.url, pid: m.pid, stop: () => child.kill() }));
 }
 
 async function sdkHttpClient(url: string, token?: string) {
@@ -232,13 +225,23 @@ export async function benchMcp(
 
 /** benchMcp in a fresh child process (bench/mcp-child.ts): see there why. */
 export function benchMcpInChild(url: string, token: string, tmp: string, ops: number, serverPid: number): Promise<Awaited<ReturnType<typeof benchMcp>>> {
-  const child = fork(resolve(import.meta.dirname, 'mcp-child.ts'), [], {
+  const { first } = forkScript<{ figures?: Awaited<ReturnType<typeof benchMcp>>; error?: string }>('mcp-child.ts', { BENCH_MCP_ARGS: JSON.stringify({ url, token, tmp, ops, serverPid }) }, '(f) child');
+  return first.then((m) => {
+    if (!m.figures) throw new Error(m.error);
+    return m.figures;
+  });
+}
+
+/** Forks a script of bench/ under tsx; `first` is its first IPC message (rejected if it exits before sending one). */
+function forkScript<T>(script: string, env: Record<string, string>, label: string) {
+  const child = fork(resolve(import.meta.dirname, script), [], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_MCP_ARGS: JSON.stringify({ url, token, tmp, ops, serverPid }) },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  return new Promise((done, fail) => {
-    child.once('message', (m: { figures?: Awaited<ReturnType<typeof benchMcp>>; error?: string }) => (m.figures ? done(m.figures) : fail(new Error(m.error))));
-    child.once('exit', (code) => fail(new Error(`(f) child exited with ${code}`)));
+  const first = new Promise<T>((done, fail) => {
+    child.once('message', (m) => done(m as T));
+    child.once('exit', (code) => fail(new Error(`${label} exited with ${code}`)));
   });
+  return { child, first };
 }
