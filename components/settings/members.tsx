@@ -60,8 +60,9 @@ export function MembersSection({
     setRowError(null);
     setSaved(null);
     try {
-      const res = await api<{ id: string; role?: Role; disabled?: boolean }>(`/api/v1/users/${encodeURIComponent(u.id)}`, { method: 'PATCH', body });
-      onChanged(u.id, 'role' in body ? { role: res.role ?? body.role } : { disabled: res.disabled ?? body.disabled });
+      // The server answers the account as it now is.
+      const res = await api<Pick<UserRow, 'id' | 'role' | 'disabled'>>(`/api/v1/users/${encodeURIComponent(u.id)}`, { method: 'PATCH', body });
+      onChanged(u.id, { role: res.role, disabled: res.disabled });
       setSaved({ id: u.id, action });
       return true;
     } catch (err) {
