@@ -75,6 +75,31 @@ describe('MCP session tools', () => {
     const badId = await call('session_start', { sessionId: 'has spaces' });
     expect([badId.isError, badId.body.field]).toEqual([true, 'sessionId']);
   });
+
+  it('a token that may not view sessions learns nothing: unknown and foreign sessions are both refused, as over REST', async () => {
+    await call('session_start', { sessionId: 'mcp-foreign', title: 'Not yours' });
+    const { token } = s.app.identity.createToken(s.admin, { name: 'one-namespace', scopes: [{ access: 'write', namespaces: 'only-this' }] }, null);
+    const scoped = new Client({ name: 'scoped', version: '1' });
+    await scoped.connect(new StreamableHTTPClientTransport(new URL(`${s.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    try {
+      const answers: [boolean, string][] = [];
+      for (const sessionId of ['mcp-foreign', 'no-such-session']) {
+        const r = (await scoped.callTool({ name: 'session_checkpoint', arguments: { sessionId, label: 'probe' } })) as { isError?: boolean; content: { text: string }[] };
+        answers.push([!!r.isError, JSON.parse(r.content[0]!.text).code]);
+        const rest = await api(s.url, `/api/v1/sessions/${sessionId}/checkpoints`, { method: 'POST', token, json: { label: 'probe' } });
+        answers.push([rest.status === 403, rest.body.error?.code]);
+      }
+      expect(answers).toEqual([
+        [true, 'forbidden'],
+        [true, 'forbidden'],
+        [true, 'forbidden'],
+        [true, 'forbidden'],
+      ]);
+      expect(JSON.stringify((await api(s.url, '/api/v1/sessions/mcp-foreign')).body)).not.toContain('probe');
+    } finally {
+      await scoped.close();
+    }
+  });
 });
 
 describe('Claude Code hooks', () => {

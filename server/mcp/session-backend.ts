@@ -2,7 +2,7 @@ import type { Principal } from '../../lib/access.ts';
 import { principalLabel } from '../../lib/access.ts';
 import { BatonError, type ApiError } from '../../lib/errors.ts';
 import type { SessionBoard, SessionStatus, SessionSummary } from '../../lib/session-types.ts';
-import { authorize } from '../auth/authorize.ts';
+import { authorize, authorizeSessionWrite } from '../auth/authorize.ts';
 import type { AuditLog } from '../auth/audit.ts';
 import type { HandoffActor, HandoffService } from '../handoffs/service.ts';
 import { authorizeHandoffRead, handoffActor } from '../http/handoffs-api.ts';
@@ -50,11 +50,10 @@ function actOn(handoffs: HandoffService, id: string, action: 'accept' | 'decline
 /** In the server: authorized per call for the MCP session's caller (re-read each time). */
 export function authorizedSessionBackend(sessions: SessionService, caller: () => Principal, handoffs: HandoffService, audit?: AuditLog): SessionBackend {
   const view = (id: string) => authorize(caller(), { action: 'session:view', sessionId: id });
+  // The REST routes' check: an unknown session is a 404 only for callers who may view sessions.
   const edit = (id: string) => {
     const p = caller();
-    const namespace = sessions.sourceNamespaceOf(id);
-    if (namespace === null) sessions.requireBoard(id);
-    authorize(p, { action: 'memory:write', namespace: namespace ?? '*' });
+    authorizeSessionWrite(p, sessions, id);
     return principalLabel(p);
   };
   return {
