@@ -18,6 +18,7 @@ import { createApi } from './http/api.ts';
 import { pageHeaders, pageAccess } from './http/pages.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './http/rate-limit.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { AnalyticsService } from './analytics/service.ts';
 import { authorizedBackend } from './mcp/backend.ts';
 import { authorizedSessionBackend } from './mcp/session-backend.ts';
 import { createMcpHttpHandler } from './mcp/http.ts';
@@ -63,6 +64,8 @@ export interface Application {
   meeting: MeetingService;
   /** Handoffs between teammates and agents, with their review. */
   handoffs: HandoffService;
+  /** Figures computed from what Baton recorded (GET /api/v1/analytics). */
+  analytics: AnalyticsService;
   feed: ChangeFeed;
   identity: Identity;
   audit: AuditLog;
@@ -103,6 +106,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   });
   const handoffs = new HandoffService(db, sessions, memory, { now: options.now });
   const audit = new AuditLog(db, options.now);
+  const analytics = new AnalyticsService(db, options.now);
   const auth = createBetterAuth(db.db, authSecretFor(options.databasePath, options.authSecret), options.secureCookies ?? false);
   const identity = new Identity(db, auth, audit, { now: options.now });
   const limiter = new RateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits });
@@ -116,7 +120,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     maxValueBytes * 6 + 64 * 1024,
     { accessGeneration: () => identity.accessGeneration, fastPath: options.mcpFastPath },
   );
-  const api = createApi({ memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting, handoffs });
+  const api = createApi({ memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting, handoffs, analytics });
   const apiListener = getRequestListener(api.fetch);
 
   let nextHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
@@ -194,6 +198,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     items,
     meeting,
     handoffs,
+    analytics,
     feed,
     identity,
     audit,

@@ -186,6 +186,8 @@ const ROUTES: Record<string, RouteExpectation> = {
   // Replays the seed into its own namespaces: needs write access to all of them.
   'POST /api/v1/examples': { allow: WRITERS, probe: () => ({ path: '/api/v1/examples', json: {} }) },
   'GET /api/v1/sessions': { allow: READERS, probe: () => ({ path: '/api/v1/sessions' }) },
+  // Figures across every session and namespace: only for those who may read all memory (not a one-namespace token).
+  'GET /api/v1/analytics': { allow: READERS, probe: () => ({ path: '/api/v1/analytics?days=7' }) },
   'GET /api/v1/sessions/:id': { allow: [...READERS, 'share'], probe: () => ({ path: `/api/v1/sessions/${SESSION}` }) },
   'GET /api/v1/sessions/:id/resume': { allow: [...READERS, 'share'], probe: () => ({ path: `/api/v1/sessions/${SESSION}/resume` }) },
   'GET /api/v1/sessions/:id/checkpoints/:checkpoint': {

@@ -15,6 +15,7 @@ import type { MemoryService } from '../memory/service.ts';
 import type { RateLimiter } from './rate-limit.ts';
 import type { SessionService } from '../sessions/service.ts';
 import { registerSessionRoutes } from './sessions-api.ts';
+import type { AnalyticsService } from '../analytics/service.ts';
 import { registerHandoffRoutes } from './handoffs-api.ts';
 import type { HandoffService } from '../handoffs/service.ts';
 import type { BoardItems } from '../sessions/items.ts';
@@ -33,6 +34,7 @@ interface Deps {
   items: BoardItems;
   meeting: MeetingService;
   handoffs: HandoffService;
+  analytics: AnalyticsService;
   mcp: { handle(request: McpHttpRequest, principal: Principal, ip: string | null): Promise<Response> };
 }
 
@@ -74,7 +76,7 @@ export const PUBLIC_ROUTES = new Set([
  * non-public route resolves the caller once, then authorizes with the one authorize() function.
  */
 export function createApi(deps: Deps): Hono<Env> {
-  const { memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting, handoffs } = deps;
+  const { memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting, handoffs, analytics } = deps;
   const app = new Hono<Env>();
   // A value may be up to maxValueBytes; JSON escaping can grow it, so the body may be a few times larger.
   const maxBody = memory.maxValueBytes * 6 + 64 * 1024;
@@ -343,7 +345,7 @@ export function createApi(deps: Deps): Hono<Env> {
     return c.json({ items: memory.history(query(c)) });
   });
 
-  registerSessionRoutes(app, { sessions, items, meeting, memory, audit });
+  registerSessionRoutes(app, { sessions, items, meeting, memory, audit, analytics });
   registerHandoffRoutes(app, { handoffs, sessions, audit });
 
   // The MCP transport reads Node's request itself (see server/mcp/http.ts); auth and CSRF ran above.

@@ -5,6 +5,7 @@ import { BatonError, parseInput } from '../../lib/errors.ts';
 import type { AuditLog } from '../auth/audit.ts';
 import { authorize, authorizeSessionWrite } from '../auth/authorize.ts';
 import type { SessionService } from '../sessions/service.ts';
+import type { AnalyticsService } from '../analytics/service.ts';
 import type { BoardItems } from '../sessions/items.ts';
 import type { MeetingService } from '../sessions/meeting.ts';
 import type { SessionBoard } from '../../lib/session-types.ts';
@@ -40,9 +41,9 @@ const body = (c: Context) => jsonBody(c, { emptyIsObject: true });
 /** Sessions over REST: boards to read, edits for members, checkpoints and recovery. */
 export function registerSessionRoutes(
   app: Hono<Env>,
-  deps: { sessions: SessionService; items: BoardItems; meeting: MeetingService; memory: MemoryService; audit: AuditLog },
+  deps: { sessions: SessionService; items: BoardItems; meeting: MeetingService; memory: MemoryService; audit: AuditLog; analytics: AnalyticsService },
 ) {
-  const { sessions, audit, memory, items, meeting } = deps;
+  const { sessions, audit, memory, items, meeting, analytics } = deps;
   const who = (c: Context<Env>) => c.get('principal');
   const view = (c: Context<Env>, id: string) => authorize(who(c), { action: 'session:view', sessionId: id });
   /** Editing a board is writing the memory it is projected from. */
@@ -62,6 +63,12 @@ export function registerSessionRoutes(
   app.get('/api/v1/sessions', (c) => {
     authorize(who(c), { action: 'memory:read', namespace: '*' });
     return c.json(sessions.list(c.req.query()));
+  });
+
+  // Figures computed from what Baton recorded, across every session and namespace: for those who may read it all.
+  app.get('/api/v1/analytics', (c) => {
+    authorize(who(c), { action: 'memory:read', namespace: '*' });
+    return c.json(analytics.compute(c.req.query()));
   });
 
   // "Load example sessions": the seed's memory_usage stores, replayed through the memory service as the caller.

@@ -1,0 +1,304 @@
+import type { DbHandle } from '../../db/client.ts';
+import { HEAD_SEQ_SQL } from '../../db/schema.ts';
+import {
+  ANALYTICS_SESSION_STATUSES,
+  ANALYTICS_SESSION_TYPES,
+  BLOCKER_SEVERITIES,
+  CHECKPOINT_KINDS,
+  WRITER_KINDS,
+  analyticsQuerySchema,
+  type Analytics,
+  type AnalyticsDay,
+  type AnalyticsSessionRow,
+  type WriterKind,
+} from '../../lib/analytics-types.ts';
+import { parseInput } from '../../lib/errors.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Every time zone's offset is a multiple of 15 minutes, so 15-minute buckets fall into one local day each. */
+const BUCKET = 15 * 60_000;
+
+/** `token:` and `mcp:` writers are agents, `cli:` the command line, `system` Baton itself, anyone else a person. */
+export function writerKind(actor: string): WriterKind {
+  if (actor.startsWith('token:') || actor.startsWith('mcp:')) return 'agent';
+  if (actor.startsWith('cli:')) return 'cli';
+  if (actor === 'system' || actor === 'baton') return 'system';
+  return 'person';
+}
+
+export function median(values: number[]): number | null {
+  if (!values.length) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const hours = (ms: number) => Math.round((ms / HOUR) * 10) / 10;
+const rate = (part: number, whole: number) => (whole ? Math.round((part / whole) * 1000) / 1000 : null);
+const zeroes = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
+
+/** Local calendar dates (YYYY-MM-DD) in one time zone, cached per 15-minute bucket. */
+class LocalDays {
+  private readonly format: Intl.DateTimeFormat;
+  private readonly cache = new Map<number, string>();
+  constructor(timeZone: string) {
+    this.format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  }
+  ofBucket(bucket: number): string {
+    let day = this.cache.get(bucket);
+    if (day === undefined) {
+      day = this.format.format(new Date(bucket * BUCKET));
+      this.cache.set(bucket, day);
+    }
+    return day;
+  }
+  of(at: number): string {
+    return this.ofBucket(Math.floor(at / BUCKET));
+  }
+  /** The first moment of the local day `daysBack` days before the one holding `now`, and every date from it to now. */
+  window(now: number, days: number): { from: number; dates: string[] } {
+    const first = this.of(now - (days - 1) * DAY);
+    // Walk from well before that date to its first bucket (offsets are at most ±14 h).
+    let b = Math.floor((now - (days - 1) * DAY - 15 * HOUR) / BUCKET);
+    while (this.ofBucket(b) < first) b++;
+    const from = b * BUCKET;
+    const dates: string[] = [];
+    for (let t = b, last = Math.floor(now / BUCKET); t <= last; t++) {
+      const d = this.ofBucket(t);
+      if (dates.at(-1) !== d) dates.push(d);
+    }
+    return { from, dates };
+  }
+}
+
+type Filter = { type: string | null; project: string | null };
+/** Where a goal or blocker sits in a line of sessions (see AnalyticsService's queries). */
+type Lineage = { sessionStart: number; sessionStatus: string; isCopy: number; continued: number };
+/** Whether an event at `at` on a goal or blocker happened in this session, not before it was copied here. */
+const happenedHere = (r: Lineage, at: number) => !r.isCopy || at >= r.sessionStart;
+
+interface SessionRowRaw {
+  id: string;
+  title: string;
+  type: AnalyticsSessionRow['type'];
+  status: AnalyticsSessionRow['status'];
+  project: string | null;
+  owner: string | null;
+  startedAt: number;
+  endedAt: number | null;
+  lastActivityAt: number;
+  goalsDone: number;
+  goalsTotal: number;
+  progress: number | null;
+  openBlockers: number;
+  checkpoints: number;
+  handoffs: number;
+}
+
+/**
+ * Figures computed from what Baton recorded: sessions and their goals, blockers, checkpoints and
+ * handoffs (all time, filtered by session type and project), and memory writes from the change feed
+ * (within its retention). Read-only; every query is one indexed or bounded scan.
+ */
+export class AnalyticsService {
+  private readonly q;
+
+  constructor(
+    private readonly h: DbHandle,
+    private readonly now: () => number = Date.now,
+  ) {
+    const s = h.sqlite;
+    // The sessions a query is about: @type and @project, each NULL for any.
+    const matching = `SELECT id FROM work_sessions WHERE (@type IS NULL OR type = @type) AND (@project IS NULL OR project = @project)`;
+    const lineage = `w.started_at AS sessionStart, w.status AS sessionStatus, w.parent_id IS NOT NULL AS isCopy,
+      EXISTS (SELECT 1 FROM work_sessions c WHERE c.parent_id = w.id) AS continued`;
+    this.q = {
+      head: s.prepare<[], { seq: number }>(HEAD_SEQ_SQL),
+      feedStart: s.prepare<[], { at: number | null }>('SELECT min(at) AS at FROM changes'),
+      sessions: s.prepare<[Filter], { type: string; status: string; startedAt: number; endedAt: number | null }>(
+        `SELECT type, status, started_at AS startedAt, ended_at AS endedAt FROM work_sessions WHERE id IN (${matching})`,
+      ),
+      // A continuation (handoff or recovery) copies its parent's goals and blockers with their times:
+      // each is counted once. Its state (done, open) counts in the newest session of the line; what
+      // happened to it (ticked, raised, resolved) counts where it happened, not again in the copy.
+      goals: s.prepare<[Filter], { done: number; doneAt: number | null } & Lineage>(
+        `SELECT g.done, g.done_at AS doneAt, ${lineage} FROM session_goals g JOIN work_sessions w ON w.id = g.session_id WHERE w.id IN (${matching})`,
+      ),
+      blockers: s.prepare<[Filter], { severity: string; createdAt: number; resolvedAt: number | null } & Lineage>(
+        `SELECT b.severity, b.created_at AS createdAt, b.resolved_at AS resolvedAt, ${lineage} FROM session_blockers b JOIN work_sessions w ON w.id = b.session_id WHERE w.id IN (${matching})`,
+      ),
+      checkpoints: s.prepare<[Filter & { from: number }], { kind: string; createdAt: number }>(
+        `SELECT kind, created_at AS createdAt FROM session_checkpoints WHERE session_id IN (${matching}) AND created_at >= @from`,
+      ),
+      handoffs: s.prepare<[Filter], { status: string; createdAt: number; decidedAt: number | null }>(
+        `SELECT status, created_at AS createdAt, decided_at AS decidedAt FROM handoffs WHERE session_id IN (${matching})`,
+      ),
+      // Memory writes by writer and 15-minute bucket: expiries are Baton's own sweeping, not writes.
+      writes: s.prepare<[number], { bucket: number; actor: string; n: number; lastAt: number }>(
+        `SELECT at / ${BUCKET} AS bucket, actor, count(*) AS n, max(at) AS lastAt FROM changes
+         WHERE at >= ? AND topic = 'memory' AND op IN ('store', 'delete') GROUP BY bucket, actor`,
+      ),
+      rows: s.prepare<[Filter & { from: number }], SessionRowRaw>(
+        `SELECT w.id, w.title, w.type, w.status, w.project, w.owner, w.started_at AS startedAt, w.ended_at AS endedAt,
+                w.last_activity_at AS lastActivityAt,
+                (SELECT count(*) FROM session_goals g WHERE g.session_id = w.id AND g.done) AS goalsDone,
+                (SELECT count(*) FROM session_goals g WHERE g.session_id = w.id) AS goalsTotal,
+                (SELECT avg(progress) FROM session_workstreams ws WHERE ws.session_id = w.id) AS progress,
+                (SELECT count(*) FROM session_blockers b WHERE b.session_id = w.id AND b.resolved_at IS NULL) AS openBlockers,
+                (SELECT count(*) FROM session_checkpoints c WHERE c.session_id = w.id) AS checkpoints,
+                (SELECT count(*) FROM handoffs hd WHERE hd.session_id = w.id) AS handoffs
+         FROM work_sessions w WHERE w.id IN (${matching}) AND w.last_activity_at >= @from
+         ORDER BY w.last_activity_at DESC LIMIT 20`,
+      ),
+    };
+  }
+
+  compute(input: unknown): Analytics {
+    const query = parseInput(analyticsQuerySchema, input);
+    const now = this.now();
+    const localDays = new LocalDays(query.tz);
+    const { from, dates } = localDays.window(now, query.days);
+    const days = new Map<string, AnalyticsDay>(
+      dates.map((date) => [date, { date, writes: 0, agentWrites: 0, peopleWrites: 0, checkpoints: 0, goalsDone: 0, blockersRaised: 0, sessionsStarted: 0, handoffs: 0 }]),
+    );
+    const inWindow = (at: number | null): at is number => at !== null && at >= from && at <= now;
+    const day = (at: number) => days.get(localDays.of(at));
+    const filter: Filter = { type: query.type ?? null, project: query.project ?? null };
+
+    // The whole read is one snapshot: a write landing half-way cannot make the figures disagree.
+    return this.h.sqlite.transaction(() => {
+      const seq = this.q.head.get()!.seq;
+      const feedStart = this.q.feedStart.get()!.at;
+
+      const sessions = { total: 0, byStatus: zeroes(ANALYTICS_SESSION_STATUSES), byType: zeroes(ANALYTICS_SESSION_TYPES), startedInWindow: 0, medianHoursToFinish: null as number | null };
+      const toFinish: number[] = [];
+      for (const r of this.q.sessions.all(filter)) {
+        sessions.total++;
+        sessions.byStatus[r.status as keyof typeof sessions.byStatus]++;
+        sessions.byType[r.type as keyof typeof sessions.byType]++;
+        if (inWindow(r.startedAt)) {
+          sessions.startedInWindow++;
+          day(r.startedAt)!.sessionsStarted++;
+        }
+        if ((r.status === 'completed' || r.status === 'handed-off') && inWindow(r.endedAt)) toFinish.push(r.endedAt - r.startedAt);
+      }
+      const finish = median(toFinish);
+      sessions.medianHoursToFinish = finish === null ? null : hours(finish);
+
+      const goals = { total: 0, done: 0, completionRate: null as number | null, doneInWindow: 0 };
+      for (const g of this.q.goals.all(filter)) {
+        if (!g.continued) {
+          goals.total++;
+          if (g.done) goals.done++;
+        }
+        if (g.done && inWindow(g.doneAt) && happenedHere(g, g.doneAt)) {
+          goals.doneInWindow++;
+          day(g.doneAt)!.goalsDone++;
+        }
+      }
+      goals.completionRate = rate(goals.done, goals.total);
+
+      const blockers = { open: 0, openBySeverity: zeroes(BLOCKER_SEVERITIES), raisedInWindow: 0, resolvedInWindow: 0, medianHoursToResolve: null as number | null };
+      const toResolve: number[] = [];
+      for (const b of this.q.blockers.all(filter)) {
+        // Open: still in the way of a session that is not finished and was not carried on elsewhere.
+        if (b.resolvedAt === null && !b.continued && b.sessionStatus !== 'completed') {
+          blockers.open++;
+          blockers.openBySeverity[b.severity as keyof typeof blockers.openBySeverity]++;
+        } else if (inWindow(b.resolvedAt) && happenedHere(b, b.resolvedAt)) {
+          blockers.resolvedInWindow++;
+          toResolve.push(b.resolvedAt - b.createdAt);
+        }
+        if (inWindow(b.createdAt) && happenedHere(b, b.createdAt)) {
+          blockers.raisedInWindow++;
+          day(b.createdAt)!.blockersRaised++;
+        }
+      }
+      const resolve = median(toResolve);
+      blockers.medianHoursToResolve = resolve === null ? null : hours(resolve);
+
+      const checkpoints = { inWindow: 0, byKind: zeroes(CHECKPOINT_KINDS) };
+      for (const c of this.q.checkpoints.all({ ...filter, from })) {
+        if (!inWindow(c.createdAt)) continue;
+        checkpoints.inWindow++;
+        checkpoints.byKind[c.kind as keyof typeof checkpoints.byKind]++;
+        day(c.createdAt)!.checkpoints++;
+      }
+
+      const handoffs = { createdInWindow: 0, open: 0, accepted: 0, declined: 0, expired: 0, cancelled: 0, acceptanceRate: null as number | null, medianHoursToAccept: null as number | null };
+      const toAccept: number[] = [];
+      for (const h of this.q.handoffs.all(filter)) {
+        if (h.status === 'pending' || h.status === 'changes-requested') handoffs.open++;
+        if (!inWindow(h.createdAt)) continue;
+        handoffs.createdInWindow++;
+        day(h.createdAt)!.handoffs++;
+        if (h.status === 'accepted' || h.status === 'declined' || h.status === 'expired' || h.status === 'cancelled') handoffs[h.status]++;
+        if (h.status === 'accepted' && h.decidedAt !== null) toAccept.push(h.decidedAt - h.createdAt);
+      }
+      handoffs.acceptanceRate = rate(handoffs.accepted, handoffs.accepted + handoffs.declined + handoffs.expired);
+      const accept = median(toAccept);
+      handoffs.medianHoursToAccept = accept === null ? null : hours(accept);
+
+      const writes = { total: 0, byKind: zeroes(WRITER_KINDS) };
+      const writers = new Map<string, { actor: string; kind: WriterKind; writes: number; lastAt: number }>();
+      for (const w of this.q.writes.all(from)) {
+        const kind = writerKind(w.actor);
+        writes.total += w.n;
+        writes.byKind[kind] += w.n;
+        const d = days.get(localDays.ofBucket(w.bucket));
+        if (d) {
+          d.writes += w.n;
+          if (kind === 'agent') d.agentWrites += w.n;
+          else if (kind === 'person') d.peopleWrites += w.n;
+        }
+        const who = writers.get(w.actor) ?? { actor: w.actor, kind, writes: 0, lastAt: 0 };
+        who.writes += w.n;
+        who.lastAt = Math.max(who.lastAt, w.lastAt);
+        writers.set(w.actor, who);
+      }
+
+      const sessionRows: AnalyticsSessionRow[] = this.q.rows.all({ ...filter, from }).map((r) => ({
+        id: r.id,
+        title: r.title,
+        type: r.type,
+        status: r.status,
+        project: r.project,
+        owner: r.owner,
+        goalsDone: r.goalsDone,
+        goalsTotal: r.goalsTotal,
+        progress: r.progress === null ? null : Math.round(r.progress),
+        openBlockers: r.openBlockers,
+        checkpoints: r.checkpoints,
+        handoffs: r.handoffs,
+        startedAt: new Date(r.startedAt).toISOString(),
+        lastActivityAt: new Date(r.lastActivityAt).toISOString(),
+        hours: hours((r.endedAt ?? r.lastActivityAt) - r.startedAt),
+      }));
+
+      return {
+        generatedAt: new Date(now).toISOString(),
+        seq,
+        query,
+        window: { from: new Date(from).toISOString(), to: new Date(now).toISOString() },
+        feedCoversFrom: feedStart === null ? null : new Date(feedStart).toISOString(),
+        sessions,
+        goals,
+        blockers,
+        checkpoints,
+        handoffs,
+        recovery: {
+          interruptedNow: sessions.byStatus.interrupted,
+          recoveredInWindow: checkpoints.byKind.recovery,
+        },
+        writes,
+        daily: [...days.values()],
+        writers: [...writers.values()]
+          .sort((a, b) => b.writes - a.writes || b.lastAt - a.lastAt)
+          .slice(0, 10)
+          .map((w) => ({ ...w, lastAt: new Date(w.lastAt).toISOString() })),
+        sessionRows,
+      };
+    }).deferred();
+  }
+}
