@@ -450,3 +450,28 @@ export const handoffEvents = sqliteTable(
 
 export type SessionItemRow = typeof sessionItems.$inferSelect;
 export type HandoffRow = typeof handoffs.$inferSelect;
+
+// ---- Analytics ----------------------------------------------------------------------------------
+
+/**
+ * Memory writes per 15-minute bucket (`at / 900000`) and writer, folded in from the change feed by
+ * WriteStats (server/analytics/write-stats.ts) in batches, so counts outlive the feed's retention and
+ * analytics never groups the whole feed. 15 minutes: every time zone's offset is a multiple of it.
+ */
+export const writeStats = sqliteTable(
+  'write_stats',
+  {
+    bucket: integer('bucket').notNull(),
+    actor: text('actor').notNull(),
+    writes: integer('writes').notNull(),
+    lastAt: integer('last_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bucket, t.actor] })],
+);
+
+/** How far WriteStats has read the feed (one row), and from when it has counted. */
+export const writeStatsCursor = sqliteTable('write_stats_cursor', {
+  id: integer('id').primaryKey(),
+  seq: integer('seq').notNull(),
+  countingSince: integer('counting_since'),
+});

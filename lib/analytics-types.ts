@@ -72,7 +72,7 @@ export interface Analytics {
   seq: number;
   query: AnalyticsQuery;
   window: { from: string; to: string };
-  /** The oldest change the feed still holds: writes before it are no longer counted (null: empty feed). */
+  /** Writes are counted from this moment on (the first change Baton folded into its write counts; null: none yet). */
   feedCoversFrom: string | null;
   sessions: {
     /** Sessions matching the filters, whenever started. */

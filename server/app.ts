@@ -183,6 +183,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     memory,
     sessions,
     handoffs,
+    fold: () => analytics.writeStats.catchUp((options.now ?? Date.now)()),
     feed,
     intervalMs: options.sweepIntervalMs ?? 1000,
     retention: options.feedRetention ?? 100_000,

@@ -182,3 +182,48 @@ describe('analytics helpers', () => {
     expect([median([]), median([5]), median([3, 1, 2]), median([4, 1, 3, 2])]).toEqual([null, 5, 2, 2.5]);
   });
 });
+
+describe('write counts outlive the feed', () => {
+  it('folds each change once, keeps counting after the feed is pruned, and skips expiries', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { openDatabase } = await import('../db/client.ts');
+    const { MemoryService } = await import('../server/memory/service.ts');
+    const { ChangeFeed } = await import('../server/feed/feed.ts');
+    const { WriteStats } = await import('../server/analytics/write-stats.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'baton-stats-'));
+    const db = openDatabase(join(dir, 'stats.db'));
+    let now = at('2026-03-02T09:00:00Z');
+    try {
+      const memory = new MemoryService(db, { now: () => now });
+      const feed = new ChangeFeed(db);
+      const stats = new WriteStats(db);
+      const total = () => stats.since(0).reduce((n, r) => n + r.writes, 0);
+      for (let i = 0; i < 30; i++) memory.store({ namespace: 'n', key: `k${i % 7}`, value: 'v' }, i % 3 ? 'token:bot' : 'Mia');
+      memory.store({ namespace: 'n', key: 'short', value: 'v', ttl: 1 }, 'Mia');
+      expect(stats.catchUp(now)).toBe(31);
+      expect(stats.catchUp(now)).toBe(0); // nothing new: nothing counted twice
+      expect(total()).toBe(31);
+      expect(stats.countingSince()).toBe(at('2026-03-02T09:00:00Z'));
+
+      // The feed keeps only its newest row; the counts keep everything, and go on from there.
+      feed.prune(1);
+      now += 20 * 60_000;
+      memory.delete({ namespace: 'n', key: 'k1' }, 'Mia');
+      now += 10_000;
+      expect(memory.sweep(100)).toBe(1); // the expired entry: Baton's own change, not a write
+      stats.catchUp(now);
+      expect(total()).toBe(32);
+      const rows = stats.since(0);
+      expect(rows.filter((r) => r.actor === 'token:bot').reduce((n, r) => n + r.writes, 0)).toBe(20);
+      expect(rows.filter((r) => r.actor === 'Mia').map((r) => [r.bucket, r.writes]).sort()).toEqual([
+        [Math.floor(at('2026-03-02T09:00:00Z') / 900_000), 11],
+        [Math.floor(at('2026-03-02T09:20:00Z') / 900_000), 1],
+      ]);
+    } finally {
+      db.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -13,11 +13,12 @@ import {
   type WriterKind,
 } from '../../lib/analytics-types.ts';
 import { parseInput } from '../../lib/errors.ts';
+import { WRITE_BUCKET_MS, WriteStats } from './write-stats.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** Every time zone's offset is a multiple of 15 minutes, so 15-minute buckets fall into one local day each. */
-const BUCKET = 15 * 60_000;
+const BUCKET = WRITE_BUCKET_MS;
 
 /** `token:` and `mcp:` writers are agents, `cli:` the command line, `system` Baton itself, anyone else a person. */
 export function writerKind(actor: string): WriterKind {
@@ -48,6 +49,7 @@ class LocalDays {
   ofBucket(bucket: number): string {
     let day = this.cache.get(bucket);
     if (day === undefined) {
+      if (this.cache.size >= 100_000) this.cache.clear();
       day = this.format.format(new Date(bucket * BUCKET));
       this.cache.set(bucket, day);
     }
@@ -98,8 +100,8 @@ interface SessionRowRaw {
 
 /**
  * Figures computed from what Baton recorded: sessions and their goals, blockers, checkpoints and
- * handoffs (all time, filtered by session type and project), and memory writes from the change feed
- * (within its retention). Read-only; every query is one indexed or bounded scan.
+ * handoffs (all time, filtered by session type and project), and memory writes per 15 minutes and
+ * writer (WriteStats, folded from the change feed). Besides folding new changes, read-only.
  */
 export class AnalyticsService {
   private readonly q;
@@ -107,6 +109,7 @@ export class AnalyticsService {
   constructor(
     private readonly h: DbHandle,
     private readonly now: () => number = Date.now,
+    readonly writeStats = new WriteStats(h),
   ) {
     const s = h.sqlite;
     // The sessions a query is about: @type and @project, each NULL for any.
@@ -115,7 +118,6 @@ export class AnalyticsService {
       EXISTS (SELECT 1 FROM work_sessions c WHERE c.parent_id = w.id) AS continued`;
     this.q = {
       head: s.prepare<[], { seq: number }>(HEAD_SEQ_SQL),
-      feedStart: s.prepare<[], { at: number | null }>('SELECT min(at) AS at FROM changes'),
       sessions: s.prepare<[Filter], { type: string; status: string; startedAt: number; endedAt: number | null }>(
         `SELECT type, status, started_at AS startedAt, ended_at AS endedAt FROM work_sessions WHERE id IN (${matching})`,
       ),
@@ -134,11 +136,6 @@ export class AnalyticsService {
       handoffs: s.prepare<[Filter], { status: string; createdAt: number; decidedAt: number | null }>(
         `SELECT status, created_at AS createdAt, decided_at AS decidedAt FROM handoffs WHERE session_id IN (${matching})`,
       ),
-      // Memory writes by writer and 15-minute bucket: expiries are Baton's own sweeping, not writes.
-      writes: s.prepare<[number], { bucket: number; actor: string; n: number; lastAt: number }>(
-        `SELECT at / ${BUCKET} AS bucket, actor, count(*) AS n, max(at) AS lastAt FROM changes
-         WHERE at >= ? AND topic = 'memory' AND op IN ('store', 'delete') GROUP BY bucket, actor`,
-      ),
       rows: s.prepare<[Filter & { from: number }], SessionRowRaw>(
         `SELECT w.id, w.title, w.type, w.status, w.project, w.owner, w.started_at AS startedAt, w.ended_at AS endedAt,
                 w.last_activity_at AS lastActivityAt,
@@ -154,10 +151,22 @@ export class AnalyticsService {
     };
   }
 
+  /** One per time zone asked for, so its cache of bucket → date serves every later call. */
+  private readonly zones = new Map<string, LocalDays>();
+  private localDays(tz: string): LocalDays {
+    let days = this.zones.get(tz);
+    if (!days) {
+      if (this.zones.size >= 50) this.zones.clear();
+      days = new LocalDays(tz);
+      this.zones.set(tz, days);
+    }
+    return days;
+  }
+
   compute(input: unknown): Analytics {
     const query = parseInput(analyticsQuerySchema, input);
     const now = this.now();
-    const localDays = new LocalDays(query.tz);
+    const localDays = this.localDays(query.tz);
     const { from, dates } = localDays.window(now, query.days);
     const days = new Map<string, AnalyticsDay>(
       dates.map((date) => [date, { date, writes: 0, agentWrites: 0, peopleWrites: 0, checkpoints: 0, goalsDone: 0, blockersRaised: 0, sessionsStarted: 0, handoffs: 0 }]),
@@ -166,10 +175,11 @@ export class AnalyticsService {
     const day = (at: number) => days.get(localDays.of(at));
     const filter: Filter = { type: query.type ?? null, project: query.project ?? null };
 
-    // The whole read is one snapshot: a write landing half-way cannot make the figures disagree.
+    // Count every change up to now, then read in one snapshot: a write landing half-way cannot make the figures disagree.
+    this.writeStats.catchUp(now);
     return this.h.sqlite.transaction(() => {
       const seq = this.q.head.get()!.seq;
-      const feedStart = this.q.feedStart.get()!.at;
+      const countingSince = this.writeStats.countingSince();
 
       const sessions = { total: 0, byStatus: zeroes(ANALYTICS_SESSION_STATUSES), byType: zeroes(ANALYTICS_SESSION_TYPES), startedInWindow: 0, medianHoursToFinish: null as number | null };
       const toFinish: number[] = [];
@@ -242,18 +252,18 @@ export class AnalyticsService {
 
       const writes = { total: 0, byKind: zeroes(WRITER_KINDS) };
       const writers = new Map<string, { actor: string; kind: WriterKind; writes: number; lastAt: number }>();
-      for (const w of this.q.writes.all(from)) {
+      for (const w of this.writeStats.since(Math.floor(from / BUCKET))) {
         const kind = writerKind(w.actor);
-        writes.total += w.n;
-        writes.byKind[kind] += w.n;
+        writes.total += w.writes;
+        writes.byKind[kind] += w.writes;
         const d = days.get(localDays.ofBucket(w.bucket));
         if (d) {
-          d.writes += w.n;
-          if (kind === 'agent') d.agentWrites += w.n;
-          else if (kind === 'person') d.peopleWrites += w.n;
+          d.writes += w.writes;
+          if (kind === 'agent') d.agentWrites += w.writes;
+          else if (kind === 'person') d.peopleWrites += w.writes;
         }
         const who = writers.get(w.actor) ?? { actor: w.actor, kind, writes: 0, lastAt: 0 };
-        who.writes += w.n;
+        who.writes += w.writes;
         who.lastAt = Math.max(who.lastAt, w.lastAt);
         writers.set(w.actor, who);
       }
@@ -281,7 +291,7 @@ export class AnalyticsService {
         seq,
         query,
         window: { from: new Date(from).toISOString(), to: new Date(now).toISOString() },
-        feedCoversFrom: feedStart === null ? null : new Date(feedStart).toISOString(),
+        feedCoversFrom: countingSince === null ? null : new Date(countingSince).toISOString(),
         sessions,
         goals,
         blockers,

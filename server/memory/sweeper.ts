@@ -8,6 +8,8 @@ export function startSweeper(deps: {
   sessions?: { tick(): unknown };
   /** Expires handoffs past their expiry (cheap, indexed: every sweep). */
   handoffs?: { sweep(): unknown };
+  /** Folds new changes into lasting counts (analytics' write stats): every sweep, and always before the feed is pruned. */
+  fold?: () => unknown;
   feed: ChangeFeed;
   intervalMs: number;
   retention: number;
@@ -21,6 +23,7 @@ export function startSweeper(deps: {
         // keep going until a partial batch: a burst of expiries is purged in one tick
       }
       deps.handoffs?.sweep();
+      deps.fold?.();
       // Pruning, autosave and idle detection need no rush: every 30th sweep (30 s by default).
       if (ticks++ % 30 === 0) {
         feed.prune(retention);
