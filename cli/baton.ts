@@ -5,6 +5,7 @@ import { BatonError, toApiError } from '../lib/errors.ts';
 import type { MemoryEntry } from '../lib/memory-types.ts';
 import { remoteBackend, type MemoryBackend } from '../server/mcp/backend.ts';
 import { remoteSessionBackend, type SessionBackend } from '../server/mcp/session-backend.ts';
+import type { Analytics } from '../lib/analytics-types.ts';
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failure: 1, invalid: 2, notFound: 3, conflict: 4, unreachable: 5 } as const;
@@ -258,6 +259,17 @@ export function buildProgram(): Command {
     );
 
   session
+    .command('analytics')
+    .description('figures Baton computed from what it recorded: sessions, goals, blockers, checkpoints, handoffs, writes per day')
+    .option('--days <n>', 'window in days, ending now (1-90)', '14')
+    .option('--type <type>', 'development | coordination | review | planning')
+    .option('--project <project>')
+    .option('--tz <zone>', 'IANA time zone for the days (default: this machine\'s)', Intl.DateTimeFormat().resolvedOptions().timeZone)
+    .action((o: { days: string; type?: string; project?: string; tz: string }) =>
+      sessionTool('session_analytics', { days: Number(o.days), type: o.type, project: o.project, tz: o.tz }, (r) => analyticsText(r.analytics)),
+    );
+
+  session
     .command('handoff [id]')
     .description('hand a session (default: the most recently active) to a member, an agent or the team; the recipient reviews it on /handoffs/<id>')
     .requiredOption('--to <who>', 'a member (email, name or id), an agent name, or "team"')
@@ -464,4 +476,28 @@ export async function main(argv: string[]): Promise<number> {
 
 if (process.argv[1] && /baton\.ts$|bin\.mjs$|[/\\]baton$/.test(process.argv[1])) {
   process.exit(await main(process.argv));
+}
+
+function pct(x: number | null): string {
+  return x === null ? '–' : `${Math.round(x * 100)} %`;
+}
+function hrs(x: number | null): string {
+  return x === null ? '–' : `${x} h`;
+}
+
+/** `baton session analytics` for people: the headline figures, then one line per day. */
+function analyticsText(a: Analytics): string {
+  const s = a.sessions.byStatus;
+  return [
+    `Last ${a.query.days} days (${a.daily[0]?.date} – ${a.daily.at(-1)?.date}, ${a.query.tz})${a.query.type ? `, ${a.query.type}` : ''}${a.query.project ? `, project ${a.query.project}` : ''}`,
+    `Sessions   ${a.sessions.total} (${s.active} active, ${s.interrupted} interrupted, ${s.paused} paused, ${s['handed-off']} handed off, ${s.completed} completed); ${a.sessions.startedInWindow} started`,
+    `Goals      ${a.goals.done}/${a.goals.total} done (${pct(a.goals.completionRate)}); ${a.goals.doneInWindow} ticked in the window`,
+    `Blockers   ${a.blockers.open} open (${a.blockers.openBySeverity.critical} critical, ${a.blockers.openBySeverity.high} high); ${a.blockers.resolvedInWindow} resolved, median ${hrs(a.blockers.medianHoursToResolve)}`,
+    `Handoffs   ${a.handoffs.createdInWindow} (${a.handoffs.accepted} accepted, ${a.handoffs.declined} declined, ${a.handoffs.expired} expired, ${a.handoffs.open} open); acceptance ${pct(a.handoffs.acceptanceRate)}, median ${hrs(a.handoffs.medianHoursToAccept)} to accept`,
+    `Checkpoints ${a.checkpoints.inWindow}; recovered ${a.recovery.recoveredInWindow}, interrupted now ${a.recovery.interruptedNow}`,
+    `Writes     ${a.writes.total} (agents ${a.writes.byKind.agent}, people ${a.writes.byKind.person}, cli ${a.writes.byKind.cli})`,
+    '',
+    'date        writes  agents  people  checkpoints  goals  handoffs',
+    ...a.daily.map((d) => `${d.date}  ${String(d.writes).padStart(6)}  ${String(d.agentWrites).padStart(6)}  ${String(d.peopleWrites).padStart(6)}  ${String(d.checkpoints).padStart(11)}  ${String(d.goalsDone).padStart(5)}  ${String(d.handoffs).padStart(8)}`),
+  ].join('\n');
 }

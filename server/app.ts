@@ -115,7 +115,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   }
 
   const mcp = createMcpHttpHandler(
-    (caller, ip) => ({ memory: authorizedBackend(memory, caller, audit, ip), sessions: authorizedSessionBackend(sessions, caller, handoffs, audit) }),
+    (caller, ip) => ({ memory: authorizedBackend(memory, caller, audit, ip), sessions: authorizedSessionBackend(sessions, caller, handoffs, analytics, audit) }),
     (p) => identity.refresh(p),
     maxValueBytes * 6 + 64 * 1024,
     { accessGeneration: () => identity.accessGeneration, fastPath: options.mcpFastPath },

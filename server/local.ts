@@ -5,6 +5,7 @@ import { localSessionBackend, type SessionBackend } from './mcp/session-backend.
 import { MemoryService } from './memory/service.ts';
 import { SessionService } from './sessions/service.ts';
 import { HandoffService } from './handoffs/service.ts';
+import { AnalyticsService } from './analytics/service.ts';
 
 /**
  * The services on a database file opened directly by another process (the CLI's --db, `baton mcp`
@@ -24,5 +25,5 @@ export function openLocalServices(
   });
   // Seed-shaped handoff writes open handoffs here too (accepting one needs the server's identities).
   const handoffs = new HandoffService(handle, sessions, memory);
-  return { memory: localBackend(memory, actor), sessions: localSessionBackend(sessions, actor, handoffs), close: () => handle.close() };
+  return { memory: localBackend(memory, actor), sessions: localSessionBackend(sessions, actor, handoffs, new AnalyticsService(handle)), close: () => handle.close() };
 }

@@ -159,6 +159,16 @@ describe('analytics from what Baton recorded', () => {
     expect(dev.status).toBe('handed-off');
   });
 
+  it('agents get the same figures through MCP (session_analytics), with tool errors naming the field', async () => {
+    const rest = await analytics('days=7&tz=UTC&type=development');
+    const r = (await agent.callTool({ name: 'session_analytics', arguments: { days: 7, tz: 'UTC', type: 'development' } })) as { isError?: boolean; content: { text: string }[] };
+    expect(r.isError ?? false).toBe(false);
+    const viaMcp = JSON.parse(r.content[0]!.text).analytics as Analytics;
+    expect({ ...viaMcp, generatedAt: null }).toEqual({ ...rest, generatedAt: null });
+    const bad = (await agent.callTool({ name: 'session_analytics', arguments: { days: 0 } })) as { isError?: boolean; content: { text: string }[] };
+    expect([bad.isError, JSON.parse(bad.content[0]!.text).field]).toEqual([true, 'days']);
+  });
+
   it('bad query parameters are 422 naming the field; callers who may not read all memory are refused', async () => {
     for (const [query, field] of [
       ['days=0', 'days'],

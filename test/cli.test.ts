@@ -249,3 +249,31 @@ describe('baton session handoff and baton handoff', () => {
   });
 });
 
+
+describe('baton session analytics', () => {
+  it('prints computed figures from the server (human and --json), from a database file with --db, and names a bad option', async () => {
+    expect((await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace: 'session-management', key: 'session/cli-a1/init', value: JSON.stringify({ session_id: 'cli-a1', session_type: 'review', title: 'CLI review', project: 'cli-analytics', goals: ['one', 'two'] }) } })).status).toBe(201);
+    const listed = (await api(s.url, '/api/v1/sessions/cli-a1')).body;
+    await api(s.url, `/api/v1/sessions/cli-a1/goals/${listed.goals[0].id}`, { method: 'PATCH', json: { done: true } });
+    const [human, json, bad] = await Promise.all([
+      cli(['session', 'analytics', '--days', '7', '--project', 'cli-analytics', '--tz', 'UTC']),
+      cli(['--json', 'session', 'analytics', '--type', 'review', '--project', 'cli-analytics']),
+      cli(['session', 'analytics', '--days', '400']),
+    ]);
+    expect(human.stderr).toBe('');
+    expect(human.stdout).toContain('Last 7 days');
+    expect(human.stdout).toMatch(/Sessions\s+1 \(1 active/);
+    expect(human.stdout).toMatch(/Goals\s+1\/2 done \(50 %\); 1 ticked in the window/);
+    expect(human.stdout.trim().split('\n').filter((l) => /^\d{4}-\d{2}-\d{2} /.test(l))).toHaveLength(7);
+    const a = JSON.parse(json.stdout).analytics;
+    expect(a.query).toMatchObject({ days: 14, type: 'review', project: 'cli-analytics' });
+    expect(a.sessionRows.map((r: { id: string }) => r.id)).toEqual(['cli-a1']);
+    expect(a.writes.byKind.agent).toBeGreaterThanOrEqual(1); // the token's init write
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('days')]);
+
+    // Straight from the database file: the same figures without a server round trip.
+    const local = await baton(['--db', s.dbPath, '--json', 'session', 'analytics', '--project', 'cli-analytics']);
+    expect(local.stderr).toBe('');
+    expect(JSON.parse(local.stdout).analytics.goals).toEqual(a.goals);
+  });
+});

@@ -56,7 +56,7 @@ try {
   const opened: { name: string; mcp: ReturnType<typeof createMcpHttpHandler>; headers: Record<string, string> }[] = [];
   for (const [name, options] of Object.entries(handlers)) {
     const mcp = createMcpHttpHandler(
-      (caller, ip) => ({ memory: authorizedBackend(app.memory, caller, app.audit, ip), sessions: authorizedSessionBackend(app.sessions, caller, app.handoffs, app.audit) }),
+      (caller, ip) => ({ memory: authorizedBackend(app.memory, caller, app.audit, ip), sessions: authorizedSessionBackend(app.sessions, caller, app.handoffs, app.analytics, app.audit) }),
       (p) => app.identity.refresh(p),
       1 << 20,
       options,

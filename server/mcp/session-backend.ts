@@ -8,6 +8,8 @@ import type { HandoffActor, HandoffService } from '../handoffs/service.ts';
 import { authorizeHandoffRead, handoffActor } from '../http/handoffs-api.ts';
 import type { Handoff, HandoffCreateInput, HandoffListItem } from '../../lib/handoff-types.ts';
 import type { SessionService } from '../sessions/service.ts';
+import type { AnalyticsService } from '../analytics/service.ts';
+import type { Analytics, AnalyticsQuery } from '../../lib/analytics-types.ts';
 
 export type ResumeContext = ReturnType<SessionService['resumeContext']>;
 export interface AgentReport {
@@ -38,6 +40,8 @@ export interface SessionBackend {
   handoffGet(id: string): Promise<Handoff>;
   handoffList(filters: { box?: string; status?: string; sessionId?: string; limit?: number }): Promise<HandoffListItem[]>;
   handoffRecipients(): Promise<{ users: { id: string; name: string; email: string }[]; agents: string[] }>;
+  /** Figures computed from what Baton recorded (see lib/analytics-types.ts). */
+  analytics(query: AnalyticsQuery): Promise<Analytics>;
 }
 
 function actOn(handoffs: HandoffService, id: string, action: 'accept' | 'decline' | 'request-changes' | 'comment', text: string | undefined, actor: HandoffActor): Handoff {
@@ -48,7 +52,7 @@ function actOn(handoffs: HandoffService, id: string, action: 'accept' | 'decline
 }
 
 /** In the server: authorized per call for the MCP session's caller (re-read each time). */
-export function authorizedSessionBackend(sessions: SessionService, caller: () => Principal, handoffs: HandoffService, audit?: AuditLog): SessionBackend {
+export function authorizedSessionBackend(sessions: SessionService, caller: () => Principal, handoffs: HandoffService, analytics: AnalyticsService, audit?: AuditLog): SessionBackend {
   const view = (id: string) => authorize(caller(), { action: 'session:view', sessionId: id });
   // The REST routes' check: an unknown session is a 404 only for callers who may view sessions.
   const edit = (id: string) => {
@@ -87,11 +91,12 @@ export function authorizedSessionBackend(sessions: SessionService, caller: () =>
       return handoffs.list(filters, handoffActor(caller(), sessions, '')).items;
     },
     handoffRecipients: async () => (authorize(caller(), { action: 'memory:read', namespace: '*' }), handoffs.recipients()),
+    analytics: async (query) => (authorize(caller(), { action: 'memory:read', namespace: '*' }), analytics.compute(query)),
   };
 }
 
 /** A database file opened directly (stdio MCP or CLI without a server): trusted like the file. */
-export function localSessionBackend(sessions: SessionService, actor: string, handoffs: HandoffService): SessionBackend {
+export function localSessionBackend(sessions: SessionService, actor: string, handoffs: HandoffService, analytics: AnalyticsService): SessionBackend {
   // Trusted like the file, but not anyone in particular: handoffs addressed to a member are theirs to accept.
   const who: HandoffActor = { label: actor, userId: null, admin: false, canWrite: true };
   return {
@@ -108,6 +113,7 @@ export function localSessionBackend(sessions: SessionService, actor: string, han
     handoffGet: async (id) => handoffs.get(id),
     handoffList: async (filters) => handoffs.list(filters, who).items,
     handoffRecipients: async () => handoffs.recipients(),
+    analytics: async (query) => analytics.compute(query),
   };
 }
 
@@ -155,5 +161,9 @@ export function remoteSessionBackend(baseUrl: string, token?: string, client: 'c
       return (await call<{ items: HandoffListItem[] }>('GET', `/api/v1/handoffs${qs.size ? `?${qs}` : ''}`)).items;
     },
     handoffRecipients: () => call('GET', '/api/v1/handoffs/recipients'),
+    analytics: (query) => {
+      const qs = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+      return call('GET', `/api/v1/analytics?${qs}`);
+    },
   };
 }

@@ -5,6 +5,7 @@ import type { MemoryBackend } from './backend.ts';
 import type { SessionBackend } from './session-backend.ts';
 import type { Handoff, HandoffCreateInput } from '../../lib/handoff-types.ts';
 import { toolError, type ToolResult } from './memory-tool.ts';
+import { analyticsQuerySchema } from '../../lib/analytics-types.ts';
 
 const DEFAULT_SESSION_NAMESPACE = 'session-management';
 
@@ -81,6 +82,20 @@ export const SESSION_TOOLS = [
     name: 'session_resume',
     description: 'What an agent needs to continue a session: last checkpoint, what changed since, open blockers, next steps, decisions, active files.',
     inputSchema: { type: 'object', properties: { ...sessionRef } },
+  },
+  {
+    name: 'session_analytics',
+    description:
+      'Figures Baton computed from what it recorded (not self-reported): sessions by status and type, goal completion, open blockers and time to resolve, checkpoints, handoff acceptance and time to accept, memory writes by agents and people per day, the busiest writers and the sessions active in the window.',
+    inputSchema: {
+      type: 'object',
+      properties: {
+        days: { type: 'integer', minimum: 1, maximum: 90, description: 'Window in days, ending now (default 14)' },
+        type: { type: 'string', enum: ['development', 'coordination', 'review', 'planning'] },
+        project: { type: 'string' },
+        tz: { type: 'string', description: 'IANA time zone for the daily figures (default UTC)' },
+      },
+    },
   },
   {
     name: 'session_list',
@@ -248,6 +263,8 @@ export async function runSessionTool(name: string, args: unknown, memory: Memory
       }
       case 'session_handoff':
         return ok(await runHandoff(parseInput(schemas.session_handoff, args), sessions));
+      case 'session_analytics':
+        return ok({ analytics: await sessions.analytics(parseInput(analyticsQuerySchema, args ?? {})) });
       case 'session_list': {
         const a = parseInput(schemas.session_list, args);
         const items = await sessions.list(a);
