@@ -10,6 +10,8 @@ import { UserMenu } from './user-menu';
 
 const links = [
   { href: '/memory', label: 'Memory', narrow: true },
+  // On a phone, Analytics is in the user menu only, like Settings.
+  { href: '/analytics', label: 'Analytics', narrow: false },
   // On a phone, Settings is in the user menu only: the header has no room for it.
   { href: '/settings', label: 'Settings', narrow: false },
 ];

@@ -16,6 +16,7 @@ const PAGES = [
   { href: '/sessions', label: 'Sessions', keywords: ['boards', 'list'] },
   { href: '/memory', label: 'Memory', keywords: ['explorer', 'keys', 'namespaces'] },
   { href: '/handoffs', label: 'Handoffs', keywords: ['inbox', 'handover'] },
+  { href: '/analytics', label: 'Analytics', keywords: ['stats', 'metrics', 'charts', 'report'] },
   { href: '/settings', label: 'Settings', keywords: ['tokens', 'share links', 'members', 'account'] },
 ];
 
