@@ -219,7 +219,18 @@ export async function benchMcp(
     sdkClientAbortListenerWarnings: abortListenerWarnings,
     httpShareOfClientCeiling: floors ? round(httpResult.opsPerSec / floors.sdkClientIdleServer!.opsPerSec, 2) : null,
     target: targets,
-    pass: { stdio: stdioResult.opsPerSec >= targets.stdioOpsPerSec && stdioResult.errors === 0, http: httpResult.opsPerSec >= targets.httpOpsPerSec && httpResult.errors === 0 },
+    pass: {
+      stdio: stdioResult.opsPerSec >= targets.stdioOpsPerSec && stdioResult.errors === 0,
+      /** With the official SDK client (what agents run). */
+      http: httpResult.opsPerSec >= targets.httpOpsPerSec && httpResult.errors === 0,
+      /** With the bare Streamable HTTP client: the same protocol, without the SDK client's own cost. */
+      httpBareClient: bareResult.opsPerSec >= targets.httpOpsPerSec && bareResult.errors === 0,
+    },
+    /**
+     * True when the SDK client could not reach the HTTP target in this run even against a server
+     * that does nothing: then no server can make `pass.http` true on this machine with that client.
+     */
+    httpTargetBeyondSdkClient: floors ? floors.sdkClientIdleServer!.opsPerSec < targets.httpOpsPerSec : null,
   };
 }
 

@@ -514,6 +514,7 @@ const pass = {
   idleRss: get(['e_idleRss', 'pass']) ?? null,
   mcpStdio: get(['f_mcpStore', 'pass', 'stdio']) ?? null,
   mcpHttp: get(['f_mcpStore', 'pass', 'http']) ?? null,
+  mcpHttpBareClient: get(['f_mcpStore', 'pass', 'httpBareClient']) ?? null,
 };
 const report = {
   startedAt: startedAt.toISOString(),
