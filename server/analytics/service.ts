@@ -80,23 +80,8 @@ type Lineage = { sessionStart: number; sessionStatus: string; isCopy: number; co
 /** Whether an event at `at` on a goal or blocker happened in this session, not before it was copied here. */
 const happenedHere = (r: Lineage, at: number) => !r.isCopy || at >= r.sessionStart;
 
-interface SessionRowRaw {
-  id: string;
-  title: string;
-  type: AnalyticsSessionRow['type'];
-  status: AnalyticsSessionRow['status'];
-  project: string | null;
-  owner: string | null;
-  startedAt: number;
-  endedAt: number | null;
-  lastActivityAt: number;
-  goalsDone: number;
-  goalsTotal: number;
-  progress: number | null;
-  openBlockers: number;
-  checkpoints: number;
-  handoffs: number;
-}
+/** A row of the sessions query: the answer's row with times as stored (ms) and the end time. */
+type SessionRowRaw = Omit<AnalyticsSessionRow, 'startedAt' | 'lastActivityAt' | 'hours'> & { startedAt: number; endedAt: number | null; lastActivityAt: number };
 
 /**
  * Figures computed from what Baton recorded: sessions and their goals, blockers, checkpoints and
@@ -268,22 +253,12 @@ export class AnalyticsService {
         writers.set(w.actor, who);
       }
 
-      const sessionRows: AnalyticsSessionRow[] = this.q.rows.all({ ...filter, from }).map((r) => ({
-        id: r.id,
-        title: r.title,
-        type: r.type,
-        status: r.status,
-        project: r.project,
-        owner: r.owner,
-        goalsDone: r.goalsDone,
-        goalsTotal: r.goalsTotal,
+      const sessionRows: AnalyticsSessionRow[] = this.q.rows.all({ ...filter, from }).map(({ endedAt, ...r }) => ({
+        ...r,
         progress: r.progress === null ? null : Math.round(r.progress),
-        openBlockers: r.openBlockers,
-        checkpoints: r.checkpoints,
-        handoffs: r.handoffs,
         startedAt: new Date(r.startedAt).toISOString(),
         lastActivityAt: new Date(r.lastActivityAt).toISOString(),
-        hours: hours((r.endedAt ?? r.lastActivityAt) - r.startedAt),
+        hours: hours((endedAt ?? r.lastActivityAt) - r.startedAt),
       }));
 
       return {
