@@ -66,6 +66,18 @@ export interface AnalyticsSessionRow {
   hours: number;
 }
 
+/** The seed's keys where agents store metrics about themselves (shown beside the measured ones). */
+export const REPORTED_METRIC_KEYS = ['session/team-coordination/metrics', 'session/analytics/productivity'] as const;
+
+/** One metrics entry an agent stored, as stored (JSON parsed). */
+export interface ReportedMetrics {
+  namespace: string;
+  key: (typeof REPORTED_METRIC_KEYS)[number];
+  updatedAt: string;
+  updatedBy: string;
+  value: Record<string, unknown>;
+}
+
 export interface Analytics {
   generatedAt: string;
   /** The feed's head when computed: a viewer refreshes when changes after it arrive. */
@@ -111,4 +123,9 @@ export interface Analytics {
   writers: { actor: string; kind: WriterKind; writes: number; lastAt: string }[];
   /** Sessions active in the window, most recent first (at most 20). */
   sessionRows: AnalyticsSessionRow[];
+  /**
+   * What agents reported about themselves at the seed's metrics keys (any namespace, newest first,
+   * at most 10 each): team coordination metrics and session productivity. Not filtered by type or project.
+   */
+  reported: { team: ReportedMetrics[]; sessions: ReportedMetrics[] };
 }

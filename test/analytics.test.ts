@@ -159,6 +159,21 @@ describe('analytics from what Baton recorded', () => {
     expect(dev.status).toBe('handed-off');
   });
 
+  it('shows what agents reported about themselves at the seed’s metrics keys, beside what was measured', async () => {
+    const team = { team_id: 'development-team-001', period: 'sprint-4', coordination_metrics: { handoff_success_rate: 0.94 } };
+    await mcp('memory_usage', { action: 'store', namespace: 'team-coordination-analytics', key: 'session/team-coordination/metrics', value: JSON.stringify(team) });
+    clock += 1000;
+    await mcp('memory_usage', { action: 'store', namespace: 'other-team', key: 'session/team-coordination/metrics', value: 'not json' });
+    await mcp('memory_usage', { action: 'store', namespace: 'session-analytics', key: 'session/analytics/productivity', value: JSON.stringify({ session_id: 'dev-1', metrics: { completion_rate: 0.75 } }) });
+    await mcp('memory_usage', { action: 'store', namespace: 'gone', key: 'session/analytics/productivity', value: JSON.stringify({ metrics: {} }), ttl: 1 });
+    clock += 2000;
+    const a = await analytics();
+    expect(a.reported.team).toEqual([{ namespace: 'team-coordination-analytics', key: 'session/team-coordination/metrics', updatedAt: new Date(clock - 3000).toISOString(), updatedBy: 'mcp:token:tests', value: team }]);
+    expect(a.reported.sessions.map((r) => [r.namespace, r.value.metrics])).toEqual([['session-analytics', { completion_rate: 0.75 }]]);
+    // Measured beside it: the one decided handoff of two was accepted.
+    expect(a.handoffs.acceptanceRate).toBe(0.5);
+  });
+
   it('agents get the same figures through MCP (session_analytics), with tool errors naming the field', async () => {
     const rest = await analytics('days=7&tz=UTC&type=development');
     const r = (await agent.callTool({ name: 'session_analytics', arguments: { days: 7, tz: 'UTC', type: 'development' } })) as { isError?: boolean; content: { text: string }[] };

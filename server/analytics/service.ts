@@ -5,11 +5,13 @@ import {
   ANALYTICS_SESSION_TYPES,
   BLOCKER_SEVERITIES,
   CHECKPOINT_KINDS,
+  REPORTED_METRIC_KEYS,
   WRITER_KINDS,
   analyticsQuerySchema,
   type Analytics,
   type AnalyticsDay,
   type AnalyticsSessionRow,
+  type ReportedMetrics,
   type WriterKind,
 } from '../../lib/analytics-types.ts';
 import { parseInput } from '../../lib/errors.ts';
@@ -121,6 +123,17 @@ export class AnalyticsService {
       handoffs: s.prepare<[Filter], { status: string; createdAt: number; decidedAt: number | null }>(
         `SELECT status, created_at AS createdAt, decided_at AS decidedAt FROM handoffs WHERE session_id IN (${matching})`,
       ),
+      reported: s.prepare<[string, number], { namespace: string; key: string; value: string; updatedAt: number; updatedBy: string }>(
+        // memory_entries is keyed (namespace, key) and has no index on key alone (it would cost a page
+        // per write): walk the distinct namespaces by index seeks, then look the key up in each.
+        `WITH RECURSIVE ns(n) AS (
+           SELECT min(namespace) FROM memory_entries
+           UNION ALL SELECT (SELECT min(namespace) FROM memory_entries WHERE namespace > ns.n) FROM ns WHERE ns.n IS NOT NULL
+         )
+         SELECT e.namespace, e.key, e.value, e.updated_at AS updatedAt, e.updated_by AS updatedBy
+         FROM ns JOIN memory_entries e ON e.namespace = ns.n AND e.key = ?
+         WHERE e.expires_at IS NULL OR e.expires_at > ? ORDER BY e.updated_at DESC LIMIT 10`,
+      ),
       rows: s.prepare<[Filter & { from: number }], SessionRowRaw>(
         `SELECT w.id, w.title, w.type, w.status, w.project, w.owner, w.started_at AS startedAt, w.ended_at AS endedAt,
                 w.last_activity_at AS lastActivityAt,
@@ -146,6 +159,22 @@ export class AnalyticsService {
       this.zones.set(tz, days);
     }
     return days;
+  }
+
+  /** Metrics agents stored at one of the seed's keys; a value that is not a JSON object is skipped. */
+  private reported(key: ReportedMetrics['key'], now: number): ReportedMetrics[] {
+    const out: ReportedMetrics[] = [];
+    for (const r of this.q.reported.all(key, now)) {
+      let value: unknown;
+      try {
+        value = JSON.parse(r.value);
+      } catch {
+        continue;
+      }
+      if (!value || typeof value !== 'object' || Array.isArray(value)) continue;
+      out.push({ namespace: r.namespace, key, updatedAt: new Date(r.updatedAt).toISOString(), updatedBy: r.updatedBy, value: value as Record<string, unknown> });
+    }
+    return out;
   }
 
   compute(input: unknown): Analytics {
@@ -283,6 +312,7 @@ export class AnalyticsService {
           .slice(0, 10)
           .map((w) => ({ ...w, lastAt: new Date(w.lastAt).toISOString() })),
         sessionRows,
+        reported: { team: this.reported(REPORTED_METRIC_KEYS[0], now), sessions: this.reported(REPORTED_METRIC_KEYS[1], now) },
       };
     }).deferred();
   }
