@@ -62,6 +62,7 @@ test.describe('analytics', () => {
 
     await openAnalytics(page, `?project=${project}`);
     await expect(page).toHaveTitle(/Analytics/);
+    await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Analytics' })).toHaveAttribute('aria-current', 'page');
     await expect(stat(page, 'sessions-value')).toHaveText('1');
     await expect(stat(page, 'sessions-active')).toHaveText('1');
     await expect(stat(page, 'sessions-interrupted')).toHaveText('0');
@@ -167,6 +168,14 @@ test.describe('analytics', () => {
     const project = uid('filt');
     const id = uid('filt');
     await startSession(request, id, project);
+    // The command palette goes there too.
+    await page.goto('/');
+    await expect(page.getByRole('navigation', { name: 'Main' })).toContainText('Owner');
+    await page.keyboard.press('Control+k');
+    await expect(page.getByRole('dialog', { name: 'Command palette' }).getByRole('combobox')).toBeFocused();
+    await page.keyboard.type('Analytics');
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/\/analytics$/);
     await openAnalytics(page, `?project=${project}`);
     await expect(stat(page, 'sessions-value')).toHaveText('1');
     await expect(page.getByTestId('chart-writes').locator('table tbody tr')).toHaveCount(14, CHARTS);
