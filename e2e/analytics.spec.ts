@@ -59,6 +59,9 @@ test.describe('analytics', () => {
     await raiseBlocker(request, id, 'high', 'Staging database is down');
     await raiseBlocker(request, id, 'critical', 'Payments sandbox rejects every call');
     expect((await request.post(`/api/v1/sessions/${id}/checkpoints`, { data: { label: 'before lunch' } })).ok()).toBe(true);
+    // What the agent claims about itself, at the seed's metrics key.
+    const claim = { session_id: id, completion_rate: 0.9, tasks_completed: 7 };
+    expect((await request.put('/api/v1/memory/entry', { data: { namespace: `${project}-metrics`, key: 'session/analytics/productivity', value: JSON.stringify(claim) } })).ok()).toBe(true);
 
     await openAnalytics(page, `?project=${project}`);
     await expect(page).toHaveTitle(/Analytics/);
@@ -98,6 +101,13 @@ test.describe('analytics', () => {
     const writer = page.locator('[data-testid="writer"][data-actor="token:e2e"]');
     await expect(writer).toHaveAttribute('data-kind', 'agent');
     await expect(writer.getByTestId('writer-writes')).toHaveText(agent.writes.toLocaleString('en-US'));
+
+    // The claim is shown apart from the measured figures, with Baton's own measure beside it.
+    const reported = page.getByTestId('reported-entry').filter({ has: page.getByRole('link', { name: `Session ${id}` }) });
+    await expect(reported).toContainText('Completion rate');
+    await expect(reported).toContainText('90%');
+    await expect(reported).toContainText('measured 50% of goals done');
+    await expect(reported).toContainText('Tasks completed');
 
     // The row opens the board.
     await row.getByRole('link').click();

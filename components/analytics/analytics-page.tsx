@@ -13,6 +13,7 @@ import { relative } from '../ui/format';
 import { useNow } from '../ui/use-now';
 import { analyticsApi, browserZone, type AnalyticsParams } from './api';
 import { date, dateTime, dayLabel, hours, n, pct, plural } from './format';
+import { ReportedMetricsPanel } from './reported-metrics';
 
 // recharts is the page's heaviest part: its own chunk, fetched while the figures load.
 const Charts = dynamic(() => import('./charts-panel'), { ssr: false, loading: () => <ChartsSkeleton /> });
@@ -203,6 +204,7 @@ export function AnalyticsView() {
               <DeferredCharts a={a} />
               <SessionsTable a={a} now={now} />
               <Writers a={a} now={now} />
+              <ReportedMetricsPanel analytics={a} now={now} />
             </>
           )}
         </div>
