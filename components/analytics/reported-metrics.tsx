@@ -51,7 +51,7 @@ function Entry({ entry, a, now, title }: { entry: ReportedMetrics; a: Analytics;
       <header className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1">
         <h3 className="min-w-0 break-words font-semibold">
           {sessionId ? (
-            <Link href={`/sessions/${encodeURIComponent(sessionId)}`} className="text-accent-700 hover:underline dark:text-accent-300">
+            <Link href={`/sessions/${encodeURIComponent(sessionId)}`} className="text-accent-600 hover:underline dark:text-accent-500">
               {title}
             </Link>
           ) : (
