@@ -106,7 +106,7 @@ test.describe('analytics', () => {
     const reported = page.getByTestId('reported-entry').filter({ has: page.getByRole('link', { name: `Session ${id}` }) });
     await expect(reported).toContainText('Completion rate');
     await expect(reported).toContainText('90%');
-    await expect(reported).toContainText('measured 50% of goals done');
+    await expect(reported).toContainText('measured 50% of its goals done');
     await expect(reported).toContainText('Tasks completed');
 
     // The row opens the board.

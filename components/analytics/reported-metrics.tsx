@@ -21,31 +21,37 @@ interface Row {
 }
 
 /** Flattens an agent's metrics object into labelled rows (one level of sections, lists as text). */
-function rowsOf(value: Record<string, unknown>, a: Analytics): { rows: Row[]; lists: { key: string; items: string[] }[] } {
+function rowsOf(value: Record<string, unknown>, a: Analytics, sessionId: string | null): { rows: Row[]; lists: { key: string; items: string[] }[] } {
   const rows: Row[] = [];
   const lists: { key: string; items: string[] }[] = [];
   const add = (key: string, v: unknown, section: string | null) => {
-    if (typeof v === 'number') rows.push({ path: section ? `${section}.${key}` : key, key, text: v >= 0 && v <= 1 && RATE.test(key) ? pct(v) : String(v), measured: measuredFor(key, a) });
+    if (typeof v === 'number') rows.push({ path: section ? `${section}.${key}` : key, key, text: v >= 0 && v <= 1 && RATE.test(key) ? pct(v) : String(v), measured: measuredFor(key, a, sessionId) });
     else if (typeof v === 'string' || typeof v === 'boolean') rows.push({ path: section ? `${section}.${key}` : key, key, text: String(v) });
     else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) lists.push({ key, items: v as string[] });
   };
   for (const [key, v] of Object.entries(value)) {
+    if (key === 'session_id' || key === 'team_id' || key === 'period') continue; // in the entry's title
     if (v && typeof v === 'object' && !Array.isArray(v)) for (const [k, x] of Object.entries(v)) add(k, x, key);
     else add(key, v, null);
   }
   return { rows, lists };
 }
 
-/** The measured counterpart of a reported metric, where Baton measures the same thing. */
-function measuredFor(key: string, a: Analytics): string | undefined {
-  if (key === 'handoff_success_rate' && a.handoffs.acceptanceRate !== null) return `${pct(a.handoffs.acceptanceRate)} accepted`;
-  if (key === 'completion_rate' && a.goals.completionRate !== null) return `${pct(a.goals.completionRate)} of goals done`;
-  return undefined;
+/**
+ * The measured counterpart of a reported metric, where Baton measures the same thing: a session's
+ * claim against that session's goals (when it is in view), a team's against everything in view.
+ */
+function measuredFor(key: string, a: Analytics, sessionId: string | null): string | undefined {
+  if (key === 'handoff_success_rate' && !sessionId && a.handoffs.acceptanceRate !== null) return `${pct(a.handoffs.acceptanceRate)} accepted`;
+  if (key !== 'completion_rate') return undefined;
+  if (!sessionId) return a.goals.completionRate === null ? undefined : `${pct(a.goals.completionRate)} of goals done`;
+  const row = a.sessionRows.find((r) => r.id === sessionId);
+  return row && row.goalsTotal > 0 ? `${pct(row.goalsDone / row.goalsTotal)} of its goals done` : undefined;
 }
 
 function Entry({ entry, a, now, title }: { entry: ReportedMetrics; a: Analytics; now: number; title: string }) {
-  const { rows, lists } = rowsOf(entry.value, a);
   const sessionId = typeof entry.value.session_id === 'string' ? entry.value.session_id : null;
+  const { rows, lists } = rowsOf(entry.value, a, sessionId);
   return (
     <article className="min-w-0 rounded-lg border border-slate-200 p-3 dark:border-slate-800" data-testid="reported-entry">
       <header className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-1">
