@@ -1,4 +1,5 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { BLOCKER_SEVERITIES, CHECKPOINT_KINDS, SESSION_STATUSES, SESSION_TYPES } from '../lib/session-types.ts';
 
 /** Live memory entries. An entry whose expiresAt has passed is invisible and purged by the sweeper. */
 export const memoryEntries = sqliteTable(
@@ -205,8 +206,7 @@ export const auditLog = sqliteTable(
 // A core shared by every session type plus typed child tables. Written only by SessionService,
 // each change with a `session` row in the change feed (room session:<id>).
 
-export const SESSION_TYPES = ['development', 'coordination', 'review', 'planning'] as const;
-export const SESSION_STATUSES = ['active', 'paused', 'interrupted', 'handed-off', 'completed'] as const;
+export { SESSION_TYPES, SESSION_STATUSES };
 
 export const workSessions = sqliteTable(
   'work_sessions',
@@ -300,7 +300,7 @@ export const sessionBlockers = sqliteTable(
     sessionId: sessionRef(),
     description: text('description').notNull(),
     kind: text('kind'),
-    severity: text('severity', { enum: ['low', 'medium', 'high', 'critical'] }).notNull().default('medium'),
+    severity: text('severity', { enum: BLOCKER_SEVERITIES }).notNull().default('medium'),
     owner: text('owner'),
     impact: text('impact'),
     expectedResolution: text('expected_resolution'),
@@ -345,7 +345,7 @@ export const sessionCheckpoints = sqliteTable(
   {
     id: integer('id').primaryKey({ autoIncrement: true }),
     sessionId: sessionRef(),
-    kind: text('kind', { enum: ['manual', 'auto', 'agent', 'recovery', 'handoff'] }).notNull(),
+    kind: text('kind', { enum: CHECKPOINT_KINDS }).notNull(),
     label: text('label'),
     /** JSON snapshot of the board (goals, workstreams, blockers, decisions, files, metrics) at that moment. */
     snapshot: text('snapshot').notNull(),

@@ -4,11 +4,8 @@
  * GET /api/v1/analytics?days=14&tz=Europe/Berlin&type=development&project=shop
  */
 import { z } from 'zod';
+import { BLOCKER_SEVERITIES, CHECKPOINT_KINDS, SESSION_TYPES, type SessionStatus, type SessionType } from './session-types.ts';
 
-export const ANALYTICS_SESSION_TYPES = ['development', 'coordination', 'review', 'planning'] as const;
-export const ANALYTICS_SESSION_STATUSES = ['active', 'paused', 'interrupted', 'handed-off', 'completed'] as const;
-export const BLOCKER_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
-export const CHECKPOINT_KINDS = ['manual', 'auto', 'agent', 'recovery', 'handoff'] as const;
 /** Who wrote: `token:` and `mcp:` writers are agents, `cli:` the command line, `system` Baton itself, anyone else a person. */
 export const WRITER_KINDS = ['agent', 'person', 'cli', 'system'] as const;
 export type WriterKind = (typeof WRITER_KINDS)[number];
@@ -28,7 +25,7 @@ export const analyticsQuerySchema = z.object({
       }
     }, 'not a known time zone')
     .default('UTC'),
-  type: z.enum(ANALYTICS_SESSION_TYPES).optional(),
+  type: z.enum(SESSION_TYPES).optional(),
   project: z.string().trim().min(1).max(120).optional(),
 });
 export type AnalyticsQuery = z.output<typeof analyticsQuerySchema>;
@@ -49,8 +46,8 @@ export interface AnalyticsDay {
 export interface AnalyticsSessionRow {
   id: string;
   title: string;
-  type: (typeof ANALYTICS_SESSION_TYPES)[number];
-  status: (typeof ANALYTICS_SESSION_STATUSES)[number];
+  type: SessionType;
+  status: SessionStatus;
   project: string | null;
   owner: string | null;
   goalsDone: number;
@@ -89,8 +86,8 @@ export interface Analytics {
   sessions: {
     /** Sessions matching the filters, whenever started. */
     total: number;
-    byStatus: Record<(typeof ANALYTICS_SESSION_STATUSES)[number], number>;
-    byType: Record<(typeof ANALYTICS_SESSION_TYPES)[number], number>;
+    byStatus: Record<SessionStatus, number>;
+    byType: Record<SessionType, number>;
     startedInWindow: number;
     /** Median hours from start to end, over sessions completed or handed off in the window. */
     medianHoursToFinish: number | null;

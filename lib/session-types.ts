@@ -1,9 +1,15 @@
 import type { BoardItem } from './board-items.ts';
 import type { HandoffStatus } from './handoff-types.ts';
 
+/** The one list of each: the schema's columns, the APIs' validation and the pages all use these. */
+export const SESSION_TYPES = ['development', 'coordination', 'review', 'planning'] as const;
+export const SESSION_STATUSES = ['active', 'paused', 'interrupted', 'handed-off', 'completed'] as const;
+export const BLOCKER_SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export const CHECKPOINT_KINDS = ['manual', 'auto', 'agent', 'recovery', 'handoff'] as const;
+
 /** A session board as the browser, the API and the change feed carry it. */
-export type SessionType = 'development' | 'coordination' | 'review' | 'planning';
-export type SessionStatus = 'active' | 'paused' | 'interrupted' | 'handed-off' | 'completed';
+export type SessionType = (typeof SESSION_TYPES)[number];
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 export interface SessionSummary {
   id: string;

@@ -4,7 +4,8 @@ import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { ANALYTICS_SESSION_TYPES, type Analytics, type WriterKind } from '../../lib/analytics-types';
+import { SESSION_TYPES, type SessionType } from '../../lib/session-types';
+import type { Analytics, WriterKind } from '../../lib/analytics-types';
 import { ALL_MEMORY_ROOM, DASHBOARD_ROOM, HANDOFFS_ROOM } from '../../lib/events';
 import { ApiRequestError, apiError } from '../auth/api';
 import { checkpointLook, severityLook, statusLook, typeLabel } from '../boards/look';
@@ -25,14 +26,13 @@ const DEFAULT_DAYS = 14;
 const REFRESH_MS = 500;
 
 type Filters = Omit<AnalyticsParams, 'tz'>;
-type SessionType = (typeof ANALYTICS_SESSION_TYPES)[number];
 
 /** The view's filters from the URL; anything the server would refuse falls back to the default. */
 function readFilters(sp: URLSearchParams): Filters {
   const d = Number(sp.get('days'));
   const days = Number.isInteger(d) && d >= 1 && d <= 90 ? d : DEFAULT_DAYS;
   const t = sp.get('type');
-  const type = (ANALYTICS_SESSION_TYPES as readonly string[]).includes(t ?? '') ? (t as SessionType) : undefined;
+  const type = (SESSION_TYPES as readonly string[]).includes(t ?? '') ? (t as SessionType) : undefined;
   const project = sp.get('project')?.trim().slice(0, 120) || undefined;
   return { days, type, project };
 }
@@ -250,7 +250,7 @@ function Controls({ filters, projects, onChange }: { filters: Filters; projects:
         <label htmlFor={`${id}-type`} className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Session type</label>
         <select id={`${id}-type`} value={filters.type ?? ''} onChange={(e) => onChange({ type: e.target.value || undefined })} className={`${input} pr-8`}>
           <option value="">All types</option>
-          {ANALYTICS_SESSION_TYPES.map((t) => (
+          {SESSION_TYPES.map((t) => (
             <option key={t} value={t}>{typeLabel[t]}</option>
           ))}
         </select>

@@ -1,11 +1,11 @@
 'use client';
 
-import { ANALYTICS_SESSION_TYPES, type Analytics } from '../../lib/analytics-types';
+import { SESSION_TYPES, type SessionType } from '../../lib/session-types';
+import type { Analytics } from '../../lib/analytics-types';
 import { statusLook, typeLabel } from '../boards/look';
 import { CategoryBars, ChartCard, DailyBars, DataTable, type ColorName, type Series } from './charts';
 import { dayLabel, n, plural } from './format';
 
-type SessionType = (typeof ANALYTICS_SESSION_TYPES)[number];
 const statusColor: Record<keyof Analytics['sessions']['byStatus'], ColorName> = { active: 'emerald', paused: 'sky', interrupted: 'amber', 'handed-off': 'violet', completed: 'slate' };
 const typeColor: Record<SessionType, ColorName> = { development: 'indigo', coordination: 'sky', review: 'violet', planning: 'teal' };
 
@@ -29,7 +29,7 @@ export default function Charts({ a }: { a: Analytics }) {
   const writeSeries = WRITE_SERIES.filter((s) => s.key !== 'otherWrites' || sum('otherWrites') > 0);
 
   const byStatus = (Object.keys(statusLook) as (keyof typeof statusLook)[]).map((s) => ({ label: statusLook[s].label, value: a.sessions.byStatus[s] ?? 0, color: statusColor[s] }));
-  const byType = ANALYTICS_SESSION_TYPES.map((t) => ({ label: typeLabel[t], value: a.sessions.byType[t] ?? 0, color: typeColor[t] }));
+  const byType = SESSION_TYPES.map((t) => ({ label: typeLabel[t], value: a.sessions.byType[t] ?? 0, color: typeColor[t] }));
   const h = a.handoffs;
   const outcomes: { label: string; value: number; color: ColorName }[] = [
     { label: 'Accepted', value: h.accepted, color: 'emerald' },

@@ -1,4 +1,4 @@
-import type { Blocker, CheckpointSummary, SessionStatus, SessionType } from '../../lib/session-types';
+import { BLOCKER_SEVERITIES, type Blocker, type CheckpointSummary, type SessionStatus, type SessionType } from '../../lib/session-types';
 import { relative } from '../ui/format';
 
 /** How the board shows statuses, severities and kinds; shared by the board and the sessions index. */
@@ -21,7 +21,7 @@ export const severityLook: Record<Blocker['severity'], { chip: string; rank: num
   medium: { chip: 'bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-300', rank: 2 },
   low: { chip: 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300', rank: 3 },
 };
-export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export const SEVERITIES = BLOCKER_SEVERITIES;
 
 export const checkpointLook: Record<CheckpointSummary['kind'], { label: string; icon: string; ring: string }> = {
   manual: { label: 'Manual', icon: '●', ring: 'bg-accent-600 text-white' },

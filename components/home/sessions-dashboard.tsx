@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { DASHBOARD_ROOM, type Change, type PresenceViewer } from '../../lib/events';
-import type { SessionStatus, SessionSummary, SessionType } from '../../lib/session-types';
+import { SESSION_TYPES, type SessionStatus, type SessionSummary, type SessionType } from '../../lib/session-types';
 import { api } from '../auth/api';
 import { useCanWrite } from '../auth/me';
 import { useFeed } from '../realtime/connection';
@@ -12,7 +12,6 @@ import { relative } from '../ui/format';
 import { useNow } from '../ui/use-now';
 
 const ROOMS = [DASHBOARD_ROOM];
-const TYPES: SessionType[] = ['development', 'coordination', 'review', 'planning'];
 const typeLabel: Record<SessionType, string> = { development: 'Development', coordination: 'Coordination', review: 'Review', planning: 'Planning' };
 export const statusLook: Record<SessionStatus, string> = {
   active: 'bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300',
@@ -163,7 +162,7 @@ export function SessionsDashboard() {
     <div className="space-y-6" data-testid="sessions-dashboard">
       <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Filters">
         <button type="button" aria-pressed={type === ''} onClick={() => setType('')} className={`rounded-full border px-3 py-1 text-sm ${type === '' ? 'border-accent-600 bg-accent-600 text-white' : 'border-slate-300 dark:border-slate-700'}`}>All</button>
-        {TYPES.map((t) => (
+        {SESSION_TYPES.map((t) => (
           <button key={t} type="button" aria-pressed={type === t} onClick={() => setType(t)} className={`rounded-full border px-3 py-1 text-sm ${type === t ? 'border-accent-600 bg-accent-600 text-white' : 'border-slate-300 dark:border-slate-700'}`}>
             {typeLabel[t]}
           </button>
@@ -187,7 +186,7 @@ export function SessionsDashboard() {
       )}
 
       <div className="grid gap-6 lg:grid-cols-2 2xl:grid-cols-4">
-        {TYPES.filter((t) => !type || t === type).map((t) => {
+        {SESSION_TYPES.filter((t) => !type || t === type).map((t) => {
           const sessions = live.filter((s) => s.type === t);
           return (
             <section key={t} aria-labelledby={`type-${t}`} data-testid={`sessions-${t}`}>

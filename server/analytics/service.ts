@@ -1,10 +1,7 @@
 import type { DbHandle } from '../../db/client.ts';
 import { HEAD_SEQ_SQL } from '../../db/schema.ts';
+import { BLOCKER_SEVERITIES, CHECKPOINT_KINDS, SESSION_STATUSES, SESSION_TYPES } from '../../lib/session-types.ts';
 import {
-  ANALYTICS_SESSION_STATUSES,
-  ANALYTICS_SESSION_TYPES,
-  BLOCKER_SEVERITIES,
-  CHECKPOINT_KINDS,
   REPORTED_METRIC_KEYS,
   WRITER_KINDS,
   analyticsQuerySchema,
@@ -195,7 +192,7 @@ export class AnalyticsService {
       const seq = this.q.head.get()!.seq;
       const countingSince = this.writeStats.countingSince();
 
-      const sessions = { total: 0, byStatus: zeroes(ANALYTICS_SESSION_STATUSES), byType: zeroes(ANALYTICS_SESSION_TYPES), startedInWindow: 0, medianHoursToFinish: null as number | null };
+      const sessions = { total: 0, byStatus: zeroes(SESSION_STATUSES), byType: zeroes(SESSION_TYPES), startedInWindow: 0, medianHoursToFinish: null as number | null };
       const toFinish: number[] = [];
       for (const r of this.q.sessions.all(filter)) {
         sessions.total++;

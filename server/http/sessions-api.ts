@@ -8,7 +8,7 @@ import type { SessionService } from '../sessions/service.ts';
 import type { AnalyticsService } from '../analytics/service.ts';
 import type { BoardItems } from '../sessions/items.ts';
 import type { MeetingService } from '../sessions/meeting.ts';
-import type { SessionBoard } from '../../lib/session-types.ts';
+import { SESSION_STATUSES, type SessionBoard } from '../../lib/session-types.ts';
 import type { MemoryService } from '../memory/service.ts';
 import { exampleStores } from '../sessions/examples.ts';
 import { jsonBody } from './body.ts';
@@ -18,7 +18,7 @@ type Env = { Variables: { principal: Principal; ip: string | null } };
 const idSchema = z.coerce.number().int().positive();
 const patchSchema = z
   .object({
-    status: z.enum(['active', 'paused', 'interrupted', 'handed-off', 'completed']).optional(),
+    status: z.enum(SESSION_STATUSES).optional(),
     autosaveMinutes: z.number().int().min(0).max(1440).optional(),
   })
   .refine((v) => v.status !== undefined || v.autosaveMinutes !== undefined, 'give status or autosaveMinutes');

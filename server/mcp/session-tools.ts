@@ -6,6 +6,7 @@ import type { SessionBackend } from './session-backend.ts';
 import type { Handoff, HandoffCreateInput } from '../../lib/handoff-types.ts';
 import { toolError, type ToolResult } from './memory-tool.ts';
 import { analyticsQuerySchema } from '../../lib/analytics-types.ts';
+import { SESSION_STATUSES, SESSION_TYPES } from '../../lib/session-types.ts';
 
 const DEFAULT_SESSION_NAMESPACE = 'session-management';
 
@@ -57,7 +58,7 @@ export const SESSION_TOOLS = [
       type: 'object',
       properties: {
         sessionId: { type: 'string' },
-        type: { type: 'string', enum: ['development', 'coordination', 'review', 'planning'] },
+        type: { type: 'string', enum: SESSION_TYPES },
         title: { type: 'string' },
         project: { type: 'string' },
         owner: { type: 'string' },
@@ -91,7 +92,7 @@ export const SESSION_TOOLS = [
       type: 'object',
       properties: {
         days: { type: 'integer', minimum: 1, maximum: 90, description: 'Window in days, ending now (default 14)' },
-        type: { type: 'string', enum: ['development', 'coordination', 'review', 'planning'] },
+        type: { type: 'string', enum: SESSION_TYPES },
         project: { type: 'string' },
         tz: { type: 'string', description: 'IANA time zone for the daily figures (default UTC)' },
       },
@@ -103,8 +104,8 @@ export const SESSION_TOOLS = [
     inputSchema: {
       type: 'object',
       properties: {
-        type: { type: 'string', enum: ['development', 'coordination', 'review', 'planning'] },
-        status: { type: 'string', enum: ['active', 'paused', 'interrupted', 'handed-off', 'completed'] },
+        type: { type: 'string', enum: SESSION_TYPES },
+        status: { type: 'string', enum: SESSION_STATUSES },
         project: { type: 'string' },
         limit: { type: 'integer', minimum: 1, maximum: 500 },
       },
@@ -153,7 +154,7 @@ const schemas = {
   agent: z.object({ name: s, role: s.optional(), status: z.string().trim().max(40).optional(), currentTask: s.optional(), sessionId: s.optional() }),
   session_start: z.object({
     sessionId: z.string().trim().regex(/^[A-Za-z0-9._:-]{1,120}$/, 'may contain only letters, digits and . _ : -').optional(),
-    type: z.enum(['development', 'coordination', 'review', 'planning']).default('development'),
+    type: z.enum(SESSION_TYPES).default('development'),
     title: s.optional(),
     project: s.optional(),
     owner: s.optional(),

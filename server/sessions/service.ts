@@ -17,12 +17,15 @@ import {
 import type { BoardItemData, BoardItemKind } from '../../lib/board-items.ts';
 import { diffSnapshots, snapshotOfBoard } from '../../lib/checkpoint-diff.ts';
 import { BatonError, parseInput } from '../../lib/errors.ts';
-import type {
-  CheckpointSnapshot,
-  SessionBoard,
-  SessionStatus,
-  SessionSummary,
-  SessionType,
+import {
+  BLOCKER_SEVERITIES,
+  SESSION_STATUSES,
+  SESSION_TYPES,
+  type CheckpointSnapshot,
+  type SessionBoard,
+  type SessionStatus,
+  type SessionSummary,
+  type SessionType,
 } from '../../lib/session-types.ts';
 import type { StoredWrite } from '../memory/service.ts';
 import { projectWrite, type SeedHandoff, type SessionPatch } from './projection.ts';
@@ -53,7 +56,7 @@ export function durationMinutes(text: string | null | undefined): number | null 
 
 export const blockerInputSchema = z.object({
   description: z.string().trim().min(1, 'must not be empty').max(2000),
-  severity: z.enum(['low', 'medium', 'high', 'critical']).default('medium'),
+  severity: z.enum(BLOCKER_SEVERITIES).default('medium'),
   owner: z.string().trim().max(120).nullish(),
   kind: z.string().trim().max(60).nullish(),
 });
@@ -70,8 +73,8 @@ export const recoverInputSchema = z.object({
   validation: z.record(z.string(), z.unknown()).default({}),
 });
 export const sessionListSchema = z.object({
-  type: z.enum(['development', 'coordination', 'review', 'planning']).optional(),
-  status: z.enum(['active', 'paused', 'interrupted', 'handed-off', 'completed']).optional(),
+  type: z.enum(SESSION_TYPES).optional(),
+  status: z.enum(SESSION_STATUSES).optional(),
   project: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(200),
 });
