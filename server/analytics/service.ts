@@ -1,4 +1,4 @@
-import type { DbHandle } from '../../db/client.ts';
+import { txRunner, type DbHandle } from '../../db/client.ts';
 import { HEAD_SEQ_SQL } from '../../db/schema.ts';
 import { BLOCKER_SEVERITIES, CHECKPOINT_KINDS, SESSION_STATUSES, SESSION_TYPES } from '../../lib/session-types.ts';
 import {
@@ -35,6 +35,11 @@ export function median(values: number[]): number | null {
 }
 
 const hours = (ms: number) => Math.round((ms / HOUR) * 10) / 10;
+/** The median of durations (ms), in hours; null for none. */
+const medianHours = (durations: number[]) => {
+  const m = median(durations);
+  return m === null ? null : hours(m);
+};
 const rate = (part: number, whole: number) => (whole ? Math.round((part / whole) * 1000) / 1000 : null);
 const zeroes = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
 
@@ -188,7 +193,8 @@ export class AnalyticsService {
 
     // Count every change up to now, then read in one snapshot: a write landing half-way cannot make the figures disagree.
     this.writeStats.catchUp(now);
-    return this.h.sqlite.transaction(() => {
+    // txRunner answers unknown; the function's own return type keeps the answer checked.
+    return txRunner(this.h.sqlite).deferred((): Analytics => {
       const seq = this.q.head.get()!.seq;
       const countingSince = this.writeStats.countingSince();
 
@@ -204,8 +210,7 @@ export class AnalyticsService {
         }
         if ((r.status === 'completed' || r.status === 'handed-off') && inWindow(r.endedAt)) toFinish.push(r.endedAt - r.startedAt);
       }
-      const finish = median(toFinish);
-      sessions.medianHoursToFinish = finish === null ? null : hours(finish);
+      sessions.medianHoursToFinish = medianHours(toFinish);
 
       const goals = { total: 0, done: 0, completionRate: null as number | null, doneInWindow: 0 };
       for (const g of this.q.goals.all(filter)) {
@@ -236,8 +241,7 @@ export class AnalyticsService {
           day(b.createdAt)!.blockersRaised++;
         }
       }
-      const resolve = median(toResolve);
-      blockers.medianHoursToResolve = resolve === null ? null : hours(resolve);
+      blockers.medianHoursToResolve = medianHours(toResolve);
 
       const checkpoints = { inWindow: 0, byKind: zeroes(CHECKPOINT_KINDS) };
       for (const c of this.q.checkpoints.all({ ...filter, from })) {
@@ -258,8 +262,7 @@ export class AnalyticsService {
         if (h.status === 'accepted' && h.decidedAt !== null) toAccept.push(h.decidedAt - h.createdAt);
       }
       handoffs.acceptanceRate = rate(handoffs.accepted, handoffs.accepted + handoffs.declined + handoffs.expired);
-      const accept = median(toAccept);
-      handoffs.medianHoursToAccept = accept === null ? null : hours(accept);
+      handoffs.medianHoursToAccept = medianHours(toAccept);
 
       const writes = { total: 0, byKind: zeroes(WRITER_KINDS) };
       const writers = new Map<string, { actor: string; kind: WriterKind; writes: number; lastAt: number }>();
@@ -311,6 +314,6 @@ export class AnalyticsService {
         sessionRows,
         reported: { team: this.reported(REPORTED_METRIC_KEYS[0], now), sessions: this.reported(REPORTED_METRIC_KEYS[1], now) },
       };
-    }).deferred();
+    }) as Analytics;
   }
 }

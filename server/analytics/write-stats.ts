@@ -1,4 +1,4 @@
-import type { DbHandle } from '../../db/client.ts';
+import { txRunner, type DbHandle } from '../../db/client.ts';
 
 /** 15 minutes: every time zone's offset is a multiple of it, so a bucket falls into one local day. */
 export const WRITE_BUCKET_MS = 15 * 60_000;
@@ -45,7 +45,7 @@ export class WriteStats {
   catchUp(now: number): number {
     let read = 0;
     for (;;) {
-      const n = this.h.sqlite.transaction(() => {
+      const n = txRunner(this.h.sqlite).immediate((): number => {
         const cursor = this.q.cursor.get() ?? { seq: 0, countingSince: null };
         const rows = this.q.changes.all(cursor.seq, BATCH);
         if (!rows.length) return 0;
@@ -62,7 +62,7 @@ export class WriteStats {
         for (const x of sums.values()) this.q.add.run(x.bucket, x.actor, x.writes, x.lastAt);
         this.q.setCursor.run(rows.at(-1)!.seq, rows[0]!.at);
         return rows.length;
-      }).immediate();
+      }) as number;
       read += n;
       if (n < BATCH) break;
     }
