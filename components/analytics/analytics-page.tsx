@@ -321,10 +321,7 @@ function Loading() {
           <div key={i} className="h-32 animate-pulse rounded-xl bg-slate-100 dark:bg-slate-900" />
         ))}
       </div>
-      <div className="grid gap-4 xl:grid-cols-2" aria-hidden>
-        <div className="h-80 animate-pulse rounded-xl bg-slate-100 dark:bg-slate-900" />
-        <div className="h-80 animate-pulse rounded-xl bg-slate-100 dark:bg-slate-900" />
-      </div>
+      <ChartsSkeleton />
     </div>
   );
 }
@@ -476,11 +473,11 @@ function Stats({ a }: { a: Analytics }) {
   );
 }
 
-function SessionsTable({ a, now, className = '' }: { a: Analytics; now: number; className?: string }) {
+function SessionsTable({ a, now }: { a: Analytics; now: number }) {
   const th = 'px-2 py-2 text-left sm:px-3 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400';
   const td = 'px-2 py-2.5 align-top tabular-nums sm:px-3';
   return (
-    <section aria-labelledby="analytics-sessions" className={`${card} !p-0 ${className}`}>
+    <section aria-labelledby="analytics-sessions" className={`${card} !p-0`}>
       <div className="flex items-baseline justify-between gap-3 p-4 pb-2 sm:p-5 sm:pb-2">
         <h2 id="analytics-sessions" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400 2xl:text-base">Sessions active in the window</h2>
         <Link href="/sessions" className="shrink-0 text-sm font-medium text-accent-600 hover:underline dark:text-accent-500">All sessions →</Link>
