@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIRequestContext, Locator, Page } from '@playwright/test';
 import type { Analytics } from '../lib/analytics-types';
-import { expect, newUser, test } from './fixtures';
+import { expect, newUser, putEntry, test } from './fixtures';
 
 const SHOTS = join(process.cwd(), 'e2e', 'screenshots');
 const uid = (label: string) => `e2e-${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
@@ -10,8 +10,7 @@ const uid = (label: string) => `e2e-${label}-${Date.now().toString(36)}${Math.ra
 /** A development session with two goals in `project`, started the way an agent does: a memory write. */
 async function startSession(request: APIRequestContext, id: string, project: string, goals = ['Ship the login API', 'Write the catalog endpoints']) {
   const value = { session_id: id, project_name: project, developer_id: 'developer-001', focus_area: 'backend-api', goals };
-  const res = await request.put('/api/v1/memory/entry', { data: { namespace: 'session-management', key: `session/${id}/init`, value: JSON.stringify(value) } });
-  expect(res.ok(), await res.text()).toBe(true);
+  await putEntry(request, { namespace: 'session-management', key: `session/${id}/init`, value: JSON.stringify(value) });
 }
 
 async function goalIds(request: APIRequestContext, id: string): Promise<number[]> {
@@ -61,7 +60,7 @@ test.describe('analytics', () => {
     expect((await request.post(`/api/v1/sessions/${id}/checkpoints`, { data: { label: 'before lunch' } })).ok()).toBe(true);
     // What the agent claims about itself, at the seed's metrics key.
     const claim = { session_id: id, completion_rate: 0.9, tasks_completed: 7 };
-    expect((await request.put('/api/v1/memory/entry', { data: { namespace: `${project}-metrics`, key: 'session/analytics/productivity', value: JSON.stringify(claim) } })).ok()).toBe(true);
+    await putEntry(request, { namespace: `${project}-metrics`, key: 'session/analytics/productivity', value: JSON.stringify(claim) });
 
     await openAnalytics(page, `?project=${project}`);
     await expect(page).toHaveTitle(/Analytics/);
@@ -154,10 +153,7 @@ test.describe('analytics', () => {
     const goalWrites = await count('writes-agent');
     requests = 0;
     const ns = uid('ns');
-    for (let i = 0; i < 10; i++) {
-      const res = await request.put('/api/v1/memory/entry', { data: { namespace: ns, key: `note-${i}`, value: `n${i}` } });
-      expect(res.ok()).toBe(true);
-    }
+    for (let i = 0; i < 10; i++) await putEntry(request, { namespace: ns, key: `note-${i}`, value: `n${i}` });
     await expect(stat(page, 'writes-agent')).toHaveText((goalWrites + 10).toLocaleString('en-US'));
     expect(goalWrites).toBeGreaterThanOrEqual(before);
     await expect(page.getByTestId('analytics')).toHaveAttribute('data-busy', 'false');
@@ -250,7 +246,7 @@ test.describe('analytics', () => {
     const declined = await handoff(b);
     expect((await request.post(`/api/v1/handoffs/${declined}/decline`, { data: { reason: 'Not this sprint' } })).ok()).toBe(true);
     // Some people's and agents' writes for the charts.
-    for (let i = 0; i < 4; i++) await request.put('/api/v1/memory/entry', { data: { namespace: `${project}-notes`, key: `k${i}`, value: String(i) } });
+    for (let i = 0; i < 4; i++) await putEntry(request, { namespace: `${project}-notes`, key: `k${i}`, value: String(i) });
 
     mkdirSync(SHOTS, { recursive: true });
     for (const scheme of ['light', 'dark'] as const) {

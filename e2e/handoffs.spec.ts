@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIRequestContext, Page } from '@playwright/test';
 import type { SessionSummary } from '../lib/session-types';
-import { expect, newUser, test } from './fixtures';
+import { expect, newUser, putEntry, test } from './fixtures';
 
 const SHOTS = join(process.cwd(), 'e2e', 'screenshots');
 const uid = (label: string) => `e2e-${label}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 5)}`;
@@ -47,11 +47,9 @@ async function exampleDevelopmentSession(request: APIRequestContext): Promise<Se
 /** A development session of its own, made the way an agent does (a memory write), with open work. */
 async function startSession(request: APIRequestContext, id: string) {
   const init = { session_id: id, project_name: 'shop', developer_id: 'developer-001', goals: ['Login', 'Register'], context: { current_branch: 'feature/auth', active_files: ['/src/auth.ts'] } };
-  let res = await request.put('/api/v1/memory/entry', { data: { namespace: 'session-management', key: `session/${id}/init`, value: JSON.stringify(init) } });
-  expect(res.ok(), await res.text()).toBe(true);
+  await putEntry(request, { namespace: 'session-management', key: `session/${id}/init`, value: JSON.stringify(init) });
   const state = { session_id: id, progress: { login: { status: 'in-progress', completion_percentage: 60, next_steps: ['Rate-limit sign-in'] } }, goals_completed: ['Register'] };
-  res = await request.put('/api/v1/memory/entry', { data: { namespace: 'session-management', key: `session/${id}/state`, value: JSON.stringify(state) } });
-  expect(res.ok(), await res.text()).toBe(true);
+  await putEntry(request, { namespace: 'session-management', key: `session/${id}/state`, value: JSON.stringify(state) });
 }
 
 test.describe('handoffs', () => {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { APIRequestContext, Page } from '@playwright/test';
-import { expect, newUser, test } from './fixtures';
+import { expect, newUser, putEntry, test } from './fixtures';
 
 const SHOTS = join(process.cwd(), 'e2e', 'screenshots');
 
@@ -17,13 +17,11 @@ async function startSession(request: APIRequestContext, id: string, extra: Recor
     context: { current_branch: 'feature/user-auth', last_commit: 'abc123def', active_files: ['/src/controllers/authController.js'] },
     ...extra,
   };
-  const res = await request.put('/api/v1/memory/entry', { data: { namespace: 'session-management', key: `session/${id}/init`, value: JSON.stringify(value) } });
-  expect(res.ok(), await res.text()).toBe(true);
+  await putEntry(request, { namespace: 'session-management', key: `session/${id}/init`, value: JSON.stringify(value) });
 }
 
 async function saveState(request: APIRequestContext, id: string, state: Record<string, unknown>) {
-  const res = await request.put('/api/v1/memory/entry', { data: { namespace: 'session-management', key: `session/${id}/state`, value: JSON.stringify({ session_id: id, ...state }) } });
-  expect(res.ok(), await res.text()).toBe(true);
+  await putEntry(request, { namespace: 'session-management', key: `session/${id}/state`, value: JSON.stringify({ session_id: id, ...state }) });
 }
 
 async function openBoard(page: Page, id: string) {
