@@ -33,8 +33,10 @@ const AUTOCHECKPOINT_PAGES = 1000;
  * pass: ~1 ms), and the next write starts the WAL from its beginning; `journal_size_limit` trims
  * the file back.
  *
- * If the worker fails, the main connection goes back to SQLite's automatic checkpoint, so the WAL
- * never grows without bound.
+ * The main connection keeps SQLite's automatic checkpoint until the worker has opened the file and
+ * says so: a worker starts in tens of ms, hundreds on a loaded machine, and back-to-back writes in
+ * that window grew the WAL by ~18 KB each with nothing to copy it back. If the worker fails, the
+ * main connection goes back to SQLite's automatic checkpoint, so the WAL never grows without bound.
  */
 export function startBackgroundCheckpoint(
   sqlite: Database.Database,
@@ -48,6 +50,7 @@ export function startBackgroundCheckpoint(
      const db = new Database(workerData.path, { fileMustExist: true });
      db.pragma('busy_timeout = 5000');
      db.pragma('synchronous = NORMAL');
+     parentPort.postMessage({ ready: true });
      let stopped = false;
      const tick = () => {
        if (stopped) return;
@@ -63,7 +66,6 @@ export function startBackgroundCheckpoint(
   );
   worker.unref();
   let active = true;
-  sqlite.pragma('wal_autocheckpoint = 0');
   // When the WAL starts over after a burst, the file is cut back to this size (4096-byte pages).
   sqlite.pragma(`journal_size_limit = ${restartFrames * 4096}`);
   const fallBack = () => {
@@ -73,7 +75,12 @@ export function startBackgroundCheckpoint(
   };
   worker.on('error', fallBack);
   worker.on('exit', fallBack);
-  worker.on('message', (m: { error?: string; restart?: boolean }) => {
+  worker.on('message', (m: { error?: string; restart?: boolean; ready?: boolean }) => {
+    // From here on the worker checkpoints: the writer stops doing it inside its commits.
+    if (m.ready) {
+      if (active && sqlite.open) sqlite.pragma('wal_autocheckpoint = 0');
+      return;
+    }
     if (m.restart) {
       try {
         if (active && sqlite.open && !sqlite.inTransaction) sqlite.pragma('wal_checkpoint(PASSIVE)');
