@@ -1,6 +1,8 @@
 // Who may do what. One pure rule set, used by every transport (REST, socket events and rooms,
 // MCP, pages) through server/auth/authorize.ts, and by the browser only to hide controls.
 
+import { wildcardMatch } from './glob.ts';
+
 export type Role = 'admin' | 'member' | 'viewer';
 export type TokenAccess = 'read' | 'write' | 'admin';
 export interface TokenScope {
@@ -26,12 +28,11 @@ export type Permission =
   | { action: 'share:create' }
   | { action: 'admin' };
 
-/** `team-*` matches `team-a`; a name without `*` matches only itself. */
+/** `team-*` matches `team-a`; a name without `*` matches only itself. Linear-time (lib/glob.ts), no RegExp. */
 export function namespacePatternMatches(pattern: string, namespace: string): boolean {
   if (pattern === '*') return true;
   if (!pattern.includes('*')) return pattern === namespace;
-  const re = new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'su');
-  return namespace !== '*' && re.test(namespace);
+  return namespace !== '*' && wildcardMatch(pattern, namespace, false);
 }
 
 const roleAllows: Record<Role, Set<Permission['action']>> = {
