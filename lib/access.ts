@@ -15,7 +15,9 @@ export type Principal =
   | { kind: 'anonymous' }
   | { kind: 'user'; id: string; name: string; email: string; role: Role }
   | { kind: 'token'; id: string; name: string; ownerId: string; scopes: TokenScope[] }
-  | { kind: 'share'; id: string; sessionId: string };
+  | { kind: 'share'; id: string; sessionId: string }
+  /** A process that opened the database file itself (the CLI's --db, stdio MCP without a server): trusted like the file. */
+  | { kind: 'local'; id: string; name: string };
 
 export type Permission =
   /** `namespace: '*'` means every namespace at once: namespace lists, unscoped search, the all-memory room. */
@@ -33,6 +35,33 @@ export function namespacePatternMatches(pattern: string, namespace: string): boo
   if (pattern === '*') return true;
   if (!pattern.includes('*')) return pattern === namespace;
   return namespace !== '*' && wildcardMatch(pattern, namespace, false);
+}
+
+/** At most this many `*` in a token's namespace pattern. */
+export const MAX_PATTERN_STARS = 8;
+
+export const ACCESS_RANK: Record<TokenAccess, number> = { read: 0, write: 1, admin: 2 };
+
+/**
+ * Whether every namespace `inner` can match is also matched by `outer`. Deliberately simple and
+ * safe (it may say no to a pattern that is in fact narrower): `*` covers all; a pattern covers
+ * itself and every plain name it matches; `prefix*` covers any pattern starting with `prefix`.
+ */
+export function patternCovers(outer: string, inner: string): boolean {
+  if (outer === '*' || outer === inner) return true;
+  if (!inner.includes('*')) return inner !== '' && namespacePatternMatches(outer, inner);
+  const prefix = outer.slice(0, -1);
+  return outer.endsWith('*') && !prefix.includes('*') && inner.startsWith(prefix);
+}
+
+/** A scope grants no more than another: lower or equal access, on a covered namespace pattern. */
+export function scopeCovers(outer: TokenScope, inner: TokenScope): boolean {
+  return ACCESS_RANK[inner.access] <= ACCESS_RANK[outer.access] && patternCovers(outer.namespaces, inner.namespaces);
+}
+
+/** The index of the first requested scope that none of `held` covers, or -1 when all are covered. */
+export function firstUncoveredScope(held: TokenScope[], requested: TokenScope[]): number {
+  return requested.findIndex((r) => !held.some((h) => scopeCovers(h, r)));
 }
 
 const roleAllows: Record<Role, Set<Permission['action']>> = {
@@ -55,8 +84,11 @@ function tokenAllows(scopes: TokenScope[], permission: Permission): boolean {
       return false; // checked against the owner in can()
     case 'tokens:own':
     case 'share:create':
-    case 'admin':
+      // Its own tokens and share links: any admin scope (what it mints stays within its scopes).
       return scopes.some((s) => s.access === 'admin');
+    case 'admin':
+      // Account administration (users, invites, audit, everyone's tokens): admin on every namespace.
+      return has(['admin'], '*');
   }
 }
 
@@ -73,12 +105,14 @@ export function can(principal: Principal, permission: Permission): boolean {
       return tokenAllows(principal.scopes, permission);
     case 'share':
       return permission.action === 'session:view' && permission.sessionId === principal.sessionId;
+    case 'local':
+      return true;
   }
 }
 
 /** The namespace patterns a principal may read, for filtering cross-namespace results. */
 export function readableNamespacePatterns(principal: Principal): string[] {
-  if (principal.kind === 'user') return ['*'];
+  if (principal.kind === 'user' || principal.kind === 'local') return ['*'];
   if (principal.kind === 'token') return principal.scopes.map((s) => s.namespaces);
   return [];
 }
@@ -93,5 +127,12 @@ export function principalLabel(principal: Principal): string {
       return `token:${principal.name}`;
     case 'share':
       return `share:${principal.id}`;
+    case 'local':
+      return principal.name;
   }
+}
+
+/** Who a principal is, as an id (`user:<id>`, `token:<id>`, …): what decides, where a label only shows. */
+export function principalKey(principal: Principal): string | null {
+  return principal.kind === 'anonymous' ? null : `${principal.kind}:${principal.id}`;
 }

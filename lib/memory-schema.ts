@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { fromZodError } from './errors.ts';
+import { countStars, MAX_GLOB_STARS } from './glob.ts';
 
 /** Limits and input schemas for memory, shared by every transport and the browser's forms. */
 export const MAX_KEY_LENGTH = 512;
@@ -60,7 +61,11 @@ export type ListInput = z.input<typeof listInputSchema>;
 export const searchInputSchema = z
   .object({
     namespace: namespaceSchema.optional(),
-    pattern: z.string().max(MAX_KEY_LENGTH, `must be at most ${MAX_KEY_LENGTH} characters`).optional(),
+    pattern: z
+      .string()
+      .max(MAX_KEY_LENGTH, `must be at most ${MAX_KEY_LENGTH} characters`)
+      .refine((p) => countStars(p) <= MAX_GLOB_STARS, `may contain at most ${MAX_GLOB_STARS} *`)
+      .optional(),
     query: z.string().max(1000, 'must be at most 1000 characters').optional(),
     cursor: z.string().max(4096).optional(),
     limit: limitSchema.default(100),

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { can, namespacePatternMatches, readableNamespacePatterns, type Permission, type Principal, type Role, type TokenScope } from '../lib/access.ts';
+import { can, firstUncoveredScope, namespacePatternMatches, patternCovers, readableNamespacePatterns, scopeCovers, type Permission, type Principal, type Role, type TokenScope } from '../lib/access.ts';
 
 // One permission of each kind, named so a failing row reads like a sentence.
 const P = {
@@ -50,8 +50,11 @@ describe('can(): token scopes', () => {
     ['read on *', [{ access: 'read', namespaces: '*' }], allowing('read team-a', 'read *', 'view session s-1')],
     ['write on *', [{ access: 'write', namespaces: '*' }], allowing('read team-a', 'read *', 'write team-a', 'view session s-1')],
     ['admin on *', [{ access: 'admin', namespaces: '*' }], allowing(...ALL_PERMS)],
-    // Admin access is not namespace-bound for the admin/tokens/share actions, but memory access still is.
-    ['admin on team-b', [{ access: 'admin', namespaces: 'team-b' }], allowing('tokens:own', 'share:create', 'admin')],
+    // Issue 14, finding 5: account administration needs admin on `*`; a narrower admin scope manages
+    // only its own tokens and share links (and mints nothing wider than itself, see scopeCovers).
+    ['admin on team-b', [{ access: 'admin', namespaces: 'team-b' }], allowing('tokens:own', 'share:create')],
+    ['admin on team-*', [{ access: 'admin', namespaces: 'team-*' }], allowing('read team-a', 'write team-a', 'tokens:own', 'share:create')],
+    ['read on * + admin on team-b', [{ access: 'read', namespaces: '*' }, { access: 'admin', namespaces: 'team-b' }], allowing('read team-a', 'read *', 'view session s-1', 'tokens:own', 'share:create')],
     ['read on team-a + write on other-*', [{ access: 'read', namespaces: 'team-a' }, { access: 'write', namespaces: 'other-*' }], allowing('read team-a')],
     ['read on * + write on team-a', [{ access: 'read', namespaces: '*' }, { access: 'write', namespaces: 'team-a' }], allowing('read team-a', 'read *', 'write team-a', 'view session s-1')],
     ['no scopes', [], allowing()],
@@ -90,6 +93,50 @@ describe('can(): share links and anonymous', () => {
 
   it.each(ALL_PERMS)('anonymous may not %s', (perm) => {
     expect(can({ kind: 'anonymous' }, P[perm])).toBe(false);
+  });
+});
+
+describe('patternCovers() and scopeCovers(): a token mints nothing wider than itself', () => {
+  const cases: [outer: string, inner: string, expected: boolean][] = [
+    ['*', '*', true],
+    ['*', 'team-*', true],
+    ['*', 'anything', true],
+    ['team-a', 'team-a', true],
+    ['team-a', 'team-b', false],
+    ['team-a', '*', false],
+    ['team-a', 'team-*', false],
+    ['team-a', 'team-a*', false],
+    ['team-*', 'team-a', true],
+    ['team-*', 'team-', true],
+    ['team-*', 'team-*', true],
+    ['team-*', 'team-a*', true],
+    ['team-*', 'team-a-*-b', true],
+    ['team-*', 'team*', false],
+    ['team-*', '*', false],
+    ['team-*', '*team-a', false],
+    ['team-*', 'x-team-a', false],
+    ['*-a', 'team-a', true],
+    ['*-a', 'team-*-a', false], // safe rule: a leading-star pattern covers only plain names
+    ['*-a', '*-a', true],
+    ['a*b', 'a*b*', false],
+    ['a*b', 'axxb', true],
+  ];
+  it.each(cases)('%s covers %s: %s', (outer, inner, expected) => {
+    expect(patternCovers(outer, inner)).toBe(expected);
+  });
+
+  it('access must not exceed the covering scope', () => {
+    expect(scopeCovers({ access: 'write', namespaces: '*' }, { access: 'read', namespaces: 'x' })).toBe(true);
+    expect(scopeCovers({ access: 'write', namespaces: '*' }, { access: 'admin', namespaces: 'x' })).toBe(false);
+    expect(scopeCovers({ access: 'admin', namespaces: 'x' }, { access: 'admin', namespaces: 'x' })).toBe(true);
+    expect(scopeCovers({ access: 'admin', namespaces: 'x' }, { access: 'read', namespaces: 'y' })).toBe(false);
+  });
+
+  it('names the first requested scope that no held scope covers', () => {
+    const held = [{ access: 'read', namespaces: '*' }, { access: 'admin', namespaces: 'ns-a' }] as TokenScope[];
+    expect(firstUncoveredScope(held, [{ access: 'read', namespaces: 'ns-b' }, { access: 'admin', namespaces: 'ns-a' }])).toBe(-1);
+    expect(firstUncoveredScope(held, [{ access: 'read', namespaces: 'ns-b' }, { access: 'write', namespaces: 'ns-b' }])).toBe(1);
+    expect(firstUncoveredScope(held, [{ access: 'admin', namespaces: '*' }])).toBe(0);
   });
 });
 

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { txRunner, type DbHandle } from '../../db/client.ts';
 import { apiTokens, authSession, authUser, invites, shareLinks, ROLES, type Role } from '../../db/schema.ts';
-import type { Principal, TokenAccess, TokenScope } from '../../lib/access.ts';
+import { ACCESS_RANK, can, firstUncoveredScope, MAX_PATTERN_STARS, type Principal, type TokenAccess, type TokenScope } from '../../lib/access.ts';
 import { BatonError, parseInput } from '../../lib/errors.ts';
 import type { AuditLog } from './audit.ts';
 import type { BetterAuth } from './better-auth.ts';
@@ -17,7 +17,8 @@ const namespacePatternSchema = z
   .string()
   .min(1, 'must not be empty')
   .max(128)
-  .regex(/^[A-Za-z0-9._:/*-]+$/, 'may contain only letters, digits, . _ : / - and *');
+  .regex(/^[A-Za-z0-9._:/*-]+$/, 'may contain only letters, digits, . _ : / - and *')
+  .refine((p) => p.split('*').length - 1 <= MAX_PATTERN_STARS, `may contain at most ${MAX_PATTERN_STARS} *`);
 export const tokenInputSchema = z.object({
   name: nameSchema,
   scopes: z
@@ -50,7 +51,6 @@ const TOKEN_CACHE_MS = 5_000;
 /** The account a caller acts for: a person, or the owner of a token; null for share links and anonymous callers. */
 const accountIdOf = (p: Principal): string | null => (p.kind === 'user' ? p.id : p.kind === 'token' ? p.ownerId : null);
 
-const ACCESS_RANK: Record<TokenAccess, number> = { read: 0, write: 1, admin: 2 };
 /** The most a token may do for an owner of each role (a member cannot mint admin tokens either). */
 const ROLE_CEILING: Record<Role, TokenAccess> = { viewer: 'read', member: 'write', admin: 'admin' };
 
@@ -409,6 +409,11 @@ export class Identity {
       // A member's token can never exceed the member: no admin scope.
       if (data.scopes.some((s) => s.access === 'admin')) throw new BatonError('invalid_input', 'scopes: only admins can grant admin', { field: 'scopes' });
     }
+    if (by.kind === 'token') {
+      // A token never mints a token that may do more than itself.
+      const i = firstUncoveredScope(by.scopes, data.scopes);
+      if (i >= 0) throw new BatonError('invalid_input', `scopes.${i}: wider than the scopes of the token making it`, { field: `scopes.${i}` });
+    }
     const token = newSecret('btn');
     const id = newId();
     const now = this.now();
@@ -419,11 +424,9 @@ export class Identity {
     return { id, token, name: data.name, prefix: token.slice(0, 10), scopes: data.scopes, expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null };
   }
 
-  /** Admins (and admin-scoped tokens) manage everyone's tokens and share links; others their own. */
+  /** Admins (and tokens with admin on `*`) manage everyone's tokens and share links; others their own. */
   private manages(by: Principal, createdBy: string): boolean {
-    const own = accountIdOf(by);
-    const isAdmin = (by.kind === 'user' && by.role === 'admin') || (by.kind === 'token' && by.scopes.some((s) => s.access === 'admin'));
-    return isAdmin || createdBy === own;
+    return can(by, { action: 'admin' }) || createdBy === accountIdOf(by);
   }
 
   /** Admins see every token; others their own. Never the secret. */
