@@ -3,15 +3,10 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useCountdown } from '../ui/use-countdown';
 import type { ApiError } from '../../lib/errors';
+import { safeNext } from '../../lib/safe-next';
 import { ApiRequestError, api, apiError } from './api';
 import { ShowPassword, useFocusInvalid } from './account-fields';
 import { AuthCard, FieldError, FormError, inputClass, invalid, primaryButton } from './ui';
-
-/** Where to go after signing in: a same-site path from `?next=`, never another origin. */
-export function safeNext(search: string): string {
-  const next = new URLSearchParams(search).get('next');
-  return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
-}
 
 export function SignInForm() {
   const [email, setEmail] = useState('');
@@ -34,7 +29,7 @@ export function SignInForm() {
     try {
       await api('/api/auth/sign-in/email', { method: 'POST', body: { email, password } });
       // A full load: the live connection and the header pick up the new session.
-      window.location.assign(safeNext(window.location.search));
+      window.location.assign(safeNext(window.location.search, window.location.origin));
     } catch (err) {
       const apiErr = apiError(err);
       const status = err instanceof ApiRequestError ? err.status : 0;
