@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.ts';
@@ -39,13 +39,41 @@ const migrationsFolder = resolve(dirname(fileURLToPath(import.meta.url)), 'migra
  * Opens (creating if needed) the SQLite file, sets WAL and a busy timeout so a CLI or stdio MCP
  * process can write the same file while the server runs, and applies committed migrations.
  */
+/**
+ * The database holds sign-in sessions: only its owner may read it. A folder Baton creates is 0700
+ * (an existing one is left alone: it may be shared); the file is created 0600 before SQLite opens
+ * it, and SQLite gives its -wal and -shm files the database file's mode.
+ */
+function prepareDataFiles(path: string): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 });
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+}
+
+/** Tightens files an older version (or another tool) left readable by others. */
+function restrictDataFiles(path: string): void {
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    } catch (err) {
+      // A missing -wal/-shm is fine; a file we may not chmod (another owner) is not ours to fix.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'EPERM') throw err;
+    }
+  }
+}
+
 export function openDatabase(
   path: string,
   options: { migrate?: boolean; backgroundCheckpoint?: boolean | { intervalMs?: number; restartFrames?: number } } = {},
 ): DbHandle {
-  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  if (path !== ':memory:') prepareDataFiles(path);
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
+  if (path !== ':memory:') restrictDataFiles(path);
   sqlite.pragma('busy_timeout = 5000');
   // NORMAL in WAL mode is durable across application crashes; only an OS crash can lose the last commits.
   sqlite.pragma('synchronous = NORMAL');
