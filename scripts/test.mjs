@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every test suite (unit + integration with vitest, then the production build and the
+// Runs every test suite (typecheck and lint, unit + integration with vitest, then the production build and the
 // Playwright end-to-end specs) and ends with one line: "N passed, N failed".
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -16,6 +16,15 @@ let failed = 0;
 if (run('npx', ['tsc', '--noEmit', '-p', '.']) === 0) passed += 1;
 else {
   console.error('typecheck failed');
+  failed += 1;
+}
+
+// 0b. Lint and format (ESLint with type information, then Prettier): one item, like the typecheck.
+const eslintStatus = run('npx', ['eslint', '.']);
+const prettierStatus = run('npx', ['prettier', '--check', '--log-level', 'warn', '.']);
+if (eslintStatus === 0 && prettierStatus === 0) passed += 1;
+else {
+  console.error('lint failed (npm run format fixes formatting; see eslint.config.mjs for the rules)');
   failed += 1;
 }
 
