@@ -1,9 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from './fixtures';
 import { MemoryPage, newUser, putEntry } from './fixtures';
 
 const dir = join(import.meta.dirname, 'screenshots');
+/** The README's two pictures, copied from the shots other specs take (sessions.spec.ts, handoffs.spec.ts). */
+const DOC_IMAGES = { 'board.png': 'board-wide-light.png', 'handoff-review.png': 'handoff-review-1920.png' };
 
 test('screenshots of /memory and / in light and dark mode', async ({ browser, request }, testInfo) => {
   mkdirSync(dir, { recursive: true });
@@ -49,4 +51,10 @@ test('the theme toggle switches to dark and the choice survives a reload', async
   await page.reload();
   await expect(html).toHaveClass(/\bdark\b/);
   await expect(page.getByRole('button', { name: 'Switch to light mode' })).toBeVisible();
+});
+
+test.afterAll(() => {
+  const docs = join(import.meta.dirname, '..', 'docs', 'images');
+  mkdirSync(docs, { recursive: true });
+  for (const [to, from] of Object.entries(DOC_IMAGES)) if (existsSync(join(dir, from))) copyFileSync(join(dir, from), join(docs, to));
 });
