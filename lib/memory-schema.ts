@@ -17,10 +17,14 @@ export const namespaceSchema = z
   .max(MAX_NAMESPACE_LENGTH, `must be at most ${MAX_NAMESPACE_LENGTH} characters`)
   .regex(NAMESPACE_PATTERN, 'may contain only letters, digits and . _ : / -');
 
+/** A lone UTF-16 surrogate (half of a pair): it has no UTF-8 form, so such a key could not be read back. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 export const keySchema = z
   .string({ error: 'must be a string' })
   .min(1, 'must not be empty')
-  .max(MAX_KEY_LENGTH, `must be at most ${MAX_KEY_LENGTH} characters`);
+  .max(MAX_KEY_LENGTH, `must be at most ${MAX_KEY_LENGTH} characters`)
+  .refine((k) => !LONE_SURROGATE.test(k), 'must be well-formed Unicode (no lone surrogate)');
 
 export const ttlSchema = z
   .number({ error: 'must be a number of seconds' })

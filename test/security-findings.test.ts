@@ -100,3 +100,28 @@ describe('finding 5: an admin scope is bound to its namespace', () => {
     expect((await mint([{ access: 'read', namespaces: 'y' }], readOnly)).status).toBe(201);
   });
 });
+
+describe('finding 9b: a key with a lone UTF-16 surrogate is refused (it could never be read back)', () => {
+  const lone = ['a\uD800b', '\uDC00', 'x\uD83D', 'ok/\uDFFF/k'];
+
+  it.each(lone)('PUT %j answers 422 naming the key', async (key) => {
+    const r = await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace: 'surrogates', key, value: 'v' } });
+    expect(r.status).toBe(422);
+    expect(r.body.error.field).toBe('key');
+  });
+
+  it.each(lone)('the memory service refuses %j for store, retrieve and delete', (key) => {
+    const memory = s.app.memory;
+    for (const call of [() => memory.store({ namespace: 'surrogates', key, value: 'v' }, 'test'), () => memory.retrieve({ namespace: 'surrogates', key }), () => memory.delete({ namespace: 'surrogates', key }, 'test')]) {
+      expect(call).toThrowError(expect.objectContaining({ code: 'invalid_input', field: 'key' }));
+    }
+  });
+
+  it('a key with a whole surrogate pair (an emoji) is stored and read back over REST', async () => {
+    const key = 'notes/😀';
+    expect((await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace: 'surrogates', key, value: 'v' } })).status).toBe(201);
+    const back = await api(s.url, `/api/v1/memory/entry?namespace=surrogates&key=${encodeURIComponent(key)}`);
+    expect(back.status).toBe(200);
+    expect(back.body.key).toBe(key);
+  });
+});
