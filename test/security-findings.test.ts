@@ -117,6 +117,10 @@ describe('finding 9b: a key with a lone UTF-16 surrogate is refused (it could ne
     }
   });
 
+  it('a namespace with a lone surrogate is refused too (namespaces are ASCII only)', () => {
+    expect(() => s.app.memory.store({ namespace: 'ns-\uD800', key: 'k', value: 'v' }, 'test')).toThrowError(expect.objectContaining({ code: 'invalid_input', field: 'namespace' }));
+  });
+
   it('a key with a whole surrogate pair (an emoji) is stored and read back over REST', async () => {
     const key = 'notes/😀';
     expect((await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace: 'surrogates', key, value: 'v' } })).status).toBe(201);
