@@ -140,7 +140,11 @@ describe('adversarial patterns decide in well under a millisecond', () => {
     const subject = 'a'.repeat(128);
     let worst = 0;
     for (const p of patterns) {
-      worst = Math.max(worst, medianMs(() => namespacePatternMatches(p, subject)), medianMs(() => globToRegExp(p).test(subject)));
+      worst = Math.max(
+        worst,
+        medianMs(() => namespacePatternMatches(p, subject)),
+        medianMs(() => globToRegExp(p).test(subject)),
+      );
     }
     console.log(`worst 128-char pattern vs 128-char subject: median ${(worst * 1000).toFixed(1)} µs`);
     expect(worst).toBeLessThan(bound);

@@ -68,8 +68,12 @@ describe('pageAccess: the sign-in check', () => {
 
 describe('pageHeaders: CSP', () => {
   // Issue 14, finding 9c: `connect-src 'self' ws: wss:` let a page open a WebSocket to any host.
-  const directive = (csp: string, name: string) => csp.split(';').map((d) => d.trim()).find((d) => d.startsWith(`${name} `));
-  it("connects only to its own origin in production", () => {
+  const directive = (csp: string, name: string) =>
+    csp
+      .split(';')
+      .map((d) => d.trim())
+      .find((d) => d.startsWith(`${name} `));
+  it('connects only to its own origin in production', () => {
     expect(directive(pageHeaders(false)['content-security-policy']!, 'connect-src')).toBe("connect-src 'self'");
   });
   it('never allows WebSockets to any host, in development either', () => {

@@ -79,7 +79,13 @@ describe('finding 5: an admin scope is bound to its namespace', () => {
       expect({ namespaces, status: r.status }).toEqual({ namespaces, status: 422 });
     }
     // the second scope is the wide one
-    const second = await mint([{ access: 'read', namespaces: 'ns-a' }, { access: 'write', namespaces: 'ns-b' }], narrow);
+    const second = await mint(
+      [
+        { access: 'read', namespaces: 'ns-a' },
+        { access: 'write', namespaces: 'ns-b' },
+      ],
+      narrow,
+    );
     expect(second.status).toBe(422);
     expect(second.body.error.field).toBe('scopes.1');
     // within its own scope it may mint
@@ -87,7 +93,12 @@ describe('finding 5: an admin scope is bound to its namespace', () => {
   });
 
   it('a wildcard scope mints narrower patterns inside it, and no more', async () => {
-    const team = (await mint([{ access: 'write', namespaces: 'team-*' }, { access: 'admin', namespaces: 'team-*' }])).body.token as string;
+    const team = (
+      await mint([
+        { access: 'write', namespaces: 'team-*' },
+        { access: 'admin', namespaces: 'team-*' },
+      ])
+    ).body.token as string;
     for (const namespaces of ['team-a', 'team-*', 'team-a*', 'team-a-*']) {
       expect({ namespaces, status: (await mint([{ access: 'write', namespaces }], team)).status }).toEqual({ namespaces, status: 201 });
     }
@@ -95,7 +106,12 @@ describe('finding 5: an admin scope is bound to its namespace', () => {
       expect({ namespaces, status: (await mint([{ access: 'read', namespaces }], team)).status }).toEqual({ namespaces, status: 422 });
     }
     // the owner, an admin, is not bound by the token's scope when signed in; a token always is
-    const readOnly = (await mint([{ access: 'read', namespaces: '*' }, { access: 'admin', namespaces: 'x' }])).body.token as string;
+    const readOnly = (
+      await mint([
+        { access: 'read', namespaces: '*' },
+        { access: 'admin', namespaces: 'x' },
+      ])
+    ).body.token as string;
     expect((await mint([{ access: 'write', namespaces: 'y' }], readOnly)).status).toBe(422);
     expect((await mint([{ access: 'read', namespaces: 'y' }], readOnly)).status).toBe(201);
   });
@@ -112,13 +128,19 @@ describe('finding 9b: a key with a lone UTF-16 surrogate is refused (it could ne
 
   it.each(lone)('the memory service refuses %j for store, retrieve and delete', (key) => {
     const memory = s.app.memory;
-    for (const call of [() => memory.store({ namespace: 'surrogates', key, value: 'v' }, 'test'), () => memory.retrieve({ namespace: 'surrogates', key }), () => memory.delete({ namespace: 'surrogates', key }, 'test')]) {
+    for (const call of [
+      () => memory.store({ namespace: 'surrogates', key, value: 'v' }, 'test'),
+      () => memory.retrieve({ namespace: 'surrogates', key }),
+      () => memory.delete({ namespace: 'surrogates', key }, 'test'),
+    ]) {
       expect(call).toThrowError(expect.objectContaining({ code: 'invalid_input', field: 'key' }));
     }
   });
 
   it('a namespace with a lone surrogate is refused too (namespaces are ASCII only)', () => {
-    expect(() => s.app.memory.store({ namespace: 'ns-\uD800', key: 'k', value: 'v' }, 'test')).toThrowError(expect.objectContaining({ code: 'invalid_input', field: 'namespace' }));
+    expect(() => s.app.memory.store({ namespace: 'ns-\uD800', key: 'k', value: 'v' }, 'test')).toThrowError(
+      expect.objectContaining({ code: 'invalid_input', field: 'namespace' }),
+    );
   });
 
   it('a key with a whole surrogate pair (an emoji) is stored and read back over REST', async () => {
