@@ -57,7 +57,8 @@ export const EMPTY_MEETING: MeetingState = {
 export const STALE_PRESENTER_MS = 30 * 60_000;
 
 const itemId = z.number({ error: 'must be an agenda item id (a number)' }).int('must be an agenda item id').positive('must be an agenda item id');
-const actionNames = ['take', 'release', 'goto', 'next', 'prev', 'timer-start', 'timer-pause', 'timer-reset', 'focus', 'summon'] as const;
+const actionNames = ['take', 'release', 'goto', 'next', 'prev', 'timer-start', 'timer-pause', 'timer-reset', 'focus', 'summon', 'restore'] as const;
+const agendaStatus = z.enum(['pending', 'active', 'done'], { error: 'must be pending, active or done' });
 
 /** `POST /api/v1/sessions/:id/meeting` bodies. */
 export const meetingActionSchema = z.discriminatedUnion(
@@ -73,6 +74,15 @@ export const meetingActionSchema = z.discriminatedUnion(
     z.object({ action: z.literal('timer-reset') }),
     z.object({ action: z.literal('focus'), section: z.enum(MEETING_SECTIONS, { error: `must be one of ${MEETING_SECTIONS.join(', ')}, or null` }).nullable() }),
     z.object({ action: z.literal('summon') }),
+    // Undo of next / previous / reset: puts the meeting back where it was (the screen took the
+    // snapshot just before): the current item, the timer, and the agenda items' statuses.
+    z.object({
+      action: z.literal('restore'),
+      agendaItemId: itemId.nullable(),
+      elapsedMs: z.number({ error: 'must be a number of milliseconds' }).int().min(0).max(7 * 24 * 3600_000),
+      running: z.boolean(),
+      statuses: z.array(z.object({ itemId, status: agendaStatus })).max(500),
+    }),
   ],
   { error: `must be one of ${actionNames.join(', ')}` },
 );
@@ -230,6 +240,14 @@ export function reduceMeeting(prev: MeetingState, action: MeetingAction, ctx: { 
     case 'summon':
       state.summonedAt = at;
       break;
+    case 'restore': {
+      if (action.agendaItemId !== null && !statusOf.has(action.agendaItemId)) throw new BatonError('not_found', `agendaItemId: no agenda item ${action.agendaItemId} in this session`, { field: 'agendaItemId' });
+      if (state.timer.itemId !== null && state.timer.itemId !== action.agendaItemId) state.spentMs[String(state.timer.itemId)] = timerElapsed(state.timer, now);
+      for (const s of action.statuses) if (statusOf.has(s.itemId)) setStatus(s.itemId, s.status);
+      state.agendaItemId = action.agendaItemId;
+      state.timer = { itemId: action.agendaItemId, startedAt: action.running && action.agendaItemId !== null ? at : null, elapsedMs: action.agendaItemId === null ? 0 : action.elapsedMs };
+      break;
+    }
   }
   state = { ...state };
   return { state, statuses: [...statuses].map(([itemId, status]) => ({ itemId, status })) };

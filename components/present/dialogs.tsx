@@ -14,7 +14,12 @@ export function Modal({ open, onClose, title, children, testId, wide }: { open: 
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
-    if (open && !d.open) d.showModal();
+    if (open && !d.open) {
+      d.showModal();
+      // showModal() focuses the first focusable element (the ✕ button), so typing would press it:
+      // put the caret in the form's first field (or the one marked data-autofocus) instead.
+      (d.querySelector<HTMLElement>('[data-autofocus]') ?? d.querySelector<HTMLElement>('input:not([type="hidden"]), textarea, select'))?.focus();
+    }
     if (!open && d.open) d.close();
   }, [open]);
   return (
@@ -113,7 +118,7 @@ export function DecisionDialog({ open, onClose, topic, save, onSaved }: { open: 
         </div>
         <div>
           <label htmlFor={`${ids}-decision`} className={label}>Decision</label>
-          <textarea id={`${ids}-decision`} name="decision" autoFocus className={`${field} min-h-28`} value={form.decision} onChange={(e) => setForm({ ...form, decision: e.target.value })} maxLength={2000} placeholder="What did we decide?" {...err('decision')} />
+          <textarea id={`${ids}-decision`} name="decision" data-autofocus className={`${field} min-h-28`} value={form.decision} onChange={(e) => setForm({ ...form, decision: e.target.value })} maxLength={2000} placeholder="What did we decide?" {...err('decision')} />
           <FieldError id={`${ids}-decision-err`} error={error} name="decision" />
         </div>
         <div>
@@ -151,7 +156,7 @@ export function ActionItemDialog({ open, onClose, owners, save, onSaved }: { ope
       <form onSubmit={(e) => void onSubmit(e)} className="space-y-4">
         <div>
           <label htmlFor={`${ids}-title`} className={label}>Action</label>
-          <input id={`${ids}-title`} name="title" autoFocus className={field} value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} maxLength={500} placeholder="What needs doing?" {...err('data.title')} />
+          <input id={`${ids}-title`} name="title" data-autofocus className={field} value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} maxLength={500} placeholder="What needs doing?" {...err('data.title')} />
           <FieldError id={`${ids}-data.title-err`} error={error} name="data.title" />
         </div>
         <div className="grid gap-4 sm:grid-cols-2">

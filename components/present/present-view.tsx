@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { BoardItem } from '../../lib/board-items';
 import { sessionRoom, type PresenceViewer } from '../../lib/events';
-import { readMeeting, type MeetingAction, type MeetingSection } from '../../lib/meeting';
+import { readMeeting, timerElapsed, type MeetingAction, type MeetingSection } from '../../lib/meeting';
 import type { SessionBoard } from '../../lib/session-types';
 import { apiError } from '../auth/api';
 import { useMe } from '../auth/me';
@@ -21,10 +21,14 @@ import { ActionItemDialog, DecisionDialog, HelpDialog } from './dialogs';
 type Agenda = BoardItem<'agenda'>;
 type ActionItem = BoardItem<'action'>;
 type DialogName = 'decision' | 'action' | 'help' | null;
+type Restore = Extract<MeetingAction, { action: 'restore' }>;
+type Notice = { kind: 'info' | 'error'; text: string; undo?: Restore };
 
 const isTyping = (t: EventTarget | null) => {
   const el = t as HTMLElement | null;
   if (!el?.closest) return false;
+  // Inside a dialog every key belongs to the dialog, whatever has the focus.
+  if (el.closest('dialog, [role="dialog"], [role="alertdialog"]')) return true;
   return !!el.closest('textarea, select, [contenteditable="true"]') || (el instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit'].includes(el.type));
 };
 /** A dialog (ours, or the command palette) is open: page shortcuts wait. */
@@ -118,7 +122,7 @@ export function PresentView({ id, share }: { id: string; share: string | null })
   /** Browsing on our own: the agenda item we look at, and the summon we had seen when we left. */
   const [local, setLocal] = useState<{ itemId: number | null; summonSeen: string | null } | null>(null);
   const [dialog, setDialog] = useState<DialogName>(null);
-  const [notice, setNotice] = useState<{ kind: 'info' | 'error'; text: string } | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
   const [busy, setBusy] = useState(false);
   const [fullscreen, setFullscreen] = useState(false);
   const [themeReady, setThemeReady] = useState(false);
@@ -149,7 +153,8 @@ export function PresentView({ id, share }: { id: string; share: string | null })
 
   useEffect(() => {
     if (!notice) return;
-    const t = setTimeout(() => setNotice(null), notice.kind === 'error' ? 6000 : 3500);
+    // A notice with Undo stays long enough to read and reach the button.
+    const t = setTimeout(() => setNotice(null), notice.undo ? 10_000 : notice.kind === 'error' ? 6000 : 3500);
     return () => clearTimeout(t);
   }, [notice]);
 
@@ -194,12 +199,15 @@ export function PresentView({ id, share }: { id: string; share: string | null })
   }, [board?.title]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const act = useCallback(
-    async (action: MeetingAction) => {
+    async (action: MeetingAction): Promise<SessionBoard | null> => {
       setBusy(true);
       try {
-        apply(await calls.act(action));
+        const b = await calls.act(action);
+        apply(b);
+        return b;
       } catch (e) {
         setNotice({ kind: 'error', text: apiError(e).message });
+        return null;
       } finally {
         setBusy(false);
       }
@@ -207,9 +215,39 @@ export function PresentView({ id, share }: { id: string; share: string | null })
     [apply, calls],
   );
 
+  /** Where the meeting is now, so next / previous / reset can be undone for everyone. */
+  const snapshot = (): Restore => ({
+    action: 'restore',
+    agendaItemId: meeting.agendaItemId,
+    elapsedMs: Math.round(timerElapsed(meeting.timer, Date.now() + offset)),
+    running: !!meeting.timer.startedAt,
+    statuses: agenda.map((a) => ({ itemId: a.id, status: a.data.status })),
+  });
+  /** A shared step everyone sees: run it, then say what happened, with Undo. */
+  const sharedStep = async (action: MeetingAction, describe: (b: SessionBoard) => string) => {
+    const undo = snapshot();
+    const b = await act(action);
+    if (b) setNotice({ kind: 'info', text: describe(b), undo });
+  };
+  const whereNow = (b: SessionBoard) => {
+    const m = readMeeting(b.details?.meeting);
+    const list = b.items.filter((i): i is Agenda => i.kind === 'agenda').sort((x, y) => x.position - y.position || x.id - y.id);
+    const i = list.findIndex((a) => a.id === m.agendaItemId);
+    return i === -1 ? null : { n: i + 1, of: list.length, title: list[i]!.data.title };
+  };
+  const undo = async (r: Restore) => {
+    setNotice(null);
+    if (await act(r)) setNotice({ kind: 'info', text: 'Undone: everyone is back where they were' });
+  };
+
   const browse = (itemId: number | null) => setLocal((cur) => ({ itemId, summonSeen: cur?.summonSeen ?? meeting.summonedAt }));
   const step = (delta: 1 | -1) => {
-    if (canDrive) return void act({ action: delta === 1 ? 'next' : 'prev' });
+    if (canDrive)
+      return void sharedStep({ action: delta === 1 ? 'next' : 'prev' }, (b) => {
+        const w = whereNow(b);
+        if (!w) return 'Agenda finished for everyone';
+        return `${delta === 1 ? 'Moved everyone on' : 'Moved everyone back'} to item ${w.n} of ${w.of}: “${w.title}”`;
+      });
     if (agenda.length === 0) return;
     const from = shownIndex === -1 ? (delta === 1 ? -1 : agenda.length) : shownIndex;
     const to = Math.max(0, Math.min(agenda.length - 1, from + delta));
@@ -413,6 +451,17 @@ export function PresentView({ id, share }: { id: string; share: string | null })
           className={`fixed bottom-5 left-1/2 z-20 w-max max-w-[90vw] -translate-x-1/2 rounded-xl px-5 py-3 text-base font-semibold shadow-xl 2xl:text-2xl ${notice.kind === 'error' ? 'bg-rose-700 text-white' : 'bg-slate-900 text-white dark:bg-white dark:text-slate-900'}`}
         >
           {notice.text}
+          {notice.undo && (
+            <button
+              type="button"
+              onClick={() => void undo(notice.undo!)}
+              disabled={busy}
+              data-testid="present-undo"
+              className="ml-4 rounded-lg bg-white/15 px-3 py-1 font-bold underline-offset-2 hover:bg-white/25 hover:underline focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-current dark:bg-slate-900/10 dark:hover:bg-slate-900/20"
+            >
+              Undo
+            </button>
+          )}
         </p>
       )}
 
@@ -459,7 +508,7 @@ export function PresentView({ id, share }: { id: string; share: string | null })
                 <button type="button" className={`${bigBtn} min-w-40`} disabled={busy} onClick={toggleTimer} data-testid="timer-toggle">
                   {meeting.timer.startedAt ? 'Pause' : 'Start'} timer <Kbd>Space</Kbd>
                 </button>
-                <button type="button" className={bigBtn} disabled={busy || (meeting.timer.elapsedMs === 0 && !meeting.timer.startedAt)} onClick={() => void act({ action: 'timer-reset' })}>
+                <button type="button" className={bigBtn} disabled={busy || (meeting.timer.elapsedMs === 0 && !meeting.timer.startedAt)} onClick={() => void sharedStep({ action: 'timer-reset' }, () => `Timer reset${liveItem ? ` for “${liveItem.data.title}”` : ''}`)} data-testid="timer-reset">
                   Reset
                 </button>
                 <button type="button" className={bigPrimary} disabled={busy || agenda.length === 0 || complete} onClick={() => step(1)} data-testid="next-item">
