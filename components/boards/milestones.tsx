@@ -1,6 +1,7 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
+import { addNotices, describeGroup, isOwnChange, liveNotices, NOTICE_MS, type NoticeGroup } from '../../lib/notices';
 import type { SessionBoard } from '../../lib/session-types';
 
 interface Milestone {
@@ -25,49 +26,66 @@ export function milestonesBetween(before: SessionBoard, after: SessionBoard): Om
   return out;
 }
 
-const LOOK: Record<Milestone['kind'], { icon: string; label: string; tone: string }> = {
-  goal: { icon: '✓', label: 'Goal done', tone: 'border-emerald-400 bg-emerald-50 text-emerald-900 dark:border-emerald-700 dark:bg-emerald-950 dark:text-emerald-100' },
-  blocker: { icon: '!', label: 'Blocker raised', tone: 'border-rose-400 bg-rose-50 text-rose-900 dark:border-rose-700 dark:bg-rose-950 dark:text-rose-100' },
-  resolved: { icon: '✓', label: 'Blocker resolved', tone: 'border-sky-400 bg-sky-50 text-sky-900 dark:border-sky-700 dark:bg-sky-950 dark:text-sky-100' },
-  decision: { icon: '◆', label: 'Decision', tone: 'border-violet-400 bg-violet-50 text-violet-900 dark:border-violet-700 dark:bg-violet-950 dark:text-violet-100' },
+const LOOK: Record<Milestone['kind'], { icon: string; tone: string }> = {
+  goal: { icon: '✓', tone: 'border-emerald-400 bg-emerald-50 text-emerald-900 dark:border-emerald-700 dark:bg-emerald-950 dark:text-emerald-100' },
+  blocker: { icon: '!', tone: 'border-rose-400 bg-rose-50 text-rose-900 dark:border-rose-700 dark:bg-rose-950 dark:text-rose-100' },
+  resolved: { icon: '✓', tone: 'border-sky-400 bg-sky-50 text-sky-900 dark:border-sky-700 dark:bg-sky-950 dark:text-sky-100' },
+  decision: { icon: '◆', tone: 'border-violet-400 bg-violet-50 text-violet-900 dark:border-violet-700 dark:bg-violet-950 dark:text-violet-100' },
 };
 
 /**
- * Milestone notices on a live board: when a goal is ticked, a blocker raised or resolved, or a
- * decision recorded — by anyone, an agent's hook included — everyone watching sees it for a few seconds.
+ * Milestone notices on a live board: when someone else ticks a goal, raises or resolves a blocker,
+ * or records a decision — an agent's hook included — everyone else watching sees it for a few
+ * seconds. Never your own changes; one notice per writer while they keep writing ("claude: 12
+ * updates"); shown in the page's flow above the board, so they never cover a card.
  */
-export function Milestones({ board }: { board: SessionBoard }) {
+export function Milestones({ board, writerOf, self }: { board: SessionBoard; writerOf?: (version: number) => string | null; self?: string | null }) {
   const previous = useRef<SessionBoard | null>(null);
   const next = useRef(1);
-  const [items, setItems] = useState<Milestone[]>([]);
+  const [groups, setGroups] = useState<NoticeGroup[]>([]);
+  const [now, setNow] = useState(() => Date.now());
 
   useEffect(() => {
     const before = previous.current;
     previous.current = board;
     if (!before || before.id !== board.id || board.version <= before.version) return;
-    const found = milestonesBetween(before, board).map((m) => ({ ...m, id: next.current++ }));
+    const writer = writerOf?.(board.version) ?? null;
+    if (isOwnChange(writer, self ?? null)) return;
+    const found = milestonesBetween(before, board);
     if (found.length === 0) return;
-    setItems((cur) => [...cur, ...found].slice(-4));
-    const ids = new Set(found.map((m) => m.id));
-    // Not cleared on the next board: a busy board must not keep notices up forever.
-    setTimeout(() => setItems((cur) => cur.filter((m) => !ids.has(m.id))), 8000);
-  }, [board]);
+    const at = Date.now();
+    setNow(at);
+    setGroups((cur) => addNotices(liveNotices(cur, at), writer ?? '', found, at, () => next.current++));
+  }, [board]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // Expire notices: a busy board must not keep them up forever.
+  const shown = liveNotices(groups, now);
+  useEffect(() => {
+    if (shown.length === 0) return;
+    const due = Math.min(...shown.map((g) => g.lastAt + NOTICE_MS)) - Date.now();
+    const t = setTimeout(() => setNow(Date.now()), Math.max(50, due));
+    return () => clearTimeout(t);
+  }, [shown]);
 
   return (
-    <div role="status" aria-live="polite" className="pointer-events-none fixed bottom-4 left-4 z-40 flex max-w-sm flex-col gap-2" data-testid="milestones">
-      {items.map((m) => (
-        <div key={m.id} className={`pointer-events-auto flex items-start gap-2 rounded-lg border px-3 py-2 text-sm shadow-lg ${LOOK[m.kind].tone}`} data-milestone={m.kind}>
-          <span aria-hidden className="font-bold">
-            {LOOK[m.kind].icon}
-          </span>
-          <p className="min-w-0">
-            <span className="font-semibold">{LOOK[m.kind].label}:</span> <span className="break-words">{m.text}</span>
-          </p>
-          <button type="button" onClick={() => setItems((cur) => cur.filter((x) => x.id !== m.id))} className="ml-auto rounded px-1 text-xs opacity-70 hover:opacity-100" aria-label="Dismiss">
-            ✕
-          </button>
-        </div>
-      ))}
+    <div role="status" aria-live="polite" className={shown.length ? 'flex flex-col gap-2 sm:flex-row sm:flex-wrap' : 'contents'} data-testid="milestones">
+      {shown.map((g) => {
+        const { title, detail } = describeGroup(g);
+        const kind = g.events[g.events.length - 1]!.kind;
+        return (
+          <div key={g.id} className={`flex min-w-0 items-start gap-2 rounded-lg border px-3 py-2 text-sm shadow-sm sm:max-w-md ${LOOK[kind].tone}`} data-milestone={kind} data-count={g.events.length} data-testid="milestone">
+            <span aria-hidden className="font-bold">
+              {LOOK[kind].icon}
+            </span>
+            <p className="min-w-0 flex-1">
+              <span className="font-semibold">{title}</span> <span className="break-words">{detail}</span>
+            </p>
+            <button type="button" onClick={() => setGroups((cur) => cur.filter((x) => x.id !== g.id))} className="ml-auto rounded px-1 text-xs opacity-70 hover:opacity-100" aria-label="Dismiss">
+              ✕
+            </button>
+          </div>
+        );
+      })}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 
-import { useCallback, useMemo, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
+import { SELF } from '../../lib/notices';
 import { sessionRoom, type Change } from '../../lib/events';
 import type { SessionBoard } from '../../lib/session-types';
 import { useFeed } from '../realtime/connection';
@@ -16,7 +17,17 @@ export const newer = (next: SessionBoard) => (cur: SessionBoard | null) => (!cur
  */
 export function useLiveBoard(id: string, fetchBoard: () => Promise<SessionBoard & { seq: number }>) {
   const [board, setBoard] = useState<SessionBoard | null>(null);
-  const apply = useCallback((next: SessionBoard) => setBoard(newer(next)), []);
+  /** Who wrote each version we saw: the feed names them; a mutation's answer is this screen's own. */
+  const writers = useRef(new Map<number, string>());
+  const remember = (version: number, writer: string) => {
+    if (!writers.current.has(version)) writers.current.set(version, writer);
+    if (writers.current.size > 500) writers.current.delete(writers.current.keys().next().value!);
+  };
+  const apply = useCallback((next: SessionBoard) => {
+    remember(next.version, SELF);
+    setBoard(newer(next));
+  }, []);
+  const writerOf = useCallback((version: number) => writers.current.get(version) ?? null, []);
   const load = useCallback(async () => {
     const { seq: head, ...b } = await fetchBoard();
     setBoard((cur) => (!cur || b.version >= cur.version ? b : cur));
@@ -31,7 +42,9 @@ export function useLiveBoard(id: string, fetchBoard: () => Promise<SessionBoard 
       for (const c of changes) {
         if (c.topic !== 'session' || c.key !== id || !c.value) continue;
         try {
-          apply(JSON.parse(c.value) as SessionBoard);
+          const next = JSON.parse(c.value) as SessionBoard;
+          remember(next.version, c.actor);
+          setBoard(newer(next));
         } catch {
           // A malformed change is skipped; the next one (or a resync) brings the board back in line.
         }
@@ -39,5 +52,5 @@ export function useLiveBoard(id: string, fetchBoard: () => Promise<SessionBoard 
     },
     reload,
   );
-  return { board, apply, failure, setFailure, attempt };
+  return { board, apply, failure, setFailure, attempt, writerOf };
 }
