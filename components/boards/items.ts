@@ -6,6 +6,7 @@ import type { ApiError } from '../../lib/errors';
 import type { SessionBoard } from '../../lib/session-types';
 import { api, apiError } from '../auth/api';
 import { useCanWrite } from '../auth/me';
+import { offerUndo } from './undo';
 
 const base = (id: string) => `/api/v1/sessions/${encodeURIComponent(id)}`;
 
@@ -77,7 +78,7 @@ export interface BoardEdit {
  * One board section's edits: calls the items API, hands the answer (the new board) to `onBoard`,
  * tracks what is in flight and keeps the last failure so the field it names can show it.
  */
-export function useBoardEdit(board: Pick<SessionBoard, 'id'>, onBoard: (b: SessionBoard) => void): BoardEdit {
+export function useBoardEdit(board: Pick<SessionBoard, 'id'> & { items?: BoardItem[] }, onBoard: (b: SessionBoard) => void): BoardEdit {
   const [pending, setPending] = useState<ReadonlySet<string>>(new Set());
   const [error, setError] = useState<ApiError | null>(null);
   const id = board.id;
@@ -117,10 +118,33 @@ export function useBoardEdit(board: Pick<SessionBoard, 'id'>, onBoard: (b: Sessi
     },
     add: (kind, data, key = `add:${kind}`) => run(key, () => itemsApi.add(id, kind, data)),
     update: (itemId, patch, key = `update:${itemId}`) => run(key, () => itemsApi.update(id, itemId, patch)),
-    remove: (itemId, key = `remove:${itemId}`) => run(key, () => itemsApi.remove(id, itemId)),
+    remove: async (itemId, key = `remove:${itemId}`) => {
+      const item = board.items?.find((i) => i.id === itemId);
+      const ok = await run(key, () => itemsApi.remove(id, itemId));
+      // Every delete reaches everyone at once, so every delete can be undone: the item comes back
+      // with its data, in its place.
+      if (ok && item) offerUndo(`Removed “${itemLabel(item)}”`, () => restoreItem(id, item).then(onBoard));
+      return ok;
+    },
     setFields: (fields, key = `fields:${Object.keys(fields).join(',')}`) => run(key, () => itemsApi.setFields(id, fields)),
     run,
   };
+}
+
+/** A short name for an item in "Removed …" (its title, name, area…). */
+export function itemLabel(item: BoardItem): string {
+  const d = item.data as Record<string, unknown>;
+  for (const k of ['title', 'name', 'area', 'text', 'topic', 'description']) if (typeof d[k] === 'string' && d[k]) return d[k] as string;
+  if (typeof d.from === 'string' && typeof d.to === 'string') return `${d.from} → ${d.to}`;
+  return `${item.kind} item`;
+}
+
+/** Puts a removed item back: the same kind and data, at its old position. Answers with the board. */
+export async function restoreItem(sessionId: string, item: BoardItem): Promise<SessionBoard> {
+  const added = await itemsApi.add(sessionId, item.kind, item.data as Record<string, unknown>);
+  // Ids only grow: the newest item of the kind is the one just added.
+  const back = added.items.filter((i) => i.kind === item.kind).reduce<BoardItem | null>((m, i) => (!m || i.id > m.id ? i : m), null);
+  return back && back.position !== item.position ? itemsApi.update(sessionId, back.id, { position: item.position }) : added;
 }
 
 /** Props every board section takes; `canEdit` defaults to the signed-in role (viewers only follow). */

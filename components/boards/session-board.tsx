@@ -6,6 +6,7 @@ import { sessionRoom, type PresenceViewer } from '../../lib/events';
 import type { SessionBoard as Board } from '../../lib/session-types';
 import { useMe } from '../auth/me';
 import { Milestones } from './milestones';
+import { UndoBar } from './undo';
 import { usePresence } from '../realtime/use-presence';
 import { useNow } from '../ui/use-now';
 import { sessionsApi } from './api';
@@ -46,7 +47,7 @@ export function SessionBoard({ id }: { id: string }) {
   const [viewers, setViewers] = useState<PresenceViewer[]>([]);
   const room = sessionRoom(id);
   const fetchBoard = useCallback(() => sessionsApi.board(id), [id]);
-  const { board, apply, failure, attempt } = useLiveBoard(id, fetchBoard);
+  const { board, apply, failure, attempt, writerOf } = useLiveBoard(id, fetchBoard);
 
   // Presence: say we are here (again after every reconnect), listen for who else is, leave on unmount.
   const setFocus = usePresence(room, (state) => {
@@ -107,7 +108,8 @@ export function SessionBoard({ id }: { id: string }) {
           </p>
         )}
         <BoardHandoffs board={board} now={now} />
-        <Milestones board={board} />
+        <Milestones board={board} writerOf={writerOf} self={me ? me.name || me.email : null} />
+        <UndoBar />
         {needsRecovery && <RecoverPanel board={board} now={now} canEdit={canEdit} onBoard={apply} />}
         {Typed ? (
           <>

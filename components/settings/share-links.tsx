@@ -26,6 +26,7 @@ import {
   When,
   type Tone,
 } from '../auth/ui';
+import { useConfirm } from '../ui/confirm';
 import { useNow } from '../ui/use-now';
 
 interface ShareRow {
@@ -65,6 +66,7 @@ export function ShareLinksSection({ me, userNames }: { me: Me; userNames: Map<st
   const form = useRef<HTMLFormElement>(null);
   useFocusInvalid(form, error);
   const now = useNow(30_000);
+  const [confirm, confirmDialog] = useConfirm();
 
   const { items: items, loadError: loadError, reload: load } = useApiList<ShareRow>('/api/v1/share-links');
 
@@ -89,7 +91,13 @@ export function ShareLinksSection({ me, userNames }: { me: Me; userNames: Map<st
   };
 
   const revoke = async (s: ShareRow) => {
-    if (!window.confirm(`Revoke the share link for “${s.sessionId}”? Screens showing it lose access at once.`)) return;
+    const ok = await confirm({
+      title: 'Revoke this share link?',
+      body: <>Screens showing <span className="font-mono font-medium">{s.sessionId}</span> through this link lose access at once. This can’t be undone; you can make a new link later.</>,
+      confirm: 'Revoke link',
+      danger: true,
+    });
+    if (!ok) return;
     setRowError(null);
     try {
       await api(`/api/v1/share-links/${encodeURIComponent(s.id)}`, { method: 'DELETE' });
@@ -138,6 +146,7 @@ export function ShareLinksSection({ me, userNames }: { me: Me; userNames: Map<st
         </div>
       )}
 
+      {confirmDialog}
       {loadError && <p role="alert" className="text-sm text-rose-600 dark:text-rose-400">Could not load share links: {loadError}</p>}
       {!items && !loadError && <Spinner label="Loading share links…" />}
       {items && items.length === 0 && <p className="text-sm text-slate-500">No share links yet.</p>}
