@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BatonError, toApiError } from '../lib/errors.ts';
 import type { MemoryEntry } from '../lib/memory-types.ts';
-import { remoteBackend, type MemoryBackend } from '../server/mcp/backend.ts';
-import { remoteSessionBackend, type SessionBackend } from '../server/mcp/session-backend.ts';
+import type { MemoryBackend } from '../server/mcp/backend.ts';
+import { remoteBackend, remoteSessionBackend } from './remote.ts';
+import type { SessionBackend } from '../server/mcp/session-backend.ts';
 import type { Analytics } from '../lib/analytics-types.ts';
 
 /** Exit codes scripts can rely on. */

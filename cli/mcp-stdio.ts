@@ -1,6 +1,7 @@
-import { remoteBackend, type MemoryBackend } from '../server/mcp/backend.ts';
+import type { MemoryBackend } from '../server/mcp/backend.ts';
+import { remoteBackend, remoteSessionBackend } from './remote.ts';
 import { runMemoryUsage } from '../server/mcp/memory-tool.ts';
-import { remoteSessionBackend, type SessionBackend } from '../server/mcp/session-backend.ts';
+import type { SessionBackend } from '../server/mcp/session-backend.ts';
 import { createMcpServer } from '../server/mcp/server.ts';
 import { FastPathStdioTransport } from '../server/mcp/stdio-transport.ts';
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { fromZodError } from './errors.ts';
 import { countStars, MAX_GLOB_STARS } from './glob.ts';
+import { jsonTextTooDeep } from './json-depth.ts';
 
 /** Limits and input schemas for memory, shared by every transport and the browser's forms. */
 export const MAX_KEY_LENGTH = 512;
@@ -10,6 +11,8 @@ export const MAX_TTL_SECONDS = 10 * 365 * 24 * 3600;
 export const DEFAULT_NAMESPACE = 'default';
 export const NAMESPACE_PATTERN = /^[A-Za-z0-9._:/-]+$/;
 export const MAX_LIST_LIMIT = 1000;
+/** Stored text nested deeper than this is served as text, not parsed: no reader can overflow on it. */
+export const MAX_STORED_JSON_DEPTH = 256;
 
 export const namespaceSchema = z
   .string({ error: 'must be a string' })
@@ -81,6 +84,8 @@ export function parseValue(raw: string): { value: unknown; isJson: boolean } {
   const first = raw.trimStart()[0];
   // Only objects, arrays, strings, numbers, booleans and null can be JSON; skip the parse for plain text.
   if (first === undefined || !'{["-0123456789tfn'.includes(first)) return { value: raw, isJson: false };
+  // Too deep to hand to JSON.stringify (and to every reader after it): served as the text it is.
+  if (jsonTextTooDeep(raw, MAX_STORED_JSON_DEPTH)) return { value: raw, isJson: false };
   try {
     return { value: JSON.parse(raw), isJson: true };
   } catch {

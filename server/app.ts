@@ -7,7 +7,6 @@ import { dirname, join, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { Server } from 'socket.io';
 import { openDatabase, type DbHandle } from '../db/client.ts';
-import type { Principal } from '../lib/access.ts';
 import { DEFAULT_MAX_VALUE_BYTES } from '../lib/memory-schema.ts';
 import { AuditLog } from './auth/audit.ts';
 import { createBetterAuth } from './auth/better-auth.ts';
@@ -19,8 +18,9 @@ import { pageHeaders, pageAccess } from './http/pages.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './http/rate-limit.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { AnalyticsService } from './analytics/service.ts';
-import { authorizedBackend } from './mcp/backend.ts';
-import { authorizedSessionBackend } from './mcp/session-backend.ts';
+import { gatedBackend } from './mcp/backend.ts';
+import { gatedSessionBackend } from './mcp/session-backend.ts';
+import { WriteGate, type Caller } from './gate.ts';
 import { createMcpHttpHandler } from './mcp/http.ts';
 import { MemoryService } from './memory/service.ts';
 import { SessionService } from './sessions/service.ts';
@@ -35,6 +35,8 @@ export interface ApplicationOptions {
   /** Serve the Next.js pages too; integration tests leave it off and talk to the API and sockets. */
   web?: false | { dev: boolean; dir: string };
   maxValueBytes?: number;
+  /** Deepest nesting accepted in any input (MAX_JSON_DEPTH, default 64). */
+  maxJsonDepth?: number;
   sweepIntervalMs?: number;
   feedPollMs?: number;
   /** Answer plain memory_usage calls on /mcp without the SDK's Protocol (default true; tests compare both). */
@@ -71,6 +73,8 @@ export interface Application {
   audit: AuditLog;
   broadcaster: Broadcaster;
   api: ReturnType<typeof createApi>;
+  /** The one write gate every transport's mutations pass. */
+  gate: WriteGate;
   /** /mcp counters: how many calls the fast path answered. */
   mcpStats: { fastCalls: number };
   listen(port: number, host?: string): Promise<string>;
@@ -94,33 +98,52 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   const db = openDatabase(options.databasePath, { backgroundCheckpoint: true });
   const feed = new ChangeFeed(db);
   const maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
-  let wake = () => {};
-  const sessions = new SessionService(db, { now: options.now, idleMinutes: options.sessionIdleMinutes, onCommit: () => wake() });
+  // Built in dependency order, each with what it needs: Socket.IO before the broadcaster, the
+  // broadcaster before the services that wake it; the HTTP server is attached once it exists.
+  const io: BatonServer = new Server({
+    serveClient: false,
+    // Socket writes carry values up to maxValueBytes; leave room for JSON escaping.
+    maxHttpBufferSize: maxValueBytes * 6 + 64 * 1024,
+    // Leave upgrades that are not ours (Next's dev HMR) to Next.
+    destroyUpgrade: false,
+  });
+  const broadcaster = new Broadcaster(feed, io, options.feedPollMs ?? 50);
+  const wake = broadcaster.wake;
+  const sessions = new SessionService(db, { now: options.now, idleMinutes: options.sessionIdleMinutes, onCommit: wake });
   const items = new BoardItems(db, sessions, options.now);
   const meeting = new MeetingService(db, sessions, items, options.now);
   const memory = new MemoryService(db, {
     now: options.now,
     maxValueBytes,
-    onCommit: () => wake(),
+    onCommit: wake,
     project: sessions.projectMemoryWrite,
   });
   const handoffs = new HandoffService(db, sessions, memory, { now: options.now });
   const audit = new AuditLog(db, options.now);
   const analytics = new AnalyticsService(db, options.now);
   const auth = createBetterAuth(db.db, authSecretFor(options.databasePath, options.authSecret), options.secureCookies ?? false);
-  const identity = new Identity(db, auth, audit, { now: options.now });
+  const identity = new Identity(db, auth, audit, {
+    now: options.now,
+    // Revoking a token, a share link or a role change closes the sockets opened with it.
+    onAccessChanged: (p) => io.in(principalRoom(p)).disconnectSockets(true),
+  });
   const limiter = new RateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits });
+  const gate = new WriteGate({ audit, limiter, refresh: (p) => identity.refresh(p), maxDepth: options.maxJsonDepth, now: options.now });
   if (options.admin && (await identity.bootstrapAdmin(options.admin))) {
     logger.info({ email: options.admin.email }, 'created the owner account from the environment');
   }
 
   const mcp = createMcpHttpHandler(
-    (caller, ip) => ({ memory: authorizedBackend(memory, caller, audit, ip), sessions: authorizedSessionBackend(sessions, caller, handoffs, analytics, audit) }),
+    (principal, ip) => {
+      // The session's caller as of each call (re-read at most once a second, and at once after an access change).
+      const caller = (): Caller => ({ principal: principal(), ip, via: 'mcp', fresh: true });
+      return { memory: gatedBackend(memory, gate, caller), sessions: gatedSessionBackend({ sessions, handoffs, analytics, gate }, caller) };
+    },
     (p) => identity.refresh(p),
     maxValueBytes * 6 + 64 * 1024,
-    { accessGeneration: () => identity.accessGeneration, fastPath: options.mcpFastPath },
+    { accessGeneration: () => identity.accessGeneration, fastPath: options.mcpFastPath, maxDepth: gate.maxDepth },
   );
-  const api = createApi({ memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting, handoffs, analytics });
+  const api = createApi({ memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting, handoffs, analytics, gate });
   const apiListener = getRequestListener(api.fetch);
 
   let nextHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
@@ -159,26 +182,15 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
       });
   });
 
-  const io: BatonServer = new Server(http, {
-    serveClient: false,
-    // Socket writes carry values up to maxValueBytes; leave room for JSON escaping.
-    maxHttpBufferSize: maxValueBytes * 6 + 64 * 1024,
-    // Leave upgrades that are not ours (Next's dev HMR) to Next.
-    destroyUpgrade: false,
-  });
+  io.attach(http);
   if (nextUpgrade) {
     const upgrade = nextUpgrade;
     http.on('upgrade', (req, socket, head) => {
       if (!req.url?.startsWith('/socket.io')) void upgrade(req, socket, head);
     });
   }
-  // Revoking a token, a share link or a role change closes the sockets opened with it.
-  identity.onAccessChanged = (p: Principal) => io.in(principalRoom(p)).disconnectSockets(true);
-
-  const broadcaster = new Broadcaster(feed, io, options.feedPollMs ?? 50);
-  wake = broadcaster.wake;
   broadcaster.start();
-  registerSocketHandlers(io, { memory, feed, logger, identity, audit, limiter });
+  registerSocketHandlers(io, { memory, feed, logger, identity, gate });
   const sweeper = startSweeper({
     memory,
     sessions,
@@ -205,6 +217,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     audit,
     broadcaster,
     api,
+    gate,
     mcpStats: mcp.stats,
     listen(port, host) {
       return new Promise((resolveUrl, reject) => {

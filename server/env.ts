@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_MAX_VALUE_BYTES } from '../lib/memory-schema.ts';
+import { DEFAULT_MAX_JSON_DEPTH } from '../lib/json-depth.ts';
 
 const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
 
@@ -10,6 +11,7 @@ export const envSchema = z.object({
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_PATH: z.string().min(1).default('./data/baton.db'),
   MAX_VALUE_BYTES: int(DEFAULT_MAX_VALUE_BYTES, 1, 64 * 1024 * 1024),
+  MAX_JSON_DEPTH: int(DEFAULT_MAX_JSON_DEPTH, 8, 1000),
   SWEEP_INTERVAL_MS: int(1000, 50, 3_600_000),
   FEED_POLL_MS: int(50, 5, 10_000),
   FEED_RETENTION: int(100_000, 100, 100_000_000),

@@ -16,6 +16,7 @@ try {
     databasePath: env.DATABASE_PATH,
     web: { dev: env.NODE_ENV === 'development', dir: resolve(import.meta.dirname, '..') },
     maxValueBytes: env.MAX_VALUE_BYTES,
+    maxJsonDepth: env.MAX_JSON_DEPTH,
     sweepIntervalMs: env.SWEEP_INTERVAL_MS,
     feedPollMs: env.FEED_POLL_MS,
     feedRetention: env.FEED_RETENTION,

@@ -1,16 +1,20 @@
 import { resolve } from 'node:path';
 import { openDatabase } from '../db/client.ts';
-import { localBackend, type MemoryBackend } from './mcp/backend.ts';
-import { localSessionBackend, type SessionBackend } from './mcp/session-backend.ts';
+import { gatedBackend, type MemoryBackend } from './mcp/backend.ts';
+import { gatedSessionBackend, type SessionBackend } from './mcp/session-backend.ts';
 import { MemoryService } from './memory/service.ts';
 import { SessionService } from './sessions/service.ts';
 import { HandoffService } from './handoffs/service.ts';
 import { AnalyticsService } from './analytics/service.ts';
+import { AuditLog } from './auth/audit.ts';
+import { DEFAULT_RATE_LIMITS, RateLimiter } from './http/rate-limit.ts';
+import { WriteGate, type Caller } from './gate.ts';
 
 /**
  * The services on a database file opened directly by another process (the CLI's --db, `baton mcp`
- * without a server): the same write path as the server, projection included, so a server on the
- * same file broadcasts these writes from the change feed.
+ * without a server): the same write path as the server, the write gate and projection included,
+ * so a server on the same file broadcasts these writes from the change feed and its audit log
+ * shows them. The caller is the file's user, trusted like the file (`local:<actor>`).
  */
 export function openLocalServices(
   path: string,
@@ -25,5 +29,11 @@ export function openLocalServices(
   });
   // Seed-shaped handoff writes open handoffs here too (accepting one needs the server's identities).
   const handoffs = new HandoffService(handle, sessions, memory);
-  return { memory: localBackend(memory, actor), sessions: localSessionBackend(sessions, actor, handoffs, new AnalyticsService(handle)), close: () => handle.close() };
+  const gate = new WriteGate({ audit: new AuditLog(handle), limiter: new RateLimiter(DEFAULT_RATE_LIMITS), maxDepth: Number(process.env.MAX_JSON_DEPTH) || undefined });
+  const caller = (): Caller => ({ principal: { kind: 'local', id: actor, name: actor }, ip: null, via: 'local' });
+  return {
+    memory: gatedBackend(memory, gate, caller, { immediate: true }),
+    sessions: gatedSessionBackend({ sessions, handoffs, analytics: new AnalyticsService(handle), gate }, caller),
+    close: () => handle.close(),
+  };
 }

@@ -168,7 +168,7 @@ describe('analytics from what Baton recorded', () => {
     await mcp('memory_usage', { action: 'store', namespace: 'gone', key: 'session/analytics/productivity', value: JSON.stringify({ metrics: {} }), ttl: 1 });
     clock += 2000;
     const a = await analytics();
-    expect(a.reported.team).toEqual([{ namespace: 'team-coordination-analytics', key: 'session/team-coordination/metrics', updatedAt: new Date(clock - 3000).toISOString(), updatedBy: 'mcp:token:tests', value: team }]);
+    expect(a.reported.team).toEqual([{ namespace: 'team-coordination-analytics', key: 'session/team-coordination/metrics', updatedAt: new Date(clock - 3000).toISOString(), updatedBy: 'token:tests', value: team }]);
     expect(a.reported.sessions.map((r) => [r.namespace, r.value.metrics])).toEqual([['session-analytics', { completion_rate: 0.75 }]]);
     // Measured beside it: the one decided handoff of two was accepted.
     expect(a.handoffs.acceptanceRate).toBe(0.5);

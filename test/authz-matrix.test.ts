@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Principal } from '../lib/access.ts';
 import { CLIENT_EVENTS, type ClientEventName } from '../lib/events.ts';
 import { PUBLIC_ROUTES } from '../server/http/api.ts';
-import { handoffActor } from '../server/http/handoffs-api.ts';
+import { handoffActor } from '../server/handoffs/ops.ts';
 import { cookieHeaders, emitAck, handshake, invitedUser, rawSocket, signIn, type TestUser } from './auth-helpers.ts';
 import { api, startTestServer, TEST_ADMIN, type TestServer } from './helpers.ts';
 
@@ -532,7 +532,7 @@ describe('MCP', () => {
       const r = await store(client, 'mcp/admin');
       expect(r.isError).toBeFalsy();
       expect(JSON.parse(r.content[0]!.text)).toMatchObject({ success: true, stored: true, namespace: NS });
-      expect(f.s.app.memory.retrieve({ namespace: NS, key: 'mcp/admin' })?.updatedBy).toBe('mcp:token:tests');
+      expect(f.s.app.memory.retrieve({ namespace: NS, key: 'mcp/admin' })?.updatedBy).toBe('token:tests');
     } finally {
       await client.close();
     }

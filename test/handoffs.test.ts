@@ -57,7 +57,7 @@ describe('handoffs from the seed', () => {
           // Prepared, not yet taken over: a pending handoff to developer-002 (not a member: an agent name).
           const { items } = (await api(s.url, '/api/v1/handoffs')).body as { items: HandoffListItem[] };
           expect(items).toHaveLength(1);
-          expect(items[0]).toMatchObject({ sessionId: 'current-session-id', status: 'pending', source: 'memory', handoffType: 'end-of-shift', from: { label: 'developer-001', userId: null }, to: { kind: 'agent', label: 'developer-002' } });
+          expect(items[0]).toMatchObject({ sessionId: 'current-session-id', status: 'pending', source: 'memory', handoffType: 'end-of-shift', from: { label: 'developer-001', userId: s.admin.id }, to: { kind: 'agent', label: 'developer-002' } });
           expect(Date.parse(items[0]!.expiresAt) - Date.parse(items[0]!.createdAt)).toBe(259_200_000);
           const full = (await api(s.url, `/api/v1/handoffs/${items[0]!.id}`)).body as Handoff & { diff: unknown; permissions: Record<string, boolean> };
           expect(full.summary.completed).toEqual(['Implemented user registration endpoint', 'Added input validation for user data', 'Created unit tests for registration flow']);

@@ -89,7 +89,7 @@ afterAll(async () => {
 
 const TRANSPORTS = ['http', 'stdio --db', 'stdio BATON_URL'] as const;
 /** Who a write is attributed to shows the path it took: the MCP endpoint, the file, or REST. */
-const WRITER: Record<(typeof TRANSPORTS)[number], string> = { http: 'mcp:token:tests', 'stdio --db': 'mcp:agent', 'stdio BATON_URL': 'token:tests' };
+const WRITER: Record<(typeof TRANSPORTS)[number], string> = { http: 'token:tests', 'stdio --db': 'mcp:agent', 'stdio BATON_URL': 'token:tests' };
 const slug = (t: string) => t.toLowerCase().replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '');
 
 describe.each(TRANSPORTS)('memory_usage over %s', (transport) => {
@@ -336,7 +336,7 @@ describe('Streamable HTTP on Node’s own request (server/mcp/http.ts)', () => {
     });
     expect(batch.status).toBe(200);
     expect((batch.body as unknown as Body[]).map((r) => r.id)).toEqual([3, 2]);
-    expect(s.app.memory.retrieve({ namespace: 'raw-http', key: 'a' })?.updatedBy).toBe('mcp:token:tests');
+    expect(s.app.memory.retrieve({ namespace: 'raw-http', key: 'a' })?.updatedBy).toBe('token:tests');
   });
 
   it('refuses what the transport cannot take, with a JSON-RPC error and the SDK transport’s status codes', async () => {
@@ -569,7 +569,8 @@ describe('baton mcp’s stdio fast path (server/mcp/stdio-transport.ts) answers 
       await waitFor(() => sdk.lines.length === before[0]! + 3 && fast.lines.length === before[1]! + 3, 5000, 'the burst');
       const answers = sdk.lines.slice(-3).map(normalize);
       expect(fast.lines.slice(-3).map(normalize)).toEqual(answers);
-      expect(JSON.parse(JSON.parse(answers[2]!).result.content[0].text)).toMatchObject({ value: 2, version: 2 });
+      const retrieved = answers.map((a) => JSON.parse(a)).find((a) => a.id === 32);
+      expect(JSON.parse(retrieved.result.content[0].text)).toMatchObject({ value: 2, version: 2 });
 
       // A call cancelled before it was answered: both run it and answer nothing (only the ping after it).
       const cancelled = await exchange(

@@ -13,10 +13,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApplication } from '../../server/app.ts';
-import { authorizedBackend } from '../../server/mcp/backend.ts';
+import { gatedBackend } from '../../server/mcp/backend.ts';
 import { runMemoryUsage } from '../../server/mcp/memory-tool.ts';
 import { createMcpHttpHandler, type McpHttpRequest } from '../../server/mcp/http.ts';
-import { authorizedSessionBackend } from '../../server/mcp/session-backend.ts';
+import { gatedSessionBackend } from '../../server/mcp/session-backend.ts';
 import type { Principal } from '../../lib/access.ts';
 
 const ops = Number(process.argv[2] ?? 3000);
@@ -44,7 +44,7 @@ try {
       app.audit.record({ principal, action: 'memory.store', target: `${r.namespace}/${r.key}`, ip: null, detail: { version: r.version, seq: r.seq, via: 'mcp' } }),
     ),
   );
-  const backend = authorizedBackend(app.memory, () => app.identity.refresh(principal), app.audit, null);
+  const backend = gatedBackend(app.memory, app.gate, () => ({ principal, ip: null, via: 'mcp' }));
   await measure('tool', (i) => runMemoryUsage(backend, { action: 'store', namespace: 'bench-mcp', key: key(i), value }));
 
   // The /mcp handler with the caller re-read per call (as before) and cached per session (1 s,
@@ -56,7 +56,10 @@ try {
   const opened: { name: string; mcp: ReturnType<typeof createMcpHttpHandler>; headers: Record<string, string> }[] = [];
   for (const [name, options] of Object.entries(handlers)) {
     const mcp = createMcpHttpHandler(
-      (caller, ip) => ({ memory: authorizedBackend(app.memory, caller, app.audit, ip), sessions: authorizedSessionBackend(app.sessions, caller, app.handoffs, app.analytics, app.audit) }),
+      (principalNow, ip) => {
+        const caller = () => ({ principal: principalNow(), ip, via: 'mcp' as const, fresh: true });
+        return { memory: gatedBackend(app.memory, app.gate, caller), sessions: gatedSessionBackend({ sessions: app.sessions, handoffs: app.handoffs, analytics: app.analytics, gate: app.gate }, caller) };
+      },
       (p) => app.identity.refresh(p),
       1 << 20,
       options,

@@ -25,17 +25,20 @@ export interface AuditQuery {
 /** The audit log: who (user, token or share link), what, when, from where. Never secrets. */
 export class AuditLog {
   private readonly insert;
+  private readonly updateDetail;
 
   constructor(private readonly h: DbHandle, private readonly now: () => number = Date.now) {
+    this.updateDetail = h.sqlite.prepare<[string, number]>('UPDATE audit_log SET detail = ? WHERE id = ?');
     this.insert = h.sqlite.prepare(
       `INSERT INTO audit_log (at, actor_kind, actor_id, actor_label, action, target, outcome, ip, detail)
        VALUES (@at, @actorKind, @actorId, @actorLabel, @action, @target, @outcome, @ip, @detail)`,
     );
   }
 
-  record(event: AuditEvent): void {
+  /** Writes one row; returns its id. */
+  record(event: AuditEvent): number {
     const p = event.principal;
-    this.insert.run({
+    const info = this.insert.run({
       at: this.now(),
       actorKind: p.kind,
       actorId: 'id' in p ? p.id : null,
@@ -46,6 +49,12 @@ export class AuditLog {
       ip: event.ip ?? null,
       detail: event.detail ? JSON.stringify(event.detail) : null,
     });
+    return Number(info.lastInsertRowid);
+  }
+
+  /** Rewrites a row's detail (a folded run of identical denials counts its repeats there). */
+  setDetail(id: number, detail: Record<string, unknown>): void {
+    this.updateDetail.run(JSON.stringify(detail), id);
   }
 
   list(query: AuditQuery) {

@@ -56,6 +56,8 @@ const ROLE_CEILING: Record<Role, TokenAccess> = { viewer: 'read', member: 'write
 
 export interface IdentityOptions {
   now?: () => number;
+  /** Closes what a principal had open (its sockets) when its access shrinks. */
+  onAccessChanged?: (principal: Principal) => void;
 }
 
 /**
@@ -65,11 +67,8 @@ export interface IdentityOptions {
 export class Identity {
   private readonly now: () => number;
   private readonly q;
-  private accessChangedHook: (principal: Principal) => void = () => {};
-  /** Called when a principal's access shrinks (token or share link revoked, role changed). */
-  set onAccessChanged(hook: (principal: Principal) => void) {
-    this.accessChangedHook = hook;
-  }
+  /** Called when a principal's access shrinks (token or share link revoked, role changed, account disabled). */
+  private readonly onAccessChanged: (principal: Principal) => void;
   private generation = 0;
   /** Moves on at every access change in this process: a cached principal from an older generation is stale. */
   get accessGeneration(): number {
@@ -78,7 +77,7 @@ export class Identity {
   private accessChanged(principal: Principal) {
     this.generation++;
     this.tokenCache.clear();
-    this.accessChangedHook(principal);
+    this.onAccessChanged(principal);
   }
 
   constructor(
@@ -88,6 +87,7 @@ export class Identity {
     options: IdentityOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.onAccessChanged = options.onAccessChanged ?? (() => {});
     const s = h.sqlite;
     this.q = {
       tokenByHash: s.prepare<[string], { id: string; name: string; scopes: string; createdBy: string; expiresAt: number | null; revokedAt: number | null; lastUsedAt: number | null }>(
@@ -182,6 +182,7 @@ export class Identity {
   refresh(principal: Principal): Principal {
     switch (principal.kind) {
       case 'anonymous':
+      case 'local':
         return principal;
       case 'user':
         return this.userPrincipal(principal.id) ?? { kind: 'anonymous' };

@@ -10,6 +10,11 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
+/**
+ * A random id (tokens, invitations, share links). Never starting with `-` or `_`: `baton token revoke
+ * -xN4…` read the id as an option (1 run in 32 failed that way).
+ */
 export function newId(): string {
-  return randomBytes(12).toString('base64url');
+  const id = randomBytes(12).toString('base64url');
+  return /^[-_]/.test(id) ? `i${id.slice(1)}` : id;
 }

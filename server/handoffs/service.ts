@@ -59,10 +59,12 @@ const updateSchema = handoffCreateSchema.omit({ fromBoard: true, ttl: true }).pa
 const renewSchema = z.object({ ttl: z.number().int().min(60).max(90 * 86_400).default(DEFAULT_HANDOFF_TTL_SECONDS) });
 
 /** The pure rule: what this actor may do with this handoff now. */
-export function handoffPermissions(h: Pick<HandoffRow, 'status' | 'toKind' | 'toUserId' | 'fromUserId' | 'fromLabel'>, a: HandoffActor): HandoffPermissions {
+export function handoffPermissions(h: Pick<HandoffRow, 'status' | 'toKind' | 'toUserId' | 'fromUserId'>, a: HandoffActor): HandoffPermissions {
   const open = OPEN.has(h.status);
   const recipient = a.canWrite && (h.toKind === 'user' ? a.userId !== null && a.userId === h.toUserId : true);
-  const sender = a.canWrite && ((h.fromUserId !== null && a.userId === h.fromUserId) || a.label === h.fromLabel || a.admin);
+  // The sender is the account that made it (a person, or the owner of the token), by id; never a
+  // matching display name, which anyone can choose for themself or a token.
+  const sender = a.canWrite && ((h.fromUserId !== null && a.userId === h.fromUserId) || a.admin);
   return {
     decide: open && recipient,
     check: open && recipient,
@@ -211,7 +213,8 @@ export class HandoffService {
       ...(actor.userId ? [eq(handoffs.toUserId, actor.userId)] : []),
       ...(actor.agentName ? [and(eq(handoffs.toKind, 'agent'), eq(handoffs.toLabel, actor.agentName))] : []),
     );
-    const sent = actor.userId ? or(eq(handoffs.fromUserId, actor.userId), eq(handoffs.fromLabel, actor.label)) : eq(handoffs.fromLabel, actor.label);
+    // Sent by my account (by id): a display name says nothing about who sent it.
+    const sent = actor.userId ? eq(handoffs.fromUserId, actor.userId) : sql`0`;
     if (q.box === 'inbox') where.push(mine!);
     if (q.box === 'sent') where.push(sent!);
     if (q.status) where.push(eq(handoffs.status, q.status));
@@ -407,13 +410,13 @@ export class HandoffService {
       this.publish(open.id, write.actor, write.at);
       return;
     }
-    const from = seed.from ? this.userByLabel(seed.from) : undefined;
     const id = this.insert(
       {
         sessionId,
         handoffType: seed.type,
+        // The seed's `current_owner` is shown; the sender is whoever wrote it, by account id.
         fromLabel: seed.from ?? write.actor,
-        fromUserId: from?.id ?? null,
+        fromUserId: write.writer.accountId,
         ...to,
         summary: JSON.stringify(seed.summary),
         context: JSON.stringify(seed.context),
@@ -435,6 +438,11 @@ export class HandoffService {
   private onContinued(parentId: string, childId: string, owner: string | null, write: StoredWrite, handoffId: string | null) {
     const r = handoffId ? this.h.db.select().from(handoffs).where(eq(handoffs.id, handoffId)).get() : this.openFor(parentId);
     if (!r || !OPEN.has(r.status) || r.sessionId !== parentId) return;
+    // A handoff to a person is accepted only by that person (or their token), by account id; a
+    // `current_owner` naming them proves nothing. Internal and local-file writes are trusted.
+    const w = write.writer;
+    const trusted = w.principalId === null || w.principalId.startsWith('local:');
+    if (r.toKind === 'user' && !trusted && w.accountId !== r.toUserId) return;
     const keys = json<{ namespace: string; key: string }[]>(r.memoryKeys, []);
     keys.push({ namespace: write.namespace, key: write.key });
     this.h.db

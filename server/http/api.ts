@@ -22,6 +22,10 @@ import type { BoardItems } from '../sessions/items.ts';
 import type { MeetingService } from '../sessions/meeting.ts';
 import { mcpRequestOf, type McpHttpRequest } from '../mcp/http.ts';
 import { jsonBody } from './body.ts';
+import { isSameOrigin } from './origin.ts';
+import type { WriteGate } from '../gate.ts';
+import { callerOf, type Env } from './caller.ts';
+import { deleteOp, storeOp } from '../memory/ops.ts';
 
 interface Deps {
   memory: MemoryService;
@@ -36,9 +40,9 @@ interface Deps {
   handoffs: HandoffService;
   analytics: AnalyticsService;
   mcp: { handle(request: McpHttpRequest, principal: Principal, ip: string | null): Promise<Response> };
+  gate: WriteGate;
 }
 
-type Env = { Variables: { principal: Principal; ip: string | null } };
 
 function errorResponse(c: Context, error: ApiError, status: number) {
   if (error.retryAfter) c.header('Retry-After', String(error.retryAfter));
@@ -76,7 +80,7 @@ export const PUBLIC_ROUTES = new Set([
  * non-public route resolves the caller once, then authorizes with the one authorize() function.
  */
 export function createApi(deps: Deps): Hono<Env> {
-  const { memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting, handoffs, analytics } = deps;
+  const { memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting, handoffs, analytics, gate } = deps;
   const app = new Hono<Env>();
   // A value may be up to maxValueBytes; JSON escaping can grow it, so the body may be a few times larger.
   const maxBody = memory.maxValueBytes * 6 + 64 * 1024;
@@ -126,26 +130,13 @@ export function createApi(deps: Deps): Hono<Env> {
     const cookieAuth = !!c.req.header('cookie') && !bearer;
     if (cookieAuth && !['GET', 'HEAD', 'OPTIONS'].includes(method)) {
       const origin = c.req.header('origin') ?? c.req.header('referer');
-      let sameOrigin = false;
-      try {
-        sameOrigin = !!origin && new URL(origin).host === c.req.header('host');
-      } catch {
-        sameOrigin = false;
-      }
-      if (!sameOrigin) throw new BatonError('forbidden', 'origin: cross-site request refused', { field: 'origin' });
+      const scheme = new URL(c.req.url).protocol === 'https:' ? 'https' : 'http';
+      if (!isSameOrigin(origin, c.req.header('host'), scheme, c.req.header('x-forwarded-proto'))) throw new BatonError('forbidden', 'origin: cross-site request refused', { field: 'origin' });
     }
     await next();
   });
 
   const principal = (c: Context<Env>) => c.get('principal');
-  const writer = (c: Context<Env>) => {
-    const p = principal(c);
-    return p.kind === 'user' ? p.name || p.email : p.kind === 'token' ? `token:${p.name}` : 'anonymous';
-  };
-  const writeGate = async (c: Context<Env>) => {
-    const p = principal(c);
-    await limiter.write(p.kind === 'anonymous' || p.kind === 'share' ? `ip:${c.get('ip')}` : `${p.kind}:${p.id}`);
-  };
   const self = (c: Context<Env>) => {
     const p = principal(c);
     if (p.kind !== 'user' && p.kind !== 'token') throw new BatonError('forbidden', 'Needs an account or an API token');
@@ -307,46 +298,23 @@ export function createApi(deps: Deps): Hono<Env> {
 
   app.put('/api/v1/memory/entry', async (c) => {
     const body = await jsonBody(c);
-    const namespace = namespaceOf(body.namespace);
-    const p = principal(c);
-    try {
-      authorize(p, { action: 'memory:write', namespace });
-    } catch (err) {
-      audit.record({ principal: p, action: 'memory.store', target: `${namespace}/${String(body.key ?? '')}`.slice(0, 700), outcome: 'denied', ip: c.get('ip') });
-      throw err;
-    }
-    await writeGate(c);
+    // The depth is checked on what was sent, before a non-string value becomes its JSON text.
+    gate.validate(body);
     // REST callers may send any JSON as the value; it is stored as its JSON text.
     if (body.value !== undefined && typeof body.value !== 'string') body.value = JSON.stringify(body.value);
-    const result = await memory.storeSoon(body, writer(c), (r) =>
-      audit.record({ principal: p, action: 'memory.store', target: `${r.namespace}/${r.key}`, ip: c.get('ip'), detail: { version: r.version, seq: r.seq } }),
-    );
+    const result = await gate.write(callerOf(c), storeOp(memory, body));
     return c.json(result, result.version === 1 ? 201 : 200);
   });
 
-  app.delete('/api/v1/memory/entry', async (c) => {
-    const namespace = namespaceOf(c.req.query('namespace'));
-    const p = principal(c);
-    try {
-      authorize(p, { action: 'memory:write', namespace });
-    } catch (err) {
-      audit.record({ principal: p, action: 'memory.delete', target: `${namespace}/${c.req.query('key') ?? ''}`.slice(0, 700), outcome: 'denied', ip: c.get('ip') });
-      throw err;
-    }
-    await writeGate(c);
-    const result = await memory.deleteSoon(query(c), writer(c), (r) =>
-      audit.record({ principal: p, action: 'memory.delete', target: `${r.namespace}/${r.key}`, ip: c.get('ip'), detail: { deleted: r.deleted, seq: r.seq } }),
-    );
-    return c.json(result);
-  });
+  app.delete('/api/v1/memory/entry', async (c) => c.json(await gate.write(callerOf(c), deleteOp(memory, query(c)))));
 
   app.get('/api/v1/memory/history', (c) => {
     authorize(principal(c), { action: 'memory:read', namespace: namespaceOf(c.req.query('namespace')) });
     return c.json({ items: memory.history(query(c)) });
   });
 
-  registerSessionRoutes(app, { sessions, items, meeting, memory, audit, analytics });
-  registerHandoffRoutes(app, { handoffs, sessions, audit });
+  registerSessionRoutes(app, { sessions, items, meeting, memory, analytics, gate });
+  registerHandoffRoutes(app, { handoffs, sessions, gate });
 
   // The MCP transport reads Node's request itself (see server/mcp/http.ts); auth and CSRF ran above.
   app.all('/mcp', (c) => mcp.handle(mcpRequestOf(c.req.raw, c.env), principal(c), c.get('ip')));

@@ -1,42 +1,21 @@
 import type { Context, Hono } from 'hono';
-import { can, principalLabel, type Principal } from '../../lib/access.ts';
 import { BatonError } from '../../lib/errors.ts';
 import type { Handoff } from '../../lib/handoff-types.ts';
-import type { AuditLog } from '../auth/audit.ts';
-import { authorize, authorizeSessionWrite } from '../auth/authorize.ts';
+import { authorize } from '../auth/authorize.ts';
+import { authorizeHandoffRead, handoffActor, handoffCreateOp, handoffStepOp } from '../handoffs/ops.ts';
 import type { HandoffActor, HandoffService } from '../handoffs/service.ts';
 import type { SessionService } from '../sessions/service.ts';
 import { jsonBody } from './body.ts';
-
-type Env = { Variables: { principal: Principal; ip: string | null } };
+import type { WriteGate } from '../gate.ts';
+import { callerOf, type Env } from './caller.ts';
 
 /** An optional JSON object body (empty = {}). */
 const body = (c: Context) => jsonBody(c, { emptyIsObject: true });
 
-/** The caller as handoffs see it; `canWrite` is for the given session (writing its namespace). */
-export function handoffActor(p: Principal, sessions: Pick<SessionService, 'sourceNamespaceOf'>, sessionId: string): HandoffActor {
-  const namespace = sessions.sourceNamespaceOf(sessionId) ?? '*';
-  return {
-    label: principalLabel(p),
-    userId: p.kind === 'user' ? p.id : p.kind === 'token' ? p.ownerId : null,
-    admin: can(p, { action: 'admin' }),
-    canWrite: can(p, { action: 'memory:write', namespace }),
-    agentName: p.kind === 'token' ? p.name : null,
-  };
-}
-
-/** Reading a handoff = viewing its session; share links (one board, read-only) never see handoffs. */
-export function authorizeHandoffRead(p: Principal, sessionId: string) {
-  if (p.kind === 'share') throw new BatonError('forbidden', `${principalLabel(p)} may not read handoffs`);
-  authorize(p, { action: 'session:view', sessionId });
-}
-
 /** Handoffs over REST: inbox, review page data, create from a session, and each step of a review. */
-export function registerHandoffRoutes(app: Hono<Env>, deps: { handoffs: HandoffService; sessions: SessionService; audit: AuditLog }) {
-  const { handoffs, sessions, audit } = deps;
+export function registerHandoffRoutes(app: Hono<Env>, deps: { handoffs: HandoffService; sessions: SessionService; gate: WriteGate }) {
+  const { handoffs, sessions, gate } = deps;
   const who = (c: Context<Env>) => c.get('principal');
-  const record = (c: Context<Env>, action: string, target: string, outcome: 'ok' | 'denied', detail?: Record<string, unknown>) =>
-    audit.record({ principal: who(c), action, target, outcome, ip: c.get('ip'), detail });
 
   app.get('/api/v1/handoffs', (c) => {
     const p = who(c);
@@ -58,18 +37,10 @@ export function registerHandoffRoutes(app: Hono<Env>, deps: { handoffs: HandoffS
 
   app.post('/api/v1/sessions/:id/handoffs', async (c) => {
     const sessionId = c.req.param('id');
-    const p = who(c);
-    try {
-      authorizeSessionWrite(p, sessions, sessionId);
-    } catch (err) {
-      if (sessions.sourceNamespaceOf(sessionId) !== null) record(c, 'handoff.create', sessionId, 'denied');
-      throw err;
-    }
     const input = await body(c);
     const client = c.req.header('x-baton-client');
     const source = client === 'cli' || client === 'board' || client === 'mcp' ? client : 'api';
-    const handoff = handoffs.create(sessionId, input, handoffActor(p, sessions, sessionId), source);
-    record(c, 'handoff.create', handoff.id, 'ok', { session: sessionId, to: handoff.to.label, source });
+    const handoff = await gate.write(callerOf(c), handoffCreateOp(handoffs, sessions, sessionId, input, source));
     return c.json(handoff, 201);
   });
 
@@ -77,18 +48,8 @@ export function registerHandoffRoutes(app: Hono<Env>, deps: { handoffs: HandoffS
   const step = (method: 'post' | 'patch', path: string, action: string, run: (id: string, input: Record<string, unknown>, actor: HandoffActor, c: Context<Env>) => Handoff) =>
     app[method](path, async (c) => {
       const id = c.req.param('id')!;
-      const sessionId = handoffs.sessionOf(id);
-      authorizeHandoffRead(who(c), sessionId);
       const input = await body(c);
-      let handoff: Handoff;
-      try {
-        handoff = run(id, input, handoffActor(who(c), sessions, sessionId), c);
-      } catch (err) {
-        if (err instanceof BatonError && err.code === 'forbidden') record(c, action, id, 'denied');
-        throw err;
-      }
-      record(c, action, id, 'ok', { session: sessionId, status: handoff.status, ...(handoff.continuationId ? { continuation: handoff.continuationId } : {}) });
-      return c.json(handoff);
+      return c.json(await gate.write(callerOf(c), handoffStepOp(handoffs, sessions, id, action, input, (actor) => run(id, input, actor, c))));
     });
 
   step('post', '/api/v1/handoffs/:id/accept', 'handoff.accept', (id, _input, actor) => handoffs.accept(id, actor));

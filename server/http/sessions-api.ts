@@ -1,9 +1,8 @@
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
-import { principalLabel, type Principal } from '../../lib/access.ts';
+import type { Principal } from '../../lib/access.ts';
 import { BatonError, parseInput } from '../../lib/errors.ts';
-import type { AuditLog } from '../auth/audit.ts';
-import { authorize, authorizeSessionWrite } from '../auth/authorize.ts';
+import { authorize } from '../auth/authorize.ts';
 import type { SessionService } from '../sessions/service.ts';
 import type { AnalyticsService } from '../analytics/service.ts';
 import type { BoardItems } from '../sessions/items.ts';
@@ -12,8 +11,9 @@ import { SESSION_STATUSES, type SessionBoard } from '../../lib/session-types.ts'
 import type { MemoryService } from '../memory/service.ts';
 import { exampleStores } from '../sessions/examples.ts';
 import { jsonBody } from './body.ts';
-
-type Env = { Variables: { principal: Principal; ip: string | null } };
+import type { WriteGate } from '../gate.ts';
+import { sessionEditOp } from '../sessions/ops.ts';
+import { callerOf, type Env } from './caller.ts';
 
 const idSchema = z.coerce.number().int().positive();
 const patchSchema = z
@@ -41,24 +41,11 @@ const body = (c: Context) => jsonBody(c, { emptyIsObject: true });
 /** Sessions over REST: boards to read, edits for members, checkpoints and recovery. */
 export function registerSessionRoutes(
   app: Hono<Env>,
-  deps: { sessions: SessionService; items: BoardItems; meeting: MeetingService; memory: MemoryService; audit: AuditLog; analytics: AnalyticsService },
+  deps: { sessions: SessionService; items: BoardItems; meeting: MeetingService; memory: MemoryService; analytics: AnalyticsService; gate: WriteGate },
 ) {
-  const { sessions, audit, memory, items, meeting, analytics } = deps;
+  const { sessions, memory, items, meeting, analytics, gate } = deps;
   const who = (c: Context<Env>) => c.get('principal');
   const view = (c: Context<Env>, id: string) => authorize(who(c), { action: 'session:view', sessionId: id });
-  /** Editing a board is writing the memory it is projected from. */
-  const edit = (c: Context<Env>, id: string, action: string) => {
-    try {
-      authorizeSessionWrite(who(c), sessions, id);
-    } catch (err) {
-      // Denials on an existing session are audited; probing unknown ids is not a write attempt.
-      if (sessions.sourceNamespaceOf(id) !== null) audit.record({ principal: who(c), action, target: id, outcome: 'denied', ip: c.get('ip') });
-      throw err;
-    }
-    return principalLabel(who(c));
-  };
-  const done = (c: Context<Env>, id: string, action: string, detail?: Record<string, unknown>) =>
-    audit.record({ principal: who(c), action, target: id, ip: c.get('ip'), detail });
 
   app.get('/api/v1/sessions', (c) => {
     authorize(who(c), { action: 'memory:read', namespace: '*' });
@@ -74,15 +61,23 @@ export function registerSessionRoutes(
   // "Load example sessions": the seed's memory_usage stores, replayed through the memory service as the caller.
   app.post('/api/v1/examples', async (c) => {
     const stores = exampleStores();
-    for (const ns of new Set(stores.map((x) => x.namespace))) authorize(who(c), { action: 'memory:write', namespace: ns });
-    const by = principalLabel(who(c));
-    let stored = 0;
-    for (const store of stores) {
-      await memory.storeSoon(store, by);
-      stored++;
-    }
-    audit.record({ principal: who(c), action: 'examples.load', ip: c.get('ip'), detail: { stored } });
-    return c.json({ stored, sessions: sessions.list({}).items.length }, 201);
+    const result = await gate.write(callerOf(c), {
+      action: 'examples.load',
+      target: 'examples',
+      authorize: (p) => {
+        for (const ns of new Set(stores.map((x) => x.namespace))) authorize(p, { action: 'memory:write', namespace: ns });
+      },
+      run: async ({ writer }) => {
+        let stored = 0;
+        for (const store of stores) {
+          await memory.storeSoon(store, writer);
+          stored++;
+        }
+        return { stored, sessions: sessions.list({}).items.length };
+      },
+      detail: (r) => ({ stored: r.stored }),
+    });
+    return c.json(result, 201);
   });
 
   app.get('/api/v1/sessions/:id', (c) => {
@@ -105,21 +100,21 @@ export function registerSessionRoutes(
   });
 
   /**
-   * A board edit: authorize writing the session's namespace (denials audited), run the service
-   * call with the caller's label, audit it, answer with the new board.
+   * A board edit through the write gate: editing a board is writing the memory it is projected from
+   * (denials on an existing session audited; probing unknown ids is not a write attempt), limited,
+   * run with the caller's label, audited, answered with the new board.
    */
   const editRoute = (
     method: 'post' | 'patch' | 'delete',
     path: string,
     action: string,
     status: 200 | 201,
-    run: (c: Context<Env>, id: string, input: Record<string, unknown>, by: string) => { board: SessionBoard; detail?: Record<string, unknown> },
+    run: (c: Context<Env>, id: string, input: Record<string, unknown>, by: string, principal: Principal) => { board: SessionBoard; detail?: Record<string, unknown> },
   ) =>
     app[method](path, async (c) => {
       const id = c.req.param('id')!;
-      const by = edit(c, id, action);
-      const { board, detail } = run(c, id, await body(c), by);
-      done(c, id, action, detail);
+      const input = await body(c);
+      const board = await gate.write(callerOf(c), sessionEditOp(sessions, id, action, input, ({ writer, principal }) => run(c, id, input, writer.label, principal)));
       return c.json(board, status);
     });
 
@@ -173,8 +168,8 @@ export function registerSessionRoutes(
     view(c, id);
     return c.json(meeting.state(id));
   });
-  editRoute('post', '/api/v1/sessions/:id/meeting', 'session.meeting', 200, (c, id, input) => {
-    const { board, action } = meeting.act(id, input, who(c));
+  editRoute('post', '/api/v1/sessions/:id/meeting', 'session.meeting', 200, (_c, id, input, _by, principal) => {
+    const { board, action } = meeting.act(id, input, principal);
     return { board, detail: { ...action } };
   });
 }

@@ -17,6 +17,8 @@ import { runMemoryUsage } from './memory-tool.ts';
 import type { SessionBackend } from './session-backend.ts';
 import { createMcpServer } from './server.ts';
 import { plainToolCallId } from './stdio-transport.ts';
+import { tooDeepMessage } from './depth.ts';
+import { DEFAULT_MAX_JSON_DEPTH } from '../../lib/json-depth.ts';
 
 const IDLE_MS = 30 * 60 * 1000;
 /** How long a session reuses its caller's re-read (any access change in this process ends it at once). */
@@ -183,8 +185,11 @@ export function createMcpHttpHandler(
     callerCacheMs?: number;
     /** Answer plain memory_usage calls without the SDK's Protocol (default on; off for the equivalence test). */
     fastPath?: boolean;
+    /** Deepest nesting accepted in a tool's arguments. */
+    maxDepth?: number;
   } = {},
 ) {
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
   const fastPath = options.fastPath ?? true;
   /** How many calls took the fast path (for tests and probes). */
   const stats = { fastCalls: 0 };
@@ -253,6 +258,9 @@ export function createMcpHttpHandler(
     } catch {
       return rpcError(400, 'body: not valid JSON', -32700);
     }
+    // Refused before any schema recurses into it: a reply naming the argument, never a stack overflow.
+    const deep = tooDeepMessage(raw, maxDepth);
+    if (deep) return json(deep.id === null ? 422 : 200, JSON.stringify({ jsonrpc: '2.0', id: deep.id, error: deep.error }));
     // A plain memory_usage call in an open session (nearly all of an agent's traffic) is answered by
     // the same runMemoryUsage the session's server runs for it, without the SDK's per-message zod
     // parses, with the same checks before it and the same answer ({ result, jsonrpc, id }).

@@ -2,6 +2,8 @@ import { STDIO_DEFAULT_MAX_BUFFER_SIZE, serializeMessage } from '@modelcontextpr
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, JSONRPCMessageSchema, type JSONRPCMessage, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import process from 'node:process';
+import { DEFAULT_MAX_JSON_DEPTH } from '../../lib/json-depth.ts';
+import { tooDeepMessage } from './depth.ts';
 import type { Readable, Writable } from 'node:stream';
 
 /** The one call the fast path answers itself: `tools/call` of `name` with its raw `arguments`. */
@@ -57,6 +59,7 @@ export class FastPathStdioTransport implements Transport {
     private readonly stdin: Readable = process.stdin,
     private readonly stdout: Writable = process.stdout,
     private readonly maxBufferSize = STDIO_DEFAULT_MAX_BUFFER_SIZE,
+    private readonly maxDepth = Number(process.env.MAX_JSON_DEPTH) || DEFAULT_MAX_JSON_DEPTH,
   ) {}
 
   private readonly ondata = (chunk: Buffer) => {
@@ -84,6 +87,12 @@ export class FastPathStdioTransport implements Transport {
   private readonly onstreamerror = (error: Error) => this.onerror?.(error);
 
   private dispatch(raw: unknown): void {
+    const deep = tooDeepMessage(raw, this.maxDepth);
+    if (deep) {
+      if (deep.id !== null) void this.send({ jsonrpc: '2.0', id: deep.id, error: deep.error });
+      else this.onerror?.(new Error(deep.error.message));
+      return;
+    }
     const id = this.fastId(raw);
     if (id === null) {
       const message = JSONRPCMessageSchema.parse(raw);

@@ -19,15 +19,23 @@ import {
 } from '../../lib/memory-schema.ts';
 import type { DeleteResult, HistoryItem, MemoryEntry, NamespaceCount, Page, StoreResult } from '../../lib/memory-types.ts';
 import { GroupCommit } from './group-commit.ts';
+import type { Writer } from '../gate.ts';
 
 export interface StoredWrite {
   namespace: string;
   key: string;
   value: string;
+  /** The writer's display label (the feed's `actor`). */
   actor: string;
+  /** Who wrote it, by id: what a projection may use to decide (a handoff's sender). */
+  writer: Writer;
   seq: number;
   at: number;
 }
+
+/** A writer, or a plain label for internal writes (the seed loader, tests) that decides nothing. */
+export type WriterRef = Writer | string;
+const toWriter = (w: WriterRef): Writer => (typeof w === 'string' ? { label: w, principalId: null, accountId: null } : w);
 
 interface ChangeInsert {
   op: Change['op'];
@@ -209,7 +217,9 @@ export class MemoryService {
     return result;
   }
 
-  store(input: StoreInput | Record<string, unknown>, actor: string): StoreResult {
+  store(input: StoreInput | Record<string, unknown>, by: WriterRef): StoreResult {
+    const writer = toWriter(by);
+    const actor = writer.label;
     const data = parseInput(storeInputSchema, input);
     const size = Buffer.byteLength(data.value, 'utf8');
     if (size > this.maxValueBytes) {
@@ -253,7 +263,7 @@ export class MemoryService {
       else this.q.updateEntryTtl.run(row);
       const seq = this.record({ op: 'store', namespace: data.namespace, key: data.key, version, value: data.value, actor, at: now, expiresAt });
       // Session-shaped writes also update the typed session rows, in this same transaction.
-      const warning = this.project({ namespace: data.namespace, key: data.key, value: data.value, actor, seq, at: now });
+      const warning = this.project({ namespace: data.namespace, key: data.key, value: data.value, actor, writer, seq, at: now });
       if (warning) this.q.setWarning.run(warning, data.namespace, data.key);
       return {
         stored: true as const,
@@ -272,7 +282,7 @@ export class MemoryService {
   /** store() through group commit, for request handlers that run concurrently. */
   storeSoon(
     input: StoreInput | Record<string, unknown>,
-    actor: string,
+    actor: WriterRef,
     after?: (result: StoreResult) => void,
   ): Promise<StoreResult> {
     return this.group.run(() => {
@@ -285,7 +295,7 @@ export class MemoryService {
   /** delete() through group commit. */
   deleteSoon(
     input: EntryRef | Record<string, unknown>,
-    actor: string,
+    actor: WriterRef,
     after?: (result: DeleteResult) => void,
   ): Promise<DeleteResult> {
     return this.group.run(() => {
@@ -301,7 +311,8 @@ export class MemoryService {
     return row ? toEntry(row) : null;
   }
 
-  delete(input: EntryRef | Record<string, unknown>, actor: string): DeleteResult {
+  delete(input: EntryRef | Record<string, unknown>, by: WriterRef): DeleteResult {
+    const actor = toWriter(by).label;
     const ref = parseInput(entryRefSchema, input);
     return this.transact(() => {
       const now = this.now();

@@ -18,12 +18,14 @@ import {
 import type { ChangeFeed } from '../feed/feed.ts';
 import type { MemoryService } from '../memory/service.ts';
 import type { Logger } from '../logger.ts';
-import { principalLabel, type Permission, type Principal } from '../../lib/access.ts';
-import { namespaceOf } from '../../lib/memory-schema.ts';
-import type { AuditLog } from '../auth/audit.ts';
+import type { Permission, Principal } from '../../lib/access.ts';
+import { tooDeepPath } from '../../lib/json-depth.ts';
 import { authorize } from '../auth/authorize.ts';
+import { namespaceOf } from '../../lib/memory-schema.ts';
 import type { Identity } from '../auth/identity.ts';
-import type { RateLimiter } from '../http/rate-limit.ts';
+import type { Caller, GateOp, WriteGate } from '../gate.ts';
+import { isSameOriginRequest } from '../http/origin.ts';
+import { deleteOp, storeOp } from '../memory/ops.ts';
 import { PresenceRegistry } from './presence.ts';
 
 export interface SocketData {
@@ -38,8 +40,7 @@ interface Deps {
   feed: ChangeFeed;
   logger: Logger;
   identity: Identity;
-  audit: AuditLog;
-  limiter: RateLimiter;
+  gate: WriteGate;
 }
 
 /** Registers one validated, acked handler: bad input or a failed service call is an error ack, never a crash. */
@@ -47,6 +48,7 @@ function on<E extends ClientEventName, R>(
   socket: BatonSocket,
   event: E,
   logger: Logger,
+  maxDepth: number,
   fn: (input: z.output<(typeof clientEventSchemas)[E]>) => R | Promise<R>,
 ): void {
   const schema = clientEventSchemas[event] as z.ZodType;
@@ -57,6 +59,9 @@ function on<E extends ClientEventName, R>(
   // Typed events are checked at compile time; the payload itself is untrusted and parsed here.
   (socket as unknown as EventEmitter).on(event, (payload: unknown, ack: unknown) => {
     const reply = typeof ack === 'function' ? (ack as (r: Ack<R>) => void) : () => {};
+    // Depth first, without recursion: zod (and any reply echoing it) would overflow on a deep payload.
+    const deep = tooDeepPath(payload, maxDepth);
+    if (deep !== null) return reply({ ok: false, error: new BatonError('invalid_input', `${deep || 'payload'}: nested deeper than ${maxDepth} levels`, { field: deep.split('.')[0] || 'payload' }).toJSON() });
     const parsed = schema.safeParse(payload ?? {});
     if (!parsed.success) return reply({ ok: false, error: fromZodError(parsed.error).toJSON() });
     try {
@@ -82,17 +87,7 @@ export function roomPermission(room: string): Permission {
   return { action: 'admin' };
 }
 
-function sameOrigin(headers: Record<string, string | string[] | undefined>): boolean {
-  const origin = headers.origin;
-  if (typeof origin !== 'string') return false;
-  try {
-    return new URL(origin).host === headers.host;
-  } catch {
-    return false;
-  }
-}
-
-export function registerSocketHandlers(io: BatonServer, { memory, feed, logger, identity, audit, limiter }: Deps): PresenceRegistry {
+export function registerSocketHandlers(io: BatonServer, { memory, feed, logger, identity, gate }: Deps): PresenceRegistry {
   const presence = new PresenceRegistry();
   const refuse = (next: (err?: Error) => void, err: BatonError) => next(Object.assign(new Error(err.message), { data: err.toJSON() }));
 
@@ -105,7 +100,7 @@ export function registerSocketHandlers(io: BatonServer, { memory, feed, logger, 
     if (token) headers.set('authorization', `Bearer ${token}`);
     else if (typeof raw.cookie === 'string') {
       // A cookie is ambient: only our own pages may use it to open a socket (no cross-site hijacking).
-      if (!share && !sameOrigin(raw)) return refuse(next, new BatonError('forbidden', 'origin: cross-site socket refused', { field: 'origin' }));
+      if (!share && !isSameOriginRequest(raw)) return refuse(next, new BatonError('forbidden', 'origin: cross-site socket refused', { field: 'origin' }));
       headers.set('cookie', raw.cookie);
     }
     const principal = await identity.principalFrom(headers, share ?? null);
@@ -119,31 +114,22 @@ export function registerSocketHandlers(io: BatonServer, { memory, feed, logger, 
   });
 
   io.on('connection', (socket) => {
+    const asCaller = (): Caller => ({ principal: socket.data.principal, ip: socket.data.ip, via: 'socket' });
     /** The caller as of now: a revoked token or changed role applies to the very next event. */
     const caller = () => {
-      const p = identity.refresh(socket.data.principal);
-      if (p.kind === 'anonymous') {
-        setImmediate(() => socket.disconnect(true));
-        throw new BatonError('unauthorized', 'Your access was revoked or expired');
-      }
-      socket.data.principal = p;
-      return p;
-    };
-    const writer = (p: Principal) => principalLabel(p);
-    const gateWrite = async (namespaceInput: unknown, key: unknown, action: string) => {
-      const p = caller();
-      const namespace = namespaceOf(namespaceInput);
       try {
-        authorize(p, { action: 'memory:write', namespace });
+        const p = gate.caller(asCaller());
+        socket.data.principal = p;
+        return p;
       } catch (err) {
-        audit.record({ principal: p, action, target: `${namespace}/${String(key ?? '')}`.slice(0, 700), outcome: 'denied', ip: socket.data.ip });
+        setImmediate(() => socket.disconnect(true));
         throw err;
       }
-      await limiter.write(`${p.kind}:${'id' in p ? p.id : ''}`);
-      return p;
     };
+    /** A write: the caller re-read, then the gate's checklist. */
+    const write = <T>(op: GateOp<T>) => gate.write({ ...asCaller(), principal: caller(), fresh: true }, op);
 
-    on(socket, 'subscribe', logger, ({ rooms, sinceSeq }): SubscribeResult => {
+    on(socket, 'subscribe', logger, gate.maxDepth, ({ rooms, sinceSeq }): SubscribeResult => {
       const p = caller();
       for (const room of rooms) authorize(p, roomPermission(room));
       const resync = { resync: true, headSeq: feed.headSeq(), changes: [] };
@@ -156,40 +142,30 @@ export function registerSocketHandlers(io: BatonServer, { memory, feed, logger, 
       return { resync: false, headSeq: feed.headSeq(), changes };
     });
 
-    on(socket, 'unsubscribe', logger, ({ rooms }) => {
+    on(socket, 'unsubscribe', logger, gate.maxDepth, ({ rooms }) => {
       caller();
       for (const room of rooms) void socket.leave(room);
       return { rooms };
     });
 
-    on(socket, 'memory:store', logger, async (input) => {
-      const p = await gateWrite(input.namespace, input.key, 'memory.store');
-      return memory.storeSoon(input, writer(p), (r) =>
-        audit.record({ principal: p, action: 'memory.store', target: `${r.namespace}/${r.key}`, ip: socket.data.ip, detail: { version: r.version, seq: r.seq, via: 'socket' } }),
-      );
-    });
-    on(socket, 'memory:delete', logger, async (input) => {
-      const p = await gateWrite(input.namespace, input.key, 'memory.delete');
-      return memory.deleteSoon(input, writer(p), (r) =>
-        audit.record({ principal: p, action: 'memory.delete', target: `${r.namespace}/${r.key}`, ip: socket.data.ip, detail: { deleted: r.deleted, via: 'socket' } }),
-      );
-    });
+    on(socket, 'memory:store', logger, gate.maxDepth, (input) => write(storeOp(memory, input)));
+    on(socket, 'memory:delete', logger, gate.maxDepth, (input) => write(deleteOp(memory, input)));
     // Presence: who is watching a board, volatile (memory only), per room the caller may view.
-    const presenceName = (p: Principal) => (p.kind === 'user' ? p.name || p.email : p.kind === 'token' ? p.name : 'Shared screen');
+    const presenceName = (p: Principal) => (p.kind === 'user' ? p.name || p.email : p.kind === 'token' || p.kind === 'local' ? p.name : 'Shared screen');
     const stateOf = (room: string) => ({ room, viewers: presence.list(room).map(({ socketId: _s, ...v }) => v) });
     // A board's viewers go to the board and to the dashboard, which shows who is on each board.
     const broadcastPresence = (room: string) =>
       io.to(room.startsWith('session:') ? [`presence:${room}`, `presence:${DASHBOARD_ROOM}`] : `presence:${room}`).emit('presence:state', stateOf(room));
-    on(socket, 'presence:set', logger, ({ room, focus }) => {
+    on(socket, 'presence:set', logger, gate.maxDepth, ({ room, focus }) => {
       const p = caller();
       authorize(p, roomPermission(room));
       void socket.join(`presence:${room}`);
-      presence.set(room, { socketId: socket.id, id: `${p.kind}:${p.id}`, name: presenceName(p), kind: p.kind, focus: focus ?? null, since: new Date().toISOString() });
+      presence.set(room, { socketId: socket.id, id: `${p.kind}:${p.id}`, name: presenceName(p), kind: p.kind === 'local' ? 'token' : p.kind, focus: focus ?? null, since: new Date().toISOString() });
       broadcastPresence(room);
       if (room === DASHBOARD_ROOM) for (const board of presence.roomNames().filter((r) => r.startsWith('session:'))) socket.emit('presence:state', stateOf(board));
       return stateOf(room);
     });
-    on(socket, 'presence:leave', logger, ({ room }) => {
+    on(socket, 'presence:leave', logger, gate.maxDepth, ({ room }) => {
       void socket.leave(`presence:${room}`);
       for (const changed of presence.remove(socket.id, room)) broadcastPresence(changed);
       return { room };
@@ -198,7 +174,7 @@ export function registerSocketHandlers(io: BatonServer, { memory, feed, logger, 
       for (const changed of presence.remove(socket.id)) broadcastPresence(changed);
     });
 
-    on(socket, 'memory:retrieve', logger, (input) => {
+    on(socket, 'memory:retrieve', logger, gate.maxDepth, (input) => {
       authorize(caller(), { action: 'memory:read', namespace: namespaceOf(input.namespace) });
       return memory.retrieve(input);
     });
