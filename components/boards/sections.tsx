@@ -1,6 +1,7 @@
 'use client';
 
 import { useMemo, useState, type FormEvent } from 'react';
+import { MiddlePath } from '../ui/middle-path';
 import type { SessionBoard } from '../../lib/session-types';
 
 import { sessionsApi } from './api';
@@ -144,7 +145,7 @@ export function Files({ board, now }: SectionProps) {
       <ul data-testid="files" className="divide-y divide-slate-100 dark:divide-slate-800">
         {files.map((f) => (
           <li key={f.path} className="flex items-center gap-2 py-1.5 text-sm">
-            <span className="min-w-0 flex-1 truncate font-mono text-[0.8rem]" title={f.path}>{f.path}</span>
+            <MiddlePath path={f.path} className="flex-1 text-[0.8rem]" />
             <Chip className={fileKindLook[f.kind] ?? fileKindLook.active!}>{f.kind}</Chip>
             <span className="w-24 shrink-0 text-right text-xs text-slate-500 dark:text-slate-400" title={`${absolute(f.touchedAt)}${f.touchedBy ? ` by ${f.touchedBy}` : ''}`}>
               {ago(f.touchedAt, now)}

@@ -52,7 +52,7 @@ function SessionCard({ session, now, viewers }: { session: SessionSummary; now: 
         className="block rounded-xl border border-slate-200 p-4 transition hover:border-accent-500 hover:shadow-sm focus-visible:outline-2 focus-visible:outline-accent-500 dark:border-slate-800"
       >
         <div className="flex items-start justify-between gap-2">
-          <div className="min-w-0">
+          <div className="min-w-0 flex-1">
             <p className="truncate font-semibold">{session.title}</p>
             <p className="truncate text-sm text-slate-500">
               {[session.subtype, session.project, session.owner].filter(Boolean).join(' · ') || session.id}
@@ -67,7 +67,7 @@ function SessionCard({ session, now, viewers }: { session: SessionSummary; now: 
             </div>
           </div>
         )}
-        <div className="mt-3 flex items-center gap-3 text-xs text-slate-500">
+        <div className="mt-3 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-500">
           {session.goalsTotal > 0 && <span>{session.goalsDone}/{session.goalsTotal} goals</span>}
           {session.openBlockers > 0 && <span className="font-semibold text-rose-600 dark:text-rose-400">{session.openBlockers} blocker{session.openBlockers === 1 ? '' : 's'}</span>}
           <span className="ml-auto">{relative(session.lastActivityAt, now)}</span>
@@ -179,17 +179,17 @@ export function SessionsDashboard() {
       {interrupted.length > 0 && (
         <section aria-labelledby="needs-recovery" className="rounded-xl border border-amber-300 bg-amber-50/60 p-4 dark:border-amber-800 dark:bg-amber-950/40">
           <h2 id="needs-recovery" className="text-sm font-semibold uppercase tracking-wide text-amber-800 dark:text-amber-300">Interrupted: needs recovery</h2>
-          <ul className="mt-3 grid gap-3 sm:grid-cols-2 xl:grid-cols-4" data-testid="interrupted">
+          <ul className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-4 [&>li]:min-w-0" data-testid="interrupted">
             {interrupted.map((s) => <SessionCard key={s.id} session={s} now={now} viewers={presence.get(s.id) ?? []} />)}
           </ul>
         </section>
       )}
 
-      <div className="grid gap-6 lg:grid-cols-2 2xl:grid-cols-4">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-2 2xl:grid-cols-4">
         {SESSION_TYPES.filter((t) => !type || t === type).map((t) => {
           const sessions = live.filter((s) => s.type === t);
           return (
-            <section key={t} aria-labelledby={`type-${t}`} data-testid={`sessions-${t}`}>
+            <section key={t} aria-labelledby={`type-${t}`} data-testid={`sessions-${t}`} className="min-w-0">
               <h2 id={`type-${t}`} className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-500">
                 {typeLabel[t]} <span className="tabular-nums text-slate-400">{sessions.length}</span>
               </h2>
@@ -206,7 +206,7 @@ export function SessionsDashboard() {
       {recent.length > 0 && (
         <section aria-labelledby="recently-ended">
           <h2 id="recently-ended" className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-500">Handed off and completed</h2>
-          <ul className="grid gap-3 sm:grid-cols-2 xl:grid-cols-3">{recent.map((s) => <SessionCard key={s.id} session={s} now={now} viewers={presence.get(s.id) ?? []} />)}</ul>
+          <ul className="grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-3 [&>li]:min-w-0">{recent.map((s) => <SessionCard key={s.id} session={s} now={now} viewers={presence.get(s.id) ?? []} />)}</ul>
         </section>
       )}
     </div>

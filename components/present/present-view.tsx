@@ -472,7 +472,7 @@ export function PresentView({ id, share }: { id: string; share: string | null })
             {shown ? (
               <div data-testid="current-item" data-item={shown.id}>
                 <div className="flex flex-wrap items-start gap-3">
-                  <h2 data-testid="current-item-title" className="min-w-0 flex-1 break-words text-3xl font-bold leading-tight tracking-tight sm:text-4xl 2xl:text-6xl">
+                  <h2 data-testid="current-item-title" className="min-w-[min(100%,16rem)] flex-1 break-words text-3xl font-bold leading-tight tracking-tight sm:text-4xl 2xl:text-6xl">
                     {shown.data.title}
                   </h2>
                   {!following && shown.id !== meeting.agendaItemId && (
