@@ -140,4 +140,6 @@ export interface BoardHandoff {
   createdAt: string;
   expiresAt: string;
   continuationId: string | null;
+  /** Why it was declined or sent back (null otherwise). */
+  reason?: string | null;
 }

@@ -68,6 +68,11 @@ export function BoardHandoffs({ board, now }: { board: SessionBoard; now: number
               {' · '}sent <time dateTime={h.createdAt} title={absolute(h.createdAt)}>{ago(h.createdAt, now)}</time>, expires in {timeLeft(h.expiresAt, now)}
             </span>
           </p>
+          {h.status === 'changes-requested' && h.reason && (
+            <p data-testid="board-handoff-reason" className="basis-full border-l-2 border-amber-400 pl-2 text-sm text-slate-700 dark:border-amber-600 dark:text-slate-300">
+              Changes asked for: <span className="italic">“{h.reason}”</span>
+            </p>
+          )}
           <Link href={`/handoffs/${encodeURIComponent(h.id)}`} className="rounded-md bg-violet-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-violet-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-500">
             Review handoff
           </Link>
@@ -91,6 +96,11 @@ export function BoardHandoffs({ board, now }: { board: SessionBoard; now: number
                     · continued in{' '}
                     <Link href={`/sessions/${encodeURIComponent(h.continuationId)}`} className="font-mono text-accent-600 hover:underline dark:text-accent-500">{h.continuationId}</Link>
                   </span>
+                )}
+                {h.status === 'declined' && h.reason && (
+                  <p data-testid="board-handoff-reason" className="basis-full border-l-2 border-rose-300 pl-2 text-sm text-slate-700 dark:border-rose-700 dark:text-slate-300">
+                    Declined because: <span className="italic">“{h.reason}”</span>
+                  </p>
                 )}
               </li>
             ))}

@@ -84,7 +84,10 @@ export function HandoffRow({ h, now, myId }: { h: HandoffListItem; now: number; 
         {h.continuationId && <span>continued in <code className="font-mono">{h.continuationId}</code></span>}
       </p>
       {h.reason && (h.status === 'declined' || h.status === 'changes-requested') && (
-        <p className="mt-2 border-l-2 border-slate-300 pl-2 text-sm italic text-slate-600 dark:border-slate-600 dark:text-slate-300">“{h.reason}”</p>
+        <p data-testid="handoff-reason" className="mt-2 border-l-2 border-slate-300 pl-2 text-sm text-slate-600 dark:border-slate-600 dark:text-slate-300">
+          {h.status === 'declined' ? 'Declined because: ' : 'Changes asked for: '}
+          <span className="italic">“{h.reason}”</span>
+        </p>
       )}
     </li>
   );

@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import type { HandoffListItem } from '../../lib/handoff-types';
 import { HANDOFFS_ROOM, userRoom, type Change } from '../../lib/events';
 import { useMe } from '../auth/me';
@@ -52,6 +53,9 @@ export function HandoffsNav() {
       live = false;
     };
   }, [myId, load]);
+
+  const [portal, setPortal] = useState<HTMLElement | null>(null);
+  useEffect(() => setPortal(document.body), []);
 
   const dismiss = useCallback((id: number) => setToasts((ts) => ts.filter((t) => t.id !== id)), []);
 
@@ -118,6 +122,9 @@ export function HandoffsNav() {
           </span>
         )}
       </Link>
+      {/* In <body>, not in the header: the header's backdrop blur makes it the containing block of
+          anything fixed inside it, which put the toasts above the top of the screen. */}
+      {portal && createPortal(
       <div role="status" aria-live="polite" data-testid="handoff-toasts" className="pointer-events-none fixed bottom-4 right-4 left-4 z-50 flex flex-col items-end gap-2 sm:left-auto sm:w-96">
         {toasts.map((t) => (
           <div
@@ -139,7 +146,9 @@ export function HandoffsNav() {
             </button>
           </div>
         ))}
-      </div>
+      </div>,
+      portal,
+      )}
     </>
   );
 }
