@@ -255,6 +255,8 @@ export function projectWrite(namespace: string, key: string, raw: string, seq: n
       str(value.project_name) ??
       str(value.scope) ??
       (value.sprint_number !== undefined ? `Sprint ${str(value.sprint_number)} planning` : null) ??
+      (str(value.focus_area) ? titleCase(str(value.focus_area)!) : null) ??
+      id ??
       titleCase(str(value.session_type) ?? `${type} session`);
     const details: Json = {};
     for (const [k, v] of Object.entries(value)) {
@@ -295,7 +297,8 @@ export function projectWrite(namespace: string, key: string, raw: string, seq: n
       kind: 'patch',
       patch: {
         target: target(true),
-        create: { type, subtype, title: titleCase(`${type} session`) },
+        // A session an agent starts with a save: named after its project, focus or key, not its type.
+        create: { type, subtype, title: str(value.project_name) ?? (str(value.focus_area) ? titleCase(str(value.focus_area)!) : null) ?? id ?? titleCase(`${type} session`) },
         core: {
           branch: str(value.current_branch ?? context.current_branch),
           lastCommit: str(value.last_commit ?? context.last_commit),
@@ -347,7 +350,8 @@ export function projectWrite(namespace: string, key: string, raw: string, seq: n
       kind: 'patch',
       patch: {
         target: target(true),
-        create: { type: 'development', subtype: null, title: 'Handed-off session' },
+        // Named after the work handed over (its first task in progress, else its branch).
+        create: { type: 'development', subtype: null, title: inProgress.map((w) => str(obj(w)?.task)).find(Boolean) ?? str(next.current_branch) ?? `Work of ${str(value.current_owner) ?? 'the previous owner'}` },
         core: {
           owner: str(value.current_owner),
           status: 'handed-off',

@@ -202,7 +202,8 @@ export class SessionService {
     const parent = this.h.db.select().from(workSessions).where(eq(workSessions.id, parentId)).get()!;
     this.h.db
       .update(workSessions)
-      .set({ title: parent.title, project: parent.project, branch: parent.branch, lastCommit: parent.lastCommit, nextSteps: parent.nextSteps, focusArea: parent.focusArea, resumeCount: parent.resumeCount + 1 })
+      // A continuation says what it continues (never "Continuation of Continuation of …").
+      .set({ title: `Continuation of “${parent.title.replace(/^Continuation of “(.*)”$/, '$1')}”`, project: parent.project, branch: parent.branch, lastCommit: parent.lastCommit, nextSteps: parent.nextSteps, focusArea: parent.focusArea, resumeCount: parent.resumeCount + 1 })
       .where(eq(workSessions.id, id))
       .run();
     const s = this.h.sqlite;
