@@ -1,10 +1,10 @@
 'use client';
 
+import { TimeAgo } from '../ui/time-ago';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, apiError } from '../auth/api';
 import { useMe } from '../auth/me';
 import { Badge, inputBase, secondaryButton, Spinner, type Tone } from '../auth/ui';
-import { relative } from '../ui/format';
 import { useNow } from '../ui/use-now';
 
 interface AuditRow {
@@ -150,7 +150,7 @@ export function AuditLogView() {
                 <tr key={r.id} className="border-t border-slate-100 align-top dark:border-slate-800" data-testid="audit-row" data-outcome={r.outcome}>
                   <td className="whitespace-nowrap px-4 py-2.5">
                     <time dateTime={r.at} className="tabular-nums">{timeFormat.format(new Date(r.at))}</time>
-                    <div className="text-xs text-slate-500">{relative(r.at, now)}</div>
+                    <div className="text-xs text-slate-500"><TimeAgo at={r.at} now={now} /></div>
                   </td>
                   <td className="px-4 py-2.5">
                     <div className="min-w-[8rem] break-words font-medium">{r.actorLabel}</div>

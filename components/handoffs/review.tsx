@@ -1,5 +1,6 @@
 'use client';
 
+import { TimeAgo } from '../ui/time-ago';
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { HANDOFFS_ROOM, type Change } from '../../lib/events';
@@ -207,6 +208,7 @@ function Links({ h }: { h: Handoff }) {
 }
 
 function Checklist({ h, canCheck, onHandoff }: { h: HandoffDetail; canCheck: boolean; onHandoff: (h: Handoff) => void }) {
+  const now = useNow(30_000);
   const { pending, error, setError, run } = useAction();
   const done = h.checklist.filter((c) => c.done).length;
   const tick = async (itemId: number, next: boolean) => {
@@ -235,7 +237,7 @@ function Checklist({ h, canCheck, onHandoff }: { h: HandoffDetail; canCheck: boo
                 />
                 <label htmlFor={`check-${c.id}`} className="min-w-0 flex-1 leading-snug">
                   <span className={`break-words ${c.done ? 'text-slate-500 line-through decoration-slate-400 dark:text-slate-400' : ''}`}>{c.text}</span>
-                  {c.done && c.doneBy && <span className="block text-xs text-slate-500 dark:text-slate-400">✓ {c.doneBy}{c.doneAt ? `, ${new Date(c.doneAt).toLocaleString()}` : ''}</span>}
+                  {c.done && c.doneBy && <span className="block text-xs text-slate-500 dark:text-slate-400" data-testid="check-done">✓ {c.doneBy}{c.doneAt && <>, <TimeAgo at={c.doneAt} now={now} /></>}</span>}
                 </label>
               </li>
             ))}

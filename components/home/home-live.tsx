@@ -1,5 +1,6 @@
 'use client';
 
+import { TimeAgo } from '../ui/time-ago';
 import Link from 'next/link';
 import { useCallback, useEffect, useState } from 'react';
 import { ALL_MEMORY_ROOM, type Change } from '../../lib/events';
@@ -7,7 +8,6 @@ import { useFeed } from '../realtime/connection';
 import { memoryApi } from '../memory/api';
 import { applyCounts } from '../memory/apply';
 import { AgentHowTo } from '../memory/agent-howto';
-import { relative } from '../ui/format';
 import { useNow } from '../ui/use-now';
 
 const opLabel: Record<Change['op'], string> = { store: 'stored', delete: 'deleted', expire: 'expired' };
@@ -82,7 +82,7 @@ export function HomeLive() {
                   <span className="text-slate-500">{c.namespace}/</span>{c.key}
                 </Link>
                 <span className="hidden shrink-0 text-slate-500 sm:inline">{opLabel[c.op]} by {c.actor}</span>
-                <time className="w-24 shrink-0 text-right text-xs text-slate-400" dateTime={c.at}>{relative(c.at, now)}</time>
+                <TimeAgo className="w-24 shrink-0 text-right text-xs text-slate-400" at={c.at} now={now} />
               </li>
             ))}
           </ol>

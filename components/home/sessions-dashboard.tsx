@@ -1,5 +1,6 @@
 'use client';
 
+import { TimeAgo } from '../ui/time-ago';
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { DASHBOARD_ROOM, type Change, type PresenceViewer } from '../../lib/events';
@@ -8,7 +9,6 @@ import { api } from '../auth/api';
 import { useCanWrite } from '../auth/me';
 import { useFeed } from '../realtime/connection';
 import { usePresence } from '../realtime/use-presence';
-import { relative } from '../ui/format';
 import { useNow } from '../ui/use-now';
 
 const ROOMS = [DASHBOARD_ROOM];
@@ -70,7 +70,7 @@ function SessionCard({ session, now, viewers }: { session: SessionSummary; now: 
         <div className="mt-3 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-500">
           {session.goalsTotal > 0 && <span>{session.goalsDone}/{session.goalsTotal} goals</span>}
           {session.openBlockers > 0 && <span className="font-semibold text-rose-600 dark:text-rose-400">{session.openBlockers} blocker{session.openBlockers === 1 ? '' : 's'}</span>}
-          <span className="ml-auto">{relative(session.lastActivityAt, now)}</span>
+          <TimeAgo className="ml-auto" at={session.lastActivityAt} now={now} />
           <Viewers viewers={viewers} />
         </div>
       </Link>

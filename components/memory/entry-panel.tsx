@@ -1,5 +1,6 @@
 'use client';
 
+import { TimeAgo } from '../ui/time-ago';
 import { useEffect, useState } from 'react';
 import type { HistoryItem, MemoryEntry } from '../../lib/memory-types';
 import { useCanWrite } from '../auth/me';
@@ -131,7 +132,7 @@ export function EntryPanel({ entry, now, onEdit, onDelete }: Props) {
                   <span className="w-10 font-mono tabular-nums">v{h.version}</span>
                   <span className="w-14 text-xs text-slate-500">{h.op}</span>
                   <span className="min-w-0 flex-1 truncate text-slate-600 dark:text-slate-400">{h.actor}</span>
-                  <time className="text-xs text-slate-500" dateTime={h.at}>{relative(h.at, now)}</time>
+                  <TimeAgo className="text-xs text-slate-500" at={h.at} now={now} />
                   <label className="flex items-center gap-1 text-xs" title="Compare from">
                     <input type="radio" name="diff-from" checked={pair[0] === i} onChange={() => setPair([i, pair[1]])} aria-label={`Compare from v${h.version}`} />
                     from

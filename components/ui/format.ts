@@ -1,9 +1,13 @@
 import { formatDistanceStrict } from 'date-fns';
 
-/** "3 s ago", "in 2 min": relative to a ticking `now` so countdowns stay honest. */
+/**
+ * "3 s ago" for something that happened: relative to a ticking `now`. Never "in 1 second": the
+ * ticking `now` lags a change that arrived since, and the server's clock may run ahead of ours,
+ * so a time after now reads "just now".
+ */
 export function relative(iso: string, now: number): string {
   const t = Date.parse(iso);
-  if (Math.abs(now - t) < 1000) return 'just now';
+  if (t > now || now - t < 1000) return 'just now';
   const d = formatDistanceStrict(t, now, { roundingMethod: 'floor' });
   return t < now ? `${d} ago` : `in ${d}`;
 }
@@ -22,3 +26,6 @@ export function bytes(n: number): string {
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
   return `${(n / 1024 / 1024).toFixed(2)} MiB`;
 }
+
+/** The exact time, for a tooltip. */
+export const exactTime = (iso: string) => new Date(iso).toLocaleString();
