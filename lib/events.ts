@@ -6,14 +6,9 @@ import { entryRefSchema, storeInputSchema } from './memory-schema.ts';
 /** Bumped on any incompatible change to the events below; the handshake refuses other versions. */
 export const PROTOCOL_VERSION = 2;
 
-/** One committed mutation, in the order of the change feed. */
-export interface Change {
+/** What every change carries, whatever its topic. */
+interface ChangeFields {
   seq: number;
-  /**
-   * `memory`: an entry changed (key = entry key). `session`: a board changed (key = session id, value = the board JSON).
-   * `handoff`: a handoff changed (key = handoff id, value = the HandoffListItem JSON).
-   */
-  topic: 'memory' | 'session' | 'handoff';
   namespace: string;
   key: string;
   op: 'store' | 'delete' | 'expire';
@@ -24,6 +19,29 @@ export interface Change {
   at: string;
   expiresAt: string | null;
 }
+
+/** An entry changed: key = the entry's key, value = the stored string. */
+export interface MemoryChange extends ChangeFields {
+  topic: 'memory';
+}
+/** A board changed: key = the session id, value = the whole board as JSON. */
+export interface SessionChange extends ChangeFields {
+  topic: 'session';
+  op: 'store';
+}
+/** A handoff changed: key = the handoff id, value = its HandoffListItem as JSON. */
+export interface HandoffChange extends ChangeFields {
+  topic: 'handoff';
+  op: 'store';
+}
+
+/**
+ * One committed mutation, in the order of the change feed. Adding a topic is one interface here
+ * plus its rule in TOPIC_ROOMS (and its replay filter in server/feed/topics.ts).
+ */
+export type Change = MemoryChange | SessionChange | HandoffChange;
+export type ChangeTopic = Change['topic'];
+export const CHANGE_TOPICS = ['memory', 'session', 'handoff'] as const satisfies readonly ChangeTopic[];
 
 export type Ack<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 export type AckFn<T> = (result: Ack<T>) => void;
@@ -66,11 +84,17 @@ export const MAX_REPLAY = 20_000;
 /** Every session board change (the dashboard's live list). */
 export const DASHBOARD_ROOM = 'dashboard';
 
-/** The rooms a change is delivered to; the server emits to them, clients filter with the same rule. */
-export function roomsForChange(change: Pick<Change, 'namespace' | 'topic' | 'key' | 'value'>): string[] {
-  if (change.topic === 'session') return [DASHBOARD_ROOM, sessionRoom(change.key)];
-  if (change.topic === 'handoff') return [HANDOFFS_ROOM, ...handoffUserIds(change.value).map(userRoom)];
-  return [ALL_MEMORY_ROOM, namespaceRoom(change.namespace)];
+type RoutedFields = Pick<ChangeFields, 'namespace' | 'key' | 'value'>;
+
+/** Per topic, the rooms its changes are delivered to; the server emits to them, clients filter with the same rule. */
+export const TOPIC_ROOMS: { [T in ChangeTopic]: (change: RoutedFields) => string[] } = {
+  memory: (c) => [ALL_MEMORY_ROOM, namespaceRoom(c.namespace)],
+  session: (c) => [DASHBOARD_ROOM, sessionRoom(c.key)],
+  handoff: (c) => [HANDOFFS_ROOM, ...handoffUserIds(c.value).map(userRoom)],
+};
+
+export function roomsForChange(change: RoutedFields & { topic: ChangeTopic }): string[] {
+  return TOPIC_ROOMS[change.topic](change);
 }
 
 export const unsubscribeSchema = z.object({ rooms: z.array(roomSchema).min(1).max(50) });

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { SnapshotDiff } from './checkpoint-diff.ts';
-import type { SessionStatus, SessionType } from './session-types.ts';
+import { HANDOFF_STATUSES, type HandoffStatus, type SessionStatus, type SessionType } from './session-types.ts';
+
+export { HANDOFF_STATUSES, type HandoffStatus };
 
 /**
  * Handoffs: a session passed, with its context, from one teammate or agent to the next.
  * The contract shared by the HandoffService, REST, MCP, the CLI, socket delivery and the pages.
  */
-export const HANDOFF_STATUSES = ['pending', 'changes-requested', 'accepted', 'declined', 'expired', 'cancelled'] as const;
-export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
 /** Still waiting for the recipient (pending or sent back for changes). */
 export const OPEN_HANDOFF_STATUSES: readonly HandoffStatus[] = ['pending', 'changes-requested'];
 

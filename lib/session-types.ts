@@ -1,5 +1,8 @@
 import type { BoardItem } from './board-items.ts';
-import type { HandoffStatus } from './handoff-types.ts';
+
+/** A handoff's states (lib/handoff-types.ts has the rest of the handoff contract; kept here so neither file imports the other). */
+export const HANDOFF_STATUSES = ['pending', 'changes-requested', 'accepted', 'declined', 'expired', 'cancelled'] as const;
+export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
 
 /** The one list of each: the schema's columns, the APIs' validation and the pages all use these. */
 export const SESSION_TYPES = ['development', 'coordination', 'review', 'planning'] as const;

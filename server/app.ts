@@ -17,16 +17,17 @@ import { createApi } from './http/api.ts';
 import { pageHeaders, pageAccess } from './http/pages.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './http/rate-limit.ts';
 import { createLogger, type Logger } from './logger.ts';
-import { AnalyticsService } from './analytics/service.ts';
+import type { AnalyticsService } from './analytics/service.ts';
 import { gatedBackend } from './mcp/backend.ts';
 import { gatedSessionBackend } from './mcp/session-backend.ts';
 import { WriteGate, type Caller } from './gate.ts';
 import { createMcpHttpHandler } from './mcp/http.ts';
-import { MemoryService } from './memory/service.ts';
-import { SessionService } from './sessions/service.ts';
-import { BoardItems } from './sessions/items.ts';
-import { MeetingService } from './sessions/meeting.ts';
-import { HandoffService } from './handoffs/service.ts';
+import type { MemoryService } from './memory/service.ts';
+import type { SessionService } from './sessions/service.ts';
+import type { BoardItems } from './sessions/items.ts';
+import type { MeetingService } from './sessions/meeting.ts';
+import type { HandoffService } from './handoffs/service.ts';
+import { createServices } from './services.ts';
 import { startSweeper } from './memory/sweeper.ts';
 import { principalRoom, registerSocketHandlers, type BatonServer } from './realtime/socket.ts';
 
@@ -108,19 +109,15 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     destroyUpgrade: false,
   });
   const broadcaster = new Broadcaster(feed, io, options.feedPollMs ?? 50);
-  const wake = broadcaster.wake;
-  const sessions = new SessionService(db, { now: options.now, idleMinutes: options.sessionIdleMinutes, onCommit: wake });
-  const items = new BoardItems(db, sessions, options.now);
-  const meeting = new MeetingService(db, sessions, items, options.now);
-  const memory = new MemoryService(db, {
+  // Every commit wakes the broadcaster, which reads the feed the services append to.
+  const { memory, sessions, items, meeting, handoffs, analytics } = createServices(db, {
+    feed,
     now: options.now,
     maxValueBytes,
-    onCommit: wake,
-    project: sessions.projectMemoryWrite,
+    sessionIdleMinutes: options.sessionIdleMinutes,
+    onCommit: broadcaster.wake,
   });
-  const handoffs = new HandoffService(db, sessions, memory, { now: options.now });
   const audit = new AuditLog(db, options.now);
-  const analytics = new AnalyticsService(db, options.now);
   const auth = createBetterAuth(db.db, authSecretFor(options.databasePath, options.authSecret), options.secureCookies ?? false);
   const identity = new Identity(db, auth, audit, {
     now: options.now,
@@ -159,7 +156,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
 
   const http = createServer((req, res) => {
     const url = req.url ?? '/';
-    if (url.startsWith('/api/') || url === '/mcp' || url.startsWith('/mcp?')) return void apiListener(req, res);
+    if (url.startsWith('/api/') || url === '/mcp' || url.startsWith('/mcp?') || url.startsWith('/.well-known/')) return void apiListener(req, res);
     if (!nextHandler) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 'not_found', message: 'The web UI is not served by this instance' } }));

@@ -2,10 +2,7 @@ import { resolve } from 'node:path';
 import { openDatabase } from '../db/client.ts';
 import { gatedBackend, type MemoryBackend } from './mcp/backend.ts';
 import { gatedSessionBackend, type SessionBackend } from './mcp/session-backend.ts';
-import { MemoryService } from './memory/service.ts';
-import { SessionService } from './sessions/service.ts';
-import { HandoffService } from './handoffs/service.ts';
-import { AnalyticsService } from './analytics/service.ts';
+import { createServices } from './services.ts';
 import { AuditLog } from './auth/audit.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter } from './http/rate-limit.ts';
 import { WriteGate, type Caller } from './gate.ts';
@@ -22,18 +19,13 @@ export function openLocalServices(
   options: { backgroundCheckpoint?: boolean } = {},
 ): { memory: MemoryBackend; sessions: SessionBackend; close(): void } {
   const handle = openDatabase(resolve(path), options);
-  const sessions = new SessionService(handle);
-  const memory = new MemoryService(handle, {
-    maxValueBytes: Number(process.env.MAX_VALUE_BYTES) || undefined,
-    project: sessions.projectMemoryWrite,
-  });
   // Seed-shaped handoff writes open handoffs here too (accepting one needs the server's identities).
-  const handoffs = new HandoffService(handle, sessions, memory);
+  const { memory, sessions, handoffs, analytics } = createServices(handle, { maxValueBytes: Number(process.env.MAX_VALUE_BYTES) || undefined });
   const gate = new WriteGate({ audit: new AuditLog(handle), limiter: new RateLimiter(DEFAULT_RATE_LIMITS), maxDepth: Number(process.env.MAX_JSON_DEPTH) || undefined });
   const caller = (): Caller => ({ principal: { kind: 'local', id: actor, name: actor }, ip: null, via: 'local' });
   return {
     memory: gatedBackend(memory, gate, caller, { immediate: true }),
-    sessions: gatedSessionBackend({ sessions, handoffs, analytics: new AnalyticsService(handle), gate }, caller),
+    sessions: gatedSessionBackend({ sessions, handoffs, analytics, gate }, caller),
     close: () => handle.close(),
   };
 }

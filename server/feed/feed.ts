@@ -1,17 +1,56 @@
 import type { DbHandle } from '../../db/client.ts';
 import { HEAD_SEQ_SQL, type ChangeRow } from '../../db/schema.ts';
-import { ALL_MEMORY_ROOM, DASHBOARD_ROOM, HANDOFFS_ROOM, type Change } from '../../lib/events.ts';
-import { toChange } from '../memory/service.ts';
+import { CHANGE_TOPICS, type Change, type ChangeTopic } from '../../lib/events.ts';
+import { TOPIC_REPLAY } from './topics.ts';
 
 const COLUMNS = 'seq, topic, namespace, key, op, version, value, actor, at, expires_at AS expiresAt';
 
-/** Reads the change table: replay for subscribers, the broadcaster's tail, retention and pruning. */
+/** A change as a service appends it (times in ms); the feed assigns its seq. */
+export interface NewChange {
+  topic: ChangeTopic;
+  namespace: string;
+  key: string;
+  op: Change['op'];
+  version: number;
+  value: string | null;
+  actor: string;
+  at: number;
+  expiresAt: number | null;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A change row as clients see it (ISO times); a row of an unknown topic reads as memory. */
+export function toChange(row: ChangeRow): Change {
+  const topic = (CHANGE_TOPICS as readonly string[]).includes(row.topic) ? (row.topic as ChangeTopic) : 'memory';
+  return {
+    seq: row.seq,
+    topic,
+    namespace: row.namespace,
+    key: row.key,
+    op: row.op,
+    version: row.version,
+    value: row.value,
+    actor: row.actor,
+    at: iso(row.at),
+    expiresAt: row.expiresAt == null ? null : iso(row.expiresAt),
+  } as Change;
+}
+
+/**
+ * The change table: the one place change rows are written (append, inside the caller's
+ * transaction) and read (replay for subscribers, the broadcaster's tail, retention and pruning).
+ */
 export class ChangeFeed {
   private readonly stmts;
 
   constructor(private readonly h: DbHandle) {
     const s = h.sqlite;
     this.stmts = {
+      append: s.prepare<NewChange>(
+        `INSERT INTO changes (topic, namespace, key, op, version, value, actor, at, expires_at)
+         VALUES (@topic, @namespace, @key, @op, @version, @value, @actor, @at, @expiresAt)`,
+      ),
       head: s.prepare<[], { seq: number }>(
         HEAD_SEQ_SQL,
       ),
@@ -20,6 +59,11 @@ export class ChangeFeed {
       prune: s.prepare<[number], unknown>('DELETE FROM changes WHERE seq <= ?'),
       recent: s.prepare<[number], ChangeRow>(`SELECT ${COLUMNS} FROM changes WHERE topic = 'memory' ORDER BY seq DESC LIMIT ?`),
     };
+  }
+
+  /** Appends one change and returns its seq; must run inside the mutation's own transaction. */
+  append(change: NewChange): number {
+    return Number(this.stmts.append.run(change).lastInsertRowid);
   }
 
   headSeq(): number {
@@ -46,24 +90,11 @@ export class ChangeFeed {
   readForRooms(afterSeq: number, rooms: readonly string[], limit: number): Change[] {
     const clauses: string[] = [];
     const params: unknown[] = [];
-    const namespaces = rooms.filter((r) => r.startsWith('ns:')).map((r) => r.slice(3));
-    const sessions = rooms.filter((r) => r.startsWith('session:')).map((r) => r.slice(8));
-    if (rooms.includes(ALL_MEMORY_ROOM)) clauses.push("topic = 'memory'");
-    else if (namespaces.length) {
-      clauses.push(`(topic = 'memory' AND namespace IN (${namespaces.map(() => '?').join(',')}))`);
-      params.push(...namespaces);
-    }
-    if (rooms.includes(DASHBOARD_ROOM)) clauses.push("topic = 'session'");
-    else if (sessions.length) {
-      clauses.push(`(topic = 'session' AND key IN (${sessions.map(() => '?').join(',')}))`);
-      params.push(...sessions);
-    }
-    const users = rooms.filter((r) => r.startsWith('user:')).map((r) => r.slice(5));
-    if (rooms.includes(HANDOFFS_ROOM)) clauses.push("topic = 'handoff'");
-    else if (users.length) {
-      const marks = users.map(() => '?').join(',');
-      clauses.push(`(topic = 'handoff' AND (json_extract(value, '$.to.userId') IN (${marks}) OR json_extract(value, '$.from.userId') IN (${marks})))`);
-      params.push(...users, ...users);
+    for (const topic of CHANGE_TOPICS) {
+      const filter = TOPIC_REPLAY[topic](rooms);
+      if (!filter) continue;
+      clauses.push(filter.sql);
+      params.push(...filter.params);
     }
     if (clauses.length === 0) return [];
     return this.h.sqlite

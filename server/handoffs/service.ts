@@ -26,7 +26,8 @@ import {
 import type { SessionBoard } from '../../lib/session-types.ts';
 import type { MemoryService, StoredWrite } from '../memory/service.ts';
 import type { SeedHandoff } from '../sessions/projection.ts';
-import type { SessionService } from '../sessions/service.ts';
+import type { SeedHandoffSink, SessionService } from '../sessions/service.ts';
+import type { ChangeFeed } from '../feed/feed.ts';
 
 /** Who is acting, as far as handoffs care; `canWrite` = may write the handoff's session. */
 export interface HandoffActor {
@@ -82,27 +83,20 @@ export function handoffPermissions(h: Pick<HandoffRow, 'status' | 'toKind' | 'to
  * expire and renew. Every step is a row in `handoff_events` and a `handoff` change in the feed (rooms
  * `handoffs` and `user:<id>`); the session's board changes with it.
  */
-export class HandoffService {
+export class HandoffService implements SeedHandoffSink {
   private readonly now: () => number;
-  private readonly insertChange;
   private readonly headSeq;
+  private readonly feed: ChangeFeed;
 
   constructor(
     private readonly h: DbHandle,
     private readonly sessions: SessionService,
-    private readonly memory: MemoryService | null,
-    options: { now?: () => number } = {},
+    private readonly memory: MemoryService,
+    options: { now?: () => number; feed: ChangeFeed },
   ) {
     this.now = options.now ?? Date.now;
+    this.feed = options.feed;
     this.headSeq = h.sqlite.prepare<[], { seq: number }>(HEAD_SEQ_SQL);
-    this.insertChange = h.sqlite.prepare(
-      `INSERT INTO changes (topic, namespace, key, op, version, value, actor, at, expires_at)
-       VALUES ('handoff', @namespace, @key, 'store', @version, @value, @actor, @at, NULL)`,
-    );
-    sessions.handoffHooks = {
-      prepared: (sessionId, seed, write, checkpointId) => this.fromSeed(sessionId, seed, write, checkpointId),
-      continued: (parentId, childId, owner, write, handoffId) => this.onContinued(parentId, childId, owner, write, handoffId),
-    };
   }
 
   // ---- reads -----------------------------------------------------------------------------------
@@ -261,7 +255,7 @@ export class HandoffService {
     this.h.db.update(handoffs).set({ version: sql`${handoffs.version} + 1` }).where(eq(handoffs.id, id)).run();
     const r = this.row(id);
     const item = this.listItem(r);
-    this.insertChange.run({ namespace: this.sessions.sourceNamespaceOf(r.sessionId) ?? '', key: id, version: r.version, value: JSON.stringify(item), actor, at });
+    this.feed.append({ topic: 'handoff', namespace: this.sessions.sourceNamespaceOf(r.sessionId) ?? '', key: id, op: 'store', version: r.version, value: JSON.stringify(item), actor, at, expiresAt: null });
     for (const s of new Set([r.sessionId, ...sessionIds])) if (s) this.sessions.bump(s, actor, at);
   }
 
@@ -394,7 +388,7 @@ export class HandoffService {
   }
 
   /** `session/handoff/preparation` (inside the memory write's transaction): opens, or updates, the session's handoff. */
-  private fromSeed(sessionId: string, seed: SeedHandoff, write: StoredWrite, checkpointId: number | null) {
+  prepared(sessionId: string, seed: SeedHandoff, write: StoredWrite, checkpointId: number | null) {
     const to = this.recipientFromLabel(seed.to);
     const open = this.openFor(sessionId);
     const link = { namespace: write.namespace, key: write.key };
@@ -435,7 +429,7 @@ export class HandoffService {
   }
 
   /** `session/current/ownership` created a continuation: the open handoff of the parent is accepted by it. */
-  private onContinued(parentId: string, childId: string, owner: string | null, write: StoredWrite, handoffId: string | null) {
+  continued(parentId: string, childId: string, owner: string | null, write: StoredWrite, handoffId: string | null) {
     const r = handoffId ? this.h.db.select().from(handoffs).where(eq(handoffs.id, handoffId)).get() : this.openFor(parentId);
     if (!r || !OPEN.has(r.status) || r.sessionId !== parentId) return;
     // A handoff to a person is accepted only by that person (or their token), by account id; a
@@ -477,7 +471,7 @@ export class HandoffService {
       this.sessions.writeCheckpoint(childId, 'handoff', `Handoff from ${r.fromLabel} accepted by ${actor.label}`, actor.label, now);
       const checklist = this.h.db.select({ done: handoffChecklist.done }).from(handoffChecklist).where(eq(handoffChecklist.handoffId, id)).all();
       // The seed's restoration step, so agents reading memory see the new owner too.
-      this.memory?.store(
+      this.memory.store(
         {
           namespace,
           key: 'session/current/ownership',

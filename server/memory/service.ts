@@ -1,9 +1,10 @@
 import { and, asc, count, desc, eq, gt, isNull, or, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { txRunner, type DbHandle, type TxRunner } from '../../db/client.ts';
-import { changes, HEAD_SEQ_SQL, memoryEntries, memoryHistory, type MemoryEntryRow } from '../../db/schema.ts';
+import { HEAD_SEQ_SQL, memoryEntries, memoryHistory, type MemoryEntryRow } from '../../db/schema.ts';
 import { BatonError, parseInput } from '../../lib/errors.ts';
-import type { Change } from '../../lib/events.ts';
+import type { MemoryChange } from '../../lib/events.ts';
+import { ChangeFeed } from '../feed/feed.ts';
 import { toSqliteGlob } from '../../lib/glob.ts';
 import {
   DEFAULT_MAX_VALUE_BYTES,
@@ -38,7 +39,7 @@ export type WriterRef = Writer | string;
 const toWriter = (w: WriterRef): Writer => (typeof w === 'string' ? { label: w, principalId: null, accountId: null } : w);
 
 interface ChangeInsert {
-  op: Change['op'];
+  op: MemoryChange['op'];
   namespace: string;
   key: string;
   version: number;
@@ -55,6 +56,8 @@ export interface MemoryServiceOptions {
   historyLimit?: number;
   /** Called after every commit that wrote to the change feed, so the broadcaster wakes at once. */
   onCommit?: () => void;
+  /** The change feed the writes are appended to (the server passes its own). */
+  feed?: ChangeFeed;
   /**
    * Runs inside each store's transaction (the session projection). Returns a warning to keep on the
    * entry when the value could not be projected; it must never throw for a bad value.
@@ -110,21 +113,6 @@ export function toEntry(row: MemoryEntryRow): MemoryEntry {
   };
 }
 
-export function toChange(row: typeof changes.$inferSelect): Change {
-  return {
-    seq: row.seq,
-    topic: row.topic === 'session' || row.topic === 'handoff' ? row.topic : 'memory',
-    namespace: row.namespace,
-    key: row.key,
-    op: row.op,
-    version: row.version,
-    value: row.value,
-    actor: row.actor,
-    at: iso(row.at),
-    expiresAt: isoOrNull(row.expiresAt),
-  };
-}
-
 /**
  * The memory store: every mutation commits the entry, its history row and a change-feed row in
  * one transaction. Reads never return an entry whose TTL has passed, whether or not it was swept.
@@ -136,6 +124,7 @@ export class MemoryService {
   private readonly onCommit: () => void;
   private readonly project: (write: StoredWrite) => string | null;
   private readonly h: DbHandle;
+  private readonly feed: ChangeFeed;
 
   private readonly q;
   private readonly group: GroupCommit;
@@ -149,6 +138,7 @@ export class MemoryService {
     this.onCommit = options.onCommit ?? (() => {});
     this.project = options.project ?? (() => null);
     this.group = new GroupCommit(handle.sqlite);
+    this.feed = options.feed ?? new ChangeFeed(handle);
     const s = handle.sqlite;
     this.tx = txRunner(s);
     // The write path uses raw prepared statements: building drizzle queries per call cost more
@@ -175,10 +165,6 @@ export class MemoryService {
       deleteEntry: s.prepare<{ namespace: string; key: string }>(
         'DELETE FROM memory_entries WHERE namespace = @namespace AND key = @key',
       ),
-      insertChange: s.prepare<ChangeInsert>(
-        `INSERT INTO changes (topic, namespace, key, op, version, value, actor, at, expires_at)
-         VALUES ('memory', @namespace, @key, @op, @version, @value, @actor, @at, @expiresAt)`,
-      ),
       insertHistory: s.prepare<ChangeInsert & { seq: number }>(
         `INSERT INTO memory_history (seq, namespace, key, op, version, value, actor, at, expires_at)
          VALUES (@seq, @namespace, @key, @op, @version, @value, @actor, @at, @expiresAt)`,
@@ -202,7 +188,7 @@ export class MemoryService {
 
   /** Appends the feed row and the history row of one mutation; must run inside a transaction. */
   private record(change: ChangeInsert): number {
-    const seq = Number(this.q.insertChange.run(change).lastInsertRowid);
+    const seq = this.feed.append({ topic: 'memory', ...change });
     this.q.insertHistory.run({ ...change, seq });
     // History only outgrows its limit past that many versions, or through delete/recreate cycles.
     if (change.version > this.historyLimit || change.op !== 'store') {

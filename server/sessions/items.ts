@@ -11,7 +11,15 @@ import {
 } from '../../lib/board-items.ts';
 import { BatonError, fromZodError } from '../../lib/errors.ts';
 import type { SessionBoard } from '../../lib/session-types.ts';
-import type { SessionService } from './service.ts';
+import type { SessionRow } from './reads.ts';
+
+/** What board items need of the sessions (SessionService has it; named here so neither file imports the other). */
+export interface BoardHost {
+  edit<T>(fn: () => T): T;
+  requireSession(id: string): SessionRow;
+  bump(id: string, actor: string, at: number): void;
+  board(id: string): SessionBoard | null;
+}
 
 /** A session holds at most this many board items (all kinds together). */
 export const MAX_ITEMS_PER_SESSION = 500;
@@ -112,7 +120,7 @@ export function applySeedPatch(h: DbHandle, sessionId: string, patch: SeedBoardP
 export class BoardItems {
   constructor(
     private readonly h: DbHandle,
-    private readonly sessions: SessionService,
+    private readonly sessions: BoardHost,
     private readonly now: () => number = Date.now,
   ) {}
 

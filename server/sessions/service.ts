@@ -29,9 +29,13 @@ import {
 } from '../../lib/session-types.ts';
 import type { StoredWrite } from '../memory/service.ts';
 import { projectWrite, type SeedHandoff, type SessionPatch } from './projection.ts';
+import type { ChangeFeed } from '../feed/feed.ts';
+import { SessionReads, type SessionRow } from './reads.ts';
+import { blockerInputSchema, checkpointInputSchema, decisionInputSchema, goalInputSchema, recoverInputSchema } from './schemas.ts';
+
+export { blockerInputSchema, checkpointInputSchema, decisionInputSchema, goalInputSchema, recoverInputSchema, sessionListSchema } from './schemas.ts';
 import { applySeedPatch } from './items.ts';
 
-type SessionRow = typeof workSessions.$inferSelect;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms == null ? null : iso(ms));
@@ -54,36 +58,21 @@ export function durationMinutes(text: string | null | undefined): number | null 
   return Math.round(n * factor);
 }
 
-export const blockerInputSchema = z.object({
-  description: z.string().trim().min(1, 'must not be empty').max(2000),
-  severity: z.enum(BLOCKER_SEVERITIES).default('medium'),
-  owner: z.string().trim().max(120).nullish(),
-  kind: z.string().trim().max(60).nullish(),
-});
-export const decisionInputSchema = z.object({
-  topic: z.string().trim().min(1, 'must not be empty').max(300),
-  decision: z.string().trim().min(1, 'must not be empty').max(2000),
-  rationale: z.string().trim().max(4000).nullish(),
-  alternatives: z.array(z.string().trim().min(1).max(300)).max(20).default([]),
-});
-export const goalInputSchema = z.object({ text: z.string().trim().min(1, 'must not be empty').max(500) });
-export const checkpointInputSchema = z.object({ label: z.string().trim().max(200).nullish() });
-export const recoverInputSchema = z.object({
-  /** What the agent or CLI found when checking the workspace (files present, branch, commit…). */
-  validation: z.record(z.string(), z.unknown()).default({}),
-});
-export const sessionListSchema = z.object({
-  type: z.enum(SESSION_TYPES).optional(),
-  status: z.enum(SESSION_STATUSES).optional(),
-  project: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(200),
-});
-
 export interface SessionServiceOptions {
   now?: () => number;
   /** A session whose owner and agents are silent this long becomes interrupted. */
   idleMinutes?: number;
   onCommit?: () => void;
+  /** The change feed board changes are appended to. */
+  feed: ChangeFeed;
+  /** Seed-shaped handoff writes open, and ownership writes accept, handoffs (the HandoffService). */
+  seedHandoffs: SeedHandoffSink;
+}
+
+/** What a projected memory write asks of handoffs, inside the write's transaction. */
+export interface SeedHandoffSink {
+  prepared(sessionId: string, handoff: SeedHandoff, write: StoredWrite, checkpointId: number | null): void;
+  continued(parentId: string, childId: string, owner: string | null, write: StoredWrite, handoffId: string | null): void;
 }
 
 /**
@@ -91,31 +80,20 @@ export interface SessionServiceOptions {
  * (inside the memory transaction) and from people editing boards; each bumps the session's version
  * and appends a `session` change (the whole board) to the feed, in the same transaction.
  */
-export class SessionService {
+export class SessionService extends SessionReads {
   private readonly now: () => number;
   private readonly idleMs: number;
   private readonly onCommit: () => void;
-  private readonly insertChange;
-  private readonly headSeq;
+  private readonly feed: ChangeFeed;
+  private readonly seedHandoffs: SeedHandoffSink;
 
-  /** Set by the HandoffService: seed-shaped handoff writes open, and ownership writes accept, handoffs. */
-  handoffHooks: {
-    prepared?: (sessionId: string, handoff: SeedHandoff, write: StoredWrite, checkpointId: number | null) => void;
-    continued?: (parentId: string, childId: string, owner: string | null, write: StoredWrite, handoffId: string | null) => void;
-  } = {};
-
-  constructor(
-    private readonly h: DbHandle,
-    options: SessionServiceOptions = {},
-  ) {
+  constructor(h: DbHandle, options: SessionServiceOptions) {
+    super(h);
     this.now = options.now ?? Date.now;
     this.idleMs = (options.idleMinutes ?? 120) * 60_000;
     this.onCommit = options.onCommit ?? (() => {});
-    this.headSeq = h.sqlite.prepare<[], { seq: number }>(HEAD_SEQ_SQL);
-    this.insertChange = h.sqlite.prepare(
-      `INSERT INTO changes (topic, namespace, key, op, version, value, actor, at, expires_at)
-       VALUES ('session', @namespace, @key, 'store', @version, @value, @actor, @at, NULL)`,
-    );
+    this.feed = options.feed;
+    this.seedHandoffs = options.seedHandoffs;
   }
 
   // ---- projection of memory writes -----------------------------------------------------------
@@ -250,9 +228,9 @@ export class SessionService {
     if (patch.items || patch.fields) applySeedPatch(this.h, id, patch, write.actor, at);
     this.bump(id, write.actor, at);
     const checkpointId = patch.checkpoint ? this.writeCheckpoint(id, patch.checkpoint.kind, patch.checkpoint.label, write.actor, at, patch.checkpoint.validation) : null;
-    if (patch.handoff) this.handoffHooks.prepared?.(id, patch.handoff, write, checkpointId);
+    if (patch.handoff) this.seedHandoffs.prepared(id, patch.handoff, write, checkpointId);
     const parentId = this.h.db.select({ parentId: workSessions.parentId }).from(workSessions).where(eq(workSessions.id, id)).get()?.parentId;
-    if (patch.continuation && parentId) this.handoffHooks.continued?.(parentId, id, patch.core?.owner ?? null, write, patch.continuation.handoffId);
+    if (patch.continuation && parentId) this.seedHandoffs.continued(parentId, id, patch.core?.owner ?? null, write, patch.continuation.handoffId);
   }
 
   private replaceGoals(id: string, goals: string[]) {
@@ -330,16 +308,7 @@ export class SessionService {
   bump(id: string, actor: string, at: number) {
     this.h.db.update(workSessions).set({ version: sql`${workSessions.version} + 1`, updatedAt: at }).where(eq(workSessions.id, id)).run();
     const board = this.board(id)!;
-    this.insertChange.run({ namespace: this.sourceNamespace(id) ?? '', key: id, version: board.version, value: JSON.stringify(board), actor, at });
-  }
-
-  /** The namespace a session is projected from (null: unknown session). */
-  sourceNamespaceOf(id: string): string | null {
-    return this.sourceNamespace(id);
-  }
-
-  private sourceNamespace(id: string): string | null {
-    return this.h.db.select({ ns: workSessions.sourceNamespace }).from(workSessions).where(eq(workSessions.id, id)).get()?.ns ?? null;
+    this.feed.append({ topic: 'session', namespace: this.sourceNamespace(id) ?? '', key: id, op: 'store', version: board.version, value: JSON.stringify(board), actor, at, expiresAt: null });
   }
 
   /** Runs a board edit in its own transaction, then wakes the broadcaster. */
@@ -349,111 +318,7 @@ export class SessionService {
     return result;
   }
 
-  requireSession(id: string): SessionRow {
-    const row = this.h.db.select().from(workSessions).where(eq(workSessions.id, id)).get();
-    if (!row) throw new BatonError('not_found', `id: no session "${id}"`, { field: 'id' });
-    return row;
-  }
-
-  // ---- reads ---------------------------------------------------------------------------------
-
-  private summaries(rows: SessionRow[]): SessionSummary[] {
-    if (rows.length === 0) return [];
-    const ids = rows.map((r) => r.id);
-    const blockers = new Map(
-      this.h.db.select({ id: sessionBlockers.sessionId, n: sql<number>`count(*)` }).from(sessionBlockers).where(and(inArray(sessionBlockers.sessionId, ids), isNull(sessionBlockers.resolvedAt))).groupBy(sessionBlockers.sessionId).all().map((r) => [r.id, r.n]),
-    );
-    const goals = new Map(
-      this.h.db.select({ id: sessionGoals.sessionId, total: sql<number>`count(*)`, done: sql<number>`sum(${sessionGoals.done})` }).from(sessionGoals).where(inArray(sessionGoals.sessionId, ids)).groupBy(sessionGoals.sessionId).all().map((r) => [r.id, r]),
-    );
-    return rows.map((r) => ({
-      id: r.id,
-      type: r.type,
-      subtype: r.subtype,
-      title: r.title,
-      project: r.project,
-      owner: r.owner,
-      status: r.status,
-      startedAt: iso(r.startedAt),
-      endedAt: isoOrNull(r.endedAt),
-      expectedDuration: r.expectedDuration,
-      expectedMinutes: r.expectedMinutes,
-      focusArea: r.focusArea,
-      tags: json(r.tags, []),
-      lastActivityAt: iso(r.lastActivityAt),
-      lastCheckpointAt: isoOrNull(r.lastCheckpointAt),
-      parentId: r.parentId,
-      resumeCount: r.resumeCount,
-      version: r.version,
-      openBlockers: blockers.get(r.id) ?? 0,
-      goalsDone: Number(goals.get(r.id)?.done ?? 0),
-      goalsTotal: Number(goals.get(r.id)?.total ?? 0),
-    }));
-  }
-
-  list(input: unknown): { items: SessionSummary[]; seq: number } {
-    const q = parseInput(sessionListSchema, input);
-    return this.h.sqlite
-      .transaction(() => {
-        const conditions = [];
-        if (q.type) conditions.push(eq(workSessions.type, q.type));
-        if (q.status) conditions.push(eq(workSessions.status, q.status));
-        if (q.project) conditions.push(eq(workSessions.project, q.project));
-        const rows = this.h.db.select().from(workSessions).where(conditions.length ? and(...conditions) : undefined).orderBy(desc(workSessions.lastActivityAt)).limit(q.limit).all();
-        const seq = this.headSeq.get()!.seq;
-        return { items: this.summaries(rows), seq };
-      })
-      .deferred();
-  }
-
-  board(id: string): SessionBoard | null {
-    const r = this.h.db.select().from(workSessions).where(eq(workSessions.id, id)).get();
-    if (!r) return null;
-    const [summary] = this.summaries([r]);
-    const children = this.h.db.select({ id: workSessions.id, title: workSessions.title, status: workSessions.status }).from(workSessions).where(eq(workSessions.parentId, id)).all();
-    const parent = r.parentId ? (this.h.db.select({ id: workSessions.id, title: workSessions.title, status: workSessions.status }).from(workSessions).where(eq(workSessions.id, r.parentId)).get() ?? null) : null;
-    return {
-      ...summary!,
-      branch: r.branch,
-      lastCommit: r.lastCommit,
-      nextSteps: json(r.nextSteps, []),
-      metrics: json(r.metrics, {}),
-      details: json(r.details, {}),
-      autosaveMinutes: r.autosaveMinutes,
-      goals: this.h.db.select().from(sessionGoals).where(eq(sessionGoals.sessionId, id)).orderBy(asc(sessionGoals.position), asc(sessionGoals.id)).all().map((g) => ({ id: g.id, text: g.text, done: g.done, doneAt: isoOrNull(g.doneAt) })),
-      workstreams: this.h.db.select().from(sessionWorkstreams).where(eq(sessionWorkstreams.sessionId, id)).orderBy(asc(sessionWorkstreams.position)).all().map((w) => ({ id: w.id, name: w.name, status: w.status, progress: w.progress, nextSteps: json(w.nextSteps, []), files: json(w.files, []) })),
-      files: this.h.db.select().from(sessionFiles).where(eq(sessionFiles.sessionId, id)).orderBy(desc(sessionFiles.touchedAt)).all().map((f) => ({ path: f.path, kind: f.kind, touchedAt: iso(f.touchedAt), touchedBy: f.touchedBy })),
-      blockers: this.h.db.select().from(sessionBlockers).where(eq(sessionBlockers.sessionId, id)).orderBy(asc(sessionBlockers.id)).all().map((b) => ({ id: b.id, description: b.description, kind: b.kind, severity: b.severity, owner: b.owner, impact: b.impact, expectedResolution: b.expectedResolution, createdAt: iso(b.createdAt), resolvedAt: isoOrNull(b.resolvedAt), resolvedBy: b.resolvedBy })),
-      decisions: this.h.db.select().from(sessionDecisions).where(eq(sessionDecisions.sessionId, id)).orderBy(asc(sessionDecisions.decidedAt)).all().map((d) => ({ id: d.id, topic: d.topic, decision: d.decision, rationale: d.rationale, alternatives: json(d.alternatives, []), decidedAt: iso(d.decidedAt), decidedBy: d.decidedBy })),
-      agents: this.h.db.select().from(sessionAgents).where(eq(sessionAgents.sessionId, id)).orderBy(asc(sessionAgents.name)).all().map((a) => ({ name: a.name, role: a.role, status: a.status, currentTask: a.currentTask, lastActivityAt: iso(a.lastActivityAt) })),
-      checkpoints: this.h.db.select().from(sessionCheckpoints).where(eq(sessionCheckpoints.sessionId, id)).orderBy(desc(sessionCheckpoints.id)).limit(100).all().map((c) => ({ id: c.id, kind: c.kind, label: c.label, createdAt: iso(c.createdAt), createdBy: c.createdBy, sessionVersion: c.sessionVersion, metrics: json<CheckpointSnapshot>(c.snapshot, {} as CheckpointSnapshot).metrics ?? {} })),
-      items: this.h.db.select().from(sessionItems).where(eq(sessionItems.sessionId, id)).orderBy(asc(sessionItems.kind), asc(sessionItems.position), asc(sessionItems.id)).all().map((i) => ({ id: i.id, kind: i.kind as BoardItemKind, position: i.position, data: json(i.data, {}) as BoardItemData, createdAt: iso(i.createdAt), updatedAt: iso(i.updatedAt), createdBy: i.createdBy })),
-      handoffs: this.h.db.select().from(handoffs).where(or(eq(handoffs.sessionId, id), eq(handoffs.continuationId, id))).orderBy(desc(handoffs.createdAt)).limit(50).all().map((x) => ({ id: x.id, status: x.status, from: x.fromLabel, to: x.toLabel, createdAt: iso(x.createdAt), expiresAt: iso(x.expiresAt), continuationId: x.continuationId, reason: x.reason ?? null })),
-      lineage: { parent, children },
-    };
-  }
-
-  /** The board and the feed position it is consistent with (one read transaction): follow from that seq. */
-  boardWithSeq(id: string): SessionBoard & { seq: number } {
-    return this.h.sqlite
-      .transaction(() => {
-        const board = this.requireBoard(id);
-        const seq = this.headSeq.get()!.seq;
-        return { ...board, seq };
-      })
-      .deferred();
-  }
-
-  requireBoard(id: string): SessionBoard {
-    this.requireSession(id);
-    return this.board(id)!;
-  }
-
   // ---- checkpoints -------------------------------------------------------------------------
-
-  snapshotOf(board: SessionBoard, validation?: Record<string, unknown>): CheckpointSnapshot {
-    return snapshotOfBoard(board, validation);
-  }
 
   writeCheckpoint(id: string, kind: 'manual' | 'auto' | 'agent' | 'recovery' | 'handoff', label: string | null, by: string, at: number, validation?: Record<string, unknown>): number {
     const board = this.board(id)!;
@@ -472,12 +337,6 @@ export class SessionService {
       this.writeCheckpoint(id, 'manual', label || 'Checkpoint', by, this.now());
       return this.board(id)!;
     });
-  }
-
-  checkpointSnapshot(id: string, checkpointId: number): CheckpointSnapshot & { id: number; createdAt: string; kind: string; label: string | null } {
-    const c = this.h.db.select().from(sessionCheckpoints).where(and(eq(sessionCheckpoints.sessionId, id), eq(sessionCheckpoints.id, checkpointId))).get();
-    if (!c) throw new BatonError('not_found', `checkpoint: no checkpoint ${checkpointId} in session ${id}`, { field: 'checkpoint' });
-    return { ...json<CheckpointSnapshot>(c.snapshot, {} as CheckpointSnapshot), id: c.id, createdAt: iso(c.createdAt), kind: c.kind, label: c.label };
   }
 
   /**
@@ -510,23 +369,6 @@ export class SessionService {
   }
 
   // ---- recovery ------------------------------------------------------------------------------
-
-  /** What an agent needs to continue: last checkpoint, what changed since, open blockers, next steps, decisions. */
-  resumeContext(id: string) {
-    const board = this.requireBoard(id);
-    const last = board.checkpoints[0] ? this.checkpointSnapshot(id, board.checkpoints[0].id) : null;
-    return {
-      session: { id: board.id, title: board.title, type: board.type, status: board.status, owner: board.owner, project: board.project, branch: board.branch, lastCommit: board.lastCommit },
-      lastCheckpoint: last,
-      changedSinceCheckpoint: last ? diffSnapshots(last, this.snapshotOf(board)) : null,
-      openBlockers: board.blockers.filter((b) => !b.resolvedAt),
-      nextSteps: [...board.nextSteps, ...board.workstreams.filter((w) => w.progress < 100).flatMap((w) => w.nextSteps.map((s) => `${w.name}: ${s}`))],
-      goals: board.goals,
-      decisions: board.decisions,
-      activeFiles: board.files.filter((f) => f.kind === 'active').map((f) => f.path),
-      workstreams: board.workstreams,
-    };
-  }
 
   /**
    * Resumes an interrupted (or paused) session as a continuation linked to it: a new session with its

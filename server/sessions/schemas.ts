@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { BLOCKER_SEVERITIES, SESSION_STATUSES, SESSION_TYPES } from '../../lib/session-types.ts';
+
+// The inputs of session edits and lists, validated once at the service.
+
+export const blockerInputSchema = z.object({
+  description: z.string().trim().min(1, 'must not be empty').max(2000),
+  severity: z.enum(BLOCKER_SEVERITIES).default('medium'),
+  owner: z.string().trim().max(120).nullish(),
+  kind: z.string().trim().max(60).nullish(),
+});
+export const decisionInputSchema = z.object({
+  topic: z.string().trim().min(1, 'must not be empty').max(300),
+  decision: z.string().trim().min(1, 'must not be empty').max(2000),
+  rationale: z.string().trim().max(4000).nullish(),
+  alternatives: z.array(z.string().trim().min(1).max(300)).max(20).default([]),
+});
+export const goalInputSchema = z.object({ text: z.string().trim().min(1, 'must not be empty').max(500) });
+export const checkpointInputSchema = z.object({ label: z.string().trim().max(200).nullish() });
+export const recoverInputSchema = z.object({
+  /** What the agent or CLI found when checking the workspace (files present, branch, commit…). */
+  validation: z.record(z.string(), z.unknown()).default({}),
+});
+export const sessionListSchema = z.object({
+  type: z.enum(SESSION_TYPES).optional(),
+  status: z.enum(SESSION_STATUSES).optional(),
+  project: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(200),
+});
+
