@@ -9,6 +9,8 @@ import { isAuthPage, useMe } from './me';
 import { UserMenu } from './user-menu';
 
 const links = [
+  // On a phone, Sessions is in the user menu (the dashboard lists them too).
+  { href: '/sessions', label: 'Sessions', narrow: false },
   { href: '/memory', label: 'Memory', narrow: true },
   // On a phone, Analytics is in the user menu only, like Settings.
   { href: '/analytics', label: 'Analytics', narrow: false },

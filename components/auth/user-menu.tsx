@@ -129,6 +129,9 @@ export function UserMenu() {
             <p className="mt-1 sm:hidden"><RoleBadge role={me.role} /></p>
           </div>
           <div className="pt-1" role="none">
+            <Link href="/sessions" role="menuitem" tabIndex={-1} className={item} onClick={() => close(false)}>
+              Sessions
+            </Link>
             <Link href="/analytics" role="menuitem" tabIndex={-1} className={item} onClick={() => close(false)}>
               Analytics
             </Link>

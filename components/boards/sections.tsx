@@ -267,7 +267,7 @@ export function Blockers({ board, now, canEdit, onBoard }: SectionProps) {
         )}
       </div>
       {canEdit && adding && (
-        <form onSubmit={(e) => void add(e)} className="mt-3 space-y-2 rounded-lg bg-slate-50 p-3 dark:bg-slate-900" aria-label="Add blocker">
+        <form onSubmit={(e) => void add(e)} onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); setAdding(false); setError(null); } }} className="mt-3 space-y-2 rounded-lg bg-slate-50 p-3 dark:bg-slate-900" aria-label="Add blocker">
           <label className="block text-xs font-medium text-slate-600 dark:text-slate-300" htmlFor="blocker-description">What is blocking?</label>
           <textarea id="blocker-description" rows={2} value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} className={inputCls} autoFocus />
           <div className="flex flex-wrap gap-2">
@@ -320,7 +320,7 @@ export function Decisions({ board, now, canEdit, onBoard }: SectionProps) {
       action={canEdit && !adding ? <button type="button" className={linkBtnCls} onClick={() => setAdding(true)}>+ Add decision</button> : undefined}
     >
       {canEdit && adding && (
-        <form onSubmit={(e) => void add(e)} className="mb-3 space-y-2 rounded-lg bg-slate-50 p-3 dark:bg-slate-900" aria-label="Add decision">
+        <form onSubmit={(e) => void add(e)} onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); setAdding(false); setError(null); } }} className="mb-3 space-y-2 rounded-lg bg-slate-50 p-3 dark:bg-slate-900" aria-label="Add decision">
           <input value={form.topic} onChange={(e) => setForm({ ...form, topic: e.target.value })} className={inputCls} placeholder="Topic" aria-label="Topic" autoFocus />
           <input value={form.decision} onChange={(e) => setForm({ ...form, decision: e.target.value })} className={inputCls} placeholder="Decision" aria-label="Decision" />
           <textarea rows={2} value={form.rationale} onChange={(e) => setForm({ ...form, rationale: e.target.value })} className={inputCls} placeholder="Rationale (optional)" aria-label="Rationale" />

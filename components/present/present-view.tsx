@@ -360,7 +360,11 @@ export function PresentView({ id, share }: { id: string; share: string | null })
   const admin = role === 'admin';
   const decisions = [...board.decisions].sort((a, b) => b.decidedAt.localeCompare(a.decidedAt));
   const openActions = [...actions].sort((a, b) => Number(a.data.status === 'done') - Number(b.data.status === 'done') || b.id - a.id);
-  const participants = board.agents;
+  // The session's owner (a meeting's coordinator, say team-lead-001) is one of the people too.
+  const participants =
+    board.owner && !board.agents.some((a) => a.name === board.owner)
+      ? [{ name: board.owner, role: board.type === 'coordination' ? 'coordinator' : 'owner', status: 'active', currentTask: null, lastActivityAt: board.lastActivityAt }, ...board.agents]
+      : board.agents;
   const owners = [...new Set([...participants.map((p) => p.name), ...viewers.filter((v) => v.kind === 'user').map((v) => v.name)])];
   const spentOnShown = shown ? (meeting.spentMs[String(shown.id)] ?? 0) : 0;
   const timerLive = !!shown && meeting.timer.itemId === shown.id;
