@@ -55,10 +55,19 @@ export interface GateContext {
   principal: KnownPrincipal;
   writer: Writer;
   /**
-   * Writes the success audit row now, e.g. inside the service's own transaction (memory writes do,
-   * so a write and its audit row commit together). Without a call the gate writes it after `run`.
+   * Writes an audit row now, e.g. inside the service's own transaction (memory writes do, so a write
+   * and its audit row commit together), or several (a step that is two changes), or a failure the
+   * service decides (a wrong current password). Without a call the gate writes one after `run`.
    */
-  audit(detail?: Record<string, unknown>, target?: string): void;
+  audit(entry?: AuditEntry): void;
+}
+
+/** One audit row as an operation describes it; unset fields are the operation's own. */
+export interface AuditEntry {
+  detail?: Record<string, unknown>;
+  target?: string;
+  action?: string;
+  outcome?: 'ok' | 'failed';
 }
 
 export interface GateOp<T> {
@@ -137,9 +146,16 @@ export class WriteGate {
     const ctx: GateContext = {
       principal,
       writer: writerOf(principal),
-      audit: (detail, target) => {
+      audit: (entry = {}) => {
         audited = true;
-        this.options.audit.record({ principal, action: op.action, target: target ?? op.target, ip: c.ip, detail: { ...detail, via: c.via } });
+        this.options.audit.record({
+          principal,
+          action: entry.action ?? op.action,
+          target: entry.target ?? op.target,
+          outcome: entry.outcome ?? 'ok',
+          ip: c.ip,
+          detail: { ...entry.detail, via: c.via },
+        });
       },
     };
     let result: T;
@@ -150,7 +166,7 @@ export class WriteGate {
       if (isRefusal(err)) this.refused(c, principal, op);
       throw err;
     }
-    if (!audited) ctx.audit(op.detail?.(result));
+    if (!audited) ctx.audit({ detail: op.detail?.(result) });
     return result;
   }
 

@@ -54,6 +54,14 @@ const accountIdOf = (p: Principal): string | null => (p.kind === 'user' ? p.id :
 /** The most a token may do for an owner of each role (a member cannot mint admin tokens either). */
 const ROLE_CEILING: Record<Role, TokenAccess> = { viewer: 'read', member: 'write', admin: 'admin' };
 
+/**
+ * Writes one audit row for a caller's change to accounts, tokens, invitations or share links: the
+ * write gate's (server/gate.ts), which knows who is calling and over what. Identity's own rows are
+ * only for the ways in without a caller (setup, accepting an invitation, the bootstrap owner).
+ * Null: an internal call (tests, benchmarks setting up) that no caller made.
+ */
+export type AuditRecorder = (entry: { action: string; target: string; detail?: Record<string, unknown>; outcome?: 'ok' | 'failed' }) => void;
+
 export interface IdentityOptions {
   now?: () => number;
   /** Closes what a principal had open (its sockets) when its access shrinks. */
@@ -241,7 +249,7 @@ export class Identity {
       .all();
   }
 
-  setRole(by: Principal, userId: string, roleInput: unknown, ip: string | null) {
+  setRole(by: Principal, userId: string, roleInput: unknown, record: AuditRecorder | null) {
     const role = parseInput(roleSchema, roleInput, 'role');
     const user = this.q.userById.get(userId);
     if (!user) throw new BatonError('not_found', 'userId: no such account', { field: 'userId' });
@@ -249,7 +257,7 @@ export class Identity {
       if (this.enabledAdmins() <= 1) throw new BatonError('invalid_input', 'role: Baton needs at least one admin', { field: 'role' });
     }
     this.h.db.update(authUser).set({ role, updatedAt: new Date(this.now()) }).where(eq(authUser.id, userId)).run();
-    this.audit.record({ principal: by, action: 'account.role', target: userId, ip, detail: { from: user.role, to: role } });
+    record?.({ action: 'account.role', target: userId, detail: { from: user.role, to: role } });
     this.accessChanged({ kind: 'user', id: userId, name: user.name, email: user.email, role });
     return { id: userId, role };
   }
@@ -259,7 +267,7 @@ export class Identity {
    * and share links stop (every principal re-read checks the owner), and their open connections,
    * and those of their tokens, are closed at once. Nobody disables themself or the last admin.
    */
-  setDisabled(by: Principal, userId: string, disabled: boolean, ip: string | null) {
+  setDisabled(by: Principal, userId: string, disabled: boolean, record: AuditRecorder | null) {
     const user = this.q.userById.get(userId);
     if (!user) throw new BatonError('not_found', 'userId: no such account', { field: 'userId' });
     if (disabled && accountIdOf(by) === userId) throw new BatonError('invalid_input', 'disabled: you cannot disable your own account', { field: 'disabled' });
@@ -269,7 +277,7 @@ export class Identity {
     if (Boolean(user.disabled) !== disabled) {
       this.h.db.update(authUser).set({ disabled, updatedAt: new Date(this.now()) }).where(eq(authUser.id, userId)).run();
       if (disabled) this.endSessions(userId);
-      this.audit.record({ principal: by, action: disabled ? 'account.disable' : 'account.enable', target: userId, ip });
+      record?.({ action: disabled ? 'account.disable' : 'account.enable', target: userId });
       if (disabled) {
         this.accessChanged({ kind: 'user', id: userId, name: user.name, email: user.email, role: user.role });
         const tokens = this.h.db.select({ id: apiTokens.id, name: apiTokens.name }).from(apiTokens).where(eq(apiTokens.createdBy, userId)).all();
@@ -303,12 +311,12 @@ export class Identity {
    * transaction. Enabling comes before a role change and disabling after it, so each step's
    * admin rule sees the account as the caller means it. Answers the account as it now is.
    */
-  updateAccount(by: Principal, userId: string, input: unknown, ip: string | null) {
+  updateAccount(by: Principal, userId: string, input: unknown, record: AuditRecorder | null) {
     const change = parseInput(accountPatchSchema, input);
     return txRunner(this.h.sqlite).immediate(() => {
-      if (change.disabled === false) this.setDisabled(by, userId, false, ip);
-      if (change.role !== undefined) this.setRole(by, userId, change.role, ip);
-      if (change.disabled === true) this.setDisabled(by, userId, true, ip);
+      if (change.disabled === false) this.setDisabled(by, userId, false, record);
+      if (change.role !== undefined) this.setRole(by, userId, change.role, record);
+      if (change.disabled === true) this.setDisabled(by, userId, true, record);
       const user = this.q.userById.get(userId)!;
       return { id: userId, role: user.role, disabled: !!user.disabled };
     }) as { id: string; role: Role; disabled: boolean };
@@ -319,7 +327,7 @@ export class Identity {
    * the new one). Every other browser signed in as them is signed out and their open connections
    * close; the answer carries this browser's new session cookie.
    */
-  async changePassword(by: Principal, headers: Headers, input: unknown, ip: string | null): Promise<Response> {
+  async changePassword(by: Principal, headers: Headers, input: unknown, record: AuditRecorder | null): Promise<Response> {
     if (by.kind !== 'user') throw new BatonError('forbidden', 'Only a signed-in person can change their password (not an API token or a share link)');
     const data = parseInput(passwordChangeSchema, input);
     if (data.currentPassword === data.newPassword) {
@@ -329,10 +337,10 @@ export class Identity {
       .changePassword({ body: { currentPassword: data.currentPassword, newPassword: data.newPassword, revokeOtherSessions: true }, headers, asResponse: true })
       .catch(() => null);
     if (!res?.ok) {
-      this.audit.record({ principal: by, action: 'account.password.failed', target: by.id, outcome: 'failed', ip });
+      record?.({ action: 'account.password.failed', target: by.id, outcome: 'failed' });
       throw new BatonError('invalid_input', 'currentPassword: is wrong', { field: 'currentPassword' });
     }
-    this.audit.record({ principal: by, action: 'account.password', target: by.id, ip });
+    record?.({ action: 'account.password', target: by.id });
     // Sockets of other browsers still hold the old session's principal: close them all (this
     // browser's reconnect with the new cookie).
     this.accessChanged(by);
@@ -343,14 +351,14 @@ export class Identity {
 
   // ---- invitations -------------------------------------------------------------------------
 
-  createInvite(by: Principal & { kind: 'user' | 'token' }, input: unknown, ip: string | null) {
+  createInvite(by: Principal & { kind: 'user' | 'token' }, input: unknown, record: AuditRecorder | null) {
     const data = parseInput(inviteInputSchema, input);
     const token = newSecret('binv');
     const id = newId();
     const now = this.now();
     const expiresAt = now + data.expiresInHours * 3600_000;
     this.h.db.insert(invites).values({ id, tokenHash: hashSecret(token), role: data.role, email: data.email ?? null, createdBy: by.id, createdAt: now, expiresAt }).run();
-    this.audit.record({ principal: by, action: 'invite.create', target: id, ip, detail: { role: data.role } });
+    record?.({ action: 'invite.create', target: id, detail: { role: data.role } });
     return { id, token, path: `/invite/${token}`, role: data.role, expiresAt: new Date(expiresAt).toISOString() };
   }
 
@@ -358,10 +366,10 @@ export class Identity {
     return this.h.db.select({ id: invites.id, role: invites.role, email: invites.email, createdAt: invites.createdAt, expiresAt: invites.expiresAt, acceptedAt: invites.acceptedAt, revokedAt: invites.revokedAt }).from(invites).orderBy(desc(invites.createdAt)).all();
   }
 
-  revokeInvite(by: Principal, id: string, ip: string | null) {
+  revokeInvite(id: string, record: AuditRecorder | null) {
     const r = this.h.db.update(invites).set({ revokedAt: this.now() }).where(and(eq(invites.id, id), isNull(invites.revokedAt), isNull(invites.acceptedAt))).run();
     if (r.changes === 0) throw new BatonError('not_found', 'id: no open invitation with this id', { field: 'id' });
-    this.audit.record({ principal: by, action: 'invite.revoke', target: id, ip });
+    record?.({ action: 'invite.revoke', target: id });
     return { id, revoked: true };
   }
 
@@ -404,7 +412,7 @@ export class Identity {
 
   // ---- API tokens --------------------------------------------------------------------------
 
-  createToken(by: Principal & { kind: 'user' | 'token' }, input: unknown, ip: string | null) {
+  createToken(by: Principal & { kind: 'user' | 'token' }, input: unknown, record: AuditRecorder | null) {
     const data = parseInput(tokenInputSchema, input);
     if (by.kind === 'user' && by.role !== 'admin') {
       // A member's token can never exceed the member: no admin scope.
@@ -421,7 +429,7 @@ export class Identity {
     const expiresAt = data.expiresInDays ? now + data.expiresInDays * 86_400_000 : null;
     const ownerId = accountIdOf(by)!;
     this.h.db.insert(apiTokens).values({ id, name: data.name, tokenHash: hashSecret(token), prefix: token.slice(0, 10), scopes: JSON.stringify(data.scopes), createdBy: ownerId, createdAt: now, expiresAt }).run();
-    this.audit.record({ principal: by, action: 'token.create', target: id, ip, detail: { name: data.name, scopes: data.scopes } });
+    record?.({ action: 'token.create', target: id, detail: { name: data.name, scopes: data.scopes } });
     return { id, token, name: data.name, prefix: token.slice(0, 10), scopes: data.scopes, expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null };
   }
 
@@ -448,25 +456,25 @@ export class Identity {
       }));
   }
 
-  revokeToken(by: Principal, id: string, ip: string | null) {
+  revokeToken(by: Principal, id: string, record: AuditRecorder | null) {
     const mine = this.listTokens(by).find((t) => t.id === id);
     if (!mine) throw new BatonError('not_found', 'id: no token with this id that you may revoke', { field: 'id' });
     this.h.db.update(apiTokens).set({ revokedAt: this.now() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).run();
-    this.audit.record({ principal: by, action: 'token.revoke', target: id, ip });
+    record?.({ action: 'token.revoke', target: id });
     this.accessChanged({ kind: 'token', id, name: mine.name, ownerId: mine.createdBy, scopes: mine.scopes });
     return { id, revoked: true };
   }
 
   // ---- share links -------------------------------------------------------------------------
 
-  createShareLink(by: Principal & { kind: 'user' | 'token' }, input: unknown, ip: string | null) {
+  createShareLink(by: Principal & { kind: 'user' | 'token' }, input: unknown, record: AuditRecorder | null) {
     const data = parseInput(shareInputSchema, input);
     const token = newSecret('bsh');
     const id = newId();
     const now = this.now();
     const expiresAt = now + data.expiresInHours * 3600_000;
     this.h.db.insert(shareLinks).values({ id, tokenHash: hashSecret(token), sessionId: data.sessionId, createdBy: by.kind === 'user' ? by.id : by.ownerId, createdAt: now, expiresAt }).run();
-    this.audit.record({ principal: by, action: 'share.create', target: data.sessionId, ip, detail: { id } });
+    record?.({ action: 'share.create', target: data.sessionId, detail: { id } });
     return { id, token, sessionId: data.sessionId, path: `/present/${encodeURIComponent(data.sessionId)}?share=${token}`, expiresAt: new Date(expiresAt).toISOString() };
   }
 
@@ -480,13 +488,13 @@ export class Identity {
       .filter((l) => this.manages(by, l.createdBy));
   }
 
-  revokeShareLink(by: Principal, id: string, ip: string | null) {
+  revokeShareLink(by: Principal, id: string, record: AuditRecorder | null) {
     // Before, any member could revoke anyone's share link (and list them all).
     const link = this.h.db.select({ createdBy: shareLinks.createdBy }).from(shareLinks).where(eq(shareLinks.id, id)).get();
     if (!link || !this.manages(by, link.createdBy)) throw new BatonError('not_found', 'id: no active share link with this id', { field: 'id' });
     const r = this.h.db.update(shareLinks).set({ revokedAt: this.now() }).where(and(eq(shareLinks.id, id), isNull(shareLinks.revokedAt))).run();
     if (r.changes === 0) throw new BatonError('not_found', 'id: no active share link with this id', { field: 'id' });
-    this.audit.record({ principal: by, action: 'share.revoke', target: id, ip });
+    record?.({ action: 'share.revoke', target: id });
     this.accessChanged({ kind: 'share', id, sessionId: '' });
     return { id, revoked: true };
   }

@@ -1,6 +1,6 @@
 import { can, principalLabel, type Principal } from '../../lib/access.ts';
 import { BatonError } from '../../lib/errors.ts';
-import type { Handoff } from '../../lib/handoff-types.ts';
+import type { Handoff, HandoffPermissions } from '../../lib/handoff-types.ts';
 import { authorize, authorizeSessionWrite } from '../auth/authorize.ts';
 import type { GateOp } from '../gate.ts';
 import type { SessionService } from '../sessions/service.ts';
@@ -37,19 +37,37 @@ export function handoffCreateOp(handoffs: HandoffService, sessions: SessionServi
     input,
     run: ({ principal, audit }) => {
       const handoff = handoffs.create(sessionId, input, handoffActor(principal, sessions, sessionId), source);
-      audit({ session: sessionId, to: handoff.to.label, source }, handoff.id);
+      audit({ detail: { session: sessionId, to: handoff.to.label, source }, target: handoff.id });
       return handoff;
     },
   };
 }
 
 /** A step on a handoff (accept, decline, comment…): the caller must see it, then the step's own rule decides. */
+/** The permission each step's audit action needs (lib/handoff-types.ts HandoffPermissions). */
+const STEP_PERMISSION: Record<string, keyof HandoffPermissions> = {
+  'handoff.accept': 'decide',
+  'handoff.decline': 'decide',
+  'handoff.request_changes': 'decide',
+  'handoff.update': 'edit',
+  'handoff.comment': 'comment',
+  'handoff.check': 'check',
+  'handoff.renew': 'renew',
+  'handoff.cancel': 'cancel',
+};
+
 export function handoffStepOp(handoffs: HandoffService, sessions: SessionService, id: string, action: string, input: unknown, run: (actor: HandoffActor) => Handoff): GateOp<Handoff> {
   const sessionId = handoffs.sessionOf(id);
+  const permission = STEP_PERMISSION[action];
+  if (!permission) throw new Error(`no handoff step ${action}`);
   return {
     action,
     target: id,
-    authorize: (p) => authorizeHandoffRead(p, sessionId),
+    // The caller must see the handoff, then the step's own rule (only the recipient accepts…), before any input is read.
+    authorize: (p) => {
+      authorizeHandoffRead(p, sessionId);
+      handoffs.permit(id, handoffActor(p, sessions, sessionId), permission);
+    },
     input,
     run: ({ principal }) => run(handoffActor(principal, sessions, sessionId)),
     detail: (h) => ({ session: sessionId, status: h.status, ...(h.continuationId ? { continuation: h.continuationId } : {}) }),

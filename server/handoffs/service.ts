@@ -259,6 +259,16 @@ export class HandoffService implements SeedHandoffSink {
     for (const s of new Set([r.sessionId, ...sessionIds])) if (s) this.sessions.bump(s, actor, at);
   }
 
+  /** Throws forbidden (naming who may) unless the actor may take this step on this handoff. */
+  permit(id: string, actor: HandoffActor, what: keyof HandoffPermissions): void {
+    try {
+      this.require(id, actor, what);
+    } catch (err) {
+      // Only who may: whether the handoff's state allows the step is the step's own answer, later.
+      if (!(err instanceof BatonError && err.code === 'version_conflict')) throw err;
+    }
+  }
+
   private require(id: string, actor: HandoffActor, what: keyof HandoffPermissions): HandoffRow {
     const r = this.row(id);
     if (handoffPermissions(r, actor)[what]) return r;
@@ -270,6 +280,8 @@ export class HandoffService implements SeedHandoffSink {
       cancel: OPEN.has(r.status) ? `only ${r.fromLabel} can cancel this handoff` : `this handoff is ${r.status}`,
       renew: r.status === 'expired' || r.status === 'declined' || r.status === 'cancelled' ? `only ${r.fromLabel} can renew this handoff` : `only an expired, declined or cancelled handoff can be renewed (this one is ${r.status})`,
     };
+    // A caller who may not write the session is refused outright; a writer hears what the state allows.
+    if (!actor.canWrite) throw new BatonError('forbidden', `status: ${reason[what]}`, { field: 'status' });
     const conflict = !OPEN.has(r.status) && what !== 'comment' && what !== 'renew';
     throw new BatonError(conflict || (what === 'renew' && !['expired', 'declined', 'cancelled'].includes(r.status)) ? 'version_conflict' : 'forbidden', `status: ${reason[what]}`, { field: 'status' });
   }
@@ -498,9 +510,10 @@ export class HandoffService implements SeedHandoffSink {
   /** Back to the sender: the session is paused (not lost) until they renew the handoff or carry on. */
   decline(id: string, input: unknown, actor: HandoffActor): Handoff {
     const { reason } = parseInput(handoffDecisionSchema, input);
-    if (!reason) throw new BatonError('invalid_input', 'reason: say why you decline (the sender sees it)', { field: 'reason' });
     this.edit(() => {
+      // Who may decide comes first: a caller who may not learns nothing about what the step needs.
       const r = this.require(id, actor, 'decide');
+      if (!reason) throw new BatonError('invalid_input', 'reason: say why you decline (the sender sees it)', { field: 'reason' });
       const now = this.now();
       this.h.db.update(handoffs).set({ status: 'declined', decidedAt: now, decidedBy: actor.label, reason }).where(eq(handoffs.id, id)).run();
       this.event(id, 'declined', actor.label, reason, now);
@@ -512,9 +525,9 @@ export class HandoffService implements SeedHandoffSink {
 
   requestChanges(id: string, input: unknown, actor: HandoffActor): Handoff {
     const { reason } = parseInput(handoffDecisionSchema, input);
-    if (!reason) throw new BatonError('invalid_input', 'reason: say what should change', { field: 'reason' });
     this.edit(() => {
       this.require(id, actor, 'decide');
+      if (!reason) throw new BatonError('invalid_input', 'reason: say what should change', { field: 'reason' });
       const now = this.now();
       this.h.db.update(handoffs).set({ status: 'changes-requested', reason }).where(eq(handoffs.id, id)).run();
       this.event(id, 'changes-requested', actor.label, reason, now);

@@ -3,7 +3,7 @@ import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
-import { readableNamespacePatterns, type Principal } from '../../lib/access.ts';
+import { readableNamespacePatterns, type Permission, type Principal } from '../../lib/access.ts';
 import { BatonError, fromZodError, toApiError, type ApiError } from '../../lib/errors.ts';
 import { limitSchema, namespaceOf } from '../../lib/memory-schema.ts';
 import type { AuditLog } from '../auth/audit.ts';
@@ -20,10 +20,11 @@ import { registerHandoffRoutes } from './handoffs-api.ts';
 import type { HandoffService } from '../handoffs/service.ts';
 import type { BoardItems } from '../sessions/items.ts';
 import type { MeetingService } from '../sessions/meeting.ts';
-import { mcpRequestOf, type McpHttpRequest } from '../mcp/http.ts';
+import { mcpRequestOf, mcpUnauthorized, protectedResourceMetadata, publicOrigin, RESOURCE_METADATA_PATH, wellKnownNotFound, type McpHttpRequest } from '../mcp/http.ts';
 import { jsonBody } from './body.ts';
 import { isSameOrigin } from './origin.ts';
-import type { WriteGate } from '../gate.ts';
+import type { KnownPrincipal, WriteGate } from '../gate.ts';
+import type { AuditRecorder } from '../auth/identity.ts';
 import { callerOf, type Env } from './caller.ts';
 import { deleteOp, storeOp } from '../memory/ops.ts';
 
@@ -137,11 +138,6 @@ export function createApi(deps: Deps): Hono<Env> {
   });
 
   const principal = (c: Context<Env>) => c.get('principal');
-  const self = (c: Context<Env>) => {
-    const p = principal(c);
-    if (p.kind !== 'user' && p.kind !== 'token') throw new BatonError('forbidden', 'Needs an account or an API token');
-    return p;
-  };
 
   // ---- accounts and sign-in ----------------------------------------------------------------
 
@@ -184,6 +180,17 @@ export function createApi(deps: Deps): Hono<Env> {
   app.get('/api/v1/invites/:token', (c) => c.json(identity.inviteInfo(c.req.param('token'))));
   app.post('/api/v1/invites/:token/accept', async (c) => identity.acceptInvite(c.req.param('token'), await jsonBody(c), c.get('ip')));
 
+  // MCP authorization discovery: metadata for /mcp, JSON 404 for any other /.well-known path, and a
+  // spec-shaped 401 from /mcp (WWW-Authenticate: Bearer, a JSON-RPC body) before the REST one below.
+  const originOf = (c: Context) => publicOrigin(c.req.url, (name) => c.req.header(name));
+  app.get('/.well-known/oauth-protected-resource', (c) => c.json(protectedResourceMetadata(originOf(c))));
+  app.get(RESOURCE_METADATA_PATH, (c) => c.json(protectedResourceMetadata(originOf(c))));
+  app.all('/.well-known/*', (c) => wellKnownNotFound(c.req.path));
+  app.use('/mcp', async (c, next) => {
+    if (c.get('principal').kind !== 'anonymous') return next();
+    return mcpUnauthorized(originOf(c), !!c.req.header('authorization')?.toLowerCase().startsWith('bearer '));
+  });
+
   // Everything registered below needs credentials; the public routes above answer before this runs.
   app.use('*', async (c, next) => {
     if (c.get('principal').kind === 'anonymous') {
@@ -198,10 +205,32 @@ export function createApi(deps: Deps): Hono<Env> {
   });
 
 
+  /**
+   * A change to accounts, invitations, tokens or share links, through the write gate: the service
+   * writes its own audit rows through the gate's recorder (it knows what changed), denials and
+   * limits are the gate's.
+   */
+  const accountWrite = <T>(c: Context<Env>, action: string, target: string, permission: Permission, input: unknown, run: (p: KnownPrincipal, record: AuditRecorder) => T | Promise<T>) =>
+    gate.write(callerOf(c), {
+      action,
+      target,
+      authorize: permission,
+      input,
+      run: ({ principal: p, audit: write }) => run(p, (e) => write({ action: e.action, target: e.target, detail: e.detail, outcome: e.outcome })),
+    });
+  const accountHolder = (p: KnownPrincipal) => {
+    if (p.kind !== 'user' && p.kind !== 'token') throw new BatonError('forbidden', 'Needs an account or an API token');
+    return p;
+  };
+
   app.post('/api/v1/me/password', async (c) => {
     const p = principal(c);
     if (p.kind === 'user') await limiter.signIn(c.get('ip') ?? 'unknown', p.email);
-    return identity.changePassword(p, c.req.raw.headers, await jsonBody(c), c.get('ip'));
+    const input = await jsonBody(c);
+    // Any signed-in person may change their own password; the service refuses tokens and share links.
+    return accountWrite(c, 'account.password', 'id' in p ? p.id : 'me', { action: 'session:view', sessionId: '*' }, input, (by, record) =>
+      identity.changePassword(by, c.req.raw.headers, input, record),
+    );
   });
 
   app.get('/api/v1/users', (c) => {
@@ -209,8 +238,9 @@ export function createApi(deps: Deps): Hono<Env> {
     return c.json({ items: identity.listUsers() });
   });
   app.patch('/api/v1/users/:id', async (c) => {
-    authorize(principal(c), { action: 'admin' });
-    return c.json(identity.updateAccount(principal(c), c.req.param('id'), await jsonBody(c), c.get('ip')));
+    const input = await jsonBody(c);
+    const id = c.req.param('id');
+    return c.json(await accountWrite(c, 'account.update', id, { action: 'admin' }, input, (by, record) => identity.updateAccount(by, id, input, record)));
   });
 
   app.get('/api/v1/invites', (c) => {
@@ -218,12 +248,12 @@ export function createApi(deps: Deps): Hono<Env> {
     return c.json({ items: identity.listInvites() });
   });
   app.post('/api/v1/invites', async (c) => {
-    authorize(principal(c), { action: 'admin' });
-    return c.json(identity.createInvite(self(c), await jsonBody(c), c.get('ip')), 201);
+    const input = await jsonBody(c);
+    return c.json(await accountWrite(c, 'invite.create', 'invites', { action: 'admin' }, input, (by, record) => identity.createInvite(accountHolder(by), input, record)), 201);
   });
-  app.delete('/api/v1/invites/:id', (c) => {
-    authorize(principal(c), { action: 'admin' });
-    return c.json(identity.revokeInvite(principal(c), c.req.param('id'), c.get('ip')));
+  app.delete('/api/v1/invites/:id', async (c) => {
+    const id = c.req.param('id');
+    return c.json(await accountWrite(c, 'invite.revoke', id, { action: 'admin' }, undefined, (_by, record) => identity.revokeInvite(id, record)));
   });
 
   app.get('/api/v1/tokens', (c) => {
@@ -231,12 +261,12 @@ export function createApi(deps: Deps): Hono<Env> {
     return c.json({ items: identity.listTokens(principal(c)) });
   });
   app.post('/api/v1/tokens', async (c) => {
-    authorize(principal(c), { action: 'tokens:own' });
-    return c.json(identity.createToken(self(c), await jsonBody(c), c.get('ip')), 201);
+    const input = await jsonBody(c);
+    return c.json(await accountWrite(c, 'token.create', 'tokens', { action: 'tokens:own' }, input, (by, record) => identity.createToken(accountHolder(by), input, record)), 201);
   });
-  app.delete('/api/v1/tokens/:id', (c) => {
-    authorize(principal(c), { action: 'tokens:own' });
-    return c.json(identity.revokeToken(principal(c), c.req.param('id'), c.get('ip')));
+  app.delete('/api/v1/tokens/:id', async (c) => {
+    const id = c.req.param('id');
+    return c.json(await accountWrite(c, 'token.revoke', id, { action: 'tokens:own' }, undefined, (by, record) => identity.revokeToken(by, id, record)));
   });
 
   app.get('/api/v1/share-links', (c) => {
@@ -244,12 +274,17 @@ export function createApi(deps: Deps): Hono<Env> {
     return c.json({ items: identity.listShareLinks(principal(c)) });
   });
   app.post('/api/v1/share-links', async (c) => {
-    authorize(principal(c), { action: 'share:create' });
-    return c.json(identity.createShareLink(self(c), await jsonBody(c), c.get('ip')), 201);
+    const input = await jsonBody(c);
+    return c.json(
+      await accountWrite(c, 'share.create', String((input as { sessionId?: unknown }).sessionId ?? ''), { action: 'share:create' }, input, (by, record) =>
+        identity.createShareLink(accountHolder(by), input, record),
+      ),
+      201,
+    );
   });
-  app.delete('/api/v1/share-links/:id', (c) => {
-    authorize(principal(c), { action: 'share:create' });
-    return c.json(identity.revokeShareLink(principal(c), c.req.param('id'), c.get('ip')));
+  app.delete('/api/v1/share-links/:id', async (c) => {
+    const id = c.req.param('id');
+    return c.json(await accountWrite(c, 'share.revoke', id, { action: 'share:create' }, undefined, (by, record) => identity.revokeShareLink(by, id, record)));
   });
 
   app.get('/api/v1/audit', (c) => {

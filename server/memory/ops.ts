@@ -20,7 +20,7 @@ export function storeOp(memory: MemoryService, input: Record<string, unknown>, o
     authorize: { action: 'memory:write', namespace },
     input,
     run: ({ writer, audit }) => {
-      const record = (r: StoreResult) => audit({ version: r.version, seq: r.seq }, `${r.namespace}/${r.key}`);
+      const record = (r: StoreResult) => audit({ detail: { version: r.version, seq: r.seq }, target: `${r.namespace}/${r.key}` });
       if (!options.immediate) return memory.storeSoon(input, writer, record);
       const result = memory.store(input, writer);
       record(result);
@@ -37,7 +37,7 @@ export function deleteOp(memory: MemoryService, input: Record<string, unknown>, 
     authorize: { action: 'memory:write', namespace },
     input,
     run: ({ writer, audit }) => {
-      const record = (r: DeleteResult) => audit({ deleted: r.deleted, seq: r.seq }, `${r.namespace}/${r.key}`);
+      const record = (r: DeleteResult) => audit({ detail: { deleted: r.deleted, seq: r.seq }, target: `${r.namespace}/${r.key}` });
       if (!options.immediate) return memory.deleteSoon(input, writer, record);
       const result = memory.delete(input, writer);
       record(result);
