@@ -15,24 +15,24 @@ const body = (c: Context) => jsonBody(c, { emptyIsObject: true });
 /** Handoffs over REST: inbox, review page data, create from a session, and each step of a review. */
 export function registerHandoffRoutes(app: Hono<Env>, deps: { handoffs: HandoffService; sessions: SessionService; gate: WriteGate }) {
   const { handoffs, sessions, gate } = deps;
-  const who = (c: Context<Env>) => c.get('principal');
+  const principal = (c: Context<Env>) => c.get('principal');
 
   app.get('/api/v1/handoffs', (c) => {
-    const p = who(c);
+    const p = principal(c);
     authorize(p, { action: 'memory:read', namespace: '*' });
     return c.json(handoffs.list(c.req.query(), handoffActor(p, sessions, '')));
   });
 
   app.get('/api/v1/handoffs/recipients', (c) => {
-    authorize(who(c), { action: 'memory:read', namespace: '*' });
+    authorize(principal(c), { action: 'memory:read', namespace: '*' });
     return c.json(handoffs.recipients());
   });
 
   app.get('/api/v1/handoffs/:id', (c) => {
     const id = c.req.param('id');
     const sessionId = handoffs.sessionOf(id);
-    authorizeHandoffRead(who(c), sessionId);
-    return c.json(handoffs.view(id, handoffActor(who(c), sessions, sessionId)));
+    authorizeHandoffRead(principal(c), sessionId);
+    return c.json(handoffs.view(id, handoffActor(principal(c), sessions, sessionId)));
   });
 
   app.post('/api/v1/sessions/:id/handoffs', async (c) => {

@@ -44,17 +44,17 @@ export function registerSessionRoutes(
   deps: { sessions: SessionService; items: BoardItems; meeting: MeetingService; memory: MemoryService; analytics: AnalyticsService; gate: WriteGate },
 ) {
   const { sessions, memory, items, meeting, analytics, gate } = deps;
-  const who = (c: Context<Env>) => c.get('principal');
-  const view = (c: Context<Env>, id: string) => authorize(who(c), { action: 'session:view', sessionId: id });
+  const principal = (c: Context<Env>) => c.get('principal');
+  const view = (c: Context<Env>, id: string) => authorize(principal(c), { action: 'session:view', sessionId: id });
 
   app.get('/api/v1/sessions', (c) => {
-    authorize(who(c), { action: 'memory:read', namespace: '*' });
+    authorize(principal(c), { action: 'memory:read', namespace: '*' });
     return c.json(sessions.list(c.req.query()));
   });
 
   // Figures computed from what Baton recorded, across every session and namespace: for those who may read it all.
   app.get('/api/v1/analytics', (c) => {
-    authorize(who(c), { action: 'memory:read', namespace: '*' });
+    authorize(principal(c), { action: 'memory:read', namespace: '*' });
     return c.json(analytics.compute(c.req.query()));
   });
 
