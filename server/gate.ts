@@ -176,7 +176,7 @@ export class WriteGate {
     const path = tooDeepPath(input, this.maxDepth);
     if (path !== null) throw this.tooDeep(path.split('.')[0] || field);
     // A JSON string value nested too deep is refused too: every reader would have to parse it.
-    const value = (input as { value?: unknown } | null)?.value;
+    const value = typeof input === 'object' && input !== null && 'value' in input ? input.value : undefined;
     if (typeof value === 'string' && jsonTextTooDeep(value, this.maxDepth)) throw this.tooDeep('value');
   }
 

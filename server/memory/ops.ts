@@ -45,3 +45,29 @@ export function deleteOp(memory: MemoryService, input: Record<string, unknown>, 
     },
   };
 }
+
+/**
+ * Rollback of one key: the value an earlier version had, written as a new version (audited as
+ * `memory.restore`, fed, projected and broadcast like any store).
+ */
+export function restoreOp(
+  memory: MemoryService,
+  input: Record<string, unknown>,
+  options: { immediate?: boolean } = {},
+): GateOp<StoreResult & { restoredFrom: number }> {
+  const namespace = namespaceOf(input.namespace);
+  return {
+    action: 'memory.restore',
+    target: target(namespace, input.key),
+    authorize: { action: 'memory:write', namespace },
+    input,
+    run: ({ writer, audit }) => {
+      const record = (r: StoreResult & { restoredFrom: number }) =>
+        audit({ detail: { restoredFrom: r.restoredFrom, version: r.version, seq: r.seq }, target: `${r.namespace}/${r.key}` });
+      if (!options.immediate) return memory.restoreSoon(input, writer, record);
+      const result = memory.restoreVersion(input, writer);
+      record(result);
+      return result;
+    },
+  };
+}

@@ -1,8 +1,6 @@
-import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import { z } from 'zod';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { txRunner, type DbHandle } from '../../db/client.ts';
 import {
-  HEAD_SEQ_SQL,
   handoffs,
   sessionAgents,
   sessionBlockers,
@@ -10,23 +8,12 @@ import {
   sessionDecisions,
   sessionFiles,
   sessionGoals,
-  sessionItems,
   sessionWorkstreams,
   workSessions,
 } from '../../db/schema.ts';
-import type { BoardItemData, BoardItemKind } from '../../lib/board-items.ts';
-import { diffSnapshots, snapshotOfBoard } from '../../lib/checkpoint-diff.ts';
+import { diffSnapshots } from '../../lib/checkpoint-diff.ts';
 import { BatonError, parseInput } from '../../lib/errors.ts';
-import {
-  BLOCKER_SEVERITIES,
-  SESSION_STATUSES,
-  SESSION_TYPES,
-  type CheckpointSnapshot,
-  type SessionBoard,
-  type SessionStatus,
-  type SessionSummary,
-  type SessionType,
-} from '../../lib/session-types.ts';
+import type { SessionBoard, SessionStatus, SessionType } from '../../lib/session-types.ts';
 import type { StoredWrite } from '../memory/service.ts';
 import { projectWrite, type SeedHandoff, type SessionPatch } from './projection.ts';
 import type { ChangeFeed } from '../feed/feed.ts';
@@ -37,8 +24,6 @@ export { blockerInputSchema, checkpointInputSchema, decisionInputSchema, goalInp
 import { applySeedPatch } from './items.ts';
 
 
-const iso = (ms: number) => new Date(ms).toISOString();
-const isoOrNull = (ms: number | null) => (ms == null ? null : iso(ms));
 const json = <T>(text: string, fallback: T): T => {
   try {
     return JSON.parse(text) as T;
