@@ -336,6 +336,9 @@ export const sessionAgents = sqliteTable(
     status: text('status').notNull().default('active'),
     currentTask: text('current_task'),
     lastActivityAt: integer('last_activity_at').notNull(),
+    /** While the agent's status is `waiting`: what it is waiting for ("Needs you"), and since when. */
+    waitingMessage: text('waiting_message'),
+    waitingSince: integer('waiting_since'),
   },
   (t) => [uniqueIndex('session_agents_name').on(t.sessionId, t.name)],
 );
@@ -474,4 +477,85 @@ export const writeStatsCursor = sqliteTable('write_stats_cursor', {
   id: integer('id').primaryKey(),
   seq: integer('seq').notNull(),
   countingSince: integer('counting_since'),
+});
+
+// ---- Notifications (issue 18) ------------------------------------------------------------------
+
+/** Outgoing webhooks (Settings → Webhooks). The secret signs deliveries, so it is kept as is. */
+export const webhooks = sqliteTable('webhooks', {
+  id: text('id').primaryKey(),
+  url: text('url').notNull(),
+  /** JSON list of event types, or `["*"]`. */
+  events: text('events').notNull(),
+  /** Blocker events below this severity are not sent (null: all). */
+  minSeverity: text('min_severity', { enum: BLOCKER_SEVERITIES }),
+  format: text('format', { enum: ['json', 'slack'] }).notNull(),
+  description: text('description'),
+  secret: text('secret').notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  /** Why it was disabled (20 consecutive failures), shown as a banner until it is enabled again. */
+  disabledReason: text('disabled_reason'),
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  createdBy: text('created_by').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/** The outbox: one row per event and webhook, written by the notifier with its feed position. */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    /** `Baton-Delivery`: the same on every attempt and on Redeliver. */
+    id: text('id').primaryKey(),
+    webhookId: text('webhook_id')
+      .notNull()
+      .references(() => webhooks.id, { onDelete: 'cascade' }),
+    eventId: text('event_id').notNull(),
+    eventType: text('event_type').notNull(),
+    /** The exact body sent (signed as is). */
+    body: text('body').notNull(),
+    state: text('state', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** When the next attempt is due (pending only). */
+    nextAttemptAt: integer('next_attempt_at'),
+    createdAt: integer('created_at').notNull(),
+    lastAttemptAt: integer('last_attempt_at'),
+    lastStatus: integer('last_status'),
+    lastError: text('last_error'),
+  },
+  (t) => [index('webhook_deliveries_due').on(t.state, t.nextAttemptAt), index('webhook_deliveries_hook').on(t.webhookId, t.createdAt)],
+);
+
+/** Every attempt of a delivery: the delivery log (status, duration, the first 1 KB of the response). */
+export const webhookAttempts = sqliteTable(
+  'webhook_attempts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    deliveryId: text('delivery_id')
+      .notNull()
+      .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
+    at: integer('at').notNull(),
+    status: integer('status'),
+    durationMs: integer('duration_ms').notNull(),
+    response: text('response'),
+    error: text('error'),
+  },
+  (t) => [index('webhook_attempts_delivery').on(t.deliveryId, t.at)],
+);
+
+/**
+ * The notifier's state: `cursor` (the last change seq it turned into events), and per session and
+ * handoff the digest it last saw (`session:<id>`, `handoff:<id>`, `expiring:<id>`), so events are
+ * derived from differences and survive restarts.
+ */
+export const notifyState = sqliteTable('notify_state', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});
+
+/** Per-person notification preferences (JSON, lib/notify.ts). */
+export const notifyPrefs = sqliteTable('notify_prefs', {
+  userId: text('user_id').primaryKey(),
+  prefs: text('prefs').notNull(),
+  updatedAt: integer('updated_at').notNull(),
 });
