@@ -4,9 +4,10 @@ import { resolve } from 'node:path';
 import { BatonError, toApiError } from '../lib/errors.ts';
 import type { MemoryEntry } from '../lib/memory-types.ts';
 import type { MemoryBackend } from '../server/mcp/backend.ts';
-import { remoteBackend, remoteSessionBackend } from './remote.ts';
+import { remoteBackend, remoteSessionBackend, remoteWhoami } from './remote.ts';
 import type { SessionBackend } from '../server/mcp/session-backend.ts';
 import type { Analytics } from '../lib/analytics-types.ts';
+import { registerDataCommands } from './data.ts';
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failure: 1, invalid: 2, notFound: 3, conflict: 4, unreachable: 5 } as const;
@@ -21,24 +22,45 @@ interface GlobalOptions {
   actor?: string;
 }
 
+/** The `code` a --json error carries for each exit code. */
+const CODE_OF_EXIT: Record<number, string> = { 1: 'failure', 2: 'invalid_input', 3: 'not_found', 4: 'version_conflict', 5: 'unreachable' };
+
 class CliExit extends Error {
   constructor(readonly code: number, message: string) {
     super(message);
   }
 }
 
+/** This CLI's version (package.json beside cli/). */
+export function cliVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
 async function openLocal(path: string, actor: string) {
   const { openLocalServices } = await import('../server/local.ts');
   const local = openLocalServices(path, actor);
-  return { backend: local.memory, sessions: local.sessions, close: local.close };
+  return { backend: local.memory, sessions: local.sessions, close: local.close, whoami: () => actor };
+}
+
+interface Backends {
+  backend: MemoryBackend;
+  sessions: SessionBackend;
+  close(): void;
+  /** Who this caller is, as its writes are recorded: finds its own sessions when no id is given. */
+  whoami(): Promise<string | null> | string | null;
 }
 
 /** --db (a database file, written directly; a running server still broadcasts it) or a server URL. */
-async function backendFor(opts: GlobalOptions): Promise<{ backend: MemoryBackend; sessions: SessionBackend; close(): void }> {
+async function backendFor(opts: GlobalOptions): Promise<Backends> {
   const actor = `cli:${opts.actor ?? process.env.USER ?? 'user'}`;
   if (opts.db) return openLocal(resolve(opts.db), actor);
   const url = opts.url ?? DEFAULT_URL;
-  return { backend: remoteBackend(url, { token: opts.token, actor: opts.actor ?? process.env.USER }), sessions: remoteSessionBackend(url, opts.token, 'cli'), close: () => {} };
+  return {
+    backend: remoteBackend(url, { token: opts.token, actor: opts.actor ?? process.env.USER }),
+    sessions: remoteSessionBackend(url, opts.token, 'cli'),
+    close: () => {},
+    whoami: () => remoteWhoami(url, opts.token),
+  };
 }
 
 function print(opts: GlobalOptions, data: unknown, human: () => string) {
@@ -49,9 +71,14 @@ function showValue(entry: MemoryEntry): string {
   return entry.isJson ? JSON.stringify(entry.value, null, 2) : entry.raw;
 }
 
+/** A value piped on stdin, less the one newline that ends it (`echo x |` stores "x", as an argument would). */
+export function stripFinalNewline(text: string): string {
+  return text.endsWith('\r\n') ? text.slice(0, -2) : text.endsWith('\n') ? text.slice(0, -1) : text;
+}
+
 function readStdin(): string {
   try {
-    return readFileSync(0, 'utf8');
+    return stripFinalNewline(readFileSync(0, 'utf8'));
   } catch {
     throw new BatonError('invalid_input', 'value: give it as an argument or on stdin', { field: 'value' });
   }
@@ -71,6 +98,7 @@ export function buildProgram(): Command {
     .addOption(new Option('--db <path>', 'write this database file directly instead of a server'))
     .option('--actor <name>', 'who is writing (shown on boards)')
     .option('--json', 'machine-readable output')
+    .version(cliVersion(), '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride();
 
@@ -108,7 +136,7 @@ export function buildProgram(): Command {
     .action((key: string, o: { namespace: string }) =>
       withBackend(async (b) => {
         const entry = await b.retrieve({ namespace: o.namespace, key });
-        if (!entry) throw new CliExit(EXIT.notFound, `not found: ${o.namespace}/${key}`);
+        if (!entry) throw new BatonError('not_found', `not found: ${o.namespace}/${key}`, { field: 'key' });
         print(g(), entry, () => showValue(entry));
       }),
     );
@@ -176,10 +204,10 @@ export function buildProgram(): Command {
   const session = program.command('session').description('start, checkpoint, resume and list work sessions');
   /** Runs a session tool (the same code as MCP's) and prints its result. */
   const sessionTool = async (name: string, args: Record<string, unknown>, human: (r: Record<string, any>) => string) => {
-    const { backend, sessions, close } = await backendFor(g());
+    const { backend, sessions, close, whoami } = await backendFor(g());
     try {
       const { runSessionTool } = await import('../server/mcp/session-tools.ts');
-      const result = await runSessionTool(name, args, backend, sessions);
+      const result = await runSessionTool(name, args, backend, sessions, { whoami });
       const body = JSON.parse(result.content[0]!.text) as Record<string, any>;
       if (result.isError) {
         const code = body.code === 'not_found' ? EXIT.notFound : body.code === 'invalid_input' ? EXIT.invalid : body.code === 'version_conflict' ? EXIT.conflict : body.code === 'forbidden' || body.code === 'unauthorized' ? EXIT.failure : String(body.error).startsWith('Cannot reach') ? EXIT.unreachable : EXIT.failure;
@@ -209,7 +237,7 @@ export function buildProgram(): Command {
 
   session
     .command('checkpoint [id]')
-    .description('record a checkpoint (default: the most recently active session); --state FILE|- saves state first')
+    .description('record a checkpoint (default: your own most recent open session); --state FILE|- saves state first')
     .option('--label <label>')
     .option('--state <file>', 'JSON state in the seed shape (progress, blockers, decisions, metrics…); - reads stdin')
     .action((id: string | undefined, o: { label?: string; state?: string }) =>
@@ -272,7 +300,7 @@ export function buildProgram(): Command {
 
   session
     .command('handoff [id]')
-    .description('hand a session (default: the most recently active) to a member, an agent or the team; the recipient reviews it on /handoffs/<id>')
+    .description('hand a session (default: your own most recent open session) to a member, an agent or the team; the recipient reviews it on /handoffs/<id>')
     .requiredOption('--to <who>', 'a member (email, name or id), an agent name, or "team"')
     .option('--to-kind <kind>', 'user | agent | team (default: a member when one matches, else an agent)')
     .option('--type <type>', 'e.g. end-of-shift')
@@ -336,7 +364,11 @@ export function buildProgram(): Command {
     .action(async (o: { project: string; dryRun?: boolean }) => {
       const { installHooks } = await import('./hooks.ts');
       const r = installHooks(o.project, !!o.dryRun);
-      print(g(), r, () => (r.written ? `wrote hooks to ${r.path}\n(uses BATON_URL and BATON_TOKEN from the environment Claude Code runs in)` : JSON.stringify(r.settings, null, 2)));
+      print(g(), r, () =>
+        r.written
+          ? `wrote hooks to ${r.path}${r.ignored ? '\nadded .baton/ to .gitignore' : ''}\n(they run \`baton\` from the PATH with BATON_URL and BATON_TOKEN from the environment Claude Code runs in)`
+          : JSON.stringify(r.settings, null, 2),
+      );
     });
   for (const action of ['session-start', 'checkpoint', 'file-touched', 'todos']) {
     hooks
@@ -345,12 +377,23 @@ export function buildProgram(): Command {
       .action(async () => {
         const { parseHookInput, runHook } = await import('./hooks.ts');
         const input = parseHookInput(process.stdin.isTTY ? '' : readFileSync(0, 'utf8'));
-        const { backend, sessions, close } = await backendFor(g());
+        const o = g();
+        // Claude Code treats exit 2 as "blocked" and feeds stderr to the model: a hook never exits 2.
+        // Any failure is said plainly on stderr (Claude Code shows it) with exit 1, and the agent goes on.
+        if (!o.db && !o.url && !o.token) {
+          throw new CliExit(EXIT.failure, `hooks ${action}: Baton is not configured here: set BATON_URL and BATON_TOKEN in the environment Claude Code runs in (or add --db FILE to the hook command)`);
+        }
         try {
-          const out = await runHook(action, input, backend, sessions);
-          if (out) process.stdout.write(`${out}\n`);
-        } finally {
-          close();
+          const { backend, sessions, close } = await backendFor(o);
+          try {
+            const out = await runHook(action, input, backend, sessions);
+            if (out) process.stdout.write(`${out}\n`);
+          } finally {
+            close();
+          }
+        } catch (err) {
+          const message = err instanceof Error && err.message ? err.message : 'failed';
+          throw new CliExit(String(message).startsWith('Cannot reach') ? EXIT.unreachable : EXIT.failure, `hooks ${action}: ${message}`);
         }
       });
   }
@@ -440,10 +483,12 @@ export function buildProgram(): Command {
     .description('check the server, the token and the database')
     .action(async () => {
       const { runDoctor } = await import('./doctor.ts');
-      const ok = await runDoctor(g(), DEFAULT_URL);
-      if (!ok) throw new CliExit(EXIT.failure, '');
+      const result = await runDoctor(g(), DEFAULT_URL);
+      if (result.unreachable) throw new CliExit(EXIT.unreachable, '');
+      if (!result.ok) throw new CliExit(EXIT.failure, '');
     });
 
+  registerDataCommands(program);
   return program;
 }
 
@@ -468,14 +513,15 @@ export async function main(argv: string[]): Promise<number> {
     const json = program.opts<GlobalOptions>().json;
     const message = err instanceof Error && !(err instanceof BatonError) && !(err instanceof CliExit) ? toApiError(err).message : (err as Error).message;
     if (message) {
-      if (json) process.stderr.write(`${JSON.stringify({ error: err instanceof BatonError ? err.toJSON() : { message } })}\n`);
+      const code = exitCodeFor(err);
+      if (json) process.stderr.write(`${JSON.stringify({ error: err instanceof BatonError ? err.toJSON() : { code: CODE_OF_EXIT[code] ?? 'failure', message } })}\n`);
       else process.stderr.write(`baton: ${message}\n`);
     }
     return exitCodeFor(err);
   }
 }
 
-if (process.argv[1] && /baton\.ts$|bin\.mjs$|[/\\]baton$/.test(process.argv[1])) {
+if (process.argv[1] && /baton\.ts$|bin\.mjs$|[/\\]baton(-sessions)?$/.test(process.argv[1])) {
   process.exit(await main(process.argv));
 }
 

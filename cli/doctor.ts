@@ -18,18 +18,23 @@ async function checkToken(url: string, token: string | undefined): Promise<Check
     if (!res.ok) return { name: 'token', ok: false, detail: `rejected (${res.status}): ${body.error?.message ?? 'no reason given'}` };
     const p = body.principal ?? {};
     const who =
-      p.kind === 'token'
-        ? `token "${p.name}" (${(p.scopes ?? []).map((x) => `${x.access}:${x.namespaces}`).join(', ')})`
-        : (p.email ?? p.kind ?? 'unknown');
+      p.kind === 'token' ? `token "${p.name}" (${(p.scopes ?? []).map((x) => `${x.access}:${x.namespaces}`).join(', ')})` : (p.email ?? p.kind ?? 'unknown');
     return { name: 'token', ok: true, detail: `accepted: ${who}` };
   } catch (err) {
     return { name: 'token', ok: false, detail: `could not be checked: ${(err as Error).message}` };
   }
 }
 
-/** Prints one line per check; returns whether all passed. */
-export async function runDoctor(opts: { url?: string; token?: string; db?: string; json?: boolean }, defaultUrl: string): Promise<boolean> {
+/**
+ * Prints one line per check; returns whether all passed, and whether the server could not be
+ * reached at all (the CLI exits 5 then, 1 for any other failed check).
+ */
+export async function runDoctor(
+  opts: { url?: string; token?: string; db?: string; json?: boolean },
+  defaultUrl: string,
+): Promise<{ ok: boolean; unreachable: boolean }> {
   const checks: Check[] = [];
+  let unreachable = false;
   checks.push({ name: 'node', ok: Number(process.versions.node.split('.')[0]) >= 20, detail: process.versions.node });
 
   if (opts.db) {
@@ -64,11 +69,13 @@ export async function runDoctor(opts: { url?: string; token?: string; db?: strin
       // Health is public, so it says nothing about the token: ask the server who the token is.
       if (res.ok) checks.push(await checkToken(url, opts.token));
     } catch (err) {
-      checks.push({ name: 'server', ok: false, detail: `${url} unreachable: ${(err as Error).message}` });
+      unreachable = true;
+      const why = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+      checks.push({ name: 'server', ok: false, detail: `${url} unreachable (${why}): start it (npm start in the Baton checkout) or set BATON_URL` });
     }
   }
 
   if (opts.json) process.stdout.write(`${JSON.stringify({ ok: checks.every((c) => c.ok), checks }, null, 2)}\n`);
   else for (const c of checks) process.stdout.write(`${c.ok ? '✓' : '✗'} ${c.name.padEnd(9)} ${c.detail}\n`);
-  return checks.every((c) => c.ok);
+  return { ok: checks.every((c) => c.ok), unreachable };
 }

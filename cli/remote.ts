@@ -6,6 +6,45 @@ import type { MemoryBackend } from '../server/mcp/backend.ts';
 import type { SessionBackend } from '../server/mcp/session-backend.ts';
 import type { SessionSummary } from '../lib/session-types.ts';
 import type { HandoffListItem } from '../lib/handoff-types.ts';
+import { principalLabel, type Principal } from '../lib/access.ts';
+
+/** The server cannot be reached: what failed and what to do (the message starts "Cannot reach", exit code 5). */
+export function unreachable(root: string, err: unknown): BatonError {
+  const why = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+  return new BatonError(
+    'internal',
+    `Cannot reach Baton at ${root} (${why}): start it (npm start in the Baton checkout) or set BATON_URL (or --url) to where it runs`,
+  );
+}
+
+/** A 401 or 403, said plainly: no token, a refused token, or a token without the access. */
+export function accessError(root: string, status: number, token: string | undefined, e: ApiError | undefined): BatonError {
+  if (status === 401 && token) {
+    return new BatonError(
+      'unauthorized',
+      `The token was refused by ${root}: it is unknown, revoked or expired. Make a new one (baton token create, or Settings → API tokens) and set BATON_TOKEN`,
+    );
+  }
+  if (status === 401)
+    return new BatonError(
+      'unauthorized',
+      `${root} needs an API token: set BATON_TOKEN (or --token); make one with baton token create or in Settings → API tokens`,
+    );
+  return new BatonError(e?.code ?? 'forbidden', e?.message ?? `Baton answered ${status}`, { field: e?.field });
+}
+
+/** Who the token is, as the label its writes are recorded under (`token:<name>`); null when it cannot be told. */
+export async function remoteWhoami(baseUrl: string, token?: string): Promise<string | null> {
+  if (!token) return null;
+  try {
+    const res = await fetch(`${baseUrl.replace(/\/+$/, '')}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    if (!res.ok) return null;
+    const body = (await res.json()) as { principal?: Principal };
+    return body.principal ? principalLabel(body.principal) : null;
+  } catch {
+    return null;
+  }
+}
 
 /** A running Baton over REST; its errors come back as the same BatonError values. */
 export function remoteBackend(baseUrl: string, options: { token?: string; actor?: string } = {}): MemoryBackend {
@@ -16,7 +55,7 @@ export function remoteBackend(baseUrl: string, options: { token?: string; actor?
 
   async function call<T>(method: string, path: string, params: Record<string, unknown>, body?: unknown): Promise<T> {
     const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) qs.set(k, String(v));
+    for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null) qs.set(k, typeof v === 'string' ? v : JSON.stringify(v));
     let res: Response;
     try {
       res = await fetch(`${root}${path}${qs.size ? `?${qs}` : ''}`, {
@@ -25,12 +64,13 @@ export function remoteBackend(baseUrl: string, options: { token?: string; actor?
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
-      throw new BatonError('internal', `Cannot reach Baton at ${root}: ${(err as Error).message}`);
+      throw unreachable(root, err);
     }
     const payload = (await res.json().catch(() => null)) as { error?: ApiError } | null;
     if (!res.ok) {
       const e = payload?.error;
       if (res.status === 404 && method === 'GET' && path.endsWith('/entry')) return null as T;
+      if (res.status === 401 || res.status === 403) throw accessError(root, res.status, options.token, e);
       throw new BatonError(e?.code ?? 'internal', e?.message ?? `Baton answered ${res.status}`, {
         field: e?.field,
         currentVersion: e?.currentVersion,
@@ -45,9 +85,7 @@ export function remoteBackend(baseUrl: string, options: { token?: string; actor?
     list: (input) => call('GET', '/api/v1/memory', input),
     search: (input) => call('GET', '/api/v1/memory/search', input),
     delete: (input) => call('DELETE', '/api/v1/memory/entry', { namespace: input.namespace, key: input.key }),
-    history: async (input) =>
-      (await call<{ items: HistoryItem[] }>('GET', '/api/v1/memory/history', { namespace: input.namespace, key: input.key }))
-        .items,
+    history: async (input) => (await call<{ items: HistoryItem[] }>('GET', '/api/v1/memory/history', { namespace: input.namespace, key: input.key })).items,
   };
 }
 
@@ -64,11 +102,12 @@ export function remoteSessionBackend(baseUrl: string, token?: string, client: 'c
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
-      throw new BatonError('internal', `Cannot reach Baton at ${root}: ${(err as Error).message}`);
+      throw unreachable(root, err);
     }
     const payload = (await res.json().catch(() => null)) as ({ error?: ApiError } & T) | null;
     if (!res.ok) {
       const e = payload?.error;
+      if (res.status === 401 || res.status === 403) throw accessError(root, res.status, token, e);
       throw new BatonError(e?.code ?? 'internal', e?.message ?? `Baton answered ${res.status}`, { field: e?.field });
     }
     return payload as T;
@@ -76,7 +115,11 @@ export function remoteSessionBackend(baseUrl: string, token?: string, client: 'c
   const id = (s: string) => encodeURIComponent(s);
   return {
     list: async (filters) => {
-      const qs = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+      const qs = new URLSearchParams(
+        Object.entries(filters)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => [k, String(v)]),
+      );
       return (await call<{ items: SessionSummary[] }>('GET', `/api/v1/sessions${qs.size ? `?${qs}` : ''}`)).items;
     },
     board: (s) => call('GET', `/api/v1/sessions/${id(s)}`),
@@ -88,15 +131,27 @@ export function remoteSessionBackend(baseUrl: string, token?: string, client: 'c
     setGoalDone: (s, goalId, done) => call('PATCH', `/api/v1/sessions/${id(s)}/goals/${goalId}`, { done }),
     handoffCreate: (s, input) => call('POST', `/api/v1/sessions/${id(s)}/handoffs`, input),
     handoffAct: (h, action, text) =>
-      call('POST', `/api/v1/handoffs/${id(h)}/${action === 'comment' ? 'comments' : action}`, action === 'comment' ? { body: text } : action === 'accept' ? {} : { reason: text }),
+      call(
+        'POST',
+        `/api/v1/handoffs/${id(h)}/${action === 'comment' ? 'comments' : action}`,
+        action === 'comment' ? { body: text } : action === 'accept' ? {} : { reason: text },
+      ),
     handoffGet: (h) => call('GET', `/api/v1/handoffs/${id(h)}`),
     handoffList: async (filters) => {
-      const qs = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+      const qs = new URLSearchParams(
+        Object.entries(filters)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => [k, String(v)]),
+      );
       return (await call<{ items: HandoffListItem[] }>('GET', `/api/v1/handoffs${qs.size ? `?${qs}` : ''}`)).items;
     },
     handoffRecipients: () => call('GET', '/api/v1/handoffs/recipients'),
     analytics: (query) => {
-      const qs = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+      const qs = new URLSearchParams(
+        Object.entries(query)
+          .filter(([, v]) => v !== undefined)
+          .map(([k, v]) => [k, String(v)]),
+      );
       return call('GET', `/api/v1/analytics?${qs}`);
     },
   };

@@ -100,6 +100,10 @@ function freshHandoff(who: Who, ownSender = false) {
 const ROUTES: Record<string, RouteExpectation> = {
   // ---- public: how one gets credentials --------------------------------------------------------
   'GET /api/v1/health': { allow: EVERYONE, probe: () => ({ path: '/api/v1/health' }) },
+  // MCP authorization discovery (RFC 9728 metadata; any other /.well-known path is a JSON 404).
+  'GET /.well-known/oauth-protected-resource': { allow: EVERYONE, probe: () => ({ path: '/.well-known/oauth-protected-resource' }), check: (_w, b) => expect(b.bearer_methods_supported).toEqual(['header']) },
+  'GET /.well-known/oauth-protected-resource/mcp': { allow: EVERYONE, probe: () => ({ path: '/.well-known/oauth-protected-resource/mcp' }), check: (_w, b) => expect(b.resource).toMatch(/\/mcp$/) },
+  'ALL /.well-known/*': { allow: EVERYONE, allowStatus: [404], probe: () => ({ path: '/.well-known/oauth-authorization-server' }), check: (_w, b) => expect(b.error.code).toBe('not_found') },
   'GET /api/v1/setup': { allow: EVERYONE, probe: () => ({ path: '/api/v1/setup' }), check: (_w, b) => expect(b.needed).toBe(false) },
   // Already set up: everyone reaches it and is told so (422), nobody becomes an owner.
   'POST /api/v1/setup': {
@@ -148,6 +152,13 @@ const ROUTES: Record<string, RouteExpectation> = {
     probe: () => ({ path: `/api/v1/invites/${f.s.app.identity.createInvite(f.s.admin, { role: 'viewer' }, null).id}` }),
   },
   'GET /api/v1/audit': { allow: ADMINS, probe: () => ({ path: '/api/v1/audit?limit=5' }) },
+  'GET /api/v1/export': { allow: ADMINS, probe: () => ({ path: '/api/v1/export?namespace=none-such' }) },
+  // An empty body is refused as a file without its header, once the caller is let through.
+  'POST /api/v1/import': { allow: ADMINS, allowStatus: [422], probe: () => ({ path: '/api/v1/import?dryRun=1' }) },
+  'GET /api/v1/backups': { allow: ADMINS, probe: () => ({ path: '/api/v1/backups' }) },
+  // No BACKUP_DIR on this server: refused with 422 once the caller is let through.
+  'POST /api/v1/backups': { allow: ADMINS, allowStatus: [422], probe: () => ({ path: '/api/v1/backups', json: {} }) },
+  'GET /api/v1/backup': { allow: ADMINS, probe: () => ({ path: '/api/v1/backup' }) },
 
   // ---- own tokens and share links -------------------------------------------------------------
   'GET /api/v1/tokens': { allow: WRITERS, probe: () => ({ path: '/api/v1/tokens' }) },
@@ -395,7 +406,8 @@ describe('REST', () => {
         }
       } else {
         const status = ANONYMOUS_LIKE.has(who) ? 401 : 403;
-        const code = status === 401 ? 'unauthorized' : 'forbidden';
+        // /mcp refuses as the MCP authorization spec says: a JSON-RPC error body (code -32001).
+        const code = status === 401 ? (key === 'ALL /mcp' ? -32001 : 'unauthorized') : 'forbidden';
         if (res.status !== status || res.body?.error?.code !== code) failures.push(`expected deny ${status} ${code}; ${detail}`);
       }
     }

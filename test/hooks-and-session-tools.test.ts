@@ -116,7 +116,7 @@ describe('Claude Code hooks', () => {
     expect(settings.model).toBe('x');
     expect(settings.hooks.PostToolUse).toHaveLength(3);
     expect(settings.hooks.PostToolUse[0]).toEqual(mine);
-    expect(settings.hooks.PostToolUse.slice(1).map((h: { matcher: string }) => h.matcher)).toEqual(['Edit|Write|MultiEdit', 'TodoWrite']);
+    expect(settings.hooks.PostToolUse.slice(1).map((h: { matcher: string }) => h.matcher)).toEqual(['Edit|Write|MultiEdit', 'TodoWrite|TaskCreate|TaskUpdate']);
     for (const event of ['SessionStart', 'Stop', 'SessionEnd']) expect(settings.hooks[event]).toHaveLength(1);
     expect(withBatonHooks(withBatonHooks({})).hooks).toEqual(withBatonHooks({}).hooks);
   });
@@ -125,7 +125,7 @@ describe('Claude Code hooks', () => {
     const settings = JSON.parse(readFileSync(join(project, '.claude', 'settings.json'), 'utf8'));
     // Run exactly the command each installed hook names.
     const commandOf = (event: string, matcher?: string) =>
-      ((matcher ? settings.hooks[event].find((h: { matcher?: string }) => h.matcher === matcher) : settings.hooks[event].at(-1)).hooks[0].command as string).replace(/^node "[^"]+" /, '').split(' ');
+      ((matcher ? settings.hooks[event].find((h: { matcher?: string }) => h.matcher === matcher) : settings.hooks[event].at(-1)).hooks[0].command as string).replace(/^baton /, '').split(' ');
     const start = await baton(commandOf('SessionStart'), JSON.stringify({ session_id: 'claude-0001', cwd: project, hook_event_name: 'SessionStart', source: 'startup' }));
     expect(start.code, start.stderr).toBe(0);
     expect(start.stdout).toMatch(/started session cc-claude-0001/);
@@ -137,7 +137,7 @@ describe('Claude Code hooks', () => {
     // Claude's todo list: a completed todo naming a goal ticks it (a milestone on the board); the one in progress is the agent's task.
     expect((await api(s.url, '/api/v1/sessions/cc-claude-0001/goals', { method: 'POST', json: { text: 'Add the login endpoint' } })).status).toBe(201);
     const todos = await baton(
-      commandOf('PostToolUse', 'TodoWrite'),
+      commandOf('PostToolUse', 'TodoWrite|TaskCreate|TaskUpdate'),
       JSON.stringify({
         session_id: 'claude-0001',
         cwd: project,

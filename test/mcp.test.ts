@@ -107,7 +107,10 @@ describe.each(TRANSPORTS)('memory_usage over %s', (transport) => {
     expect(props.action.enum).toEqual(['store', 'retrieve', 'list', 'search', 'delete']);
     expect(props.key.type).toBe('string');
     expect(props.value.type).toBe('string');
-    expect(props.namespace).toMatchObject({ type: 'string', default: 'default' });
+    // Two defaults ("default"; every namespace for search): the description says so, no `default` lies.
+    expect(props.namespace.type).toBe('string');
+    expect(props.namespace.default).toBeUndefined();
+    expect(props.namespace.description).toMatch(/"default" for store, retrieve, list and delete; every namespace you may read for search/);
     expect(props.ttl.type).toBe('number');
   });
 
@@ -199,10 +202,8 @@ describe.each(TRANSPORTS)('memory_usage over %s', (transport) => {
     expect(await ok(c(), { action: 'retrieve', key: 'session/dev-1/blockers', namespace: ns })).toMatchObject({ found: true });
   });
 
-  it('answers an unknown tool name with a tool error naming the field', async () => {
-    const result = await c().callTool({ name: 'memory_usage_v2', arguments: { action: 'list' } });
-    expect(result.isError).toBe(true);
-    expect(JSON.parse((result.content as { text: string }[])[0]!.text)).toMatchObject({ success: false, field: 'name', code: 'invalid_input' });
+  it('answers an unknown tool name with JSON-RPC -32602 naming the tool', async () => {
+    await expect(c().callTool({ name: 'memory_usage_v2', arguments: { action: 'list' } })).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/Unknown tool: "memory_usage_v2"/) });
   });
 
   it('publishes entries as baton://memory/<namespace>/<key> resources', async () => {
@@ -211,7 +212,7 @@ describe.each(TRANSPORTS)('memory_usage over %s', (transport) => {
     expect(resources).toContainEqual(expect.objectContaining({ uri, name: `${ns}/session/dev-1/blockers`, mimeType: 'application/json' }));
     const read = await c().readResource({ uri });
     expect(read.contents).toEqual([{ uri, mimeType: 'application/json', text: '{"a":1}' }]);
-    await expect(c().readResource({ uri: `baton://memory/${ns}/missing` })).rejects.toThrow(/no live entry/);
+    await expect(c().readResource({ uri: `baton://memory/${ns}/missing` })).rejects.toMatchObject({ code: -32002, message: `MCP error -32002: Resource not found: baton://memory/${ns}/missing` });
     // Still usable after a refused read.
     expect(await ok(c(), { action: 'list', namespace: ns })).toMatchObject({ count: 1 });
   });
@@ -411,7 +412,9 @@ describe('Streamable HTTP on Node’s own request (server/mcp/http.ts)', () => {
       body: JSON.stringify(storeCall(2, 'anon')),
     });
     expect(anonymous.status).toBe(401);
-    expect(((await anonymous.json()) as Body).error.code).toBe('unauthorized');
+    // The MCP authorization spec's answer: a Bearer challenge and a JSON-RPC error body.
+    expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer resource_metadata=/);
+    expect(((await anonymous.json()) as Body).error.code).toBe(-32001);
     const crossSite = await fetch(new URL('/mcp', s.url), {
       method: 'POST',
       headers: { cookie: 'better-auth.session_token=x', origin: 'https://evil.example', accept: ACCEPT, 'content-type': 'application/json' },

@@ -74,6 +74,10 @@ export const PUBLIC_ROUTES = new Set([
   'POST /api/auth/sign-in/email',
   'POST /api/auth/sign-out',
   'GET /api/auth/get-session',
+  // MCP authorization discovery: the protected resource metadata, and a JSON 404 for the rest.
+  'GET /.well-known/oauth-protected-resource',
+  'GET /.well-known/oauth-protected-resource/mcp',
+  'ALL /.well-known/*',
 ]);
 
 /**

@@ -11,7 +11,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { Principal } from '../../lib/access.ts';
+import { principalLabel, type Principal } from '../../lib/access.ts';
 import type { MemoryBackend } from './backend.ts';
 import { runMemoryUsage } from './memory-tool.ts';
 import type { SessionBackend } from './session-backend.ts';
@@ -272,7 +272,7 @@ export function createMcpHttpHandler(
       if (badVersion) return badVersion;
       if (found.transport.inFlight(fastId)) return idInFlight();
       stats.fastCalls++;
-      const result = await runMemoryUsage(found.memory, ((raw as { params: { arguments?: unknown } }).params).arguments);
+      const result = await runMemoryUsage(found.memory, (raw as { params: { arguments?: unknown } }).params.arguments);
       return json(200, JSON.stringify({ result, jsonrpc: '2.0', id: fastId }), { 'mcp-session-id': found.transport.sessionId });
     }
     const batch = Array.isArray(raw);
@@ -302,7 +302,9 @@ export function createMcpHttpHandler(
       // revoking its token or lowering its role ends its access mid-session.
       const backends = backendFor(callerOf(principal), ip);
       session = { transport, lastSeen: Date.now(), owner: ownerOf(principal), principal, memory: backends.memory };
-      await createMcpServer(backends.memory, backends.sessions).connect(transport);
+      // The MCP session's own state: the work session it started or resumed, and who its caller is.
+      const label = principalLabel(principal);
+      await createMcpServer(backends.memory, backends.sessions, { whoami: () => label }).connect(transport);
       // Set after connect(): the Protocol chains its own onclose to ours.
       const onclose = transport.onclose;
       transport.onclose = () => {
@@ -329,4 +331,52 @@ export function createMcpHttpHandler(
       await Promise.all([...sessions.values()].map((s) => s.transport.close()));
     },
   };
+}
+
+// ---- Authorization discovery (MCP authorization spec, RFC 9728) ---------------------------------
+// Baton takes API tokens (Authorization: Bearer btn_…) and runs no OAuth authorization server. It
+// still answers discovery the way the spec's clients expect: a 401 from /mcp names the protected
+// resource metadata in WWW-Authenticate, the metadata says "a bearer token in the header", and every
+// other /.well-known path is a JSON 404 (never the web UI's sign-in page).
+
+/** The origin a client used to reach this server (behind a proxy: its forwarded scheme and host). */
+export function publicOrigin(url: string, header: (name: string) => string | undefined): string {
+  const u = new URL(url);
+  const proto = header('x-forwarded-proto')?.split(',')[0]?.trim() || u.protocol.replace(/:$/, '');
+  const host = header('x-forwarded-host')?.split(',')[0]?.trim() || header('host') || u.host;
+  return `${proto}://${host}`;
+}
+
+export const RESOURCE_METADATA_PATH = '/.well-known/oauth-protected-resource/mcp';
+
+/** RFC 9728 metadata for /mcp. */
+export function protectedResourceMetadata(origin: string) {
+  return {
+    resource: `${origin}/mcp`,
+    resource_name: 'Baton',
+    bearer_methods_supported: ['header'],
+    resource_documentation: `${origin}/settings`,
+  };
+}
+
+/**
+ * /mcp without usable credentials: 401 with `WWW-Authenticate: Bearer` (and the metadata's URL) and
+ * a JSON-RPC error body. A token that was sent but refused is told so, not asked to sign in.
+ */
+export function mcpUnauthorized(origin: string, tokenSent: boolean): Response {
+  const message = tokenSent
+    ? 'The token was refused: it is unknown, revoked or expired. Make a new one in Baton (Settings → API tokens, or baton token create) and send it as Authorization: Bearer btn_…'
+    : 'This MCP endpoint needs an API token: send Authorization: Bearer btn_… (make one in Baton: Settings → API tokens, or baton token create)';
+  const challenge = `Bearer resource_metadata="${origin}${RESOURCE_METADATA_PATH}"${tokenSent ? ', error="invalid_token", error_description="The token was refused"' : ''}`;
+  return rpcError(401, message, -32001, { 'www-authenticate': challenge });
+}
+
+/** Any other /.well-known path: a JSON 404. */
+export function wellKnownNotFound(path: string): Response {
+  return json(
+    404,
+    JSON.stringify({
+      error: { code: 'not_found', message: `No ${path} here: Baton takes API tokens (Authorization: Bearer btn_…) and runs no OAuth authorization server` },
+    }),
+  );
 }
