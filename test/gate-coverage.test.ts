@@ -2,9 +2,12 @@
 // spent gets 429 from every mutating route (a route that skipped the gate would answer otherwise),
 // and a refusal on each is audited. Routes are discovered from the running app, so a new route
 // that forgets the gate fails here.
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_EVENTS, type ClientEventName } from '../lib/events.ts';
 import { PUBLIC_ROUTES } from '../server/http/api.ts';
-import { cookieHeaders, invitedUser, type TestUser } from './auth-helpers.ts';
+import { cookieHeaders, emitAck, handshake, invitedUser, rawSocket, type TestUser } from './auth-helpers.ts';
 import { api, startTestServer, type TestServer } from './helpers.ts';
 
 const NS = 'gate-ns';
@@ -13,6 +16,12 @@ const NOT_WRITES = new Set(['ALL /mcp']);
 /** What a viewer may change: only their own password. */
 const VIEWER_MAY = new Set(['POST /api/v1/me/password']);
 const isDiscovery = (path: string) => path.startsWith('/.well-known');
+
+async function mcpClient(url: string, token: string) {
+  const client = new Client({ name: 'gate-coverage', version: '0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  return client;
+}
 
 let s: TestServer;
 let viewer: TestUser;
@@ -83,5 +92,67 @@ describe('the write gate covers every mutating REST route', () => {
       if (res.status !== 429) missed.push(`${r.method} ${r.path} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
     }
     expect(missed, missed.join("\n")).toEqual([]);
+  });
+});
+
+describe('the write gate covers every socket write event and every MCP tool that writes', () => {
+  /** Socket events that only read or follow (presence is volatile, never written). */
+  const SOCKET_READS = new Set(['subscribe', 'unsubscribe', 'memory:retrieve', 'presence:set', 'presence:leave']);
+  const SOCKET_WRITES: Record<string, unknown> = {
+    'memory:store': { namespace: NS, key: 'sock/spent', value: 'v' },
+    'memory:delete': { namespace: NS, key: 'sock/spent' },
+  };
+
+  /** Arguments that reach the gate for each MCP tool that is not read-only. */
+  const MCP_WRITES: Record<string, Record<string, unknown>> = {
+    memory_usage: { action: 'store', namespace: NS, key: 'mcp/spent', value: 'v' },
+    swarm_init: { topology: 'mesh', sessionId: 'gate-cover-1' },
+    agent_register: { name: 'spent-agent', sessionId: 'gate-cover-1' },
+    agent_update: { name: 'known-agent', sessionId: 'gate-cover-1', status: 'active' },
+    session_start: { sessionId: 'gate-cover-new' },
+    session_checkpoint: { sessionId: 'gate-cover-1', label: 'spent' },
+    session_handoff: { sessionId: 'gate-cover-1', to: 'team' },
+  };
+
+  let spent: string;
+  beforeAll(async () => {
+    const made = await api(s.url, '/api/v1/tokens', { method: 'POST', json: { name: 'spent-2', scopes: [{ access: 'admin', namespaces: '*' }] } });
+    spent = made.body.token as string;
+    // An agent the update can find, registered by the admin token (its own bucket).
+    const client = await mcpClient(s.url, s.token);
+    await client.callTool({ name: 'agent_register', arguments: { name: 'known-agent', sessionId: 'gate-cover-1' } });
+    await client.close();
+    const p = s.app.identity.tokenPrincipal(spent)!;
+    await Promise.all(
+      Array.from({ length: 1_000 }, (_, i) => s.app.gate.write({ principal: p, ip: null, via: 'rest' }, { action: 'spend', target: String(i), authorize: { action: 'memory:read', namespace: '*' }, run: () => null })),
+    );
+  });
+
+  it('every client event is classified, and each write event answers rate_limited once the limit is spent', async () => {
+    expect(CLIENT_EVENTS.filter((e) => !SOCKET_READS.has(e)).sort()).toEqual(Object.keys(SOCKET_WRITES).sort());
+    const socket = rawSocket(s.url, { token: spent });
+    try {
+      expect(await handshake(socket)).toEqual({ connected: true });
+      for (const [event, payload] of Object.entries(SOCKET_WRITES)) {
+        expect(await emitAck(socket, event as ClientEventName, payload), event).toMatchObject({ ok: false, error: { code: 'rate_limited' } });
+      }
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('every MCP tool that is not read-only is in the table, and each answers rate_limited once the limit is spent', async () => {
+    const client = await mcpClient(s.url, spent);
+    try {
+      const { tools } = await client.listTools();
+      const writers = tools.filter((t) => t.annotations?.readOnlyHint !== true).map((t) => t.name);
+      expect(writers.sort()).toEqual(Object.keys(MCP_WRITES).sort());
+      for (const [name, args] of Object.entries(MCP_WRITES)) {
+        const r = await client.callTool({ name, arguments: args }).catch((e: Error) => ({ error: e.message }));
+        expect(JSON.stringify(r), name).toMatch(/rate_limited|Too many writes/);
+      }
+    } finally {
+      await client.close();
+    }
   });
 });
