@@ -29,6 +29,8 @@ import type { MeetingService } from './sessions/meeting.ts';
 import type { HandoffService } from './handoffs/service.ts';
 import { createServices } from './services.ts';
 import { startSweeper } from './memory/sweeper.ts';
+import { Backups } from './safety/backup.ts';
+import { DATA_DEFAULTS, type DataOptions } from './safety/options.ts';
 import { principalRoom, registerSocketHandlers, type BatonServer } from './realtime/socket.ts';
 
 export interface ApplicationOptions {
@@ -53,6 +55,8 @@ export interface ApplicationOptions {
   /** A session silent this long becomes interrupted. */
   sessionIdleMinutes?: number;
   secureCookies?: boolean;
+  /** Backups, import limit, retention and metrics (issue 17). */
+  data?: DataOptions;
 }
 
 export interface Application {
@@ -78,6 +82,8 @@ export interface Application {
   gate: WriteGate;
   /** /mcp counters: how many calls the fast path answered. */
   mcpStats: { fastCalls: number };
+  /** Scheduled and on-demand backups (BACKUP_DIR). */
+  backups: Backups;
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -140,7 +146,18 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     maxValueBytes * 6 + 64 * 1024,
     { accessGeneration: () => identity.accessGeneration, fastPath: options.mcpFastPath, maxDepth: gate.maxDepth },
   );
-  const api = createApi({ memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting, handoffs, analytics, gate });
+  const data = { ...DATA_DEFAULTS, ...options.data };
+  const backups = new Backups(
+    db.sqlite,
+    data.backupDir ? { dir: resolve(data.backupDir), intervalMinutes: data.backupIntervalMinutes, keep: data.backupKeep } : null,
+    logger,
+    options.now,
+  );
+  backups.start();
+  const api = createApi({
+    memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting, handoffs, analytics, gate,
+    data: { handle: db, services: { memory, sessions, handoffs, feed }, audit, backups, onCommit: broadcaster.wake, maxImportBytes: data.maxImportBytes, now: options.now },
+  });
   const apiListener = getRequestListener(api.fetch);
 
   let nextHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
@@ -216,6 +233,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     api,
     gate,
     mcpStats: mcp.stats,
+    backups,
     listen(port, host) {
       return new Promise((resolveUrl, reject) => {
         http.once('error', reject);
@@ -227,6 +245,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     },
     async close() {
       sweeper.stop();
+      backups.stop();
       await mcp.close();
       broadcaster.stop();
       await new Promise<void>((done) => io.close(() => done()));

@@ -179,6 +179,7 @@ const ROUTES: Record<string, RouteExpectation> = {
   'GET /api/v1/memory/entry': { allow: READERS, probe: () => ({ path: `/api/v1/memory/entry?${entryQuery('seed')}` }) },
   'GET /api/v1/memory/history': { allow: READERS, probe: () => ({ path: `/api/v1/memory/history?${entryQuery('seed')}` }) },
   'PUT /api/v1/memory/entry': { allow: WRITERS, probe: (who) => ({ path: '/api/v1/memory/entry', json: { namespace: NS, key: `rest/${who}`, value: who } }) },
+  'POST /api/v1/memory/entry/restore': { allow: WRITERS, probe: () => ({ path: '/api/v1/memory/entry/restore', json: { namespace: NS, key: 'seed', version: 1 } }) },
   'DELETE /api/v1/memory/entry': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/memory/entry?${entryQuery(`rest/${who}`)}` }) },
 
   // ---- memory across namespaces: allowed to scoped tokens, filtered to what they may read ------

@@ -34,5 +34,9 @@ export const memoryApi = {
   history: (namespace: string, key: string) =>
     getJson<{ items: HistoryItem[] }>('/api/v1/memory/history', { namespace, key }),
 
+  /** Writes the value `version` had as a new version (only while the key is still at `ifVersion`). */
+  restore: (namespace: string, key: string, version: number, ifVersion?: number) =>
+    api<{ version: number; seq: number; restoredFrom: number }>('/api/v1/memory/entry/restore', { method: 'POST', body: { namespace, key, version, ifVersion } }),
+
   recent: (limit = 15) => getJson<{ items: Change[]; seq: number }>('/api/v1/changes/recent', { limit }),
 };

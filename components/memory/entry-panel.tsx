@@ -64,6 +64,24 @@ export function EntryPanel({ entry, now, onEdit, onDelete }: Props) {
     };
   }, [entry.namespace, entry.key, entry.version, entry.updatedAt]);
 
+  // "Restore this version": a preview of what the restore changes (current → that version) first.
+  const [restoring, setRestoring] = useState<HistoryItem | null>(null);
+  const [restoreState, setRestoreState] = useState<{ busy: boolean; error: string | null }>({ busy: false, error: null });
+  useEffect(() => {
+    setRestoring(null);
+    setRestoreState({ busy: false, error: null });
+  }, [entry.namespace, entry.key]);
+  const restore = async (h: HistoryItem) => {
+    setRestoreState({ busy: true, error: null });
+    try {
+      await memoryApi.restore(entry.namespace, entry.key, h.version, entry.version);
+      setRestoring(null);
+      setRestoreState({ busy: false, error: null });
+    } catch (e) {
+      setRestoreState({ busy: false, error: (e as Error).message });
+    }
+  };
+
   const older = history?.[pair[0]];
   const newer = history?.[pair[1]];
 
@@ -133,6 +151,19 @@ export function EntryPanel({ entry, now, onEdit, onDelete }: Props) {
                   <span className="w-14 text-xs text-slate-500">{h.op}</span>
                   <span className="min-w-0 flex-1 truncate text-slate-600 dark:text-slate-400">{h.actor}</span>
                   <TimeAgo className="text-xs text-slate-500" at={h.at} now={now} />
+                  {canWrite && h.op === 'store' && h.value !== null && h.value !== entry.raw && (
+                    <button
+                      type="button"
+                      className="rounded border border-slate-300 px-1.5 text-xs hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900"
+                      aria-label={`Restore v${h.version}`}
+                      onClick={() => {
+                        setRestoring(h);
+                        setRestoreState({ busy: false, error: null });
+                      }}
+                    >
+                      Restore…
+                    </button>
+                  )}
                   <label className="flex items-center gap-1 text-xs" title="Compare from">
                     <input type="radio" name="diff-from" checked={pair[0] === i} onChange={() => setPair([i, pair[1]])} aria-label={`Compare from v${h.version}`} />
                     from
@@ -144,6 +175,21 @@ export function EntryPanel({ entry, now, onEdit, onDelete }: Props) {
                 </li>
               ))}
             </ol>
+            {restoring && (
+              <div role="region" aria-label="Restore preview" data-testid="restore-preview" className="space-y-2 rounded-lg border border-accent-500/40 p-3">
+                <p className="text-sm">
+                  Restoring writes the value of <span className="font-mono">v{restoring.version}</span> as a new version (v{entry.version + 1}); nothing is lost, the current value stays in the history. What changes:
+                </p>
+                <ValueDiff before={entry.raw} after={restoring.value} />
+                {restoreState.error && <p role="alert" className="text-sm text-rose-600">{restoreState.error}</p>}
+                <div className="flex gap-2">
+                  <button type="button" className={btn} disabled={restoreState.busy} onClick={() => void restore(restoring)}>
+                    {restoreState.busy ? 'Restoring…' : 'Restore this version'}
+                  </button>
+                  <button type="button" className={btn} onClick={() => setRestoring(null)}>Cancel</button>
+                </div>
+              </div>
+            )}
             {older && newer && older !== newer ? (
               <div className="space-y-1">
                 <p className="text-xs text-slate-500">Changes from v{older.version} ({older.op}) to v{newer.version} ({newer.op})</p>

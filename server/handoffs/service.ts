@@ -118,6 +118,11 @@ export class HandoffService implements SeedHandoffSink {
     return { kind: 'team', label: r.toLabel };
   }
 
+  /** A handoff as lists and the feed show it (an import publishes what it wrote). */
+  listItemOf(id: string): HandoffListItem {
+    return this.listItem(this.row(id));
+  }
+
   private listItem(r: HandoffRow): HandoffListItem {
     // Only the title: building the whole board here made every list row and feed change cost a board.
     const title = this.h.db.select({ title: workSessions.title }).from(workSessions).where(eq(workSessions.id, r.sessionId)).get()?.title ?? r.sessionId;

@@ -27,6 +27,7 @@ import type { KnownPrincipal, WriteGate } from '../gate.ts';
 import type { AuditRecorder } from '../auth/identity.ts';
 import { callerOf, type Env } from './caller.ts';
 import { deleteOp, storeOp } from '../memory/ops.ts';
+import { registerDataRoutes, type DataRouteDeps } from './data-api.ts';
 
 interface Deps {
   memory: MemoryService;
@@ -42,6 +43,8 @@ interface Deps {
   analytics: AnalyticsService;
   mcp: { handle(request: McpHttpRequest, principal: Principal, ip: string | null): Promise<Response> };
   gate: WriteGate;
+  /** Export, import, backups and metrics (server/http/data-api.ts). */
+  data?: Partial<DataRouteDeps>;
 }
 
 
@@ -104,7 +107,8 @@ export function createApi(deps: Deps): Hono<Env> {
   const tooLarge = (c: Context) => errorResponse(c, { code: 'too_large', message: `body: over the limit of ${maxBody} bytes`, field: 'body' }, 413);
   const limitStream = bodyLimit({ maxSize: maxBody, onError: tooLarge });
   app.use('*', (c, next) => {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    // An import has its own, larger limit (IMPORT_MAX_BYTES; server/http/data-api.ts).
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || (c.req.method === 'POST' && c.req.path === '/api/v1/import')) return next();
     const length = c.req.header('content-length');
     if (length !== undefined && c.req.header('transfer-encoding') === undefined) {
       return Number(length) > maxBody ? Promise.resolve(tooLarge(c)) : next();
@@ -145,7 +149,10 @@ export function createApi(deps: Deps): Hono<Env> {
 
   // ---- accounts and sign-in ----------------------------------------------------------------
 
-  app.get('/api/v1/health', (c) => c.json({ ok: true, seq: feed.headSeq() }));
+  app.get('/api/v1/health', (c) => {
+    const lastBackup = deps.data?.backups?.lastGoodAt() ?? null;
+    return c.json({ ok: true, seq: feed.headSeq(), lastBackupAt: lastBackup === null ? null : new Date(lastBackup).toISOString() });
+  });
   app.get('/api/v1/setup', (c) => c.json({ needed: !identity.hasUsers() }));
   app.post('/api/v1/setup', async (c) => identity.setup(await jsonBody(c), c.get('ip')));
 
@@ -354,6 +361,7 @@ export function createApi(deps: Deps): Hono<Env> {
 
   registerSessionRoutes(app, { sessions, items, meeting, memory, analytics, gate });
   registerHandoffRoutes(app, { handoffs, sessions, gate });
+  registerDataRoutes(app, { memory, gate, ...deps.data });
 
   // The MCP transport reads Node's request itself (see server/mcp/http.ts); auth and CSRF ran above.
   app.all('/mcp', (c) => mcp.handle(mcpRequestOf(c.req.raw, c.env), principal(c), c.get('ip')));

@@ -17,10 +17,19 @@ import {
   type ListInput,
   type SearchInput,
   type StoreInput,
+  versionSchema,
 } from '../../lib/memory-schema.ts';
+import { z } from 'zod';
 import type { DeleteResult, HistoryItem, MemoryEntry, NamespaceCount, Page, StoreResult } from '../../lib/memory-types.ts';
 import { GroupCommit } from './group-commit.ts';
 import type { Writer } from '../gate.ts';
+
+/** Which kept version of a key to write back (`ifVersion`: only while the key is at that version). */
+export const restoreInputSchema = entryRefSchema.extend({
+  version: z.number({ error: 'must be an integer' }).int('must be an integer').min(1, 'must be 1 or more'),
+  ifVersion: versionSchema.optional(),
+});
+export type RestoreInput = z.input<typeof restoreInputSchema>;
 
 export interface StoredWrite {
   namespace: string;
@@ -176,6 +185,9 @@ export class MemoryService {
         `DELETE FROM memory_history WHERE namespace = ? AND key = ? AND seq <= (
            SELECT seq FROM memory_history WHERE namespace = ? AND key = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
       ),
+      versionValue: s.prepare<[string, string, number], { value: string | null }>(
+        `SELECT value FROM memory_history WHERE namespace = ? AND key = ? AND version = ? AND op = 'store' ORDER BY seq DESC LIMIT 1`,
+      ),
       expiredBatch: s.prepare<{ now: number; limit: number }, MemoryEntryRow>(
         `SELECT ${entryColumns} FROM memory_entries WHERE expires_at IS NOT NULL AND expires_at <= @now LIMIT @limit`,
       ),
@@ -274,6 +286,33 @@ export class MemoryService {
     return this.group.run(() => {
       const result = this.store(input, actor);
       after?.(result); // e.g. the audit row, committed with the write
+      return result;
+    });
+  }
+
+  /**
+   * Writes the value `version` of a key had (its newest kept `store` row with that version) as a
+   * new version: a store like any other, so it is projected, fed and audited the same way.
+   */
+  restoreVersion(input: RestoreInput | Record<string, unknown>, by: WriterRef): StoreResult & { restoredFrom: number } {
+    const data = parseInput(restoreInputSchema, input);
+    const row = this.q.versionValue.get(data.namespace, data.key, data.version);
+    if (!row || row.value === null) {
+      throw new BatonError('not_found', `version: ${data.namespace}/${data.key} has no kept version ${data.version} (see its history)`, { field: 'version' });
+    }
+    const result = this.store({ namespace: data.namespace, key: data.key, value: row.value, ifVersion: data.ifVersion }, by);
+    return { ...result, restoredFrom: data.version };
+  }
+
+  /** restoreVersion() through group commit. */
+  restoreSoon(
+    input: RestoreInput | Record<string, unknown>,
+    actor: WriterRef,
+    after?: (result: StoreResult & { restoredFrom: number }) => void,
+  ): Promise<StoreResult & { restoredFrom: number }> {
+    return this.group.run(() => {
+      const result = this.restoreVersion(input, actor);
+      after?.(result);
       return result;
     });
   }
