@@ -29,7 +29,9 @@ async function startMeeting(request: APIRequestContext, id: string): Promise<Age
     agenda: AGENDA.map(([title]) => title),
     meeting_duration: '90 minutes',
   };
-  const put = await request.put('/api/v1/memory/entry', { data: { namespace: 'coordination-sessions', key: 'session/coordination/init', value: JSON.stringify(init) } });
+  const put = await request.put('/api/v1/memory/entry', {
+    data: { namespace: 'coordination-sessions', key: 'session/coordination/init', value: JSON.stringify(init) },
+  });
   expect(put.ok(), await put.text()).toBe(true);
   const agendaOf = async () => ((await (await request.get(`/api/v1/sessions/${id}`)).json()).items as AgendaItem[]).filter((i) => i.kind === 'agenda');
   if ((await agendaOf()).length === 0) {
@@ -53,14 +55,19 @@ const screen = (page: Page) => page.getByTestId('present');
 const remainingMs = async (page: Page) => Number(await page.getByTestId('timer').getAttribute('data-remaining-ms'));
 
 test.describe('meeting mode', () => {
-  test('three screens: the presenter drives, a member and a share link follow, break away, rejoin and are summoned; a decision lands on the board', async ({ browser, page, request }) => {
+  test('three screens: the presenter drives, a member and a share link follow, break away, rejoin and are summoned; a decision lands on the board', async ({
+    browser,
+    page,
+    request,
+  }) => {
     test.setTimeout(90_000);
     mkdirSync(SHOTS, { recursive: true });
     const id = uid('meet');
     const agenda = await startMeeting(request, id);
     const share = await request.post('/api/v1/share-links', { data: { sessionId: id } });
     expect(share.ok(), await share.text()).toBe(true);
-    const sharePath = ((await share.json()) as { path: string }).path;
+    // The link opens the board; its meeting-screen variant is the same link on /present.
+    const sharePath = ((await share.json()) as { path: string }).path.replace(/^\/sessions\//, '/present/');
 
     await page.setViewportSize(WIDE);
     const member = await newUser(browser, 'Mia', { viewport: WIDE });

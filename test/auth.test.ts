@@ -62,6 +62,10 @@ describe('accounts, tokens, sockets and the audit log', () => {
     secrets.push(s.token);
     viewer = await invitedUser(s, 'viewer', 'Vera Viewer');
     member = await invitedUser(s, 'member', 'Mo Member');
+    // Share links are made only for sessions that exist.
+    for (const id of ['s-secret', 'standup', 's-admin', 's-member']) {
+      s.app.memory.store({ namespace: 'session-management', key: `session/${id}/init`, value: JSON.stringify({ session_id: id }) }, 'setup');
+    }
   });
   afterAll(() => s.close());
 

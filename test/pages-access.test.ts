@@ -24,6 +24,11 @@ describe('pageAccess: the sign-in check', () => {
     expect(await access('/sign-in?next=%2Fmemory')).toBeNull();
     expect(await access('/invite/abc')).toBeNull();
     expect(await access('/present/s-1?share=bsh_x')).toBeNull();
+    // A share link opens the session's own board (read-only) too; only the board itself, not a page under it.
+    expect(await access('/sessions/s-1?share=bsh_x')).toBeNull();
+    expect(await access('/sessions/s-1?tab=x&share=bsh_x')).toBeNull();
+    expect(await access('/sessions/s-1')).toBe(`/sign-in?next=${encodeURIComponent('/sessions/s-1')}`);
+    expect(await access('/sessions/s-1/other?share=bsh_x')).toBe(`/sign-in?next=${encodeURIComponent('/sessions/s-1/other?share=bsh_x')}`);
     expect(await access('/_next/static/chunks/main.js')).toBeNull();
     expect(await access('/setup')).toBe('/sign-in');
   });

@@ -126,7 +126,9 @@ function Actions({ board, onBoard }: { board: SessionBoard; onBoard: (b: Session
       const target = e.target as HTMLElement;
       if (e.key !== 'c' || e.metaKey || e.ctrlKey || e.altKey || e.repeat) return;
       // Not while typing; a focused checkbox or button is fine.
-      const typing = target.closest('textarea, select, [contenteditable]') || (target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit'].includes(target.type));
+      const typing =
+        target.closest('textarea, select, [contenteditable]') ||
+        (target instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit'].includes(target.type));
       if (typing) return;
       e.preventDefault();
       checkpointRef.current();
@@ -150,8 +152,17 @@ function Actions({ board, onBoard }: { board: SessionBoard; onBoard: (b: Session
     <div className="min-w-0" data-testid="board-actions">
       <div className="flex flex-wrap items-center gap-2">
         <form onSubmit={(e) => void checkpoint(e)} className="flex items-center gap-2">
-          <label htmlFor="checkpoint-label" className="sr-only">Checkpoint label (optional)</label>
-          <input id="checkpoint-label" value={label} onChange={(e) => setLabel(e.target.value)} placeholder="Label (optional)" className={`${inputCls} w-40`} disabled={checkpointing} />
+          <label htmlFor="checkpoint-label" className="sr-only">
+            Checkpoint label (optional)
+          </label>
+          <input
+            id="checkpoint-label"
+            value={label}
+            onChange={(e) => setLabel(e.target.value)}
+            placeholder="Label (optional)"
+            className={`${inputCls} w-40`}
+            disabled={checkpointing}
+          />
           <button type="submit" className={`${primaryCls} whitespace-nowrap`} disabled={checkpointing} title="Save a checkpoint now (c)" aria-keyshortcuts="c">
             {checkpointing ? 'Saving…' : 'Checkpoint now'}
             <kbd className="rounded border border-white/40 px-1 text-[10px] font-normal">c</kbd>
@@ -166,17 +177,35 @@ function Actions({ board, onBoard }: { board: SessionBoard; onBoard: (b: Session
             className={`${inputCls} w-auto py-1`}
             data-testid="autosave"
           >
-            {autosaveChoices.map((m) => <option key={m} value={m}>{m === 0 ? 'off' : `every ${m} min`}</option>)}
+            {autosaveChoices.map((m) => (
+              <option key={m} value={m}>
+                {m === 0 ? 'off' : `every ${m} min`}
+              </option>
+            ))}
           </select>
         </label>
         <label className="flex items-center gap-1.5 text-sm text-slate-600 dark:text-slate-300">
           Status
-          <select value={board.status} onChange={(e) => void setStatus(e.target.value as SessionStatus)} disabled={pending.has('status')} className={`${inputCls} w-auto py-1`} data-testid="status-select">
-            {statusChoices.map((s) => <option key={s} value={s}>{statusLook[s].label}</option>)}
+          <select
+            value={board.status}
+            onChange={(e) => void setStatus(e.target.value as SessionStatus)}
+            disabled={pending.has('status')}
+            className={`${inputCls} w-auto py-1`}
+            data-testid="status-select"
+          >
+            {statusChoices.map((s) => (
+              <option key={s} value={s}>
+                {statusLook[s].label}
+              </option>
+            ))}
           </select>
         </label>
         <HandOffButton board={board} />
-        {saved && !busy && <span role="status" className="text-sm text-emerald-700 dark:text-emerald-400">✓ Saved “{saved}”</span>}
+        {saved && !busy && (
+          <span role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+            ✓ Saved “{saved}”
+          </span>
+        )}
       </div>
       <ErrorNote message={error} onDismiss={() => setError(null)} />
     </div>
@@ -190,6 +219,7 @@ export function BoardHeader({
   myId,
   canEdit,
   readOnly,
+  share = null,
   onBoard,
 }: {
   board: SessionBoard;
@@ -198,6 +228,8 @@ export function BoardHeader({
   myId: string | null;
   canEdit: boolean;
   readOnly: boolean;
+  /** The share link this board was opened with: read-only, and no links into the rest of Baton. */
+  share?: string | null;
   onBoard: (b: SessionBoard) => void;
 }) {
   const look = statusLook[board.status];
@@ -206,7 +238,13 @@ export function BoardHeader({
     <header className="border-b border-slate-200 bg-slate-50/70 dark:border-slate-800 dark:bg-slate-900/30">
       <div className="mx-auto max-w-[100rem] space-y-4 px-4 py-5 sm:px-6">
         <nav aria-label="Breadcrumb" className="flex items-center gap-1.5 text-xs text-slate-500 dark:text-slate-400">
-          <Link href="/sessions" className="hover:text-slate-900 hover:underline dark:hover:text-white">Sessions</Link>
+          {share ? (
+            <span>Shared board</span>
+          ) : (
+            <Link href="/sessions" className="hover:text-slate-900 hover:underline dark:hover:text-white">
+              Sessions
+            </Link>
+          )}
           <span aria-hidden>/</span>
           <span className="truncate font-mono">{board.id}</span>
         </nav>
@@ -214,26 +252,53 @@ export function BoardHeader({
         <div className="flex flex-wrap items-start justify-between gap-4">
           <div className="min-w-0 flex-1 basis-full sm:basis-0">
             <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
-              <h1 data-testid="board-title" className="min-w-0 break-words text-2xl font-semibold tracking-tight sm:text-3xl">{board.title}</h1>
+              <h1 data-testid="board-title" className="min-w-0 break-words text-2xl font-semibold tracking-tight sm:text-3xl">
+                {board.title}
+              </h1>
               <Chip className="bg-white text-slate-700 ring-1 ring-slate-300 dark:bg-slate-900 dark:text-slate-200 dark:ring-slate-700">
                 {typeLabel[board.type] ?? board.type}
                 {board.subtype && <span className="font-normal text-slate-500 dark:text-slate-400">&nbsp;· {board.subtype}</span>}
               </Chip>
-              <span data-testid="board-status" data-status={board.status} className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-xs font-semibold ring-1 ${look.chip}`}>
+              <span
+                data-testid="board-status"
+                data-status={board.status}
+                className={`inline-flex items-center gap-1.5 rounded-full px-2.5 py-0.5 text-xs font-semibold ring-1 ${look.chip}`}
+              >
                 <span aria-hidden className={`h-1.5 w-1.5 rounded-full ${look.dot} ${board.status === 'active' ? 'animate-pulse' : ''}`} />
                 {look.label}
               </span>
-              {readOnly && (
-                <span data-testid="read-only-badge" title="You have viewer access: you can follow the board but not change it" className="rounded-full border border-slate-300 px-2 py-0.5 text-xs font-medium text-slate-600 dark:border-slate-700 dark:text-slate-300">
+              {share && (
+                <span
+                  data-testid="read-only-badge"
+                  title="Opened with a share link: you can follow the board but not change it"
+                  className="rounded-full border border-slate-300 px-2 py-0.5 text-xs font-medium text-slate-600 dark:border-slate-700 dark:text-slate-300"
+                >
+                  Read-only link
+                </span>
+              )}
+              {readOnly && !share && (
+                <span
+                  data-testid="read-only-badge"
+                  title="You have viewer access: you can follow the board but not change it"
+                  className="rounded-full border border-slate-300 px-2 py-0.5 text-xs font-medium text-slate-600 dark:border-slate-700 dark:text-slate-300"
+                >
                   Read-only
                 </span>
               )}
             </div>
           </div>
           <div className="flex flex-wrap items-center gap-3">
-            <Link href={`/present/${encodeURIComponent(board.id)}`} data-testid="present-link" title="Meeting mode: a large-type screen everyone follows" className="inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-accent-500 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800">
-              <span aria-hidden>▶</span> Present
-            </Link>
+            {/* A shared screen gets meeting mode only where there is a meeting: a coordination session's agenda. */}
+            {(!share || board.type === 'coordination') && (
+              <Link
+                href={`/present/${encodeURIComponent(board.id)}${share ? `?share=${encodeURIComponent(share)}` : ''}`}
+                data-testid="present-link"
+                title="Meeting mode: a large-type screen everyone follows"
+                className="inline-flex items-center gap-1.5 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-accent-500 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800"
+              >
+                <span aria-hidden>▶</span> {share ? 'Meeting screen' : 'Present'}
+              </Link>
+            )}
             <Presence viewers={viewers} myId={myId} />
           </div>
         </div>
@@ -241,23 +306,49 @@ export function BoardHeader({
         <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-3 lg:grid-cols-6">
           <Meta label="Project">{board.project ?? none}</Meta>
           <Meta label="Owner">{board.owner ?? none}</Meta>
-          <Meta label="Branch">{board.branch ? <code className="font-mono text-[0.8rem]" title={board.branch}>{board.branch}</code> : none}</Meta>
-          <Meta label="Last commit">{board.lastCommit ? <code className="font-mono text-[0.8rem]" title={board.lastCommit}>{board.lastCommit.slice(0, 12)}</code> : none}</Meta>
+          <Meta label="Branch">
+            {board.branch ? (
+              <code className="font-mono text-[0.8rem]" title={board.branch}>
+                {board.branch}
+              </code>
+            ) : (
+              none
+            )}
+          </Meta>
+          <Meta label="Last commit">
+            {board.lastCommit ? (
+              <code className="font-mono text-[0.8rem]" title={board.lastCommit}>
+                {board.lastCommit.slice(0, 12)}
+              </code>
+            ) : (
+              none
+            )}
+          </Meta>
           <Meta label="Focus">{board.focusArea ?? none}</Meta>
           <Meta label="Last activity">
-            <time dateTime={board.lastActivityAt} title={absolute(board.lastActivityAt)}>{ago(board.lastActivityAt, now)}</time>
+            <time dateTime={board.lastActivityAt} title={absolute(board.lastActivityAt)}>
+              {ago(board.lastActivityAt, now)}
+            </time>
           </Meta>
         </dl>
 
         <div className="flex flex-wrap items-end justify-between gap-x-8 gap-y-3">
           <div className="flex min-w-0 flex-1 flex-wrap items-end gap-x-8 gap-y-3">
-            <div className="w-full min-w-0 sm:w-auto sm:min-w-[22rem] sm:max-w-xl"><Elapsed board={board} now={now} /></div>
+            <div className="w-full min-w-0 sm:w-auto sm:min-w-[22rem] sm:max-w-xl">
+              <Elapsed board={board} now={now} />
+            </div>
             {(parent || children.length > 0 || board.resumeCount > 0) && (
               <div className="min-w-0 space-y-0.5 text-sm" data-testid="lineage">
                 {parent && (
                   <p>
                     <span className="text-slate-500 dark:text-slate-400">continues </span>
-                    <Link href={`/sessions/${encodeURIComponent(parent.id)}`} className="font-medium text-accent-600 hover:underline dark:text-accent-500">{parent.title}</Link>
+                    {share ? (
+                      <span className="font-medium">{parent.title}</span>
+                    ) : (
+                      <Link href={`/sessions/${encodeURIComponent(parent.id)}`} className="font-medium text-accent-600 hover:underline dark:text-accent-500">
+                        {parent.title}
+                      </Link>
+                    )}
                     <span className="text-xs text-slate-500 dark:text-slate-400"> ({statusLook[parent.status]?.label ?? parent.status})</span>
                   </p>
                 )}
@@ -267,7 +358,16 @@ export function BoardHeader({
                     {children.map((c, i) => (
                       <span key={c.id}>
                         {i > 0 && ', '}
-                        <Link href={`/sessions/${encodeURIComponent(c.id)}`} className="font-mono text-[0.8rem] font-medium text-accent-600 hover:underline dark:text-accent-500">{c.id}</Link>
+                        {share ? (
+                          <span className="font-mono text-[0.8rem] font-medium">{c.id}</span>
+                        ) : (
+                          <Link
+                            href={`/sessions/${encodeURIComponent(c.id)}`}
+                            className="font-mono text-[0.8rem] font-medium text-accent-600 hover:underline dark:text-accent-500"
+                          >
+                            {c.id}
+                          </Link>
+                        )}
                         <span className="text-xs text-slate-500 dark:text-slate-400"> ({statusLook[c.status]?.label ?? c.status})</span>
                       </span>
                     ))}

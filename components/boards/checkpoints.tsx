@@ -6,6 +6,7 @@ import type { CheckpointSnapshot, CheckpointSummary, SessionBoard } from '../../
 import { apiError } from '../auth/api';
 
 import { sessionsApi } from './api';
+import { useShare } from './share';
 import { absolute, ago, checkpointLook, formatMetric, metricLabel } from './look';
 import { btnCls, Card, Empty, ErrorNote, linkBtnCls } from './ui';
 
@@ -24,7 +25,9 @@ function DiffGroup({ title, tone, items }: { title: string; tone: 'add' | 'done'
       <ul className="mt-1 space-y-0.5">
         {items.map((item, i) => (
           <li key={i} className="flex gap-2 text-sm">
-            <span aria-hidden className={`w-3 shrink-0 text-center font-bold ${color}`}>{mark}</span>
+            <span aria-hidden className={`w-3 shrink-0 text-center font-bold ${color}`}>
+              {mark}
+            </span>
             <span className="min-w-0 flex-1 break-words">{item}</span>
           </li>
         ))}
@@ -33,7 +36,11 @@ function DiffGroup({ title, tone, items }: { title: string; tone: 'add' | 'done'
   );
 }
 
-const arrow = <span aria-label="to" className="px-1 text-slate-400">→</span>;
+const arrow = (
+  <span aria-label="to" className="px-1 text-slate-400">
+    →
+  </span>
+);
 const code = (v: string | null) => (v ? <code className="font-mono text-[0.8rem]">{v}</code> : <span className="text-slate-400">none</span>);
 
 /** What changed between two snapshots, grouped: goals, workstreams, files, blockers, decisions, metrics, branch. */
@@ -49,27 +56,84 @@ export function DiffView({ diff, empty = 'No changes.' }: { diff: SnapshotDiff; 
         items={diff.workstreams.map((w) => (
           <>
             <span className="font-medium">{w.name}</span>{' '}
-            <span className="tabular-nums">{w.from === null ? 'new' : `${w.from}%`}{arrow}{w.to}%</span>
-            {w.statusFrom !== w.statusTo && <span className="text-slate-500 dark:text-slate-400"> ({w.statusFrom ?? 'new'}{arrow}{w.statusTo})</span>}
+            <span className="tabular-nums">
+              {w.from === null ? 'new' : `${w.from}%`}
+              {arrow}
+              {w.to}%
+            </span>
+            {w.statusFrom !== w.statusTo && (
+              <span className="text-slate-500 dark:text-slate-400">
+                {' '}
+                ({w.statusFrom ?? 'new'}
+                {arrow}
+                {w.statusTo})
+              </span>
+            )}
           </>
         ))}
       />
-      <DiffGroup title="Files added" tone="add" items={diff.filesAdded.map((f) => <code className="font-mono text-[0.8rem]">{f}</code>)} />
+      <DiffGroup
+        title="Files added"
+        tone="add"
+        items={diff.filesAdded.map((f) => (
+          <code className="font-mono text-[0.8rem]">{f}</code>
+        ))}
+      />
       <DiffGroup title="Blockers opened" tone="warn" items={diff.blockersOpened} />
       <DiffGroup title="Blockers resolved" tone="done" items={diff.blockersResolved} />
-      <DiffGroup title="Decisions added" tone="add" items={diff.decisionsAdded.map((d) => <><span className="font-medium">{d.topic}:</span> {d.decision}</>)} />
+      <DiffGroup
+        title="Decisions added"
+        tone="add"
+        items={diff.decisionsAdded.map((d) => (
+          <>
+            <span className="font-medium">{d.topic}:</span> {d.decision}
+          </>
+        ))}
+      />
       <DiffGroup
         title="Metrics"
         tone="neutral"
         items={diff.metrics.map((m) => (
           <>
             {metricLabel(m.name)}{' '}
-            <span className="tabular-nums">{formatMetric(m.name, m.from)}{arrow}{formatMetric(m.name, m.to)}</span>
+            <span className="tabular-nums">
+              {formatMetric(m.name, m.from)}
+              {arrow}
+              {formatMetric(m.name, m.to)}
+            </span>
           </>
         ))}
       />
-      <DiffGroup title="Branch" tone="neutral" items={diff.branch ? [<>{code(diff.branch.from)}{arrow}{code(diff.branch.to)}</>] : []} />
-      <DiffGroup title="Last commit" tone="neutral" items={diff.lastCommit ? [<>{code(diff.lastCommit.from)}{arrow}{code(diff.lastCommit.to)}</>] : []} />
+      <DiffGroup
+        title="Branch"
+        tone="neutral"
+        items={
+          diff.branch
+            ? [
+                <>
+                  {code(diff.branch.from)}
+                  {arrow}
+                  {code(diff.branch.to)}
+                </>,
+              ]
+            : []
+        }
+      />
+      <DiffGroup
+        title="Last commit"
+        tone="neutral"
+        items={
+          diff.lastCommit
+            ? [
+                <>
+                  {code(diff.lastCommit.from)}
+                  {arrow}
+                  {code(diff.lastCommit.to)}
+                </>,
+              ]
+            : []
+        }
+      />
     </div>
   );
 }
@@ -89,6 +153,7 @@ export function Checkpoints({ board, now }: { board: SessionBoard; now: number }
   const [error, setError] = useState<string | null>(null);
   const loading = useRef(new Set<number>());
   const byId = useMemo(() => new Map(board.checkpoints.map((c) => [c.id, c])), [board.checkpoints]);
+  const share = useShare();
 
   // A checkpoint that left the list (only the latest 100 are kept) leaves the selection too.
   const pair = useMemo(() => selected.filter((s) => s === NOW || byId.has(s)), [selected, byId]);
@@ -99,12 +164,12 @@ export function Checkpoints({ board, now }: { board: SessionBoard; now: number }
       if (side === NOW || snapshots.has(side) || loading.current.has(side)) continue;
       loading.current.add(side);
       sessionsApi
-        .checkpoint(board.id, side)
+        .checkpoint(board.id, side, share)
         .then((s) => setSnapshots((m) => new Map(m).set(side, s)))
         .catch((e) => setError(`Could not load checkpoint ${side}: ${apiError(e).message}`))
         .finally(() => loading.current.delete(side));
     }
-  }, [pair, snapshots, board.id]);
+  }, [pair, snapshots, board.id, share]);
 
   const toggle = (side: Side) =>
     setSelected((s) => {
@@ -113,7 +178,7 @@ export function Checkpoints({ board, now }: { board: SessionBoard; now: number }
       return [...cur, side].slice(-2);
     });
   const compareWithNow = (id?: number) => {
-    const target = id ?? (pair.find((s) => s !== NOW) as number | undefined) ?? board.checkpoints[0]?.id;
+    const target = id ?? pair.find((s): s is number => s !== NOW) ?? board.checkpoints[0]?.id;
     if (target !== undefined) setSelected([target, NOW]);
   };
 
@@ -131,7 +196,13 @@ export function Checkpoints({ board, now }: { board: SessionBoard; now: number }
       title="Checkpoints"
       count={board.checkpoints.length || undefined}
       className="lg:col-span-2 xl:col-span-3"
-      action={board.checkpoints.length > 0 ? <button type="button" className={linkBtnCls} onClick={() => compareWithNow()}>Compare with now</button> : undefined}
+      action={
+        board.checkpoints.length > 0 ? (
+          <button type="button" className={linkBtnCls} onClick={() => compareWithNow()}>
+            Compare with now
+          </button>
+        ) : undefined
+      }
     >
       <div className="grid gap-5 lg:grid-cols-[minmax(0,1fr)_minmax(0,1.2fr)]">
         <div className="min-w-0">
@@ -146,20 +217,45 @@ export function Checkpoints({ board, now }: { board: SessionBoard; now: number }
                   data-kind={c.kind}
                   className={`group relative flex items-start gap-3 rounded-lg px-2 py-2 ${on ? 'bg-accent-600/10 ring-1 ring-accent-500/40' : 'hover:bg-slate-50 dark:hover:bg-slate-900'}`}
                 >
-                  {i < board.checkpoints.length - 1 && <span aria-hidden className="absolute left-[1.3rem] top-9 h-[calc(100%-1.25rem)] w-px bg-slate-200 dark:bg-slate-700" />}
-                  <span aria-hidden title={look.label} className={`relative z-10 flex h-6 w-6 shrink-0 items-center justify-center rounded-full text-xs font-bold ${look.ring}`}>{look.icon}</span>
+                  {i < board.checkpoints.length - 1 && (
+                    <span aria-hidden className="absolute left-[1.3rem] top-9 h-[calc(100%-1.25rem)] w-px bg-slate-200 dark:bg-slate-700" />
+                  )}
+                  <span
+                    aria-hidden
+                    title={look.label}
+                    className={`relative z-10 flex h-6 w-6 shrink-0 items-center justify-center rounded-full text-xs font-bold ${look.ring}`}
+                  >
+                    {look.icon}
+                  </span>
                   <div className="min-w-0 flex-1">
-                    <p className="truncate text-sm font-medium" title={c.label ?? undefined}>{c.label || look.label}</p>
+                    <p className="truncate text-sm font-medium" title={c.label ?? undefined}>
+                      {c.label || look.label}
+                    </p>
                     <p className="text-xs text-slate-500 dark:text-slate-400">
-                      <span className="font-medium">{look.label}</span> · <time dateTime={c.createdAt} title={absolute(c.createdAt)}>{ago(c.createdAt, now)}</time> · {c.createdBy}
+                      <span className="font-medium">{look.label}</span> ·{' '}
+                      <time dateTime={c.createdAt} title={absolute(c.createdAt)}>
+                        {ago(c.createdAt, now)}
+                      </time>{' '}
+                      · {c.createdBy}
                     </p>
                   </div>
                   <div className="flex shrink-0 items-center gap-2">
-                    <button type="button" className={`${linkBtnCls} text-xs opacity-70 group-hover:opacity-100`} onClick={() => compareWithNow(c.id)} aria-label={`Compare ${describe(c)} with now`}>
+                    <button
+                      type="button"
+                      className={`${linkBtnCls} text-xs opacity-70 group-hover:opacity-100`}
+                      onClick={() => compareWithNow(c.id)}
+                      aria-label={`Compare ${describe(c)} with now`}
+                    >
                       vs now
                     </button>
                     <label className="flex items-center gap-1 text-xs text-slate-600 dark:text-slate-300">
-                      <input type="checkbox" checked={on} onChange={() => toggle(c.id)} aria-label={`Compare ${describe(c)}`} className="h-4 w-4 accent-accent-600" />
+                      <input
+                        type="checkbox"
+                        checked={on}
+                        onChange={() => toggle(c.id)}
+                        aria-label={`Compare ${describe(c)}`}
+                        className="h-4 w-4 accent-accent-600"
+                      />
                       <span className="hidden sm:inline">compare</span>
                     </label>
                   </div>
@@ -173,7 +269,11 @@ export function Checkpoints({ board, now }: { board: SessionBoard; now: number }
         <div data-testid="checkpoint-diff" className="min-w-0 rounded-lg border border-slate-200 p-4 dark:border-slate-800" aria-live="polite">
           {!ordered ? (
             <div className="text-sm text-slate-500 dark:text-slate-400">
-              <p>{board.checkpoints.length === 0 ? 'Once there are checkpoints, compare any two here.' : 'Tick two checkpoints to see what changed between them, or compare one with now.'}</p>
+              <p>
+                {board.checkpoints.length === 0
+                  ? 'Once there are checkpoints, compare any two here.'
+                  : 'Tick two checkpoints to see what changed between them, or compare one with now.'}
+              </p>
               {pair.length === 1 && (
                 <button type="button" className={`${btnCls} mt-3`} onClick={() => compareWithNow()}>
                   Compare {nameOf(pair[0]!)} with now
@@ -185,7 +285,15 @@ export function Checkpoints({ board, now }: { board: SessionBoard; now: number }
               <h3 className="mb-3 text-sm font-semibold">
                 {nameOf(ordered[0]!)} <span className="text-slate-400">→</span> {nameOf(ordered[1]!)}
               </h3>
-              {diff ? <DiffView diff={diff} empty="Nothing changed between these two." /> : !error && <p className="text-sm text-slate-500" aria-busy="true">Loading snapshots…</p>}
+              {diff ? (
+                <DiffView diff={diff} empty="Nothing changed between these two." />
+              ) : (
+                !error && (
+                  <p className="text-sm text-slate-500" aria-busy="true">
+                    Loading snapshots…
+                  </p>
+                )
+              )}
             </>
           )}
           <ErrorNote message={error} onDismiss={() => setError(null)} />

@@ -3,7 +3,6 @@
 import Link from 'next/link';
 import { useCallback, useEffect, useState, type FocusEvent } from 'react';
 import { sessionRoom, type PresenceViewer } from '../../lib/events';
-import type { SessionBoard as Board } from '../../lib/session-types';
 import { useMe } from '../auth/me';
 import { Milestones } from './milestones';
 import { UndoBar } from './undo';
@@ -14,6 +13,7 @@ import { BoardHandoffs } from '../handoffs/board-handoffs';
 import { BoardHeader } from './board-header';
 import { Checkpoints } from './checkpoints';
 import { RecoverPanel } from './recover-panel';
+import { ShareEnded, shareEndOf, ShareProvider, useShareRevoked } from './share';
 import { Agents, Blockers, Decisions, Details, Files, Goals, Metrics, NextSteps, Workstreams } from './sections';
 import { typedBoard } from './typed-boards';
 import { useLiveBoard } from './use-live-board';
@@ -29,7 +29,9 @@ function BoardSkeleton() {
         </div>
       </div>
       <div className="mx-auto grid max-w-[100rem] gap-4 p-4 sm:p-6 lg:grid-cols-2 xl:grid-cols-3">
-        {[0, 1, 2, 3, 4, 5].map((i) => <div key={i} className="h-48 rounded-xl border border-slate-200 bg-slate-50 dark:border-slate-800 dark:bg-slate-900/40" />)}
+        {[0, 1, 2, 3, 4, 5].map((i) => (
+          <div key={i} className="h-48 rounded-xl border border-slate-200 bg-slate-50 dark:border-slate-800 dark:bg-slate-900/40" />
+        ))}
       </div>
       <p className="sr-only">Loading session…</p>
     </div>
@@ -40,14 +42,17 @@ function BoardSkeleton() {
  * The live board of one session: a snapshot over REST, then every change to `session:<id>` from
  * the feed (each carries the whole board). Members edit in place; viewers only follow.
  */
-export function SessionBoard({ id }: { id: string }) {
-  const { me, role } = useMe();
+export function SessionBoard({ id, share = null }: { id: string; share?: string | null }) {
+  const { me, role: signedInRole } = useMe();
+  // A share link is read-only whoever opens it: the link, not a sign-in, decides what this screen may do.
+  const role = share ? null : signedInRole;
   const canEdit = role === 'admin' || role === 'member';
   const now = useNow(30_000);
   const [viewers, setViewers] = useState<PresenceViewer[]>([]);
   const room = sessionRoom(id);
-  const fetchBoard = useCallback(() => sessionsApi.board(id), [id]);
+  const fetchBoard = useCallback(() => sessionsApi.board(id, share), [id, share]);
   const { board, apply, failure, attempt, writerOf } = useLiveBoard(id, fetchBoard);
+  const revoked = useShareRevoked(share, fetchBoard);
 
   // Presence: say we are here (again after every reconnect), listen for who else is, leave on unmount.
   const setFocus = usePresence(room, (state) => {
@@ -63,6 +68,8 @@ export function SessionBoard({ id }: { id: string }) {
     if (board) document.title = `${board.title} · Baton`;
   }, [board?.title]); // eslint-disable-line react-hooks/exhaustive-deps
 
+  const ended = revoked ? 'revoked' : board ? null : shareEndOf(share, failure);
+  if (ended) return <ShareEnded kind={ended} sessionId={id} />;
   if (failure && !board) {
     const missing = failure.status === 404;
     return (
@@ -70,7 +77,9 @@ export function SessionBoard({ id }: { id: string }) {
         <h1 className="text-2xl font-semibold">{missing ? 'No such session' : 'Could not load this session'}</h1>
         <p role="alert" className="mt-2 text-slate-600 dark:text-slate-400">
           {missing ? (
-            <>There is no session <code className="font-mono text-sm">{id}</code>. It may have been mistyped, or never stored.</>
+            <>
+              There is no session <code className="font-mono text-sm">{id}</code>. It may have been mistyped, or never stored.
+            </>
           ) : (
             failure.message
           )}
@@ -81,12 +90,22 @@ export function SessionBoard({ id }: { id: string }) {
               Try again
             </button>
           )}
-          <Link href="/" className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900">
-            Back home
-          </Link>
-          <Link href="/sessions" className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900">
-            All sessions
-          </Link>
+          {!share && (
+            <>
+              <Link
+                href="/"
+                className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900"
+              >
+                Back home
+              </Link>
+              <Link
+                href="/sessions"
+                className="rounded-md border border-slate-300 px-4 py-2 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:hover:bg-slate-900"
+              >
+                All sessions
+              </Link>
+            </>
+          )}
         </div>
       </div>
     );
@@ -94,49 +113,65 @@ export function SessionBoard({ id }: { id: string }) {
   if (!board) return <BoardSkeleton />;
 
   const props = { board, now, canEdit, onBoard: apply };
-  const needsRecovery = board.status === 'interrupted' || board.status === 'paused';
+  // Recovery is for the people who can resume the work; a shared screen only watches.
+  const needsRecovery = !share && (board.status === 'interrupted' || board.status === 'paused');
   // Coordination, review and planning sessions get their own board; development keeps the grid below.
   const Typed = typedBoard(board);
 
   return (
-    <div onFocus={onFocus} data-testid="session-board" data-session={board.id} data-version={board.version}>
-      <BoardHeader board={board} now={now} viewers={viewers} myId={me ? `user:${me.id}` : null} canEdit={canEdit} readOnly={role === 'viewer'} onBoard={apply} />
-      <div className="mx-auto max-w-[100rem] space-y-4 px-4 py-5 sm:px-6">
-        {failure && (
-          <p role="alert" className="rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">
-            Could not refresh the board: {failure.message}
-          </p>
-        )}
-        <BoardHandoffs board={board} now={now} />
-        <Milestones board={board} writerOf={writerOf} self={me ? me.name || me.email : null} />
-        <UndoBar />
-        {needsRecovery && <RecoverPanel board={board} now={now} canEdit={canEdit} onBoard={apply} />}
-        {Typed ? (
-          <>
-            <Typed {...props} />
-            <Checkpoints board={board} now={now} />
-          </>
-        ) : (
-        <div className="grid items-start gap-4 lg:grid-cols-2 xl:grid-cols-3">
-          <div className="flex min-w-0 flex-col gap-4">
-            <Goals {...props} />
-            <Workstreams {...props} />
-            <NextSteps {...props} />
-          </div>
-          <div className="flex min-w-0 flex-col gap-4">
-            <Blockers {...props} />
-            <Decisions {...props} />
-            <Agents {...props} />
-          </div>
-          <div className="grid min-w-0 gap-4 lg:col-span-2 lg:grid-cols-2 xl:col-span-1 xl:grid-cols-1">
-            <Metrics {...props} />
-            <Files {...props} />
-            <Details {...props} />
-          </div>
-          <Checkpoints board={board} now={now} />
+    <ShareProvider share={share}>
+      <div onFocus={onFocus} data-testid="session-board" data-session={board.id} data-version={board.version} data-shared={!!share}>
+        <BoardHeader
+          board={board}
+          now={now}
+          viewers={viewers}
+          myId={share ? null : me ? `user:${me.id}` : null}
+          canEdit={canEdit}
+          readOnly={role === 'viewer'}
+          share={share}
+          onBoard={apply}
+        />
+        <div className="mx-auto max-w-[100rem] space-y-4 px-4 py-5 sm:px-6">
+          {failure && (
+            <p
+              role="alert"
+              className="rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200"
+            >
+              Could not refresh the board: {failure.message}
+            </p>
+          )}
+          {/* Handoffs are for accounts (a share link may not read them); their links would ask a shared screen to sign in. */}
+          {!share && <BoardHandoffs board={board} now={now} />}
+          <Milestones board={board} writerOf={writerOf} self={!share && me ? me.name || me.email : null} />
+          <UndoBar />
+          {needsRecovery && <RecoverPanel board={board} now={now} canEdit={canEdit} onBoard={apply} />}
+          {Typed ? (
+            <>
+              <Typed {...props} />
+              <Checkpoints board={board} now={now} />
+            </>
+          ) : (
+            <div className="grid items-start gap-4 lg:grid-cols-2 xl:grid-cols-3">
+              <div className="flex min-w-0 flex-col gap-4">
+                <Goals {...props} />
+                <Workstreams {...props} />
+                <NextSteps {...props} />
+              </div>
+              <div className="flex min-w-0 flex-col gap-4">
+                <Blockers {...props} />
+                <Decisions {...props} />
+                <Agents {...props} />
+              </div>
+              <div className="grid min-w-0 gap-4 lg:col-span-2 lg:grid-cols-2 xl:col-span-1 xl:grid-cols-1">
+                <Metrics {...props} />
+                <Files {...props} />
+                <Details {...props} />
+              </div>
+              <Checkpoints board={board} now={now} />
+            </div>
+          )}
         </div>
-        )}
       </div>
-    </div>
+    </ShareProvider>
   );
 }

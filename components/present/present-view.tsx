@@ -13,6 +13,7 @@ import { usePaletteCommands, type PaletteCommand } from '../palette/registry';
 import { ConnectionIndicator } from '../realtime/connection-indicator';
 import { usePresence } from '../realtime/use-presence';
 import { ThemeToggle } from '../ui/theme-toggle';
+import { ShareEnded, shareEndOf, useShareRevoked } from '../boards/share';
 import { useLiveBoard } from '../boards/use-live-board';
 import { meetingApi, useServerOffset } from './api';
 import { Countdown } from './countdown';
@@ -29,7 +30,10 @@ const isTyping = (t: EventTarget | null) => {
   if (!el?.closest) return false;
   // Inside a dialog every key belongs to the dialog, whatever has the focus.
   if (el.closest('dialog, [role="dialog"], [role="alertdialog"]')) return true;
-  return !!el.closest('textarea, select, [contenteditable="true"]') || (el instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit'].includes(el.type));
+  return (
+    !!el.closest('textarea, select, [contenteditable="true"]') ||
+    (el instanceof HTMLInputElement && !['checkbox', 'radio', 'button', 'submit'].includes(el.type))
+  );
 };
 /** A dialog (ours, or the command palette) is open: page shortcuts wait. */
 const dialogOpen = () => !!document.querySelector('dialog[open], [role="dialog"][data-state="open"]');
@@ -80,7 +84,11 @@ function Panel({
         <h2 id={`m-${id}`} className="text-sm font-bold uppercase tracking-wider text-slate-500 2xl:text-xl dark:text-slate-400">
           {title}
         </h2>
-        {count !== undefined && <span className="rounded-full bg-slate-100 px-2.5 py-0.5 text-sm font-bold tabular-nums text-slate-600 2xl:text-lg dark:bg-slate-800 dark:text-slate-300">{count}</span>}
+        {count !== undefined && (
+          <span className="rounded-full bg-slate-100 px-2.5 py-0.5 text-sm font-bold tabular-nums text-slate-600 2xl:text-lg dark:bg-slate-800 dark:text-slate-300">
+            {count}
+          </span>
+        )}
         {spot && <span className="rounded-full bg-accent-600 px-2.5 py-0.5 text-xs font-bold uppercase tracking-wide text-white 2xl:text-base">Spotlight</span>}
         {canFocus && (
           <button
@@ -118,6 +126,7 @@ export function PresentView({ id, share }: { id: string; share: string | null })
   const myId = share ? null : me ? `user:${me.id}` : null;
 
   const { board, apply, failure, attempt } = useLiveBoard(id, calls.board);
+  const revoked = useShareRevoked(share, calls.board);
   const [viewers, setViewers] = useState<PresenceViewer[]>([]);
   /** Browsing on our own: the agenda item we look at, and the summon we had seen when we left. */
   const [local, setLocal] = useState<{ itemId: number | null; summonSeen: string | null } | null>(null);
@@ -128,7 +137,6 @@ export function PresentView({ id, share }: { id: string; share: string | null })
   const [themeReady, setThemeReady] = useState(false);
   const room = sessionRoom(id);
   const offset = useServerOffset(calls.state);
-
 
   const setPresenceFocus = usePresence(room, (s) => {
     if (s.room === room) setViewers(s.viewers);
@@ -159,7 +167,10 @@ export function PresentView({ id, share }: { id: string; share: string | null })
   }, [notice]);
 
   const meeting = useMemo(() => readMeeting(board?.details?.meeting), [board]);
-  const agenda = useMemo(() => (board?.items ?? []).filter((i): i is Agenda => i.kind === 'agenda').sort((a, b) => a.position - b.position || a.id - b.id), [board]);
+  const agenda = useMemo(
+    () => (board?.items ?? []).filter((i): i is Agenda => i.kind === 'agenda').sort((a, b) => a.position - b.position || a.id - b.id),
+    [board],
+  );
   const actions = useMemo(() => (board?.items ?? []).filter((i): i is ActionItem => i.kind === 'action'), [board]);
   const iPresent = !!myId && meeting.presenter?.id === myId;
   const canDrive = canWrite && (!meeting.presenter || iPresent);
@@ -259,7 +270,8 @@ export function PresentView({ id, share }: { id: string; share: string | null })
     browse(itemId);
   };
   const toggleTimer = () => {
-    if (!canDrive) return setNotice({ kind: 'info', text: meeting.presenter ? `${meeting.presenter.label} controls the timer` : 'Only members can run the timer' });
+    if (!canDrive)
+      return setNotice({ kind: 'info', text: meeting.presenter ? `${meeting.presenter.label} controls the timer` : 'Only members can run the timer' });
     void act({ action: meeting.timer.startedAt ? 'timer-pause' : 'timer-start' });
   };
   const toggleFullscreen = () => {
@@ -315,19 +327,37 @@ export function PresentView({ id, share }: { id: string; share: string | null })
     if (canDrive) {
       commands.push({ id: 'm-next', group: g, label: 'Next agenda item', shortcut: '→', keywords: ['advance', 'forward'], run: () => step(1) });
       commands.push({ id: 'm-prev', group: g, label: 'Previous agenda item', shortcut: '←', keywords: ['back'], run: () => step(-1) });
-      commands.push({ id: 'm-timer', group: g, label: meeting.timer.startedAt ? 'Pause the timer' : 'Start the timer', shortcut: 'Space', keywords: ['timer', 'clock', 'start', 'pause'], run: toggleTimer });
-      if (iPresent) commands.push({ id: 'm-summon', group: g, label: 'Bring everyone to me', keywords: ['summon', 'sync'], run: () => void act({ action: 'summon' }) });
+      commands.push({
+        id: 'm-timer',
+        group: g,
+        label: meeting.timer.startedAt ? 'Pause the timer' : 'Start the timer',
+        shortcut: 'Space',
+        keywords: ['timer', 'clock', 'start', 'pause'],
+        run: toggleTimer,
+      });
+      if (iPresent)
+        commands.push({ id: 'm-summon', group: g, label: 'Bring everyone to me', keywords: ['summon', 'sync'], run: () => void act({ action: 'summon' }) });
     }
     if (canWrite) {
       commands.push({ id: 'm-decision', group: g, label: 'Capture a decision', shortcut: 'd', keywords: ['decide'], run: () => openDialog('decision') });
       commands.push({ id: 'm-action', group: g, label: 'Add an action item', shortcut: 'a', keywords: ['todo', 'task'], run: () => openDialog('action') });
-      if (!meeting.presenter) commands.push({ id: 'm-take', group: g, label: 'Take control (present)', keywords: ['presenter', 'drive'], run: () => void act({ action: 'take' }) });
+      if (!meeting.presenter)
+        commands.push({ id: 'm-take', group: g, label: 'Take control (present)', keywords: ['presenter', 'drive'], run: () => void act({ action: 'take' }) });
     }
     if (!following) commands.push({ id: 'm-rejoin', group: g, label: 'Rejoin the presenter', keywords: ['follow'], run: () => setLocal(null) });
     commands.push({ id: 'm-fullscreen', group: g, label: fullscreen ? 'Leave full screen' : 'Full screen', shortcut: 'f', run: toggleFullscreen });
   }
   usePaletteCommands('present', commands);
 
+  const ended = revoked ? 'revoked' : board ? null : shareEndOf(share, failure);
+  if (ended) {
+    return (
+      <>
+        <style>{HIDE_APP_HEADER}</style>
+        <ShareEnded kind={ended} sessionId={id} fullScreen />
+      </>
+    );
+  }
   if (failure && !board) {
     const gone = failure.status === 404;
     const refused = failure.status === 401 || failure.status === 403;
@@ -335,13 +365,29 @@ export function PresentView({ id, share }: { id: string; share: string | null })
       <div className="flex min-h-screen items-center justify-center bg-white p-6 text-center dark:bg-slate-950" data-testid="present-error">
         <style>{HIDE_APP_HEADER}</style>
         <div className="max-w-xl">
-          <h1 className="text-3xl font-semibold">{gone ? 'No such session' : refused ? 'This screen cannot open the meeting' : 'Could not load the meeting'}</h1>
+          <h1 className="text-3xl font-semibold">
+            {gone ? 'No such session' : refused ? 'This screen cannot open the meeting' : 'Could not load the meeting'}
+          </h1>
           <p role="alert" className="mt-3 text-lg text-slate-600 dark:text-slate-300">
-            {gone ? `There is no session “${id}”.` : refused ? (share ? 'The share link has expired or was revoked. Ask for a new one.' : failure.message) : failure.message}
+            {gone
+              ? `There is no session “${id}”.`
+              : refused
+                ? share
+                  ? 'The share link has expired or was revoked. Ask for a new one.'
+                  : failure.message
+                : failure.message}
           </p>
           <div className="mt-6 flex justify-center gap-3">
-            {!gone && !refused && <button type="button" className={primary} onClick={attempt}>Try again</button>}
-            {!share && <Link href="/sessions" className={btn}>All sessions</Link>}
+            {!gone && !refused && (
+              <button type="button" className={primary} onClick={attempt}>
+                Try again
+              </button>
+            )}
+            {!share && (
+              <Link href="/sessions" className={btn}>
+                All sessions
+              </Link>
+            )}
           </div>
         </div>
       </div>
@@ -349,7 +395,11 @@ export function PresentView({ id, share }: { id: string; share: string | null })
   }
   if (!board) {
     return (
-      <div className="flex min-h-screen items-center justify-center bg-white text-2xl text-slate-500 dark:bg-slate-950 dark:text-slate-400" aria-busy="true" data-testid="present-loading">
+      <div
+        className="flex min-h-screen items-center justify-center bg-white text-2xl text-slate-500 dark:bg-slate-950 dark:text-slate-400"
+        aria-busy="true"
+        data-testid="present-loading"
+      >
         <style>{HIDE_APP_HEADER}</style>
         Loading the meeting…
       </div>
@@ -363,7 +413,16 @@ export function PresentView({ id, share }: { id: string; share: string | null })
   // The session's owner (a meeting's coordinator, say team-lead-001) is one of the people too.
   const participants =
     board.owner && !board.agents.some((a) => a.name === board.owner)
-      ? [{ name: board.owner, role: board.type === 'coordination' ? 'coordinator' : 'owner', status: 'active', currentTask: null, lastActivityAt: board.lastActivityAt }, ...board.agents]
+      ? [
+          {
+            name: board.owner,
+            role: board.type === 'coordination' ? 'coordinator' : 'owner',
+            status: 'active',
+            currentTask: null,
+            lastActivityAt: board.lastActivityAt,
+          },
+          ...board.agents,
+        ]
       : board.agents;
   const owners = [...new Set([...participants.map((p) => p.name), ...viewers.filter((v) => v.kind === 'user').map((v) => v.name)])];
   const spentOnShown = shown ? (meeting.spentMs[String(shown.id)] ?? 0) : 0;
@@ -389,9 +448,14 @@ export function PresentView({ id, share }: { id: string; share: string | null })
         <div className="flex flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 2xl:px-8 2xl:py-4">
           <div className="min-w-0 basis-full lg:basis-0 lg:flex-1">
             <p className="text-xs font-bold uppercase tracking-widest text-accent-600 2xl:text-base dark:text-accent-500">Meeting mode</p>
-            <h1 className="truncate text-xl font-bold tracking-tight sm:text-2xl 2xl:text-4xl" data-testid="present-title">{board.title}</h1>
+            <h1 className="truncate text-xl font-bold tracking-tight sm:text-2xl 2xl:text-4xl" data-testid="present-title">
+              {board.title}
+            </h1>
           </div>
-          <div data-testid="presenter" className="flex items-center gap-2 rounded-full bg-slate-100 px-3 py-1.5 text-sm font-semibold 2xl:text-xl dark:bg-slate-800">
+          <div
+            data-testid="presenter"
+            className="flex items-center gap-2 rounded-full bg-slate-100 px-3 py-1.5 text-sm font-semibold 2xl:text-xl dark:bg-slate-800"
+          >
             {meeting.presenter ? (
               <>
                 <span aria-hidden className={`h-2.5 w-2.5 rounded-full ${presenterHere ? 'animate-pulse bg-rose-500' : 'bg-slate-400'}`} />
@@ -415,7 +479,14 @@ export function PresentView({ id, share }: { id: string; share: string | null })
             )}
             {iPresent && (
               <>
-                <button type="button" className={primary} disabled={busy} onClick={() => void act({ action: 'summon' })} data-testid="summon" title="Everyone browsing on their own comes back to your view">
+                <button
+                  type="button"
+                  className={primary}
+                  disabled={busy}
+                  onClick={() => void act({ action: 'summon' })}
+                  data-testid="summon"
+                  title="Everyone browsing on their own comes back to your view"
+                >
                   Bring everyone to me
                 </button>
                 <button type="button" className={btn} disabled={busy} onClick={() => void act({ action: 'release' })} data-testid="release">
@@ -424,10 +495,23 @@ export function PresentView({ id, share }: { id: string; share: string | null })
               </>
             )}
             <ConnectionIndicator />
-            <button type="button" className={btn} onClick={toggleFullscreen} aria-label={fullscreen ? 'Leave full screen (f)' : 'Full screen (f)'} title="Full screen (f)">
+            <button
+              type="button"
+              className={btn}
+              onClick={toggleFullscreen}
+              aria-label={fullscreen ? 'Leave full screen (f)' : 'Full screen (f)'}
+              title="Full screen (f)"
+            >
               <span aria-hidden>{fullscreen ? '⤡' : '⤢'}</span>
             </button>
-            <button type="button" className={btn} onClick={() => setDialog('help')} aria-label="Keyboard shortcuts (?)" title="Keyboard shortcuts (?)" data-testid="help">
+            <button
+              type="button"
+              className={btn}
+              onClick={() => setDialog('help')}
+              aria-label="Keyboard shortcuts (?)"
+              title="Keyboard shortcuts (?)"
+              data-testid="help"
+            >
               <span aria-hidden>?</span>
             </button>
             {themeReady && <ThemeToggle />}
@@ -439,9 +523,18 @@ export function PresentView({ id, share }: { id: string; share: string | null })
           </div>
         </div>
         {!following && (
-          <div role="status" data-testid="breakaway-banner" className="flex flex-wrap items-center justify-center gap-3 bg-amber-100 px-4 py-2 text-base font-semibold text-amber-950 2xl:text-2xl dark:bg-amber-900/60 dark:text-amber-100">
+          <div
+            role="status"
+            data-testid="breakaway-banner"
+            className="flex flex-wrap items-center justify-center gap-3 bg-amber-100 px-4 py-2 text-base font-semibold text-amber-950 2xl:text-2xl dark:bg-amber-900/60 dark:text-amber-100"
+          >
             You’re browsing on your own{liveItem ? ` — the meeting is on “${liveItem.data.title}”` : ''}.
-            <button type="button" onClick={() => setLocal(null)} className="rounded-lg bg-amber-950 px-4 py-1.5 text-white hover:bg-amber-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-950 dark:bg-amber-100 dark:text-amber-950 dark:hover:bg-white" data-testid="rejoin">
+            <button
+              type="button"
+              onClick={() => setLocal(null)}
+              className="rounded-lg bg-amber-950 px-4 py-1.5 text-white hover:bg-amber-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-amber-950 dark:bg-amber-100 dark:text-amber-950 dark:hover:bg-white"
+              data-testid="rejoin"
+            >
               Rejoin
             </button>
           </div>
@@ -476,11 +569,16 @@ export function PresentView({ id, share }: { id: string; share: string | null })
             {shown ? (
               <div data-testid="current-item" data-item={shown.id}>
                 <div className="flex flex-wrap items-start gap-3">
-                  <h2 data-testid="current-item-title" className="min-w-[min(100%,16rem)] flex-1 break-words text-3xl font-bold leading-tight tracking-tight sm:text-4xl 2xl:text-6xl">
+                  <h2
+                    data-testid="current-item-title"
+                    className="min-w-[min(100%,16rem)] flex-1 break-words text-3xl font-bold leading-tight tracking-tight sm:text-4xl 2xl:text-6xl"
+                  >
                     {shown.data.title}
                   </h2>
                   {!following && shown.id !== meeting.agendaItemId && (
-                    <span className="rounded-full bg-amber-100 px-3 py-1 text-sm font-bold text-amber-900 2xl:text-xl dark:bg-amber-900/60 dark:text-amber-100">Not the current item</span>
+                    <span className="rounded-full bg-amber-100 px-3 py-1 text-sm font-bold text-amber-900 2xl:text-xl dark:bg-amber-900/60 dark:text-amber-100">
+                      Not the current item
+                    </span>
                   )}
                 </div>
                 {shown.data.notes && <p className="mt-2 text-lg text-slate-600 2xl:text-[28px] 2xl:leading-snug dark:text-slate-300">{shown.data.notes}</p>}
@@ -512,7 +610,13 @@ export function PresentView({ id, share }: { id: string; share: string | null })
                 <button type="button" className={`${bigBtn} min-w-40`} disabled={busy} onClick={toggleTimer} data-testid="timer-toggle">
                   {meeting.timer.startedAt ? 'Pause' : 'Start'} timer <Kbd>Space</Kbd>
                 </button>
-                <button type="button" className={bigBtn} disabled={busy || (meeting.timer.elapsedMs === 0 && !meeting.timer.startedAt)} onClick={() => void sharedStep({ action: 'timer-reset' }, () => `Timer reset${liveItem ? ` for “${liveItem.data.title}”` : ''}`)} data-testid="timer-reset">
+                <button
+                  type="button"
+                  className={bigBtn}
+                  disabled={busy || (meeting.timer.elapsedMs === 0 && !meeting.timer.startedAt)}
+                  onClick={() => void sharedStep({ action: 'timer-reset' }, () => `Timer reset${liveItem ? ` for “${liveItem.data.title}”` : ''}`)}
+                  data-testid="timer-reset"
+                >
                   Reset
                 </button>
                 <button type="button" className={bigPrimary} disabled={busy || agenda.length === 0 || complete} onClick={() => step(1)} data-testid="next-item">
@@ -526,7 +630,18 @@ export function PresentView({ id, share }: { id: string; share: string | null })
             <Panel id="decisions" title="Decisions" count={decisions.length} {...panelProps}>
               <div data-testid="meeting-decisions">
                 {decisions.length === 0 ? (
-                  <p className="text-lg text-slate-500 2xl:text-[28px] dark:text-slate-400">None yet{canWrite ? <> — press <Kbd>d</Kbd> to capture one</> : ''}.</p>
+                  <p className="text-lg text-slate-500 2xl:text-[28px] dark:text-slate-400">
+                    None yet
+                    {canWrite ? (
+                      <>
+                        {' '}
+                        — press <Kbd>d</Kbd> to capture one
+                      </>
+                    ) : (
+                      ''
+                    )}
+                    .
+                  </p>
                 ) : (
                   <ul className="space-y-3 2xl:space-y-4">
                     {decisions.slice(0, 3).map((d) => (
@@ -548,14 +663,30 @@ export function PresentView({ id, share }: { id: string; share: string | null })
             <Panel id="actions" title="Action items" count={actions.length} {...panelProps}>
               <div data-testid="meeting-actions">
                 {openActions.length === 0 ? (
-                  <p className="text-lg text-slate-500 2xl:text-[28px] dark:text-slate-400">None yet{canWrite ? <> — press <Kbd>a</Kbd> to add one</> : ''}.</p>
+                  <p className="text-lg text-slate-500 2xl:text-[28px] dark:text-slate-400">
+                    None yet
+                    {canWrite ? (
+                      <>
+                        {' '}
+                        — press <Kbd>a</Kbd> to add one
+                      </>
+                    ) : (
+                      ''
+                    )}
+                    .
+                  </p>
                 ) : (
                   <ul className="space-y-2.5 2xl:space-y-3">
                     {openActions.slice(0, 4).map((a) => (
                       <li key={a.id} className="flex items-start gap-3">
-                        <span aria-hidden className={`mt-2 h-3 w-3 shrink-0 rounded-sm 2xl:mt-3 ${a.data.status === 'done' ? 'bg-emerald-500' : a.data.status === 'in-progress' ? 'bg-amber-500' : 'border-2 border-slate-400'}`} />
+                        <span
+                          aria-hidden
+                          className={`mt-2 h-3 w-3 shrink-0 rounded-sm 2xl:mt-3 ${a.data.status === 'done' ? 'bg-emerald-500' : a.data.status === 'in-progress' ? 'bg-amber-500' : 'border-2 border-slate-400'}`}
+                        />
                         <div className="min-w-0">
-                          <p className={`text-lg font-medium leading-snug 2xl:text-[28px] ${a.data.status === 'done' ? 'text-slate-400 line-through' : ''}`}>{a.data.title}</p>
+                          <p className={`text-lg font-medium leading-snug 2xl:text-[28px] ${a.data.status === 'done' ? 'text-slate-400 line-through' : ''}`}>
+                            {a.data.title}
+                          </p>
                           <p className="text-sm text-slate-500 2xl:text-lg dark:text-slate-400">
                             {a.data.owner ?? 'No owner'}
                             {a.data.due && ` · due ${a.data.due.slice(0, 10)}`}
@@ -598,14 +729,21 @@ export function PresentView({ id, share }: { id: string; share: string | null })
                         title={canDrive ? 'Move the meeting to this item' : 'Look at this item on your own'}
                         className={`flex w-full items-center gap-3 rounded-xl px-3 py-2 text-left focus-visible:outline-2 focus-visible:outline-accent-500 2xl:py-3 ${isShown ? 'bg-accent-600/10 ring-2 ring-accent-500 dark:bg-accent-500/15' : 'hover:bg-slate-100 dark:hover:bg-slate-800'}`}
                       >
-                        <span aria-hidden className={`flex h-7 w-7 shrink-0 items-center justify-center rounded-full text-sm font-bold 2xl:h-9 2xl:w-9 2xl:text-lg ${look.cls}`}>
+                        <span
+                          aria-hidden
+                          className={`flex h-7 w-7 shrink-0 items-center justify-center rounded-full text-sm font-bold 2xl:h-9 2xl:w-9 2xl:text-lg ${look.cls}`}
+                        >
                           {look.icon || i + 1}
                         </span>
-                        <span className={`min-w-0 flex-1 text-lg font-medium leading-snug 2xl:text-[28px] ${a.data.status === 'done' ? 'text-slate-500 dark:text-slate-400' : ''}`}>
+                        <span
+                          className={`min-w-0 flex-1 text-lg font-medium leading-snug 2xl:text-[28px] ${a.data.status === 'done' ? 'text-slate-500 dark:text-slate-400' : ''}`}
+                        >
                           {a.data.title}
                           <span className="sr-only">, {look.label}</span>
                         </span>
-                        {isLive && !following && <span className="shrink-0 rounded-full bg-rose-600 px-2 py-0.5 text-xs font-bold text-white 2xl:text-base">NOW</span>}
+                        {isLive && !following && (
+                          <span className="shrink-0 rounded-full bg-rose-600 px-2 py-0.5 text-xs font-bold text-white 2xl:text-base">NOW</span>
+                        )}
                         <span className="shrink-0 text-sm tabular-nums text-slate-500 2xl:text-xl dark:text-slate-400">{a.data.timeboxMinutes}′</span>
                       </button>
                     </li>
@@ -622,8 +760,16 @@ export function PresentView({ id, share }: { id: string; share: string | null })
                 <ul className="flex flex-wrap gap-2" data-testid="watching" data-count={viewers.length}>
                   {viewers.length === 0 && <li className="text-base text-slate-500">Nobody yet</li>}
                   {viewers.map((v) => (
-                    <li key={v.id} data-kind={v.kind} className="flex items-center gap-2 rounded-full bg-slate-100 py-1 pl-1 pr-3 text-sm font-medium 2xl:text-xl dark:bg-slate-800" title={v.focus ?? undefined}>
-                      <span aria-hidden className={`flex h-7 w-7 items-center justify-center text-xs font-bold text-white 2xl:h-9 2xl:w-9 2xl:text-sm ${v.kind === 'share' ? 'rounded-md bg-slate-500' : v.kind === 'token' ? 'rounded-md bg-sky-600' : 'rounded-full bg-accent-600'}`}>
+                    <li
+                      key={v.id}
+                      data-kind={v.kind}
+                      className="flex items-center gap-2 rounded-full bg-slate-100 py-1 pl-1 pr-3 text-sm font-medium 2xl:text-xl dark:bg-slate-800"
+                      title={v.focus ?? undefined}
+                    >
+                      <span
+                        aria-hidden
+                        className={`flex h-7 w-7 items-center justify-center text-xs font-bold text-white 2xl:h-9 2xl:w-9 2xl:text-sm ${v.kind === 'share' ? 'rounded-md bg-slate-500' : v.kind === 'token' ? 'rounded-md bg-sky-600' : 'rounded-full bg-accent-600'}`}
+                      >
                         {v.kind === 'share' ? '▣' : initials(v.name)}
                       </span>
                       {v.name}
@@ -651,7 +797,13 @@ export function PresentView({ id, share }: { id: string; share: string | null })
             </div>
           </Panel>
           <p className="hidden text-center text-sm text-slate-500 lg:block 2xl:text-lg dark:text-slate-400">
-            Press <Kbd>?</Kbd> for shortcuts{meState.status === 'signed-in' ? <> · <Kbd>Ctrl K</Kbd> for commands</> : null}
+            Press <Kbd>?</Kbd> for shortcuts
+            {meState.status === 'signed-in' ? (
+              <>
+                {' '}
+                · <Kbd>Ctrl K</Kbd> for commands
+              </>
+            ) : null}
           </p>
         </div>
       </div>

@@ -8,6 +8,7 @@ const look: Record<ConnectionStatus, { label: string; dot: string }> = {
   connecting: { label: 'Connecting…', dot: 'bg-slate-400 animate-pulse' },
   reconnecting: { label: 'Reconnecting…', dot: 'bg-amber-500 animate-pulse' },
   offline: { label: 'Offline', dot: 'bg-rose-500' },
+  closed: { label: 'Disconnected', dot: 'bg-slate-400' },
 };
 
 /** Tells whether what the page shows is current: live, catching up after a gap, or reconnecting. */

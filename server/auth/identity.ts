@@ -475,7 +475,7 @@ export class Identity {
     const expiresAt = now + data.expiresInHours * 3600_000;
     this.h.db.insert(shareLinks).values({ id, tokenHash: hashSecret(token), sessionId: data.sessionId, createdBy: by.kind === 'user' ? by.id : by.ownerId, createdAt: now, expiresAt }).run();
     record?.({ action: 'share.create', target: data.sessionId, detail: { id } });
-    return { id, token, sessionId: data.sessionId, path: `/present/${encodeURIComponent(data.sessionId)}?share=${token}`, expiresAt: new Date(expiresAt).toISOString() };
+    return { id, token, sessionId: data.sessionId, path: `/sessions/${encodeURIComponent(data.sessionId)}?share=${token}`, expiresAt: new Date(expiresAt).toISOString() };
   }
 
   /** Admins see every share link; others their own (like tokens: members manage only what they made). */

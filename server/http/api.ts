@@ -4,11 +4,11 @@ import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
 import { z } from 'zod';
 import { readableNamespacePatterns, type Permission, type Principal } from '../../lib/access.ts';
-import { BatonError, fromZodError, toApiError, type ApiError } from '../../lib/errors.ts';
+import { BatonError, fromZodError, parseInput, toApiError, type ApiError } from '../../lib/errors.ts';
 import { limitSchema, namespaceOf } from '../../lib/memory-schema.ts';
 import type { AuditLog } from '../auth/audit.ts';
 import { authorize } from '../auth/authorize.ts';
-import type { Identity } from '../auth/identity.ts';
+import { shareInputSchema, type Identity } from '../auth/identity.ts';
 import type { ChangeFeed } from '../feed/feed.ts';
 import type { Logger } from '../logger.ts';
 import type { MemoryService } from '../memory/service.ts';
@@ -287,9 +287,12 @@ export function createApi(deps: Deps): Hono<Env> {
   app.post('/api/v1/share-links', async (c) => {
     const input = await jsonBody(c);
     return c.json(
-      await accountWrite(c, 'share.create', String((input as { sessionId?: unknown }).sessionId ?? ''), { action: 'share:create' }, input, (by, record) =>
-        identity.createShareLink(accountHolder(by), input, record),
-      ),
+      await accountWrite(c, 'share.create', String((input as { sessionId?: unknown }).sessionId ?? ''), { action: 'share:create' }, input, (by, record) => {
+        // A link only for a session that exists (a typo made a link that could never open).
+        const { sessionId } = parseInput(shareInputSchema, input);
+        if (!sessions.board(sessionId)) throw new BatonError('not_found', `sessionId: no session "${sessionId}"`, { field: 'sessionId' });
+        return identity.createShareLink(accountHolder(by), input, record);
+      }),
       201,
     );
   });

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Identity } from '../auth/identity.ts';
 
 /** Pages anyone may open: how one signs in, sets up Baton, accepts an invitation, or views a shared board. */
-const PUBLIC_PAGES = [/^\/sign-in(\/|$|\?)/, /^\/setup(\/|$|\?)/, /^\/invite\//, /^\/present\/[^?]+\?(.*&)?share=/];
+const PUBLIC_PAGES = [/^\/sign-in(\/|$|\?)/, /^\/setup(\/|$|\?)/, /^\/invite\//, /^\/present\/[^?]+\?(.*&)?share=/, /^\/sessions\/[^/?]+\?(.*&)?share=/];
 const ASSETS = /^\/(_next\/|favicon\.ico|icon\.svg|robots\.txt|__nextjs)/;
 
 /** A slash, a backslash, or either percent-encoded. */

@@ -12,9 +12,21 @@ function decode(id: string): string {
   }
 }
 
-export default async function SessionPage({ params }: { params: Promise<{ id: string }> }) {
+/**
+ * One session's board. Signed in, or with a read-only share link (`?share=…`, let through by the
+ * page guard in server/http/pages.ts) that follows the board without controls.
+ */
+export default async function SessionPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { id } = await params;
+  const q = await searchParams;
+  const share = typeof q.share === 'string' && q.share ? q.share : null;
   const sessionId = decode(id);
   // Keyed by id: following a continuation link starts a fresh board (snapshot, feed, presence).
-  return <SessionBoard key={sessionId} id={sessionId} />;
+  return <SessionBoard key={`${sessionId}|${share ?? ''}`} id={sessionId} share={share} />;
 }
