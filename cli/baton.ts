@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { BatonError, toApiError } from '../lib/errors.ts';
 import type { MemoryEntry } from '../lib/memory-types.ts';
 import type { MemoryBackend } from '../server/mcp/backend.ts';
-import { remoteBackend, remoteSessionBackend, remoteWhoami } from './remote.ts';
+import { remoteBackend, remoteSessionBackend } from './remote.ts';
 import type { SessionBackend } from '../server/mcp/session-backend.ts';
 import type { Analytics } from '../lib/analytics-types.ts';
 import { registerDataCommands } from './data.ts';
@@ -39,15 +39,13 @@ export function cliVersion(): string {
 async function openLocal(path: string, actor: string) {
   const { openLocalServices } = await import('../server/local.ts');
   const local = openLocalServices(path, actor);
-  return { backend: local.memory, sessions: local.sessions, close: local.close, whoami: () => actor };
+  return { backend: local.memory, sessions: local.sessions, close: local.close };
 }
 
 interface Backends {
   backend: MemoryBackend;
   sessions: SessionBackend;
   close(): void;
-  /** Who this caller is, as its writes are recorded: finds its own sessions when no id is given. */
-  whoami(): Promise<string | null> | string | null;
 }
 
 /** --db (a database file, written directly; a running server still broadcasts it) or a server URL. */
@@ -59,7 +57,6 @@ async function backendFor(opts: GlobalOptions): Promise<Backends> {
     backend: remoteBackend(url, { token: opts.token, actor: opts.actor ?? process.env.USER }),
     sessions: remoteSessionBackend(url, opts.token, 'cli'),
     close: () => {},
-    whoami: () => remoteWhoami(url, opts.token),
   };
 }
 
@@ -204,10 +201,10 @@ export function buildProgram(): Command {
   const session = program.command('session').description('start, checkpoint, resume and list work sessions');
   /** Runs a session tool (the same code as MCP's) and prints its result. */
   const sessionTool = async (name: string, args: Record<string, unknown>, human: (r: Record<string, any>) => string) => {
-    const { backend, sessions, close, whoami } = await backendFor(g());
+    const { backend, sessions, close } = await backendFor(g());
     try {
       const { runSessionTool } = await import('../server/mcp/session-tools.ts');
-      const result = await runSessionTool(name, args, backend, sessions, { whoami });
+      const result = await runSessionTool(name, args, backend, sessions);
       const body = JSON.parse(result.content[0]!.text) as Record<string, any>;
       if (result.isError) {
         const code = body.code === 'not_found' ? EXIT.notFound : body.code === 'invalid_input' ? EXIT.invalid : body.code === 'version_conflict' ? EXIT.conflict : body.code === 'forbidden' || body.code === 'unauthorized' ? EXIT.failure : String(body.error).startsWith('Cannot reach') ? EXIT.unreachable : EXIT.failure;

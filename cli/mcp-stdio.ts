@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { MemoryBackend } from '../server/mcp/backend.ts';
-import { remoteBackend, remoteSessionBackend, remoteWhoami } from './remote.ts';
+import { remoteBackend, remoteSessionBackend } from './remote.ts';
 import { runMemoryUsage } from '../server/mcp/memory-tool.ts';
 import type { SessionBackend } from '../server/mcp/session-backend.ts';
 import { createMcpServer } from '../server/mcp/server.ts';
@@ -24,13 +24,10 @@ export async function runStdio(opts: { url?: string; token?: string; db?: string
   // Writes are recorded under the caller's name: through a server, the token's (`token:<name>`, as
   // over HTTP); on a file, `mcp:<--actor>` (default mcp:agent), the local principal.
   const actor = `mcp:${opts.actor ?? 'agent'}`;
-  let whoami: () => Promise<string | null> | string | null = () => actor;
   if (opts.url && !opts.db) {
     const { url, token } = opts;
     backend = remoteBackend(url, { token, actor: opts.actor ?? 'agent' });
     sessions = remoteSessionBackend(url, token);
-    let me: Promise<string | null> | null = null;
-    whoami = () => (me ??= remoteWhoami(url, token));
   } else {
     const { openLocalServices } = await import('../server/local.ts');
     // A long-lived writer: checkpoint the WAL from a worker thread, as the server does.
@@ -40,7 +37,7 @@ export async function runStdio(opts: { url?: string; token?: string; db?: string
     close = local.close;
   }
   // This process is one agent's connection: it remembers the session it started or resumed.
-  const server = createMcpServer(backend, sessions, { whoami });
+  const server = createMcpServer(backend, sessions);
   // memory_usage calls (nearly all of an agent's traffic) are answered by the same runMemoryUsage the
   // server's tools/call handler runs, without the SDK's per-message zod parses; the rest goes to the SDK.
   const transport = new FastPathStdioTransport('memory_usage', (args) => runMemoryUsage(backend, args));

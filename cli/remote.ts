@@ -6,7 +6,6 @@ import type { MemoryBackend } from '../server/mcp/backend.ts';
 import type { SessionBackend } from '../server/mcp/session-backend.ts';
 import type { SessionSummary } from '../lib/session-types.ts';
 import type { HandoffListItem } from '../lib/handoff-types.ts';
-import { principalLabel, type Principal } from '../lib/access.ts';
 
 /** The server cannot be reached: what failed and what to do (the message starts "Cannot reach", exit code 5). */
 export function unreachable(root: string, err: unknown): BatonError {
@@ -31,19 +30,6 @@ export function accessError(root: string, status: number, token: string | undefi
       `${root} needs an API token: set BATON_TOKEN (or --token); make one with baton token create or in Settings → API tokens`,
     );
   return new BatonError(e?.code ?? 'forbidden', e?.message ?? `Baton answered ${status}`, { field: e?.field });
-}
-
-/** Who the token is, as the label its writes are recorded under (`token:<name>`); null when it cannot be told. */
-export async function remoteWhoami(baseUrl: string, token?: string): Promise<string | null> {
-  if (!token) return null;
-  try {
-    const res = await fetch(`${baseUrl.replace(/\/+$/, '')}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
-    if (!res.ok) return null;
-    const body = (await res.json()) as { principal?: Principal };
-    return body.principal ? principalLabel(body.principal) : null;
-  } catch {
-    return null;
-  }
 }
 
 /** A running Baton over REST; its errors come back as the same BatonError values. */

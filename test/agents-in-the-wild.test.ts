@@ -108,6 +108,24 @@ describe('1. session tools pick the right session', () => {
     expect(refused.body.error).toMatch(/own-c \("C"/);
   });
 
+  it("'my own session' is decided by the token's id: another token with the same name is someone else", async () => {
+    // Two tokens both named "claude": the admin's, and a second one (its own id) that starts a session.
+    const theirs = tokenFor('claude');
+    await api(s.url, '/api/v1/memory/entry', {
+      method: 'PUT',
+      token: theirs,
+      json: { namespace: 'session-management', key: 'session/their-claude/init', value: JSON.stringify({ session_id: 'their-claude', title: 'Theirs' }) },
+    });
+    const mine = await mcpAs(tokenFor('claude'));
+    const r = await call(mine, 'session_checkpoint', { label: 'not theirs' });
+    expect(r.isError).toBe(true);
+    expect(r.body).toMatchObject({ code: 'invalid_input', field: 'sessionId' });
+    expect(JSON.stringify((await board('their-claude')).checkpoints)).not.toContain('not theirs');
+    // Over REST, `mine=true` lists what the caller started, by id.
+    const listed = await api(s.url, '/api/v1/sessions?mine=true', { token: theirs });
+    expect(listed.body.items.map((x: { id: string }) => x.id)).toEqual(['their-claude']);
+  });
+
   it('session_handoff needs an explicit recipient: an empty call hands nothing to the team', async () => {
     const agent = await mcpAs(tokenFor('handoff-agent'));
     await call(agent, 'session_start', { sessionId: 'handoff-needs-to' });

@@ -1,6 +1,6 @@
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
-import type { Principal } from '../../lib/access.ts';
+import { principalKey, type Principal } from '../../lib/access.ts';
 import { BatonError, parseInput } from '../../lib/errors.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { SessionService } from '../sessions/service.ts';
@@ -48,8 +48,11 @@ export function registerSessionRoutes(
   const view = (c: Context<Env>, id: string) => authorize(principal(c), { action: 'session:view', sessionId: id });
 
   app.get('/api/v1/sessions', (c) => {
-    authorize(principal(c), { action: 'memory:read', namespace: '*' });
-    return c.json(sessions.list(c.req.query()));
+    const p = principal(c);
+    authorize(p, { action: 'memory:read', namespace: '*' });
+    // `mine=true`: the sessions this caller started (by its id, never a name).
+    const { mine, createdBy: _ignored, ...filters } = c.req.query();
+    return c.json(sessions.list(mine === 'true' ? { ...filters, createdBy: principalKey(p) ?? '-' } : filters));
   });
 
   // Figures computed from what Baton recorded, across every session and namespace: for those who may read it all.

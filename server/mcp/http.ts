@@ -11,7 +11,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { principalLabel, type Principal } from '../../lib/access.ts';
+import type { Principal } from '../../lib/access.ts';
 import type { MemoryBackend } from './backend.ts';
 import { runMemoryUsage } from './memory-tool.ts';
 import type { SessionBackend } from './session-backend.ts';
@@ -302,9 +302,8 @@ export function createMcpHttpHandler(
       // revoking its token or lowering its role ends its access mid-session.
       const backends = backendFor(callerOf(principal), ip);
       session = { transport, lastSeen: Date.now(), owner: ownerOf(principal), principal, memory: backends.memory };
-      // The MCP session's own state: the work session it started or resumed, and who its caller is.
-      const label = principalLabel(principal);
-      await createMcpServer(backends.memory, backends.sessions, { whoami: () => label }).connect(transport);
+      // The MCP session's own state (the work session it started or resumed) lives in its server.
+      await createMcpServer(backends.memory, backends.sessions).connect(transport);
       // Set after connect(): the Protocol chains its own onclose to ours.
       const onclose = transport.onclose;
       transport.onclose = () => {

@@ -1,5 +1,6 @@
 import type { SessionBoard, SessionStatus, SessionSummary } from '../../lib/session-types.ts';
 import { authorize } from '../auth/authorize.ts';
+import { principalKey } from '../../lib/access.ts';
 import type { Caller, WriteGate } from '../gate.ts';
 import type { HandoffActor, HandoffService } from '../handoffs/service.ts';
 import { authorizeHandoffRead, handoffActor, handoffCreateOp, handoffStepOp } from '../handoffs/ops.ts';
@@ -23,7 +24,8 @@ export interface AgentReport {
  * reads boards or edits them through the write gate (in-process) or the REST API (cli/remote.ts).
  */
 export interface SessionBackend {
-  list(filters: { type?: string; status?: string; project?: string; limit?: number }): Promise<SessionSummary[]>;
+  /** `mine`: only the sessions the caller started (decided by its id, on the server). */
+  list(filters: { type?: string; status?: string; project?: string; limit?: number; mine?: boolean }): Promise<SessionSummary[]>;
   board(id: string): Promise<SessionBoard>;
   resume(id: string): Promise<ResumeContext>;
   checkpoint(id: string, label: string | null): Promise<SessionBoard>;
@@ -65,7 +67,11 @@ export function gatedSessionBackend(
   const edit = (id: string, action: string, input: unknown, run: (by: string) => SessionBoard) =>
     gate.write(caller(), sessionEditOp(sessions, id, action, input, ({ writer }) => ({ board: run(writer.label) })));
   return {
-    list: async (filters) => (readAll(), sessions.list(filters).items),
+    list: async ({ mine, ...filters }) => {
+      const p = principal();
+      authorize(p, { action: 'memory:read', namespace: '*' });
+      return sessions.list(mine ? { ...filters, createdBy: principalKey(p) } : filters).items;
+    },
     board: async (id) => (view(id), sessions.requireBoard(id)),
     resume: async (id) => (view(id), sessions.resumeContext(id)),
     checkpoint: (id, label) => edit(id, 'session.checkpoint', { label }, (by) => sessions.checkpoint(id, { label }, by)),

@@ -5,6 +5,7 @@ import type { MemoryBackend } from './backend.ts';
 import type { SessionBackend } from './session-backend.ts';
 import type { Handoff, HandoffCreateInput } from '../../lib/handoff-types.ts';
 import { refuseUnknownArguments, toolError, type ToolResult } from './memory-tool.ts';
+import { AGENT_STATUS_TOOL, runAgentStatus } from './agent-status-tool.ts';
 import { analyticsQuerySchema } from '../../lib/analytics-types.ts';
 import { SESSION_STATUSES, SESSION_TYPES } from '../../lib/session-types.ts';
 
@@ -309,6 +310,7 @@ export const SESSION_TOOLS = [
       checklist: { type: 'array', items: { type: 'string' } },
     }),
   },
+  AGENT_STATUS_TOOL,
 ] as const;
 
 export const SESSION_TOOL_NAMES = new Set<string>(SESSION_TOOLS.map((t) => t.name));
@@ -392,27 +394,15 @@ const schemas = {
 };
 
 /**
- * What a session tool knows about its caller beyond the arguments: the session this connection (an
- * MCP session over HTTP, a stdio process) started, resumed or took over, and who the caller is (the
- * label its writes are recorded under, as entries' `updatedBy`), to find its own sessions.
+ * What a session tool knows beyond the arguments: the session this connection (an MCP session over
+ * HTTP, a stdio process) started, resumed or took over. The caller's own sessions come from the
+ * backend (`list({ mine: true })`), which knows the caller by id.
  */
 export interface SessionToolContext {
   current?: string | null;
-  whoami?: () => Promise<string | null> | string | null;
 }
 
 const OPEN_STATUSES = new Set<string>(['active', 'paused', 'interrupted']);
-
-/** Who wrote each session's `session/<id>/init` (its creator), over the namespaces the caller may read. */
-async function sessionCreators(memory: MemoryBackend): Promise<Map<string, string>> {
-  const page = await memory.search({ pattern: 'session/*/init', limit: 1000 });
-  const creators = new Map<string, string>();
-  for (const e of page.items) {
-    const id = /^session\/([^/]+)\/init$/.exec(e.key)?.[1];
-    if (id && !creators.has(id)) creators.set(id, e.updatedBy);
-  }
-  return creators;
-}
 
 /**
  * The session a call is about: the one named; else the one this connection started or resumed;
@@ -422,21 +412,21 @@ async function sessionCreators(memory: MemoryBackend): Promise<Map<string, strin
 async function targetSession(memory: MemoryBackend, sessions: SessionBackend, ctx: SessionToolContext, sessionId?: string): Promise<string> {
   if (sessionId) return sessionId;
   if (ctx.current) return ctx.current;
+  // The caller's own: started by this token or user, as the server knows it by id (never by a name).
+  const mine = await sessions
+    .list({ mine: true, limit: 200 })
+    .then((items) => items.find((x) => OPEN_STATUSES.has(x.status)))
+    .catch(() => undefined);
+  if (mine) return mine.id;
   const open = await sessions
     .list({ limit: 200 })
     .then((items) => items.filter((x) => OPEN_STATUSES.has(x.status)))
     .catch(() => null);
-  const me = (await ctx.whoami?.()) ?? null;
-  if (me && open?.length) {
-    const creators = await sessionCreators(memory).catch(() => new Map<string, string>());
-    const mine = open.find((x) => creators.get(x.id) === me);
-    if (mine) return mine.id;
-  }
   const choices = (open ?? []).slice(0, 10).map((x) => `${x.id} ("${x.title}"${x.owner ? `, ${x.owner}` : ''}, ${x.status})`);
   const more = open && open.length > 10 ? `, and ${open.length - 10} more (session_list)` : '';
   throw new BatonError(
     'invalid_input',
-    `sessionId: required: this connection has not started or resumed a session${me ? ' and you have no open session of your own' : ''}. ` +
+    `sessionId: required: this connection has not started or resumed a session and you have no open session of your own. ` +
       (choices.length
         ? `Name one of the open sessions: ${choices.join('; ')}${more}; or start one with session_start`
         : 'There are no open sessions: start one with session_start'),
@@ -557,6 +547,8 @@ export async function runSessionTool(
         const items = await sessions.list(a);
         return ok({ sessions: items, count: items.length });
       }
+      case 'agent_status':
+        return await runAgentStatus(args, sessions, ctx);
       default:
         throw new BatonError('invalid_input', `name: unknown tool "${name}"`, { field: 'name' });
     }
