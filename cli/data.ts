@@ -20,11 +20,18 @@ const DEFAULT_URL = 'http://localhost:3000';
 
 /** The server cannot be reached (the message starts "Cannot reach": exit code 5). */
 const unreachable = (root: string, err: unknown) =>
-  new BatonError('internal', `Cannot reach Baton at ${root} (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message}): start it or set BATON_URL (or --url)`);
+  new BatonError(
+    'internal',
+    `Cannot reach Baton at ${root} (${(err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message}): start it or set BATON_URL (or --url)`,
+  );
 
 /** A 401 or 403, said plainly (these commands need an admin token). */
 const accessError = (root: string, status: number, token: string | undefined, e: ApiError | undefined) =>
-  new BatonError(status === 401 ? 'unauthorized' : 'forbidden', status === 401 && !token ? `${root} needs an admin API token: set BATON_TOKEN (or --token)` : (e?.message ?? `Baton answered ${status}`), { field: e?.field });
+  new BatonError(
+    status === 401 ? 'unauthorized' : 'forbidden',
+    status === 401 && !token ? `${root} needs an admin API token: set BATON_TOKEN (or --token)` : (e?.message ?? `Baton answered ${status}`),
+    { field: e?.field },
+  );
 
 function out(opts: GlobalOptions, data: unknown, human: () => string) {
   process.stdout.write(`${opts.json ? JSON.stringify(data, null, 2) : human()}\n`);
@@ -68,9 +75,15 @@ async function local<T>(opts: GlobalOptions, fn: (l: ReturnType<typeof import('.
 
 function summaryText(r: { mode: string; dryRun: boolean; counts: Record<string, Record<string, number>>; changes: string[]; missingUsers: string[] }): string {
   const lines = [`${r.dryRun ? 'Dry run (nothing written)' : 'Imported'}, mode ${r.mode}:`];
-  for (const [type, c] of Object.entries(r.counts)) lines.push(`  ${type}: ${Object.entries(c).map(([k, n]) => `${n} ${k}`).join(', ')}`);
+  for (const [type, c] of Object.entries(r.counts))
+    lines.push(
+      `  ${type}: ${Object.entries(c)
+        .map(([k, n]) => `${n} ${k}`)
+        .join(', ')}`,
+    );
   if (Object.keys(r.counts).length === 0) lines.push('  (no records)');
-  if (r.dryRun && r.changes.length) lines.push('Would change:', ...r.changes.slice(0, 20).map((c) => `  ${c}`), ...(r.changes.length > 20 ? [`  … and more`] : []));
+  if (r.dryRun && r.changes.length)
+    lines.push('Would change:', ...r.changes.slice(0, 20).map((c) => `  ${c}`), ...(r.changes.length > 20 ? [`  … and more`] : []));
   if (r.missingUsers.length) lines.push(`Users with no account here (invite them, then import again to link their handoffs): ${r.missingUsers.join(', ')}`);
   return lines.join('\n');
 }
@@ -97,7 +110,13 @@ export function registerDataCommands(program: Command): void {
             const { restoreOp } = await import('../server/memory/ops.ts');
             return l.gate.write(l.caller, restoreOp(l.services.memory, input, { immediate: true }));
           })
-        : ((await (await call(opts, 'POST', '/api/v1/memory/entry/restore', { json: input })).json()) as { namespace: string; key: string; version: number; seq: number; restoredFrom: number });
+        : ((await (await call(opts, 'POST', '/api/v1/memory/entry/restore', { json: input })).json()) as {
+            namespace: string;
+            key: string;
+            version: number;
+            seq: number;
+            restoredFrom: number;
+          });
       out(opts, r, () => `restored ${r.namespace}/${r.key} v${r.restoredFrom} as v${r.version} (seq ${r.seq})`);
     });
 
@@ -143,7 +162,11 @@ export function registerDataCommands(program: Command): void {
   program
     .command('import <file>')
     .description('import a baton export: all of it or nothing (a bad line stops it with its line number)')
-    .addOption(new Option('--mode <mode>', 'for what is already here: skip it, overwrite it, or merge (keep the newer)').choices(['skip', 'overwrite', 'merge']).default('skip'))
+    .addOption(
+      new Option('--mode <mode>', 'for what is already here: skip it, overwrite it, or merge (keep the newer)')
+        .choices(['skip', 'overwrite', 'merge'])
+        .default('skip'),
+    )
     .option('--dry-run', 'say what would change, write nothing')
     .action(async (file: string, o: { mode: 'skip' | 'overwrite' | 'merge'; dryRun?: boolean }) => {
       const opts = g();
@@ -152,13 +175,16 @@ export function registerDataCommands(program: Command): void {
       if (opts.db) {
         r = await local(opts, async (l) => {
           const { importOp } = await import('../server/http/data-api.ts');
-          return l.gate.write(l.caller, importOp({ handle: l.handle, services: l.services }, () => text, { mode: o.mode, dryRun: !!o.dryRun, maxDepth: l.gate.maxDepth }));
+          return l.gate.write(
+            l.caller,
+            importOp({ handle: l.handle, services: l.services }, () => text, { mode: o.mode, dryRun: !!o.dryRun, maxDepth: l.gate.maxDepth }),
+          );
         });
       } else {
         const res = await call(opts, 'POST', `/api/v1/import?mode=${o.mode}${o.dryRun ? '&dryRun=1' : ''}`, { body: text });
         r = (await res.json()) as Parameters<typeof summaryText>[0];
       }
-      out(opts, r, () => summaryText(r as Parameters<typeof summaryText>[0]));
+      out(opts, r, () => summaryText(r));
     });
 
   program
@@ -209,6 +235,10 @@ export function registerDataCommands(program: Command): void {
       if (!db) throw new BatonError('invalid_input', 'db: say which database file to replace with --db <path>', { field: 'db' });
       const { restoreDatabase } = await import('../server/safety/backup.ts');
       const r = await restoreDatabase(backup, db, { force: o.force });
-      out(g(), r, () => `restored ${r.from} to ${r.target}${r.migrated ? ` (migrated forward ${r.migrated} step${r.migrated === 1 ? '' : 's'})` : ''}; quick_check ok`);
+      out(
+        g(),
+        r,
+        () => `restored ${r.from} to ${r.target}${r.migrated ? ` (migrated forward ${r.migrated} step${r.migrated === 1 ? '' : 's'})` : ''}; quick_check ok`,
+      );
     });
 }

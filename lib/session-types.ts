@@ -85,6 +85,9 @@ export interface SessionAgent {
   status: string;
   currentTask: string | null;
   lastActivityAt: string;
+  /** While `status` is `waiting`: what the agent waits for (shown as "Waiting for you"), and since when. */
+  message?: string | null;
+  waitingSince?: string | null;
 }
 export interface CheckpointSummary {
   id: number;

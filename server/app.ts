@@ -32,6 +32,7 @@ import { startSweeper } from './memory/sweeper.ts';
 import { Backups } from './safety/backup.ts';
 import { DATA_DEFAULTS, type DataOptions } from './safety/options.ts';
 import { principalRoom, registerSocketHandlers, type BatonServer } from './realtime/socket.ts';
+import { createNotifications, type NotifyOptions, type Notifications } from './notify/index.ts';
 
 export interface ApplicationOptions {
   databasePath: string;
@@ -57,6 +58,8 @@ export interface ApplicationOptions {
   secureCookies?: boolean;
   /** Backups, import limit, retention and metrics (issue 17). */
   data?: DataOptions;
+  /** Webhooks and notifications (issue 18): WEBHOOK_ALLOW_PRIVATE, BATON_PUBLIC_URL, retry timings. */
+  notify?: NotifyOptions;
 }
 
 export interface Application {
@@ -84,6 +87,8 @@ export interface Application {
   mcpStats: { fastCalls: number };
   /** Scheduled and on-demand backups (BACKUP_DIR). */
   backups: Backups;
+  /** Webhooks, their outbox and delivery, the notifier following the feed, preferences (docs/notifications.md). */
+  notify: Notifications;
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -102,6 +107,8 @@ function authSecretFor(databasePath: string, given?: string): string {
 /** Builds the whole server (db, services, feed, REST, Socket.IO, MCP, optionally Next) without listening. */
 export async function createApplication(options: ApplicationOptions): Promise<Application> {
   const logger = options.logger ?? createLogger('silent');
+  /** Where this server answers, once it listens (links in notifications when BATON_PUBLIC_URL is unset). */
+  let listenUrl = 'http://localhost:3000';
   const db = openDatabase(options.databasePath, { backgroundCheckpoint: true });
   const feed = new ChangeFeed(db);
   const maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
@@ -115,14 +122,17 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     destroyUpgrade: false,
   });
   const broadcaster = new Broadcaster(feed, io, options.feedPollMs ?? 50);
+  // Follows the feed from its own durable position into the webhook outbox; a commit only wakes it.
+  const notify = createNotifications(db, { ...options.notify, now: options.now, logger, listenUrl: () => listenUrl });
   // Every commit wakes the broadcaster, which reads the feed the services append to.
   const { memory, sessions, items, meeting, handoffs, analytics } = createServices(db, {
     feed,
     now: options.now,
     maxValueBytes,
     sessionIdleMinutes: options.sessionIdleMinutes,
-    onCommit: broadcaster.wake,
+    onCommit: () => (broadcaster.wake(), notify.notifier.wake()),
   });
+  notify.start({ sessions });
   const audit = new AuditLog(db, options.now);
   const auth = createBetterAuth(db.db, authSecretFor(options.databasePath, options.authSecret), options.secureCookies ?? false);
   const identity = new Identity(db, auth, audit, {
@@ -155,7 +165,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   );
   backups.start();
   const api = createApi({
-    memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting, handoffs, analytics, gate,
+    memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting, handoffs, analytics, gate, notify: notify.routes(gate),
     data: { handle: db, services: { memory, sessions, handoffs, feed }, audit, backups, onCommit: broadcaster.wake, maxImportBytes: data.maxImportBytes, now: options.now },
   });
   const apiListener = getRequestListener(api.fetch);
@@ -210,6 +220,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     sessions,
     handoffs,
     fold: () => analytics.writeStats.catchUp((options.now ?? Date.now)()),
+    notify: () => notify.sweep((id) => handoffs.listItemOf(id)),
     feed,
     intervalMs: options.sweepIntervalMs ?? 1000,
     retention: options.feedRetention ?? 100_000,
@@ -234,18 +245,21 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     gate,
     mcpStats: mcp.stats,
     backups,
+    notify,
     listen(port, host) {
       return new Promise((resolveUrl, reject) => {
         http.once('error', reject);
         http.listen(port, host, () => {
           const { port: bound } = http.address() as AddressInfo;
-          resolveUrl(`http://${host && host !== '0.0.0.0' ? host : 'localhost'}:${bound}`);
+          listenUrl = `http://${host && host !== '0.0.0.0' ? host : 'localhost'}:${bound}`;
+          resolveUrl(listenUrl);
         });
       });
     },
     async close() {
       sweeper.stop();
       backups.stop();
+      notify.stop();
       await mcp.close();
       broadcaster.stop();
       await new Promise<void>((done) => io.close(() => done()));

@@ -23,6 +23,10 @@ export const envSchema = z.object({
   BATON_SECURE_COOKIES: z.enum(['true', 'false']).default('false'),
   RATE_LIMIT_WRITES_PER_MINUTE: int(12_000, 1, 100_000_000),
   RATE_LIMIT_SIGNIN_PER_MINUTE: int(20, 1, 100_000),
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_INTERVAL_MINUTES: int(60, 1, 60 * 24 * 7),
+  BACKUP_KEEP: int(24, 1, 10_000),
+  IMPORT_MAX_BYTES: int(512 * 1024 * 1024, 1024, 8 * 1024 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.output<typeof envSchema>;

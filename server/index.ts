@@ -28,6 +28,12 @@ try {
       env.BATON_ADMIN_EMAIL && env.BATON_ADMIN_PASSWORD
         ? { email: env.BATON_ADMIN_EMAIL, password: env.BATON_ADMIN_PASSWORD, name: env.BATON_ADMIN_NAME }
         : undefined,
+    data: {
+      backupDir: env.BACKUP_DIR,
+      backupIntervalMinutes: env.BACKUP_INTERVAL_MINUTES,
+      backupKeep: env.BACKUP_KEEP,
+      maxImportBytes: env.IMPORT_MAX_BYTES,
+    },
     rateLimits: {
       writesPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE,
       signInPerMinutePerIp: env.RATE_LIMIT_SIGNIN_PER_MINUTE,

@@ -21,7 +21,7 @@ async function importInto(s: TestServer, body: string, query: string) {
     headers: { authorization: `Bearer ${s.token}`, 'content-type': 'application/x-ndjson' },
     body,
   });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: await res.json() };
 }
 
 describe('round trip: export A, import into an empty B, export B', () => {
@@ -78,7 +78,18 @@ describe('import modes, dry run, errors', () => {
 
   const header = JSON.stringify({ format: 'baton-export', version: 1, exportedAt: '2026-01-01T00:00:00.000Z', seq: 1 });
   const entry = (key: string, value: string, updatedAt: number) =>
-    JSON.stringify({ type: 'entry', namespace: 'modes', key, value, version: 1, createdAt: updatedAt, updatedAt, updatedBy: 'elsewhere', expiresAt: null, history: [{ op: 'store', version: 1, value, actor: 'elsewhere', at: updatedAt, expiresAt: null }] });
+    JSON.stringify({
+      type: 'entry',
+      namespace: 'modes',
+      key,
+      value,
+      version: 1,
+      createdAt: updatedAt,
+      updatedAt,
+      updatedBy: 'elsewhere',
+      expiresAt: null,
+      history: [{ op: 'store', version: 1, value, actor: 'elsewhere', at: updatedAt, expiresAt: null }],
+    });
   const value = async (key: string) => (await api(s.url, `/api/v1/memory/entry?namespace=modes&key=${key}`)).body;
 
   it('skip keeps what is here, overwrite replaces it, merge keeps the newer; each write is a new version in the feed', async () => {
@@ -104,13 +115,13 @@ describe('import modes, dry run, errors', () => {
 
     const merge = await importInto(s, file, '?mode=merge');
     expect(merge.body.counts.entry).toEqual({ merged: 1, kept: 2 });
-    expect((await value('a'))).toMatchObject({ raw: 'file-a-newer', version: 2 });
+    expect(await value('a')).toMatchObject({ raw: 'file-a-newer', version: 2 });
     expect((await value('b')).raw).toBe('here-b');
     await waitFor(() => seen.some((c) => c.key === 'a' && c.version === 2), 5000, 'the merged key on an open screen');
 
     const overwrite = await importInto(s, file, '?mode=overwrite');
     expect(overwrite.body.counts.entry).toEqual({ overwritten: 3 });
-    expect((await value('b'))).toMatchObject({ raw: 'file-b-older', version: 2 });
+    expect(await value('b')).toMatchObject({ raw: 'file-b-older', version: 2 });
     await waitFor(() => seen.some((c) => c.key === 'b' && c.version === 2), 5000, 'the overwritten key on an open screen');
     other.close();
     const audit = s.app.audit.list({ action: 'data.import', limit: 5 }).items;

@@ -61,8 +61,14 @@ describe('POST /api/v1/memory/entry/restore', () => {
   it('projects a restored session value onto its board like any store', async () => {
     const key = 'session/rb-1/init';
     const ns = 'session-management';
-    await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace: ns, key, value: { session_id: 'rb-1', title: 'First title', goals: ['a'] } } });
-    await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace: ns, key, value: { session_id: 'rb-1', title: 'Second title', goals: ['a'] } } });
+    await api(s.url, '/api/v1/memory/entry', {
+      method: 'PUT',
+      json: { namespace: ns, key, value: { session_id: 'rb-1', title: 'First title', goals: ['a'] } },
+    });
+    await api(s.url, '/api/v1/memory/entry', {
+      method: 'PUT',
+      json: { namespace: ns, key, value: { session_id: 'rb-1', title: 'Second title', goals: ['a'] } },
+    });
     expect(s.app.sessions.board('rb-1')?.title).toBe('Second title');
     const res = await api(s.url, '/api/v1/memory/entry/restore', { method: 'POST', json: { namespace: ns, key, version: 1 } });
     expect(res.status).toBe(200);

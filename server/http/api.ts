@@ -28,6 +28,7 @@ import type { AuditRecorder } from '../auth/identity.ts';
 import { callerOf, type Env } from './caller.ts';
 import { deleteOp, storeOp } from '../memory/ops.ts';
 import { registerDataRoutes, type DataRouteDeps } from './data-api.ts';
+import { registerNotifyRoutes, type NotifyRouteDeps } from './webhooks-api.ts';
 
 interface Deps {
   memory: MemoryService;
@@ -45,6 +46,8 @@ interface Deps {
   gate: WriteGate;
   /** Export, import, backups and metrics (server/http/data-api.ts). */
   data?: Partial<DataRouteDeps>;
+  /** Webhooks, preferences and "needs you" (server/http/webhooks-api.ts). */
+  notify?: NotifyRouteDeps;
 }
 
 
@@ -365,6 +368,7 @@ export function createApi(deps: Deps): Hono<Env> {
   registerSessionRoutes(app, { sessions, items, meeting, memory, analytics, gate });
   registerHandoffRoutes(app, { handoffs, sessions, gate });
   registerDataRoutes(app, { memory, gate, ...deps.data });
+  if (deps.notify) registerNotifyRoutes(app, deps.notify);
 
   // The MCP transport reads Node's request itself (see server/mcp/http.ts); auth and CSRF ran above.
   app.all('/mcp', (c) => mcp.handle(mcpRequestOf(c.req.raw, c.env), principal(c), c.get('ip')));

@@ -45,7 +45,13 @@ export function importOp(
     authorize: { action: 'admin' },
     run: async ({ writer }) => {
       const parsed = parseExport(await read(), options.maxDepth);
-      return applyImport(deps.handle, deps.services, parsed, { mode: options.mode, dryRun: options.dryRun, writer, now: deps.now?.(), onCommit: deps.onCommit });
+      return applyImport(deps.handle, deps.services, parsed, {
+        mode: options.mode,
+        dryRun: options.dryRun,
+        writer,
+        now: deps.now?.(),
+        onCommit: deps.onCommit,
+      });
     },
     detail: (r) => ({ mode: r.mode, dryRun: r.dryRun, lines: r.lines, counts: r.counts, seq: r.seq }),
   };
@@ -147,11 +153,23 @@ export function registerDataRoutes(app: Hono<Env>, deps: Partial<DataRouteDeps> 
       rmSync(dir, { recursive: true, force: true });
       throw err;
     }
-    audit.record({ principal, action: 'data.backup', target: 'download', outcome: 'ok', ip: c.get('ip'), detail: { via: 'rest', size: info.size, ms: info.ms } });
+    audit.record({
+      principal,
+      action: 'data.backup',
+      target: 'download',
+      outcome: 'ok',
+      ip: c.get('ip'),
+      detail: { via: 'rest', size: info.size, ms: info.ms },
+    });
     const file = createReadStream(info.file);
     file.on('close', () => rmSync(dir, { recursive: true, force: true }));
     return new Response(Readable.toWeb(file) as ReadableStream, {
-      headers: { 'content-type': 'application/vnd.sqlite3', 'content-length': String(info.size), 'content-disposition': 'attachment; filename="baton-backup.db"', 'cache-control': 'no-store' },
+      headers: {
+        'content-type': 'application/vnd.sqlite3',
+        'content-length': String(info.size),
+        'content-disposition': 'attachment; filename="baton-backup.db"',
+        'cache-control': 'no-store',
+      },
     });
   });
 }

@@ -10,6 +10,8 @@ export function startSweeper(deps: {
   handoffs?: { sweep(): unknown };
   /** Folds new changes into lasting counts (analytics' write stats): every sweep, and always before the feed is pruned. */
   fold?: () => unknown;
+  /** The notifier: catches up with the feed (before it is pruned) and raises time-based events. */
+  notify?: () => unknown;
   feed: ChangeFeed;
   intervalMs: number;
   retention: number;
@@ -24,6 +26,7 @@ export function startSweeper(deps: {
       }
       deps.handoffs?.sweep();
       deps.fold?.();
+      deps.notify?.();
       // Pruning, autosave and idle detection need no rush: every 30th sweep (30 s by default).
       if (ticks++ % 30 === 0) {
         feed.prune(retention);

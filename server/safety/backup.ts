@@ -129,7 +129,8 @@ export class Backups {
 
   /** A backup into BACKUP_DIR now (one at a time: a second call waits for the running one). */
   runNow(): Promise<BackupInfo & { ms: number }> {
-    if (!this.schedule) return Promise.reject(new BatonError('invalid_input', 'BACKUP_DIR is not set: this server keeps no backups of its own', { field: 'BACKUP_DIR' }));
+    if (!this.schedule)
+      return Promise.reject(new BatonError('invalid_input', 'BACKUP_DIR is not set: this server keeps no backups of its own', { field: 'BACKUP_DIR' }));
     this.running ??= this.write(this.schedule).finally(() => (this.running = null));
     return this.running;
   }
@@ -215,7 +216,11 @@ export async function restoreDatabase(backup: string, target: string, options: {
   if (verdict !== 'ok') throw new BatonError('invalid_input', `backup: failed its integrity check (${verdict})`, { field: 'backup' });
   const versions = schemaVersions(from);
   if (versions.applied > versions.known) {
-    throw new BatonError('invalid_input', `backup: written by a newer Baton (${versions.applied} migrations, this one knows ${versions.known}); upgrade first`, { field: 'backup' });
+    throw new BatonError(
+      'invalid_input',
+      `backup: written by a newer Baton (${versions.applied} migrations, this one knows ${versions.known}); upgrade first`,
+      { field: 'backup' },
+    );
   }
   if (!options.force && databaseInUse(to)) {
     throw new BatonError('version_conflict', `db: ${to} is open in another process (a running server?); stop it first, or pass --force`, { field: 'db' });

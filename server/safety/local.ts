@@ -13,7 +13,11 @@ import { createServices, type Services } from '../services.ts';
 export function openLocalData(path: string, actor: string): { handle: DbHandle; services: Services; gate: WriteGate; caller: Caller; close(): void } {
   const handle = openDatabase(resolve(path));
   const services = createServices(handle, { maxValueBytes: Number(process.env.MAX_VALUE_BYTES) || undefined });
-  const gate = new WriteGate({ audit: new AuditLog(handle), limiter: new RateLimiter(DEFAULT_RATE_LIMITS), maxDepth: Number(process.env.MAX_JSON_DEPTH) || undefined });
+  const gate = new WriteGate({
+    audit: new AuditLog(handle),
+    limiter: new RateLimiter(DEFAULT_RATE_LIMITS),
+    maxDepth: Number(process.env.MAX_JSON_DEPTH) || undefined,
+  });
   const caller: Caller = { principal: { kind: 'local', id: actor, name: actor }, ip: null, via: 'local' };
   return { handle, services, gate, caller, close: () => handle.close() };
 }

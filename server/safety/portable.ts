@@ -34,43 +34,159 @@ type Spec = readonly (readonly [column: string, kind: Kind])[];
 const camel = (c: string) => c.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
 
 const SESSION: Spec = [
-  ['id', 'text'], ['type', 'text'], ['subtype', 'textn'], ['title', 'text'], ['project', 'textn'], ['owner', 'textn'], ['status', 'text'],
-  ['started_at', 'int'], ['ended_at', 'intn'], ['expected_duration', 'textn'], ['expected_minutes', 'intn'], ['focus_area', 'textn'],
-  ['tags', 'json'], ['branch', 'textn'], ['last_commit', 'textn'], ['next_steps', 'json'], ['metrics', 'json'], ['details', 'json'],
-  ['parent_id', 'textn'], ['resume_count', 'int'], ['autosave_minutes', 'int'], ['last_activity_at', 'int'], ['last_checkpoint_at', 'intn'],
-  ['version', 'int'], ['checkpoint_version', 'int'], ['source_namespace', 'textn'], ['created_at', 'int'], ['updated_at', 'int'],
+  ['id', 'text'],
+  ['type', 'text'],
+  ['subtype', 'textn'],
+  ['title', 'text'],
+  ['project', 'textn'],
+  ['owner', 'textn'],
+  ['status', 'text'],
+  ['started_at', 'int'],
+  ['ended_at', 'intn'],
+  ['expected_duration', 'textn'],
+  ['expected_minutes', 'intn'],
+  ['focus_area', 'textn'],
+  ['tags', 'json'],
+  ['branch', 'textn'],
+  ['last_commit', 'textn'],
+  ['next_steps', 'json'],
+  ['metrics', 'json'],
+  ['details', 'json'],
+  ['parent_id', 'textn'],
+  ['resume_count', 'int'],
+  ['autosave_minutes', 'int'],
+  ['last_activity_at', 'int'],
+  ['last_checkpoint_at', 'intn'],
+  ['version', 'int'],
+  ['checkpoint_version', 'int'],
+  ['source_namespace', 'textn'],
+  ['created_at', 'int'],
+  ['updated_at', 'int'],
 ];
 /** A session's own rows, exported inside its record (their ids are not referred to from elsewhere). */
 const CHILDREN: Record<string, { table: string; spec: Spec }> = {
-  goals: { table: 'session_goals', spec: [['position', 'int'], ['text', 'text'], ['done', 'bool'], ['done_at', 'intn']] },
+  goals: {
+    table: 'session_goals',
+    spec: [
+      ['position', 'int'],
+      ['text', 'text'],
+      ['done', 'bool'],
+      ['done_at', 'intn'],
+    ],
+  },
   workstreams: {
     table: 'session_workstreams',
-    spec: [['name', 'text'], ['status', 'text'], ['progress', 'int'], ['next_steps', 'json'], ['files', 'json'], ['position', 'int'], ['updated_at', 'int']],
+    spec: [
+      ['name', 'text'],
+      ['status', 'text'],
+      ['progress', 'int'],
+      ['next_steps', 'json'],
+      ['files', 'json'],
+      ['position', 'int'],
+      ['updated_at', 'int'],
+    ],
   },
-  files: { table: 'session_files', spec: [['path', 'text'], ['kind', 'text'], ['touched_at', 'int'], ['touched_by', 'textn']] },
+  files: {
+    table: 'session_files',
+    spec: [
+      ['path', 'text'],
+      ['kind', 'text'],
+      ['touched_at', 'int'],
+      ['touched_by', 'textn'],
+    ],
+  },
   blockers: {
     table: 'session_blockers',
     spec: [
-      ['description', 'text'], ['kind', 'textn'], ['severity', 'text'], ['owner', 'textn'], ['impact', 'textn'], ['expected_resolution', 'textn'],
-      ['created_at', 'int'], ['resolved_at', 'intn'], ['resolved_by', 'textn'],
+      ['description', 'text'],
+      ['kind', 'textn'],
+      ['severity', 'text'],
+      ['owner', 'textn'],
+      ['impact', 'textn'],
+      ['expected_resolution', 'textn'],
+      ['created_at', 'int'],
+      ['resolved_at', 'intn'],
+      ['resolved_by', 'textn'],
     ],
   },
   decisions: {
     table: 'session_decisions',
-    spec: [['topic', 'text'], ['decision', 'text'], ['rationale', 'textn'], ['alternatives', 'json'], ['decided_at', 'int'], ['decided_by', 'textn']],
+    spec: [
+      ['topic', 'text'],
+      ['decision', 'text'],
+      ['rationale', 'textn'],
+      ['alternatives', 'json'],
+      ['decided_at', 'int'],
+      ['decided_by', 'textn'],
+    ],
   },
-  agents: { table: 'session_agents', spec: [['name', 'text'], ['role', 'textn'], ['status', 'text'], ['current_task', 'textn'], ['last_activity_at', 'int']] },
+  agents: {
+    table: 'session_agents',
+    spec: [
+      ['name', 'text'],
+      ['role', 'textn'],
+      ['status', 'text'],
+      ['current_task', 'textn'],
+      ['last_activity_at', 'int'],
+    ],
+  },
 };
-const ITEM: Spec = [['id', 'int'], ['session_id', 'text'], ['kind', 'text'], ['position', 'int'], ['data', 'json'], ['created_at', 'int'], ['updated_at', 'int'], ['created_by', 'textn']];
-const CHECKPOINT: Spec = [['id', 'int'], ['session_id', 'text'], ['kind', 'text'], ['label', 'textn'], ['snapshot', 'json'], ['session_version', 'int'], ['created_at', 'int'], ['created_by', 'text']];
-const HANDOFF: Spec = [
-  ['id', 'text'], ['session_id', 'text'], ['continuation_id', 'textn'], ['status', 'text'], ['handoff_type', 'textn'], ['from_label', 'text'],
-  ['to_kind', 'text'], ['to_label', 'text'], ['summary', 'json'], ['context', 'json'], ['checkpoint_id', 'intn'], ['base_checkpoint_id', 'intn'],
-  ['memory_keys', 'json'], ['source', 'text'], ['created_at', 'int'], ['expires_at', 'int'], ['decided_at', 'intn'], ['decided_by', 'textn'],
-  ['reason', 'textn'], ['renewed_from', 'textn'], ['version', 'int'],
+const ITEM: Spec = [
+  ['id', 'int'],
+  ['session_id', 'text'],
+  ['kind', 'text'],
+  ['position', 'int'],
+  ['data', 'json'],
+  ['created_at', 'int'],
+  ['updated_at', 'int'],
+  ['created_by', 'textn'],
 ];
-const CHECKLIST: Spec = [['position', 'int'], ['text', 'text'], ['done', 'bool'], ['done_by', 'textn'], ['done_at', 'intn']];
-const EVENT: Spec = [['kind', 'text'], ['author', 'text'], ['body', 'textn'], ['at', 'int']];
+const CHECKPOINT: Spec = [
+  ['id', 'int'],
+  ['session_id', 'text'],
+  ['kind', 'text'],
+  ['label', 'textn'],
+  ['snapshot', 'json'],
+  ['session_version', 'int'],
+  ['created_at', 'int'],
+  ['created_by', 'text'],
+];
+const HANDOFF: Spec = [
+  ['id', 'text'],
+  ['session_id', 'text'],
+  ['continuation_id', 'textn'],
+  ['status', 'text'],
+  ['handoff_type', 'textn'],
+  ['from_label', 'text'],
+  ['to_kind', 'text'],
+  ['to_label', 'text'],
+  ['summary', 'json'],
+  ['context', 'json'],
+  ['checkpoint_id', 'intn'],
+  ['base_checkpoint_id', 'intn'],
+  ['memory_keys', 'json'],
+  ['source', 'text'],
+  ['created_at', 'int'],
+  ['expires_at', 'int'],
+  ['decided_at', 'intn'],
+  ['decided_by', 'textn'],
+  ['reason', 'textn'],
+  ['renewed_from', 'textn'],
+  ['version', 'int'],
+];
+const CHECKLIST: Spec = [
+  ['position', 'int'],
+  ['text', 'text'],
+  ['done', 'bool'],
+  ['done_by', 'textn'],
+  ['done_at', 'intn'],
+];
+const EVENT: Spec = [
+  ['kind', 'text'],
+  ['author', 'text'],
+  ['body', 'textn'],
+  ['at', 'int'],
+];
 
 type Row = Record<string, unknown>;
 
@@ -218,14 +334,17 @@ export function* exportLines(path: string, options: ExportOptions = {}): Generat
     const historyBounded = historyRange(true);
     const historyRest = historyRange(false);
     // SQLite orders text by its UTF-8 bytes; so must the merge below.
-    const order = (a: Row, b: Row) => Buffer.compare(Buffer.from(`${String(a.namespace)}\u0000${String(a.key)}`), Buffer.from(`${String(b.namespace)}\u0000${String(b.key)}`));
+    const order = (a: Row, b: Row) =>
+      Buffer.compare(Buffer.from(`${String(a.namespace)}\u0000${String(a.key)}`), Buffer.from(`${String(b.namespace)}\u0000${String(b.key)}`));
     let from = { ns: '', key: '' };
     for (;;) {
       const rows = entryPage.all({ ...params, now, ns: from.ns, key: from.key }) as Row[];
       const last = rows.length === PAGE ? rows.at(-1)! : null;
-      const hist = (last
-        ? historyBounded.all({ ...params, ns: from.ns, key: from.key, toNs: last.namespace, toKey: last.key })
-        : historyRest.all({ ...params, ns: from.ns, key: from.key })) as Row[];
+      const hist = (
+        last
+          ? historyBounded.all({ ...params, ns: from.ns, key: from.key, toNs: last.namespace, toKey: last.key })
+          : historyRest.all({ ...params, ns: from.ns, key: from.key })
+      ) as Row[];
       let h = 0;
       const takeHistory = (ref: Row): Row[] => {
         const items: Row[] = [];
@@ -276,8 +395,8 @@ export function* exportLines(path: string, options: ExportOptions = {}): Generat
       yield JSON.stringify({
         type: 'handoff',
         ...toRecord(HANDOFF, h),
-        fromUser: h.from_user_id ? (emails.get(String(h.from_user_id)) ?? null) : null,
-        toUser: h.to_user_id ? (emails.get(String(h.to_user_id)) ?? null) : null,
+        fromUser: h.from_user_id ? (emails.get(h.from_user_id as string) ?? null) : null,
+        toUser: h.to_user_id ? (emails.get(h.to_user_id as string) ?? null) : null,
         checklist: (checklist.all(h.id) as Row[]).map((r) => toRecord(CHECKLIST, r)),
         events: (events.all(h.id) as Row[]).map((r) => toRecord(EVENT, r)),
       });
@@ -345,7 +464,8 @@ export function parseExport(text: string, maxDepth = 64): { header: z.output<typ
     if (lines[i]!.trim() === '') continue;
     const raw = parseLine(n, lines[i]!);
     const type = raw.type;
-    if (typeof type !== 'string' || !(type in RECORD_SCHEMAS)) fail(n, 'type', `unknown record type ${JSON.stringify(type)} (expected one of ${RECORD_TYPES.join(', ')})`);
+    if (typeof type !== 'string' || !(type in RECORD_SCHEMAS))
+      fail(n, 'type', `unknown record type ${JSON.stringify(type)} (expected one of ${RECORD_TYPES.join(', ')})`);
     const parsed = RECORD_SCHEMAS[type as RecordType].safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -425,7 +545,9 @@ export function applyImport(
   const hasArchived = (s.prepare("SELECT count(*) AS n FROM pragma_table_info('work_sessions') WHERE name = 'archived_at'").get() as { n: number }).n > 0;
   const insertRow = (table: string, spec: Spec, rec: Row, extra: Record<string, unknown> = {}) => {
     const cols = [...spec.map(([c]) => c), ...Object.keys(extra)];
-    const info = s.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...toColumns(spec, rec), ...Object.values(extra));
+    const info = s
+      .prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
+      .run(...toColumns(spec, rec), ...Object.values(extra));
     return Number(info.lastInsertRowid);
   };
   /** Keeps an integer id when it is free here (an empty install: ids, and references to them, stay the same). */
@@ -445,7 +567,17 @@ export function applyImport(
         items.push({ op: 'store', version: entry.version, value: entry.value, actor: entry.updatedBy, at: entry.updatedAt, expiresAt: entry.expiresAt });
       }
       for (const h of items) {
-        const seq = feed.append({ topic: 'memory', namespace: r.namespace, key: r.key, op: h.op, version: h.version, value: h.value, actor: h.actor, at: h.at, expiresAt: h.expiresAt });
+        const seq = feed.append({
+          topic: 'memory',
+          namespace: r.namespace,
+          key: r.key,
+          op: h.op,
+          version: h.version,
+          value: h.value,
+          actor: h.actor,
+          at: h.at,
+          expiresAt: h.expiresAt,
+        });
         q.insertHistory.run(seq, r.namespace, r.key, h.op, h.version, h.value, h.actor, h.at, h.expiresAt);
       }
       if (entry) {
@@ -500,7 +632,8 @@ export function applyImport(
           continue;
         }
         // Compare-and-set: replaced only at the version compared with (the transaction holds the lock).
-        if (q.session.get(r.id)!.version !== here.version) throw new BatonError('version_conflict', `session ${r.id}: changed during the import`, { field: 'id' });
+        if (q.session.get(r.id)!.version !== here.version)
+          throw new BatonError('version_conflict', `session ${r.id}: changed during the import`, { field: 'id' });
         q.dropSession.run(r.id);
       }
       const rec = { ...r, type: r.sessionType } as Row;
@@ -524,8 +657,8 @@ export function applyImport(
       const id = freeId('session_items', r.id);
       const { id: _drop, ...rest } = r;
       void _drop;
-      if (id === null) insertRow('session_items', ITEM.slice(1), rest as Row);
-      else insertRow('session_items', ITEM, r as Row);
+      if (id === null) insertRow('session_items', ITEM.slice(1), rest);
+      else insertRow('session_items', ITEM, r);
       count('item', 'created', `${r.sessionId}#${r.id}`);
     }
     const checkpointIds = new Map<number, number>();
@@ -538,8 +671,8 @@ export function applyImport(
       const id = freeId('session_checkpoints', r.id);
       const { id: _drop, ...rest } = r;
       void _drop;
-      checkpointIds.set(r.id, id ?? insertRow('session_checkpoints', CHECKPOINT.slice(1), rest as Row));
-      if (id !== null) insertRow('session_checkpoints', CHECKPOINT, r as Row);
+      checkpointIds.set(r.id, id ?? insertRow('session_checkpoints', CHECKPOINT.slice(1), rest));
+      if (id !== null) insertRow('session_checkpoints', CHECKPOINT, r);
       count('checkpoint', 'created', `${r.sessionId}#${r.id}`);
     }
     const published = new Set<string>();
@@ -563,11 +696,12 @@ export function applyImport(
         if (!u && !summary.missingUsers.includes(email)) summary.missingUsers.push(email);
         return u?.id ?? null;
       };
-      const mapCheckpoint = (id: number | null) => (id === null ? null : (checkpointIds.get(id) ?? (q.idFree('session_checkpoints').get(id)!.n > 0 ? id : null)));
+      const mapCheckpoint = (id: number | null) =>
+        id === null ? null : (checkpointIds.get(id) ?? (q.idFree('session_checkpoints').get(id)!.n > 0 ? id : null));
       const rec = { ...r, checkpointId: mapCheckpoint(r.checkpointId), baseCheckpointId: mapCheckpoint(r.baseCheckpointId) } as Row;
       insertRow('handoffs', HANDOFF, rec, { from_user_id: userId(r.fromUser), to_user_id: userId(r.toUser) });
-      for (const c of r.checklist) insertRow('handoff_checklist', CHECKLIST, c as Row, { handoff_id: r.id });
-      for (const ev of r.events) insertRow('handoff_events', EVENT, ev as Row, { handoff_id: r.id });
+      for (const c of r.checklist) insertRow('handoff_checklist', CHECKLIST, c, { handoff_id: r.id });
+      for (const ev of r.events) insertRow('handoff_events', EVENT, ev, { handoff_id: r.id });
       published.add(r.id);
       count('handoff', outcome, r.id);
     }
@@ -576,11 +710,31 @@ export function applyImport(
     const actor = options.writer.label;
     for (const id of written) {
       const board = sessions.board(id)!;
-      feed.append({ topic: 'session', namespace: sessions.sourceNamespaceOf(id) ?? '', key: id, op: 'store', version: board.version, value: JSON.stringify(board), actor, at: now, expiresAt: null });
+      feed.append({
+        topic: 'session',
+        namespace: sessions.sourceNamespaceOf(id) ?? '',
+        key: id,
+        op: 'store',
+        version: board.version,
+        value: JSON.stringify(board),
+        actor,
+        at: now,
+        expiresAt: null,
+      });
     }
     for (const id of published) {
       const item = handoffs.listItemOf(id);
-      feed.append({ topic: 'handoff', namespace: sessions.sourceNamespaceOf(item.sessionId) ?? '', key: id, op: 'store', version: item.version, value: JSON.stringify(item), actor, at: now, expiresAt: null });
+      feed.append({
+        topic: 'handoff',
+        namespace: sessions.sourceNamespaceOf(item.sessionId) ?? '',
+        key: id,
+        op: 'store',
+        version: item.version,
+        value: JSON.stringify(item),
+        actor,
+        at: now,
+        expiresAt: null,
+      });
     }
     summary.seq = feed.headSeq();
     if (options.dryRun) throw new DryRun();

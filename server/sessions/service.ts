@@ -152,6 +152,8 @@ export class SessionService extends SessionReads {
         lastActivityAt: write.at,
         parentId,
         sourceNamespace: write.namespace,
+        // Who started it, by id (user:…, token:…, local:…): "my sessions" for the caller's tools.
+        ...(write.writer.principalId ? { details: JSON.stringify({ createdBy: write.writer.principalId }) } : {}),
         createdAt: write.at,
         updatedAt: write.at,
       })
@@ -277,12 +279,15 @@ export class SessionService extends SessionReads {
   }
 
   upsertAgent(id: string, name: string, role: string | null, status: string, currentTask: string | null, at: number) {
+    // A waiting agent's text is what it waits for ("Needs you"), kept apart from its task; any other status clears it.
+    const waiting = status === 'waiting' ? { waitingMessage: currentTask, waitingSince: at } : { waitingMessage: null, waitingSince: null };
+    const task = status === 'waiting' ? null : currentTask;
     this.h.db
       .insert(sessionAgents)
-      .values({ sessionId: id, name, role, status, currentTask, lastActivityAt: at })
+      .values({ sessionId: id, name, role, status, currentTask: task, lastActivityAt: at, ...waiting })
       .onConflictDoUpdate({
         target: [sessionAgents.sessionId, sessionAgents.name],
-        set: { ...(role ? { role } : {}), status, ...(currentTask ? { currentTask } : {}), lastActivityAt: at },
+        set: { ...(role ? { role } : {}), status, ...(task ? { currentTask: task } : {}), lastActivityAt: at, ...waiting },
       })
       .run();
   }
