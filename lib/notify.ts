@@ -51,7 +51,13 @@ export interface NotifyEvent {
 export const WEBHOOK_FORMATS = ['json', 'slack'] as const;
 
 const eventsSchema = z
-  .union([z.literal('*'), z.array(z.union([z.enum(NOTIFY_EVENTS, { error: `must be one of ${NOTIFY_EVENTS.join(', ')}` }), z.literal('*')])).min(1).max(NOTIFY_EVENTS.length + 1)])
+  .union([
+    z.literal('*'),
+    z
+      .array(z.union([z.enum(NOTIFY_EVENTS, { error: `must be one of ${NOTIFY_EVENTS.join(', ')}` }), z.literal('*')]))
+      .min(1)
+      .max(NOTIFY_EVENTS.length + 1),
+  ])
   .transform((v) => (v === '*' || v.includes('*') ? ['*'] : [...new Set(v)]));
 
 export const webhookCreateSchema = z.object({

@@ -58,17 +58,26 @@ describe('webhook events from the real paths', () => {
     }
     for (const type of ['blocker.raised', 'goal.done', 'milestone', 'session.recovered', 'handoff.created']) await waitForEvent(type);
     const raised = ofType('blocker.raised')[0]!;
-    expect(raised.body.data).toMatchObject({ blocker: { description: expect.any(String), severity: expect.stringMatching(/low|medium|high|critical/) }, session: { id: expect.any(String) } });
+    expect(raised.body.data).toMatchObject({
+      blocker: { description: expect.any(String), severity: expect.stringMatching(/low|medium|high|critical/) },
+      session: { id: expect.any(String) },
+    });
   });
 
   it('board edits, agent_status and meeting steps raise theirs', async () => {
     const id = 'notify-board-1';
-    const init = await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace: 'notify', key: `session/${id}/init`, value: { session_id: id, goals: ['Ship it'] } } });
+    const init = await api(s.url, '/api/v1/memory/entry', {
+      method: 'PUT',
+      json: { namespace: 'notify', key: `session/${id}/init`, value: { session_id: id, goals: ['Ship it'] } },
+    });
     expect(init.status).toBeLessThan(300);
     const b = await api(s.url, `/api/v1/sessions/${id}/blockers`, { method: 'POST', json: { description: 'Prod DB is read-only', severity: 'critical' } });
     expect(b.status).toBe(201);
     const blocker = (b.body.board ?? b.body).blockers[0];
-    expect((await waitForEvent('blocker.raised', (r) => r.body.data.session.id === id)).body.data.blocker).toMatchObject({ id: blocker.id, severity: 'critical' });
+    expect((await waitForEvent('blocker.raised', (r) => r.body.data.session.id === id)).body.data.blocker).toMatchObject({
+      id: blocker.id,
+      severity: 'critical',
+    });
     expect((await api(s.url, `/api/v1/sessions/${id}/blockers/${blocker.id}/resolve`, { method: 'POST' })).status).toBe(200);
     await waitForEvent('blocker.resolved', (r) => r.body.data.blocker.id === blocker.id);
 
@@ -93,7 +102,10 @@ describe('webhook events from the real paths', () => {
 
   it('handoff steps raise theirs, and the sweeper raises expiring (once) and expired with the injected clock', async () => {
     const id = 'notify-handoff-1';
-    await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace: 'notify', key: `session/${id}/init`, value: { session_id: id, goals: ['Hand it over'] } } });
+    await api(s.url, '/api/v1/memory/entry', {
+      method: 'PUT',
+      json: { namespace: 'notify', key: `session/${id}/init`, value: { session_id: id, goals: ['Hand it over'] } },
+    });
     const open = async () => {
       const h = await api(s.url, `/api/v1/sessions/${id}/handoffs`, { method: 'POST', json: { to: { kind: 'team' }, ttl: 3 * 86_400 } });
       expect(h.status, JSON.stringify(h.body)).toBe(201);
@@ -185,7 +197,10 @@ describe('delivery', () => {
     try {
       const hook = await api(s.url, '/api/v1/webhooks', { method: 'POST', json: { url: broken.url, events: ['goal.done'] } });
       const id = 'notify-broken-1';
-      await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace: 'notify', key: `session/${id}/init`, value: { session_id: id, goals: Array.from({ length: 22 }, (_, i) => `goal ${i}`) } } });
+      await api(s.url, '/api/v1/memory/entry', {
+        method: 'PUT',
+        json: { namespace: 'notify', key: `session/${id}/init`, value: { session_id: id, goals: Array.from({ length: 22 }, (_, i) => `goal ${i}`) } },
+      });
       const goals = (await api(s.url, `/api/v1/sessions/${id}`)).body.goals as { id: number }[];
       for (const g of goals) await api(s.url, `/api/v1/sessions/${id}/goals/${g.id}`, { method: 'PATCH', json: { done: true } });
       await waitFor(() => broken.received.length >= 20, 8000, 'twenty failures');
@@ -197,7 +212,11 @@ describe('delivery', () => {
       await new Promise((r) => setTimeout(r, 700));
       expect(broken.received).toHaveLength(n);
       const after = (await api(s.url, '/api/v1/webhooks')).body.items.find((w: { id: string }) => w.id === hook.body.id);
-      expect(after).toMatchObject({ enabled: false, consecutiveFailures: n, disabledReason: expect.stringMatching(/after 2\d consecutive failed deliveries \(last: HTTP 410\)/) });
+      expect(after).toMatchObject({
+        enabled: false,
+        consecutiveFailures: n,
+        disabledReason: expect.stringMatching(/after 2\d consecutive failed deliveries \(last: HTTP 410\)/),
+      });
       const enabled = await api(s.url, `/api/v1/webhooks/${hook.body.id}`, { method: 'PATCH', json: { enabled: true } });
       expect(enabled.body).toMatchObject({ enabled: true, consecutiveFailures: 0, disabledReason: null });
       await api(s.url, `/api/v1/webhooks/${hook.body.id}`, { method: 'DELETE' });
@@ -211,7 +230,15 @@ describe('SSRF guard', () => {
   it('refuses loopback, private, link-local and metadata addresses without WEBHOOK_ALLOW_PRIVATE', async () => {
     const strict = await startTestServer();
     try {
-      for (const url of ['http://127.0.0.1:9/hook', 'http://localhost/hook', 'http://10.1.2.3/x', 'http://192.168.1.10/x', 'http://169.254.169.254/latest/meta-data', 'http://[::1]/x', 'http://[fd00:ec2::254]/x']) {
+      for (const url of [
+        'http://127.0.0.1:9/hook',
+        'http://localhost/hook',
+        'http://10.1.2.3/x',
+        'http://192.168.1.10/x',
+        'http://169.254.169.254/latest/meta-data',
+        'http://[::1]/x',
+        'http://[fd00:ec2::254]/x',
+      ]) {
         const r = await api(strict.url, '/api/v1/webhooks', { method: 'POST', json: { url } });
         expect(r.status, url).toBe(422);
         expect(r.body.error).toMatchObject({ field: 'url', message: expect.stringMatching(/loopback, private, link-local or metadata/) });

@@ -27,7 +27,9 @@ export function registerNotifyRoutes(app: Hono<Env>, deps: NotifyRouteDeps) {
     return c.json({ items: webhooks.list() });
   });
   app.post('/api/v1/webhooks', async (c) => c.json(await gate.write(callerOf(c), webhookCreateOp(webhooks, await jsonBody(c), allowPrivate)), 201));
-  app.patch('/api/v1/webhooks/:id', async (c) => c.json(await gate.write(callerOf(c), webhookUpdateOp(webhooks, c.req.param('id'), await jsonBody(c), allowPrivate))));
+  app.patch('/api/v1/webhooks/:id', async (c) =>
+    c.json(await gate.write(callerOf(c), webhookUpdateOp(webhooks, c.req.param('id'), await jsonBody(c), allowPrivate))),
+  );
   app.delete('/api/v1/webhooks/:id', async (c) => c.json(await gate.write(callerOf(c), webhookDeleteOp(webhooks, c.req.param('id')))));
   app.get('/api/v1/webhooks/:id/deliveries', (c) => {
     admin(c);

@@ -54,7 +54,11 @@ export async function runAgentStatus(
     const sessionId = a.sessionId ?? ctx.current;
     if (!sessionId) throw new BatonError('invalid_input', 'sessionId: required: this connection has not started or resumed a session', { field: 'sessionId' });
     const name = a.agent ?? (await ctx.whoami?.())?.replace(/^token:/, '') ?? 'agent';
-    const board = await sessions.reportAgent(sessionId, { name, status: ROSTER_STATUS[a.status], currentTask: a.status === 'waiting' ? (a.message ?? 'Waiting for input') : (a.message ?? null) });
+    const board = await sessions.reportAgent(sessionId, {
+      name,
+      status: ROSTER_STATUS[a.status],
+      currentTask: a.status === 'waiting' ? (a.message ?? 'Waiting for input') : (a.message ?? null),
+    });
     const agent = board.agents.find((x) => x.name === name) ?? null;
     return { content: [{ type: 'text', text: JSON.stringify({ success: true, sessionId, agent, timestamp: new Date().toISOString() }, null, 2) }] };
   } catch (err) {

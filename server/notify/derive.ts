@@ -66,7 +66,8 @@ export function sessionEvents(before: SessionDigest, board: SessionBoard): Deriv
   for (const g of board.goals) if (g.done && !goalsBefore.has(g.id)) out.push({ type: 'goal.done', data: { goal: { id: g.id, text: g.text } } });
   const wsBefore = new Set(before.w);
   for (const w of board.workstreams) {
-    if (workstreamDone(w) && !wsBefore.has(w.id)) out.push({ type: 'milestone', data: { workstream: { id: w.id, name: w.name }, milestone: `${w.name} completed` } });
+    if (workstreamDone(w) && !wsBefore.has(w.id))
+      out.push({ type: 'milestone', data: { workstream: { id: w.id, name: w.name }, milestone: `${w.name} completed` } });
   }
   for (const a of board.agents) {
     const was = before.a[a.name];

@@ -60,7 +60,11 @@ export function createNotifications(db: DbHandle, options: NotifyOptions & { now
     needsYou,
     start({ sessions }) {
       notifier.start({
-        boards: () => db.sqlite.prepare<[], { id: string }>('SELECT id FROM work_sessions').all().flatMap((s) => sessions.board(s.id) ?? []),
+        boards: () =>
+          db.sqlite
+            .prepare<[], { id: string }>('SELECT id FROM work_sessions')
+            .all()
+            .flatMap((s) => sessions.board(s.id) ?? []),
         handoffStatuses: () => db.sqlite.prepare<[], { id: string; status: string }>('SELECT id, status FROM handoffs').all(),
       });
       delivery.start();

@@ -91,7 +91,9 @@ export class NotifyPrefsStore {
       quiet: r.data.quiet ?? cur.quiet,
     });
     this.h.sqlite
-      .prepare('INSERT INTO notify_prefs (user_id, prefs, updated_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET prefs = excluded.prefs, updated_at = excluded.updated_at')
+      .prepare(
+        'INSERT INTO notify_prefs (user_id, prefs, updated_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO UPDATE SET prefs = excluded.prefs, updated_at = excluded.updated_at',
+      )
       .run(userId, JSON.stringify(next), this.now());
     return next;
   }

@@ -9,12 +9,13 @@ import type { WebhookStore } from './webhooks.ts';
 // Webhook and preference changes as write-gate operations (like server/memory/ops.ts): admins
 // manage webhooks; each person changes only their own preferences.
 
-const url = (input: unknown) => (input && typeof input === 'object' && typeof (input as { url?: unknown }).url === 'string' ? (input as { url: string }).url : null);
+const url = (input: unknown) =>
+  input && typeof input === 'object' && typeof (input as { url?: unknown }).url === 'string' ? (input as { url: string }).url : null;
 
 export function webhookCreateOp(store: WebhookStore, input: Record<string, unknown>, allowPrivate: boolean): GateOp<Webhook> {
   return {
     action: 'webhook.create',
-    target: String(input.url ?? '').slice(0, 300),
+    target: (url(input) ?? '').slice(0, 300),
     authorize: { action: 'admin' },
     input,
     run: async ({ writer }) => {

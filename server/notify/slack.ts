@@ -32,13 +32,13 @@ export function eventText(e: NotifyEvent): string {
     case 'goal.done':
       return `Goal done on ${s}: ${d.goal?.text}`;
     case 'milestone':
-      return `Milestone on ${s}: ${String(d.milestone ?? '')}`;
+      return `Milestone on ${s}: ${typeof d.milestone === 'string' ? d.milestone : ''}`;
     case 'agent.waiting':
       return `${d.agent?.name} is waiting for you on ${s}${d.agent?.message ? `: ${d.agent.message}` : ''}`;
     case 'agent.resumed':
       return `${d.agent?.name} is working again on ${s}`;
     case 'meeting.started':
-      return `A meeting started on ${s}${d.presenter ? ` (presenting: ${String(d.presenter)})` : ''}`;
+      return `A meeting started on ${s}${typeof d.presenter === 'string' ? ` (presenting: ${d.presenter})` : ''}`;
   }
 }
 

@@ -71,7 +71,9 @@ export async function vetWebhookUrl(url: string, allowPrivate: boolean): Promise
   const addresses = isIP(host)
     ? [{ address: host }]
     : await new Promise<{ address: string }[]>((resolve, reject) =>
-        dnsLookup(host, { all: true }, (err, a) => (err ? reject(new BatonError('invalid_input', `url: ${host} does not resolve (${err.code ?? err.message})`, { field: 'url' })) : resolve(a))),
+        dnsLookup(host, { all: true }, (err, a) =>
+          err ? reject(new BatonError('invalid_input', `url: ${host} does not resolve (${err.code ?? err.message})`, { field: 'url' })) : resolve(a),
+        ),
       );
   const bad = addresses.find((a) => isPrivateAddress(a.address));
   if (bad) throw new BatonError('invalid_input', refusedMessage(host, bad.address), { field: 'url' });

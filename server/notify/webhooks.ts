@@ -97,9 +97,13 @@ export class WebhookStore {
         `UPDATE webhook_deliveries SET state = @state, attempts = attempts + 1, next_attempt_at = @nextAttemptAt, last_attempt_at = @at, last_status = @status, last_error = @error WHERE id = @id`,
       ),
       ok: s.prepare<[number, string]>('UPDATE webhooks SET consecutive_failures = 0, updated_at = ? WHERE id = ? AND consecutive_failures > 0'),
-      fail: s.prepare<[string], { n: number }>('UPDATE webhooks SET consecutive_failures = consecutive_failures + 1 WHERE id = ? RETURNING consecutive_failures AS n'),
+      fail: s.prepare<[string], { n: number }>(
+        'UPDATE webhooks SET consecutive_failures = consecutive_failures + 1 WHERE id = ? RETURNING consecutive_failures AS n',
+      ),
       disable: s.prepare<[string, number, string]>('UPDATE webhooks SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?'),
-      deliveries: s.prepare<[string, number], DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d WHERE d.webhook_id = ? ORDER BY d.created_at DESC, d.rowid DESC LIMIT ?`),
+      deliveries: s.prepare<[string, number], DeliveryRow>(
+        `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d WHERE d.webhook_id = ? ORDER BY d.created_at DESC, d.rowid DESC LIMIT ?`,
+      ),
       delivery: s.prepare<[string], DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d WHERE d.id = ?`),
       attempts: s.prepare<[string], { at: number; status: number | null; durationMs: number; response: string | null; error: string | null }>(
         'SELECT at, status, duration_ms AS durationMs, response, error FROM webhook_attempts WHERE delivery_id = ? ORDER BY id DESC LIMIT 50',
@@ -249,7 +253,11 @@ export class WebhookStore {
       const n = this.q.fail.get(d.webhookId)?.n ?? 0;
       if (n >= MAX_CONSECUTIVE_FAILURES) {
         const last = attempt.status ? `HTTP ${attempt.status}` : (attempt.error ?? 'no answer');
-        this.q.disable.run(`Disabled after ${n} consecutive failed deliveries (last: ${last}). Fix the receiver, then enable it again.`, attempt.at, d.webhookId);
+        this.q.disable.run(
+          `Disabled after ${n} consecutive failed deliveries (last: ${last}). Fix the receiver, then enable it again.`,
+          attempt.at,
+          d.webhookId,
+        );
         this.invalidate();
       }
     })();
