@@ -46,6 +46,9 @@ interface Fixture {
 }
 let f: Fixture;
 
+/** A webhook for a probe to change or delete (made directly: the matrix server refuses loopback URLs). */
+const matrixWebhook = () => f.s.app.notify.webhooks.create({ url: 'http://127.0.0.1:9/hook' }, 'matrix').id;
+
 /** The principal whose user owns what a caller creates (its own tokens and share links). */
 function ownerOf(who: Who): Principal & { kind: 'user' } {
   const id = who === 'viewer' || who === 'member' ? f.users[who].id : f.s.admin.id;
@@ -128,6 +131,10 @@ const ROUTES: Record<string, RouteExpectation> = {
 
   // ---- any signed-in caller -------------------------------------------------------------------
   'GET /api/v1/me': { allow: SIGNED_IN, probe: () => ({ path: '/api/v1/me' }) },
+  // A person's own notification preferences and what needs them (tokens and share links have none).
+  'GET /api/v1/me/notifications': { allow: READERS, probe: () => ({ path: '/api/v1/me/notifications' }) },
+  'PUT /api/v1/me/notifications': { allow: READERS, probe: () => ({ path: '/api/v1/me/notifications', json: { quiet: false } }) },
+  'GET /api/v1/needs-you': { allow: READERS, probe: () => ({ path: '/api/v1/needs-you' }) },
   // People only (tokens and share links are refused). The probe's current password is wrong, so an
   // allowed caller reaches the check and is told so (422), and nobody's password changes here.
   'POST /api/v1/me/password': {
@@ -152,6 +159,17 @@ const ROUTES: Record<string, RouteExpectation> = {
     probe: () => ({ path: `/api/v1/invites/${f.s.app.identity.createInvite(f.s.admin, { role: 'viewer' }, null).id}` }),
   },
   'GET /api/v1/audit': { allow: ADMINS, probe: () => ({ path: '/api/v1/audit?limit=5' }) },
+  // Webhooks (issue 18). This server has no WEBHOOK_ALLOW_PRIVATE: an allowed caller's loopback URL is refused (422).
+  'GET /api/v1/webhooks': { allow: ADMINS, probe: () => ({ path: '/api/v1/webhooks' }) },
+  'POST /api/v1/webhooks': { allow: ADMINS, allowStatus: [422], probe: () => ({ path: '/api/v1/webhooks', json: { url: 'http://127.0.0.1:9/hook' } }) },
+  'PATCH /api/v1/webhooks/:id': { allow: ADMINS, probe: () => ({ path: `/api/v1/webhooks/${matrixWebhook()}`, json: { description: 'probed' } }) },
+  'DELETE /api/v1/webhooks/:id': { allow: ADMINS, probe: () => ({ path: `/api/v1/webhooks/${matrixWebhook()}` }) },
+  'GET /api/v1/webhooks/:id/deliveries': { allow: ADMINS, probe: () => ({ path: `/api/v1/webhooks/${matrixWebhook()}/deliveries` }) },
+  'POST /api/v1/webhooks/:id/deliveries/:delivery/redeliver': {
+    allow: ADMINS,
+    allowStatus: [404],
+    probe: () => ({ path: `/api/v1/webhooks/${matrixWebhook()}/deliveries/dlv_none/redeliver` }),
+  },
   'GET /api/v1/export': { allow: ADMINS, probe: () => ({ path: '/api/v1/export?namespace=none-such' }) },
   // An empty body is refused as a file without its header, once the caller is let through.
   'POST /api/v1/import': { allow: ADMINS, allowStatus: [422], probe: () => ({ path: '/api/v1/import?dryRun=1' }) },

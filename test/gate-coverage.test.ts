@@ -14,7 +14,7 @@ const NS = 'gate-ns';
 /** Not mutations: opening an MCP session (its tool calls are gated, see write-gate.test.ts); discovery documents. */
 const NOT_WRITES = new Set(['ALL /mcp']);
 /** What a viewer may change: only their own password. */
-const VIEWER_MAY = new Set(['POST /api/v1/me/password']);
+const VIEWER_MAY = new Set(['POST /api/v1/me/password', 'PUT /api/v1/me/notifications']);
 const isDiscovery = (path: string) => path.startsWith('/.well-known');
 
 async function mcpClient(url: string, token: string) {
@@ -112,6 +112,7 @@ describe('the write gate covers every socket write event and every MCP tool that
     session_start: { sessionId: 'gate-cover-new' },
     session_checkpoint: { sessionId: 'gate-cover-1', label: 'spent' },
     session_handoff: { sessionId: 'gate-cover-1', to: 'team' },
+    agent_status: { sessionId: 'gate-cover-1', agent: 'spent-agent', status: 'waiting', message: 'spent' },
   };
 
   let spent: string;
