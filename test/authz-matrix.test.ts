@@ -338,14 +338,14 @@ beforeAll(async () => {
     expect(r.status).toBe(201);
     return r.body as { id: string; token: string };
   };
+  // The session the share links point at (a link is only made for a session that exists), projected from a write in team-a.
+  const init = { session_id: SESSION, project_name: 'matrix', goals: ['first goal'] };
+  expect((await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace: NS, key: `session/${SESSION}/init`, value: init } })).status).toBe(201);
   const share = await shareLink();
   const expired = await shareLink();
   s.app.db.sqlite.prepare('UPDATE share_links SET expires_at = 0 WHERE id = ?').run(expired.id);
 
   const invite = await api(s.url, '/api/v1/invites', { method: 'POST', json: { role: 'viewer' } });
-  // The session the share links point at, projected from a write in team-a.
-  const init = { session_id: SESSION, project_name: 'matrix', goals: ['first goal'] };
-  expect((await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace: NS, key: `session/${SESSION}/init`, value: init } })).status).toBe(201);
   const checkpointId = s.app.sessions.checkpoint(SESSION, { label: 'matrix' }, 'setup').checkpoints[0]!.id;
   for (const namespace of [NS, OTHER_NS]) {
     expect((await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace, key: 'seed', value: namespace } })).status).toBe(201);
