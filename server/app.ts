@@ -17,17 +17,11 @@ import { createApi } from './http/api.ts';
 import { pageHeaders, pageAccess } from './http/pages.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimits } from './http/rate-limit.ts';
 import { createLogger, type Logger } from './logger.ts';
-import type { AnalyticsService } from './analytics/service.ts';
 import { gatedBackend } from './mcp/backend.ts';
 import { gatedSessionBackend } from './mcp/session-backend.ts';
 import { WriteGate, type Caller } from './gate.ts';
 import { createMcpHttpHandler } from './mcp/http.ts';
-import type { MemoryService } from './memory/service.ts';
-import type { SessionService } from './sessions/service.ts';
-import type { BoardItems } from './sessions/items.ts';
-import type { MeetingService } from './sessions/meeting.ts';
-import type { HandoffService } from './handoffs/service.ts';
-import { createServices } from './services.ts';
+import { createServices, type Services } from './services.ts';
 import { startSweeper } from './memory/sweeper.ts';
 import { Backups } from './safety/backup.ts';
 import { DATA_DEFAULTS, type DataOptions } from './safety/options.ts';
@@ -62,21 +56,11 @@ export interface ApplicationOptions {
   notify?: NotifyOptions;
 }
 
-export interface Application {
+/** The whole server: the domain services (server/services.ts) and what carries them. */
+export interface Application extends Services {
   http: HttpServer;
   io: BatonServer;
   db: DbHandle;
-  memory: MemoryService;
-  sessions: SessionService;
-  /** Typed board items and fields (agenda, projects, findings, backlog…). */
-  items: BoardItems;
-  /** Meeting mode: presenter, current agenda item, timer (details.meeting). */
-  meeting: MeetingService;
-  /** Handoffs between teammates and agents, with their review. */
-  handoffs: HandoffService;
-  /** Figures computed from what Baton recorded (GET /api/v1/analytics). */
-  analytics: AnalyticsService;
-  feed: ChangeFeed;
   identity: Identity;
   audit: AuditLog;
   broadcaster: Broadcaster;

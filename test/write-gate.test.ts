@@ -319,3 +319,22 @@ describe('finding 9: the CSRF check compares the scheme too', () => {
     expect((await put(`http://${host}`)).status).toBe(201);
   });
 });
+
+describe('a refused credential is named as such (REST)', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer();
+  });
+  afterAll(() => s.close());
+
+  it('a bad or revoked token hears "the token was refused", a request without one is asked to sign in', async () => {
+    const bad = await api(s.url, '/api/v1/memory?namespace=x', { token: 'btn_not-a-token' });
+    expect(bad.status).toBe(401);
+    expect(bad.body.error.message).toMatch(/^The token was refused/);
+    const { id, token } = await tokenFor(s, [{ access: 'read', namespaces: '*' }]);
+    expect((await api(s.url, `/api/v1/tokens/${id}`, { method: 'DELETE' })).status).toBe(200);
+    expect((await api(s.url, '/api/v1/memory?namespace=x', { token })).body.error.message).toMatch(/^The token was refused/);
+    expect((await api(s.url, '/api/v1/memory?namespace=x', { token: null })).body.error.message).toMatch(/^Sign in or send an API token/);
+    expect((await api(s.url, '/api/v1/sessions/x?share=bsh_nope', { token: null })).body.error.message).toMatch(/^The share link was refused/);
+  });
+});

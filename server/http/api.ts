@@ -208,6 +208,11 @@ export function createApi(deps: Deps): Hono<Env> {
   // Everything registered below needs credentials; the public routes above answer before this runs.
   app.use('*', async (c, next) => {
     if (c.get('principal').kind === 'anonymous') {
+      // A token (or share link) that was sent and refused is told so, not asked to sign in.
+      const bearer = !!c.req.header('authorization')?.toLowerCase().startsWith('bearer ');
+      const share = !!(c.req.query('share') ?? c.req.header('x-baton-share'));
+      if (bearer) throw new BatonError('unauthorized', 'The token was refused: it is unknown, revoked or expired. Make a new one in Settings → API tokens (or baton token create)');
+      if (share) throw new BatonError('unauthorized', 'The share link was refused: it is unknown, revoked or expired');
       throw new BatonError('unauthorized', 'Sign in or send an API token (Authorization: Bearer …)');
     }
     await next();
