@@ -367,7 +367,7 @@ export function buildProgram(): Command {
           : JSON.stringify(r.settings, null, 2),
       );
     });
-  for (const action of ['session-start', 'checkpoint', 'file-touched', 'todos']) {
+  for (const action of ['session-start', 'checkpoint', 'file-touched', 'todos', 'waiting', 'resumed']) {
     hooks
       .command(action, { hidden: true })
       .description(`run the ${action} hook (Claude Code calls this with its hook JSON on stdin)`)

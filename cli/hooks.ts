@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { MemoryBackend } from '../server/mcp/backend.ts';
 import type { SessionBackend } from '../server/mcp/session-backend.ts';
 import { runSessionTool } from '../server/mcp/session-tools.ts';
+import { runNeedsYouHook, withNeedsYouHooks } from './hooks-waiting.ts';
 
 /** The Claude Code hook events Baton installs, and what each does. */
 export const HOOK_EVENTS = {
@@ -91,7 +92,7 @@ export function withBatonHooks(settings: Record<string, unknown>): Record<string
     ...(hooks[TODO_HOOK.event] ?? []),
     { matcher: TODO_HOOK.matcher, hooks: [{ type: 'command', command: hookCommand(TODO_HOOK.action), timeout: 15 }] },
   ];
-  return { ...settings, hooks };
+  return withNeedsYouHooks({ ...settings, hooks });
 }
 
 /** Adds `.baton/` (this machine's session pointer) to the project's .gitignore; true when it was added. */
@@ -249,6 +250,7 @@ export async function runHook(action: string, input: HookInput, memory: MemoryBa
     if (tool === 'TaskCreate' || tool === 'TaskUpdate') return milestonesFromTodos(id, trackTask(cwd, input), sessions);
     return milestonesFromTodos(id, input.tool_input?.todos ?? [], sessions);
   }
+  if (action === 'waiting' || action === 'resumed') return runNeedsYouHook(action, input as { message?: unknown }, cwd, id, sessions);
   throw new Error(`unknown hook action "${action}"`);
 }
 

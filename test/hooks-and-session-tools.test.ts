@@ -114,9 +114,11 @@ describe('Claude Code hooks', () => {
     expect((await baton(['hooks', 'install', '--project', project])).code).toBe(0);
     const settings = JSON.parse(readFileSync(join(project, '.claude', 'settings.json'), 'utf8'));
     expect(settings.model).toBe('x');
-    expect(settings.hooks.PostToolUse).toHaveLength(3);
+    expect(settings.hooks.PostToolUse).toHaveLength(4);
     expect(settings.hooks.PostToolUse[0]).toEqual(mine);
-    expect(settings.hooks.PostToolUse.slice(1).map((h: { matcher: string }) => h.matcher)).toEqual(['Edit|Write|MultiEdit', 'TodoWrite|TaskCreate|TaskUpdate']);
+    // '*': the "Needs you" resume check (cli/hooks-waiting.ts), beside Notification and UserPromptSubmit.
+    expect(settings.hooks.PostToolUse.slice(1).map((h: { matcher: string }) => h.matcher)).toEqual(['Edit|Write|MultiEdit', 'TodoWrite|TaskCreate|TaskUpdate', '*']);
+    for (const event of ['Notification', 'UserPromptSubmit']) expect(settings.hooks[event]).toHaveLength(1);
     for (const event of ['SessionStart', 'Stop', 'SessionEnd']) expect(settings.hooks[event]).toHaveLength(1);
     expect(withBatonHooks(withBatonHooks({})).hooks).toEqual(withBatonHooks({}).hooks);
   });
