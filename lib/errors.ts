@@ -1,4 +1,6 @@
 import type { z, ZodError } from 'zod';
+// Installs the error map that words zod's issues as phrases people read ("can be at most 60 characters").
+import './validation-messages.ts';
 
 /** The one error shape every transport returns: REST bodies, MCP tool errors and socket acks. */
 export interface ApiError {
@@ -41,11 +43,7 @@ export class BatonError extends Error {
   readonly currentVersion?: number | null;
   readonly retryAfter?: number;
 
-  constructor(
-    code: ErrorCode,
-    message: string,
-    extra: { field?: string; currentVersion?: number | null; retryAfter?: number } = {},
-  ) {
+  constructor(code: ErrorCode, message: string, extra: { field?: string; currentVersion?: number | null; retryAfter?: number } = {}) {
     super(message);
     this.name = 'BatonError';
     this.code = code;
@@ -76,8 +74,9 @@ export function fromZodError(error: ZodError, prefix?: string): BatonError {
   const issue = error.issues[0];
   const path = issue?.path.filter((p) => typeof p === 'string' || typeof p === 'number').join('.') ?? '';
   const field = [prefix, path].filter(Boolean).join('.') || undefined;
-  const detail = issue?.message ?? 'invalid input';
-  return new BatonError('invalid_input', field ? `${field}: ${detail}` : detail, { field });
+  const detail = issue?.message ?? 'is not valid';
+  // `field: phrase` ("data.title: can be at most 60 characters"); with no field, the input is the subject.
+  return new BatonError('invalid_input', field ? `${field}: ${detail}` : /^[a-z]/.test(detail) ? `input ${detail}` : detail, { field });
 }
 
 /**

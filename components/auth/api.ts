@@ -1,4 +1,5 @@
 import type { ApiError } from '../../lib/errors';
+import { sentence } from '../../lib/validation-messages';
 
 /** A refused or failed API call: the server's `{ error }`, plus the HTTP status. */
 export class ApiRequestError extends Error {
@@ -48,10 +49,7 @@ export function apiError(err: unknown): ApiError {
  * showing under that field, where the label already says which one.
  */
 export function messageFor(error: ApiError): string {
-  const f = error.field;
-  let msg = error.message;
-  if (f && msg.startsWith(`${f}: `)) msg = msg.slice(f.length + 2);
-  return msg.charAt(0).toUpperCase() + msg.slice(1);
+  return sentence(error.message, error.field);
 }
 
 /** Dates come back as ISO strings or epoch milliseconds depending on the route. */

@@ -36,8 +36,11 @@ export function FormError({ error, fields, children }: { error: ApiError | null;
   if (!error) return null;
   if (error.field && fields.some((f) => error.field === f || error.field!.startsWith(`${f}.`))) return null;
   return (
-    <div role="alert" className="rounded-md border border-rose-300 bg-rose-50 p-3 text-sm text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">
-      {children ?? error.message}
+    <div
+      role="alert"
+      className="rounded-md border border-rose-300 bg-rose-50 p-3 text-sm text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200"
+    >
+      {children ?? messageFor(error)}
     </div>
   );
 }
@@ -54,7 +57,11 @@ const roleLook: Record<Role, string> = {
 
 export function RoleBadge({ role }: { role: Role }) {
   return (
-    <span data-testid="role-badge" data-role={role} className={`inline-flex items-center rounded-full border px-2 py-0.5 text-xs font-semibold ${roleLook[role]}`}>
+    <span
+      data-testid="role-badge"
+      data-role={role}
+      className={`inline-flex items-center rounded-full border px-2 py-0.5 text-xs font-semibold ${roleLook[role]}`}
+    >
       {role}
     </span>
   );
@@ -85,7 +92,11 @@ export function CopyBox({ value, label, testId, multiline = false }: { value: st
   };
   return (
     <div className={`flex gap-2 ${multiline ? 'items-start' : 'items-stretch'}`}>
-      {!multiline && <label className="sr-only" htmlFor={`copy-${testId ?? label}`}>{label}</label>}
+      {!multiline && (
+        <label className="sr-only" htmlFor={`copy-${testId ?? label}`}>
+          {label}
+        </label>
+      )}
       {multiline ? (
         <pre
           ref={box as React.RefObject<HTMLPreElement>}
@@ -132,7 +143,9 @@ export function AuthCard({ title, intro, children }: { title: string; intro?: Re
 export function Section({ id, title, description, children }: { id: string; title: string; description?: ReactNode; children: ReactNode }) {
   return (
     <section aria-labelledby={`${id}-title`} data-testid={`section-${id}`} className="rounded-xl border border-slate-200 p-5 dark:border-slate-800">
-      <h2 id={`${id}-title`} className="text-lg font-semibold">{title}</h2>
+      <h2 id={`${id}-title`} className="text-lg font-semibold">
+        {title}
+      </h2>
       {description && <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{description}</p>}
       <div className="mt-4 space-y-4">{children}</div>
     </section>
@@ -140,7 +153,11 @@ export function Section({ id, title, description, children }: { id: string; titl
 }
 
 export function Spinner({ label = 'Loading…' }: { label?: string }) {
-  return <p className="text-sm text-slate-500" aria-busy="true">{label}</p>;
+  return (
+    <p className="text-sm text-slate-500" aria-busy="true">
+      {label}
+    </p>
+  );
 }
 
 export type Tone = 'green' | 'slate' | 'amber' | 'rose' | 'accent';

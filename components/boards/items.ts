@@ -1,12 +1,13 @@
 'use client';
 
 import { useCallback, useState } from 'react';
-import type { BoardFields, BoardItem, BoardItemData, BoardItemKind } from '../../lib/board-items';
+import { boardItemSchemas, type BoardFields, type BoardItem, type BoardItemData, type BoardItemKind } from '../../lib/board-items';
 import type { ApiError } from '../../lib/errors';
 import type { SessionBoard } from '../../lib/session-types';
 import { api, apiError } from '../auth/api';
 import { useCanWrite } from '../auth/me';
 import { offerUndo } from './undo';
+import { maxLengthOf, sentence } from '../../lib/validation-messages';
 
 const base = (id: string) => `/api/v1/sessions/${encodeURIComponent(id)}`;
 
@@ -44,6 +45,12 @@ export function detailList(board: SessionBoard, key: string): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 }
 
+/** The most characters a board item's text field takes, from its kind's schema (the form's `maxlength`). */
+export function itemMax<K extends BoardItemKind>(kind: K, field: string): number | undefined {
+  const shape = (boardItemSchemas[kind] as unknown as { shape: Record<string, Parameters<typeof maxLengthOf>[0]> }).shape;
+  return maxLengthOf(shape[field]);
+}
+
 /** `data.title`, `title`, `capacity.points` → the last segment a form names its input after. */
 function fieldName(field: string | undefined): string | null {
   if (!field) return null;
@@ -51,9 +58,7 @@ function fieldName(field: string | undefined): string | null {
 }
 /** The server names the field in the message too ("data.title: must not be empty"); under the field, the label says which. */
 function bare(error: ApiError): string {
-  let msg = error.message;
-  if (error.field && msg.startsWith(`${error.field}: `)) msg = msg.slice(error.field.length + 2);
-  return msg.charAt(0).toUpperCase() + msg.slice(1);
+  return sentence(error.message, error.field);
 }
 
 export interface BoardEdit {
@@ -114,7 +119,7 @@ export function useBoardEdit(board: Pick<SessionBoard, 'id'> & { items?: BoardIt
     otherError: (names) => {
       if (!error) return null;
       const f = fieldName(error.field);
-      return f && names.includes(f) ? null : error.message;
+      return f && names.includes(f) ? null : sentence(error.message, error.field);
     },
     add: (kind, data, key = `add:${kind}`) => run(key, () => itemsApi.add(id, kind, data)),
     update: (itemId, patch, key = `update:${itemId}`) => run(key, () => itemsApi.update(id, itemId, patch)),

@@ -1,5 +1,6 @@
 'use client';
 
+import { LimitCounter } from '../ui/limit-counter';
 import type { InputHTMLAttributes, ReactNode } from 'react';
 
 /** A board section: a titled card with an optional count and header action. */
@@ -31,7 +32,11 @@ export function Card({
         <h2 id={`${id}-title`} className="text-sm font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-300">
           {title}
         </h2>
-        {count !== undefined && <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-semibold tabular-nums text-slate-600 dark:bg-slate-800 dark:text-slate-300">{count}</span>}
+        {count !== undefined && (
+          <span className="rounded-full bg-slate-100 px-2 py-0.5 text-xs font-semibold tabular-nums text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+            {count}
+          </span>
+        )}
         {action && <div className="ml-auto flex items-center gap-2">{action}</div>}
       </header>
       {children}
@@ -40,13 +45,20 @@ export function Card({
 }
 
 export function Empty({ children }: { children: ReactNode }) {
-  return <p className="rounded-lg border border-dashed border-slate-200 px-3 py-4 text-center text-sm text-slate-500 dark:border-slate-800 dark:text-slate-400">{children}</p>;
+  return (
+    <p className="rounded-lg border border-dashed border-slate-200 px-3 py-4 text-center text-sm text-slate-500 dark:border-slate-800 dark:text-slate-400">
+      {children}
+    </p>
+  );
 }
 
 export function ErrorNote({ message, onDismiss }: { message: string | null; onDismiss?: () => void }) {
   if (!message) return null;
   return (
-    <p role="alert" className="mt-2 flex items-start gap-2 rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">
+    <p
+      role="alert"
+      className="mt-2 flex items-start gap-2 rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200"
+    >
       <span className="min-w-0 flex-1">{message}</span>
       {onDismiss && (
         <button type="button" onClick={onDismiss} aria-label="Dismiss" className="shrink-0 text-rose-500 hover:text-rose-700 dark:hover:text-rose-100">
@@ -68,7 +80,14 @@ export function Chip({ className, children, title }: { className: string; childr
 export function ProgressBar({ value, label, tone = 'bg-accent-500' }: { value: number; label: string; tone?: string }) {
   const pct = Math.max(0, Math.min(100, value));
   return (
-    <div role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(pct)} className="h-2 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800">
+    <div
+      role="progressbar"
+      aria-label={label}
+      aria-valuemin={0}
+      aria-valuemax={100}
+      aria-valuenow={Math.round(pct)}
+      className="h-2 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800"
+    >
       <div className={`h-full rounded-full ${tone} transition-[width] duration-500`} style={{ width: `${pct}%` }} />
     </div>
   );
@@ -104,7 +123,19 @@ export function Stat({ label, value, sub, tone = '' }: { label: string; value: R
 }
 
 /** A small icon button for row actions (remove, move); the label is for screen readers and the tooltip. */
-export function IconButton({ label, onClick, disabled, children, className = '' }: { label: string; onClick: () => void; disabled?: boolean; children: ReactNode; className?: string }) {
+export function IconButton({
+  label,
+  onClick,
+  disabled,
+  children,
+  className = '',
+}: {
+  label: string;
+  onClick: () => void;
+  disabled?: boolean;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <button
       type="button"
@@ -137,6 +168,7 @@ export function TextField({
   error,
   rows,
   className = '',
+  maxLength,
   ...rest
 }: {
   id: string;
@@ -147,12 +179,31 @@ export function TextField({
   error: string | null;
   rows?: number;
   className?: string;
+  /** The most the schema takes (components/boards/items.ts itemMax): the input stops there, a counter shows near it. */
+  maxLength?: number;
 } & Pick<InputHTMLAttributes<HTMLInputElement>, 'placeholder' | 'inputMode' | 'type' | 'list' | 'autoFocus' | 'disabled'>) {
-  const common = { id, value, className: `${inputCls} ${className}`, 'aria-describedby': `${id}-error`, 'aria-invalid': error ? true : undefined, placeholder: rest.placeholder, autoFocus: rest.autoFocus, disabled: rest.disabled };
+  const common = {
+    id,
+    value,
+    maxLength,
+    className: `${inputCls} ${className}`,
+    'aria-describedby': `${id}-error${maxLength ? ` ${id}-count` : ''}`,
+    'aria-invalid': error ? true : undefined,
+    placeholder: rest.placeholder,
+    autoFocus: rest.autoFocus,
+    disabled: rest.disabled,
+  };
   return (
     <div className="min-w-0">
-      <label htmlFor={id} className={hideLabel ? 'sr-only' : labelCls}>{label}</label>
-      {rows ? <textarea rows={rows} {...common} onChange={(e) => onChange(e.target.value)} /> : <input {...common} type={rest.type} inputMode={rest.inputMode} list={rest.list} onChange={(e) => onChange(e.target.value)} />}
+      <label htmlFor={id} className={hideLabel ? 'sr-only' : labelCls}>
+        {label}
+      </label>
+      {rows ? (
+        <textarea rows={rows} {...common} onChange={(e) => onChange(e.target.value)} />
+      ) : (
+        <input {...common} type={rest.type} inputMode={rest.inputMode} list={rest.list} onChange={(e) => onChange(e.target.value)} />
+      )}
+      <LimitCounter value={value} max={maxLength} id={`${id}-count`} />
       <FieldError id={`${id}-error`} message={error} />
     </div>
   );

@@ -1,7 +1,9 @@
 'use client';
 
 import { useEffect, useId, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { DEFAULT_HANDOFF_TTL_SECONDS, type Handoff } from '../../lib/handoff-types';
+import { DEFAULT_HANDOFF_TTL_SECONDS, handoffCreateSchema, type Handoff } from '../../lib/handoff-types';
+import { maxLengthOf } from '../../lib/validation-messages';
+import { LimitCounter } from '../ui/limit-counter';
 import type { SessionBoard } from '../../lib/session-types';
 import { apiError, messageFor } from '../auth/api';
 import { useMe } from '../auth/me';
@@ -10,7 +12,24 @@ import { handoffsApi, type HandoffRecipients } from './api';
 import { draftFromBoard, draftFromHandoff, inputFromDraft, suggestChecklist, validateDraft, type FieldErrors, type HandoffDraft } from './draft';
 import { EXPIRY_CHOICES, HANDOFF_TYPES, recipientText } from './look';
 
-function Field({ label, hint, error, htmlFor, children, className = '' }: { label: string; hint?: string; error?: string; htmlFor: string; children: ReactNode; className?: string }) {
+/** The handoff type's limit, from the schema the server checks. */
+const HANDOFF_TYPE_MAX = maxLengthOf(handoffCreateSchema.shape.handoffType);
+
+function Field({
+  label,
+  hint,
+  error,
+  htmlFor,
+  children,
+  className = '',
+}: {
+  label: string;
+  hint?: string;
+  error?: string;
+  htmlFor: string;
+  children: ReactNode;
+  className?: string;
+}) {
   const hintId = `${htmlFor}-hint`;
   return (
     <div className={`min-w-0 ${className}`}>
@@ -42,7 +61,8 @@ function Fieldset({ legend, children, action }: { legend: string; children: Reac
   );
 }
 
-const smallBtn = 'rounded-md px-2 py-1 text-xs font-medium text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-accent-500 dark:text-slate-300 dark:hover:bg-slate-800';
+const smallBtn =
+  'rounded-md px-2 py-1 text-xs font-medium text-slate-600 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-accent-500 dark:text-slate-300 dark:hover:bg-slate-800';
 
 /**
  * Create (from a board) or edit-and-resend (from the review page) a handoff, in a modal dialog:
@@ -111,7 +131,8 @@ export function HandoffDialog({
   const set = <K extends keyof HandoffDraft>(key: K, value: HandoffDraft[K]) => setDraft((d) => (d ? { ...d, [key]: value } : d));
   const setRow = <K extends 'inProgress' | 'blockers'>(key: K, i: number, patch: Partial<HandoffDraft[K][number]>) =>
     setDraft((d) => (d ? { ...d, [key]: d[key].map((r, j) => (j === i ? { ...r, ...patch } : r)) } : d));
-  const removeRow = (key: 'inProgress' | 'blockers' | 'checklist', i: number) => setDraft((d) => (d ? { ...d, [key]: (d[key] as unknown[]).filter((_, j) => j !== i) } : d));
+  const removeRow = (key: 'inProgress' | 'blockers' | 'checklist', i: number) =>
+    setDraft((d) => (d ? { ...d, [key]: (d[key] as unknown[]).filter((_, j) => j !== i) } : d));
 
   const err = (path: string) => errors[path];
   /** The first error at or under `prefix` (a list's own error, or one of its items'). */
@@ -122,8 +143,7 @@ export function HandoffDialog({
     'aria-describedby': [hint ? `${f(name)}-hint` : '', errors[path] ? `${f(name)}-error` : ''].filter(Boolean).join(' ') || undefined,
   });
 
-  const focusFirstError = () =>
-    requestAnimationFrame(() => ref.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+  const focusFirstError = () => requestAnimationFrame(() => ref.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -179,7 +199,9 @@ export function HandoffDialog({
         <form onSubmit={(e) => void submit(e)} noValidate aria-label={title} className="flex h-full max-h-[inherit] flex-col">
           <header className="flex items-start gap-3 border-b border-slate-200 px-4 py-3 sm:px-6 dark:border-slate-800">
             <div className="min-w-0 flex-1">
-              <h2 id={`${uid}-title`} className="text-lg font-semibold">{title}</h2>
+              <h2 id={`${uid}-title`} className="text-lg font-semibold">
+                {title}
+              </h2>
               <p className="truncate text-sm text-slate-500 dark:text-slate-400">
                 {handoff ? handoff.sessionTitle : board?.title}
                 {!editing && ' · pre-filled from the board; change anything'}
@@ -194,7 +216,8 @@ export function HandoffDialog({
             <Fieldset legend="Recipient">
               {editing && handoff ? (
                 <p className="text-sm">
-                  To <span className="font-semibold">{recipientText(handoff.to)}</span> <span className="text-slate-500 dark:text-slate-400">(the recipient stays the same)</span>
+                  To <span className="font-semibold">{recipientText(handoff.to)}</span>{' '}
+                  <span className="text-slate-500 dark:text-slate-400">(the recipient stays the same)</span>
                 </p>
               ) : (
                 <>
@@ -206,8 +229,18 @@ export function HandoffDialog({
                         ['team', 'Anyone on the team'],
                       ] as const
                     ).map(([kind, label]) => (
-                      <label key={kind} className={`flex cursor-pointer items-center gap-2 rounded-md border px-3 py-1.5 text-sm ${draft.toKind === kind ? 'border-accent-500 bg-accent-600/10 font-medium' : 'border-slate-300 dark:border-slate-700'}`}>
-                        <input type="radio" name={f('to-kind')} value={kind} checked={draft.toKind === kind} onChange={() => set('toKind', kind)} className="accent-accent-600" />
+                      <label
+                        key={kind}
+                        className={`flex cursor-pointer items-center gap-2 rounded-md border px-3 py-1.5 text-sm ${draft.toKind === kind ? 'border-accent-500 bg-accent-600/10 font-medium' : 'border-slate-300 dark:border-slate-700'}`}
+                      >
+                        <input
+                          type="radio"
+                          name={f('to-kind')}
+                          value={kind}
+                          checked={draft.toKind === kind}
+                          onChange={() => set('toKind', kind)}
+                          className="accent-accent-600"
+                        />
                         {label}
                       </label>
                     ))}
@@ -215,7 +248,15 @@ export function HandoffDialog({
                   {draft.toKind === 'user' && (
                     <Field label="Person" htmlFor={f('to-user')} error={err('to.userId') ?? err('to')}>
                       <select {...described('to-user', 'to.userId')} value={draft.userId} onChange={(e) => set('userId', e.target.value)} className={inputCls}>
-                        <option value="">{recipients ? (others.length ? 'Choose a teammate…' : 'No other members yet') : recipientsError ? 'Could not load members' : 'Loading…'}</option>
+                        <option value="">
+                          {recipients
+                            ? others.length
+                              ? 'Choose a teammate…'
+                              : 'No other members yet'
+                            : recipientsError
+                              ? 'Could not load members'
+                              : 'Loading…'}
+                        </option>
                         {others.map((u) => (
                           <option key={u.id} value={u.id}>
                             {u.name} ({u.email}){u.role === 'viewer' ? ' · viewer' : ''}
@@ -225,8 +266,20 @@ export function HandoffDialog({
                     </Field>
                   )}
                   {draft.toKind === 'agent' && (
-                    <Field label="Agent name" hint="An agent seen on a session, or any name an agent will use" htmlFor={f('to-agent')} error={err('to.name') ?? err('to')}>
-                      <input {...described('to-agent', 'to.name', true)} list={f('agents')} value={draft.agentName} onChange={(e) => set('agentName', e.target.value)} className={inputCls} autoComplete="off" />
+                    <Field
+                      label="Agent name"
+                      hint="An agent seen on a session, or any name an agent will use"
+                      htmlFor={f('to-agent')}
+                      error={err('to.name') ?? err('to')}
+                    >
+                      <input
+                        {...described('to-agent', 'to.name', true)}
+                        list={f('agents')}
+                        value={draft.agentName}
+                        onChange={(e) => set('agentName', e.target.value)}
+                        className={inputCls}
+                        autoComplete="off"
+                      />
                       <datalist id={f('agents')}>
                         {(recipients?.agents ?? []).map((a) => (
                           <option key={a} value={a} />
@@ -234,13 +287,26 @@ export function HandoffDialog({
                       </datalist>
                     </Field>
                   )}
-                  {draft.toKind === 'team' && <p className="text-sm text-slate-600 dark:text-slate-300">Everyone on the team sees it in their inbox; the first to accept takes the session.</p>}
+                  {draft.toKind === 'team' && (
+                    <p className="text-sm text-slate-600 dark:text-slate-300">
+                      Everyone on the team sees it in their inbox; the first to accept takes the session.
+                    </p>
+                  )}
                   {recipientsError && <p className="text-sm text-rose-700 dark:text-rose-400">{recipientsError}</p>}
                 </>
               )}
               <div className="grid gap-3 sm:grid-cols-2">
                 <Field label="Handoff type" htmlFor={f('type')} error={err('handoffType')}>
-                  <input {...described('type', 'handoffType')} list={f('types')} value={draft.handoffType} onChange={(e) => set('handoffType', e.target.value)} className={inputCls} autoComplete="off" />
+                  <input
+                    {...described('type', 'handoffType')}
+                    list={f('types')}
+                    value={draft.handoffType}
+                    onChange={(e) => set('handoffType', e.target.value)}
+                    maxLength={HANDOFF_TYPE_MAX}
+                    className={inputCls}
+                    autoComplete="off"
+                  />
+                  <LimitCounter value={draft.handoffType} max={HANDOFF_TYPE_MAX} />
                   <datalist id={f('types')}>
                     {HANDOFF_TYPES.map((t) => (
                       <option key={t} value={t} />
@@ -249,7 +315,10 @@ export function HandoffDialog({
                 </Field>
                 <Field label="Expires in" htmlFor={f('ttl')} error={err('ttl')}>
                   <select {...described('ttl', 'ttl')} value={draft.ttl} onChange={(e) => set('ttl', Number(e.target.value))} className={inputCls}>
-                    {(EXPIRY_CHOICES.some((c) => c.seconds === draft.ttl) ? EXPIRY_CHOICES : [...EXPIRY_CHOICES, { label: `${Math.round(draft.ttl / 3600)} hours`, seconds: draft.ttl }]).map((c) => (
+                    {(EXPIRY_CHOICES.some((c) => c.seconds === draft.ttl)
+                      ? EXPIRY_CHOICES
+                      : [...EXPIRY_CHOICES, { label: `${Math.round(draft.ttl / 3600)} hours`, seconds: draft.ttl }]
+                    ).map((c) => (
                       <option key={c.seconds} value={c.seconds}>
                         {c.label}
                         {c.seconds === DEFAULT_HANDOFF_TTL_SECONDS ? ' (default)' : ''}
@@ -262,7 +331,13 @@ export function HandoffDialog({
 
             <Fieldset legend="What was done and what is open">
               <Field label="Completed" hint="One per line" htmlFor={f('completed')} error={errUnder('summary.completed')}>
-                <textarea {...described('completed', 'summary.completed', true)} rows={3} value={draft.completed} onChange={(e) => set('completed', e.target.value)} className={inputCls} />
+                <textarea
+                  {...described('completed', 'summary.completed', true)}
+                  rows={3}
+                  value={draft.completed}
+                  onChange={(e) => set('completed', e.target.value)}
+                  className={inputCls}
+                />
               </Field>
 
               <div className="space-y-2">
@@ -272,7 +347,12 @@ export function HandoffDialog({
                   <div key={i} data-testid="handoff-work-row" className="space-y-2 rounded-md bg-slate-50 p-2 dark:bg-slate-950/50">
                     <div className="flex flex-wrap items-end gap-2">
                       <Field label="Task" htmlFor={f(`work-${i}-task`)} error={err(`summary.inProgress.${i}.task`)} className="flex-1 basis-48">
-                        <input {...described(`work-${i}-task`, `summary.inProgress.${i}.task`)} value={w.task} onChange={(e) => setRow('inProgress', i, { task: e.target.value })} className={inputCls} />
+                        <input
+                          {...described(`work-${i}-task`, `summary.inProgress.${i}.task`)}
+                          value={w.task}
+                          onChange={(e) => setRow('inProgress', i, { task: e.target.value })}
+                          className={inputCls}
+                        />
                       </Field>
                       <Field label="Progress %" htmlFor={f(`work-${i}-progress`)} error={err(`summary.inProgress.${i}.progress`)} className="w-24">
                         <input
@@ -285,21 +365,42 @@ export function HandoffDialog({
                           className={inputCls}
                         />
                       </Field>
-                      <button type="button" className={smallBtn} onClick={() => removeRow('inProgress', i)} aria-label={`Remove in-progress task ${w.task || i + 1}`}>
+                      <button
+                        type="button"
+                        className={smallBtn}
+                        onClick={() => removeRow('inProgress', i)}
+                        aria-label={`Remove in-progress task ${w.task || i + 1}`}
+                      >
                         Remove
                       </button>
                     </div>
                     <div className="grid gap-2 sm:grid-cols-2">
                       <Field label="Next steps" hint="One per line" htmlFor={f(`work-${i}-next`)} error={errUnder(`summary.inProgress.${i}.nextSteps`)}>
-                        <textarea {...described(`work-${i}-next`, `summary.inProgress.${i}.nextSteps`, true)} rows={2} value={w.nextSteps} onChange={(e) => setRow('inProgress', i, { nextSteps: e.target.value })} className={inputCls} />
+                        <textarea
+                          {...described(`work-${i}-next`, `summary.inProgress.${i}.nextSteps`, true)}
+                          rows={2}
+                          value={w.nextSteps}
+                          onChange={(e) => setRow('inProgress', i, { nextSteps: e.target.value })}
+                          className={inputCls}
+                        />
                       </Field>
                       <Field label="Files" hint="One per line" htmlFor={f(`work-${i}-files`)} error={errUnder(`summary.inProgress.${i}.files`)}>
-                        <textarea {...described(`work-${i}-files`, `summary.inProgress.${i}.files`, true)} rows={2} value={w.files} onChange={(e) => setRow('inProgress', i, { files: e.target.value })} className={`${inputCls} font-mono text-xs`} />
+                        <textarea
+                          {...described(`work-${i}-files`, `summary.inProgress.${i}.files`, true)}
+                          rows={2}
+                          value={w.files}
+                          onChange={(e) => setRow('inProgress', i, { files: e.target.value })}
+                          className={`${inputCls} font-mono text-xs`}
+                        />
                       </Field>
                     </div>
                   </div>
                 ))}
-                <button type="button" className={btnCls} onClick={() => set('inProgress', [...draft.inProgress, { task: '', progress: 0, nextSteps: '', files: '', estimatedCompletion: '' }])}>
+                <button
+                  type="button"
+                  className={btnCls}
+                  onClick={() => set('inProgress', [...draft.inProgress, { task: '', progress: 0, nextSteps: '', files: '', estimatedCompletion: '' }])}
+                >
                   + Add task in progress
                 </button>
               </div>
@@ -310,43 +411,92 @@ export function HandoffDialog({
                 {draft.blockers.map((b, i) => (
                   <div key={i} className="flex flex-wrap items-end gap-2 rounded-md bg-slate-50 p-2 dark:bg-slate-950/50">
                     <Field label="Blocker" htmlFor={f(`blocker-${i}`)} error={err(`summary.blockers.${i}.description`)} className="flex-1 basis-56">
-                      <input {...described(`blocker-${i}`, `summary.blockers.${i}.description`)} value={b.description} onChange={(e) => setRow('blockers', i, { description: e.target.value })} className={inputCls} />
+                      <input
+                        {...described(`blocker-${i}`, `summary.blockers.${i}.description`)}
+                        value={b.description}
+                        onChange={(e) => setRow('blockers', i, { description: e.target.value })}
+                        className={inputCls}
+                      />
                     </Field>
                     <Field label="Impact" htmlFor={f(`blocker-${i}-impact`)} error={err(`summary.blockers.${i}.impact`)} className="flex-1 basis-40">
-                      <input {...described(`blocker-${i}-impact`, `summary.blockers.${i}.impact`)} value={b.impact} onChange={(e) => setRow('blockers', i, { impact: e.target.value })} className={inputCls} />
+                      <input
+                        {...described(`blocker-${i}-impact`, `summary.blockers.${i}.impact`)}
+                        value={b.impact}
+                        onChange={(e) => setRow('blockers', i, { impact: e.target.value })}
+                        className={inputCls}
+                      />
                     </Field>
                     <button type="button" className={smallBtn} onClick={() => removeRow('blockers', i)} aria-label={`Remove blocker ${b.description || i + 1}`}>
                       Remove
                     </button>
                   </div>
                 ))}
-                <button type="button" className={btnCls} onClick={() => set('blockers', [...draft.blockers, { description: '', impact: '', owner: '', expectedResolution: '' }])}>
+                <button
+                  type="button"
+                  className={btnCls}
+                  onClick={() => set('blockers', [...draft.blockers, { description: '', impact: '', owner: '', expectedResolution: '' }])}
+                >
                   + Add blocker
                 </button>
               </div>
 
               <Field label="Notes" hint="One per line" htmlFor={f('notes')} error={errUnder('summary.notes')}>
-                <textarea {...described('notes', 'summary.notes', true)} rows={2} value={draft.notes} onChange={(e) => set('notes', e.target.value)} className={inputCls} />
+                <textarea
+                  {...described('notes', 'summary.notes', true)}
+                  rows={2}
+                  value={draft.notes}
+                  onChange={(e) => set('notes', e.target.value)}
+                  className={inputCls}
+                />
               </Field>
             </Fieldset>
 
             <Fieldset legend="Context for the next session">
               <div className="grid gap-3 sm:grid-cols-2">
                 <Field label="Priorities" hint="One per line, most important first" htmlFor={f('priorities')} error={errUnder('context.priorities')}>
-                  <textarea {...described('priorities', 'context.priorities', true)} rows={3} value={draft.priorities} onChange={(e) => set('priorities', e.target.value)} className={inputCls} />
+                  <textarea
+                    {...described('priorities', 'context.priorities', true)}
+                    rows={3}
+                    value={draft.priorities}
+                    onChange={(e) => set('priorities', e.target.value)}
+                    className={inputCls}
+                  />
                 </Field>
                 <Field label="Files to review" hint="One path per line" htmlFor={f('files')} error={errUnder('context.filesToReview')}>
-                  <textarea {...described('files', 'context.filesToReview', true)} rows={3} value={draft.filesToReview} onChange={(e) => set('filesToReview', e.target.value)} className={`${inputCls} font-mono text-xs`} />
+                  <textarea
+                    {...described('files', 'context.filesToReview', true)}
+                    rows={3}
+                    value={draft.filesToReview}
+                    onChange={(e) => set('filesToReview', e.target.value)}
+                    className={`${inputCls} font-mono text-xs`}
+                  />
                 </Field>
                 <Field label="Decisions needed" hint="One per line" htmlFor={f('decisions')} error={errUnder('context.decisionsNeeded')}>
-                  <textarea {...described('decisions', 'context.decisionsNeeded', true)} rows={2} value={draft.decisionsNeeded} onChange={(e) => set('decisionsNeeded', e.target.value)} className={inputCls} />
+                  <textarea
+                    {...described('decisions', 'context.decisionsNeeded', true)}
+                    rows={2}
+                    value={draft.decisionsNeeded}
+                    onChange={(e) => set('decisionsNeeded', e.target.value)}
+                    className={inputCls}
+                  />
                 </Field>
                 <div className="space-y-3">
                   <Field label="Test status" htmlFor={f('tests')} error={err('context.testStatus')}>
-                    <input {...described('tests', 'context.testStatus')} value={draft.testStatus} onChange={(e) => set('testStatus', e.target.value)} placeholder="e.g. unit green, integration needs the test db" className={inputCls} />
+                    <input
+                      {...described('tests', 'context.testStatus')}
+                      value={draft.testStatus}
+                      onChange={(e) => set('testStatus', e.target.value)}
+                      placeholder="e.g. unit green, integration needs the test db"
+                      className={inputCls}
+                    />
                   </Field>
                   <Field label="Branch" htmlFor={f('branch')} error={err('context.branch')}>
-                    <input {...described('branch', 'context.branch')} value={draft.branch} onChange={(e) => set('branch', e.target.value)} className={`${inputCls} font-mono text-xs`} />
+                    <input
+                      {...described('branch', 'context.branch')}
+                      value={draft.branch}
+                      onChange={(e) => set('branch', e.target.value)}
+                      className={`${inputCls} font-mono text-xs`}
+                    />
                   </Field>
                 </div>
               </div>
@@ -366,21 +516,36 @@ export function HandoffDialog({
               }
             >
               {errors.checklist && <p className="text-sm text-rose-700 dark:text-rose-400">{errors.checklist}</p>}
-              {draft.checklist.length === 0 && <p className="text-sm text-slate-500 dark:text-slate-400">No checklist: the recipient can accept straight away.</p>}
+              {draft.checklist.length === 0 && (
+                <p className="text-sm text-slate-500 dark:text-slate-400">No checklist: the recipient can accept straight away.</p>
+              )}
               <ol className="space-y-2">
                 {draft.checklist.map((c, i) => (
                   <li key={i} className="flex items-start gap-2">
-                    <span aria-hidden className="mt-2 w-5 shrink-0 text-right text-xs tabular-nums text-slate-400">{i + 1}.</span>
+                    <span aria-hidden className="mt-2 w-5 shrink-0 text-right text-xs tabular-nums text-slate-400">
+                      {i + 1}.
+                    </span>
                     <div className="min-w-0 flex-1">
-                      <label htmlFor={f(`check-${i}`)} className="sr-only">Checklist item {i + 1}</label>
+                      <label htmlFor={f(`check-${i}`)} className="sr-only">
+                        Checklist item {i + 1}
+                      </label>
                       <input
                         {...described(`check-${i}`, `checklist.${i}`)}
                         data-testid="handoff-checklist-input"
                         value={c}
-                        onChange={(e) => set('checklist', draft.checklist.map((x, j) => (j === i ? e.target.value : x)))}
+                        onChange={(e) =>
+                          set(
+                            'checklist',
+                            draft.checklist.map((x, j) => (j === i ? e.target.value : x)),
+                          )
+                        }
                         className={inputCls}
                       />
-                      {err(`checklist.${i}`) && <p id={`${f(`check-${i}`)}-error`} className="mt-1 text-sm text-rose-700 dark:text-rose-400">{err(`checklist.${i}`)}</p>}
+                      {err(`checklist.${i}`) && (
+                        <p id={`${f(`check-${i}`)}-error`} className="mt-1 text-sm text-rose-700 dark:text-rose-400">
+                          {err(`checklist.${i}`)}
+                        </p>
+                      )}
                     </div>
                     <button type="button" className={smallBtn} onClick={() => removeRow('checklist', i)} aria-label={`Remove checklist item ${i + 1}`}>
                       Remove

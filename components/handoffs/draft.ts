@@ -1,5 +1,6 @@
 import { DEFAULT_HANDOFF_TTL_SECONDS, handoffCreateSchema, type Handoff, type HandoffCreateInput } from '../../lib/handoff-types';
 import type { SessionBoard } from '../../lib/session-types';
+import { sentence } from '../../lib/validation-messages';
 
 /**
  * The create / edit dialog's rules, kept apart from the component: the draft a board or a handoff
@@ -74,7 +75,12 @@ export function draftFromBoard(board: SessionBoard): HandoffDraft {
     notes: '',
     // What the server pre-fills too: the next steps, then the goals still open.
     priorities: joinLines([...board.nextSteps, ...board.goals.filter((g) => !g.done).map((g) => g.text)].slice(0, 20)),
-    filesToReview: joinLines(board.files.filter((f) => f.kind !== 'test').map((f) => f.path).slice(0, 20)),
+    filesToReview: joinLines(
+      board.files
+        .filter((f) => f.kind !== 'test')
+        .map((f) => f.path)
+        .slice(0, 20),
+    ),
     decisionsNeeded: '',
     testStatus: '',
     branch: board.branch ?? '',
@@ -92,8 +98,19 @@ export function draftFromHandoff(h: Handoff): HandoffDraft {
     agentName: h.to.kind === 'agent' ? h.to.name : '',
     handoffType: h.handoffType ?? '',
     completed: joinLines(h.summary.completed),
-    inProgress: h.summary.inProgress.map((w) => ({ task: w.task, progress: w.progress, nextSteps: joinLines(w.nextSteps), files: joinLines(w.files), estimatedCompletion: w.estimatedCompletion ?? '' })),
-    blockers: h.summary.blockers.map((b) => ({ description: b.description, impact: b.impact ?? '', owner: b.owner ?? '', expectedResolution: b.expectedResolution ?? '' })),
+    inProgress: h.summary.inProgress.map((w) => ({
+      task: w.task,
+      progress: w.progress,
+      nextSteps: joinLines(w.nextSteps),
+      files: joinLines(w.files),
+      estimatedCompletion: w.estimatedCompletion ?? '',
+    })),
+    blockers: h.summary.blockers.map((b) => ({
+      description: b.description,
+      impact: b.impact ?? '',
+      owner: b.owner ?? '',
+      expectedResolution: b.expectedResolution ?? '',
+    })),
     notes: joinLines(h.summary.notes),
     priorities: joinLines(h.context.priorities),
     filesToReview: joinLines(h.context.filesToReview),
@@ -109,7 +126,8 @@ const orNull = (s: string) => (s.trim() ? s.trim() : null);
 
 /** The request body for a draft (lists split by line, empty rows dropped). */
 export function inputFromDraft(d: HandoffDraft): HandoffCreateInput {
-  const to: HandoffCreateInput['to'] = d.toKind === 'user' ? { kind: 'user', userId: d.userId } : d.toKind === 'agent' ? { kind: 'agent', name: d.agentName.trim() } : { kind: 'team' };
+  const to: HandoffCreateInput['to'] =
+    d.toKind === 'user' ? { kind: 'user', userId: d.userId } : d.toKind === 'agent' ? { kind: 'agent', name: d.agentName.trim() } : { kind: 'team' };
   return {
     to,
     handoffType: orNull(d.handoffType),
@@ -117,10 +135,21 @@ export function inputFromDraft(d: HandoffDraft): HandoffCreateInput {
       completed: splitLines(d.completed),
       inProgress: d.inProgress
         .filter((w) => w.task.trim() || w.nextSteps.trim() || w.files.trim())
-        .map((w) => ({ task: w.task.trim(), progress: Number.isFinite(w.progress) ? w.progress : 0, nextSteps: splitLines(w.nextSteps), files: splitLines(w.files), estimatedCompletion: orNull(w.estimatedCompletion) })),
+        .map((w) => ({
+          task: w.task.trim(),
+          progress: Number.isFinite(w.progress) ? w.progress : 0,
+          nextSteps: splitLines(w.nextSteps),
+          files: splitLines(w.files),
+          estimatedCompletion: orNull(w.estimatedCompletion),
+        })),
       blockers: d.blockers
         .filter((b) => b.description.trim() || b.impact.trim())
-        .map((b) => ({ description: b.description.trim(), impact: orNull(b.impact), owner: orNull(b.owner), expectedResolution: orNull(b.expectedResolution) })),
+        .map((b) => ({
+          description: b.description.trim(),
+          impact: orNull(b.impact),
+          owner: orNull(b.owner),
+          expectedResolution: orNull(b.expectedResolution),
+        })),
       notes: splitLines(d.notes),
     },
     context: {
@@ -148,7 +177,7 @@ export function validateDraft(d: HandoffDraft): FieldErrors {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const path = issue.path.join('.');
-      if (!errors[path]) errors[path] = issue.message.charAt(0).toUpperCase() + issue.message.slice(1);
+      if (!errors[path]) errors[path] = sentence(issue.message, path);
     }
   }
   return errors;

@@ -3,7 +3,7 @@
 import { differenceInCalendarDays, format, isValid, parseISO } from 'date-fns';
 import { useState, type FormEvent } from 'react';
 import type { BoardItem } from '../../../lib/board-items';
-import { itemsOf, useBoardEdit, useEditable, type BoardSectionProps } from '../items';
+import { itemsOf, useBoardEdit, useEditable, type BoardSectionProps, itemMax } from '../items';
 import { btnCls, Card, Chip, Empty, ErrorNote, IconButton, selectCls, TextField } from '../ui';
 import { peopleOf } from './participants';
 
@@ -16,7 +16,11 @@ const statusChip: Record<ActionItem['data']['status'], string> = {
 };
 
 /** When an action item is due, against today: overdue, today, or in N days. */
-export function dueState(due: string | null, status: ActionItem['data']['status'], now: number): { label: string; tone: 'overdue' | 'today' | 'soon' | 'later' | 'none' } {
+export function dueState(
+  due: string | null,
+  status: ActionItem['data']['status'],
+  now: number,
+): { label: string; tone: 'overdue' | 'today' | 'soon' | 'later' | 'none' } {
   if (!due) return { label: 'No due date', tone: 'none' };
   const d = parseISO(due);
   if (!isValid(d)) return { label: due, tone: 'later' };
@@ -73,10 +77,18 @@ export function ActionItems({ board, onBoard, canEdit, now = Date.now() }: Board
               className={`flex flex-wrap items-center gap-x-3 gap-y-1 py-2 ${due.tone === 'overdue' ? '-mx-2 rounded-md border-l-4 border-rose-500 bg-rose-50 px-2 dark:bg-rose-950/40' : ''}`}
             >
               <div className="min-w-0 flex-1 basis-52">
-                <p className={`text-base font-medium leading-snug ${item.data.status === 'done' ? 'text-slate-500 line-through decoration-slate-400 dark:text-slate-400' : ''}`}>{item.data.title}</p>
+                <p
+                  className={`text-base font-medium leading-snug ${item.data.status === 'done' ? 'text-slate-500 line-through decoration-slate-400 dark:text-slate-400' : ''}`}
+                >
+                  {item.data.title}
+                </p>
                 <p className="flex flex-wrap gap-x-3 text-sm">
-                  <span className={item.data.owner ? 'text-slate-700 dark:text-slate-200' : 'text-slate-400 dark:text-slate-500'}>{item.data.owner ?? 'Unassigned'}</span>
-                  <span className={dueTone[due.tone]} data-testid="due">{due.label}</span>
+                  <span className={item.data.owner ? 'text-slate-700 dark:text-slate-200' : 'text-slate-400 dark:text-slate-500'}>
+                    {item.data.owner ?? 'Unassigned'}
+                  </span>
+                  <span className={dueTone[due.tone]} data-testid="due">
+                    {due.label}
+                  </span>
                 </p>
               </div>
               {editable ? (
@@ -87,12 +99,20 @@ export function ActionItems({ board, onBoard, canEdit, now = Date.now() }: Board
                   onChange={(e) => void edit.update(item.id, { data: { status: e.target.value } })}
                   className={selectCls}
                 >
-                  {STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+                  {STATUSES.map((s) => (
+                    <option key={s} value={s}>
+                      {s}
+                    </option>
+                  ))}
                 </select>
               ) : (
                 <Chip className={statusChip[item.data.status]}>{item.data.status}</Chip>
               )}
-              {editable && <IconButton label={`Remove "${item.data.title}"`} disabled={edit.busy} onClick={() => void edit.remove(item.id)}>✕</IconButton>}
+              {editable && (
+                <IconButton label={`Remove "${item.data.title}"`} disabled={edit.busy} onClick={() => void edit.remove(item.id)}>
+                  ✕
+                </IconButton>
+              )}
             </li>
           );
         })}
@@ -100,11 +120,44 @@ export function ActionItems({ board, onBoard, canEdit, now = Date.now() }: Board
       {items.length === 0 && <Empty>No action items yet.{editable ? ' Capture one below.' : ''}</Empty>}
       {editable && (
         <form onSubmit={(e) => void add(e)} aria-label="Add action item" className="mt-3 grid gap-2 sm:grid-cols-[1fr_10rem_10rem_auto]">
-          <TextField id="action-title" label="Action item" hideLabel value={form.title} onChange={(v) => setForm({ ...form, title: v })} placeholder="Add an action item…" error={edit.errorFor('title')} />
-          <TextField id="action-owner" label="Owner" hideLabel list="action-owners" value={form.owner} onChange={(v) => setForm({ ...form, owner: v })} placeholder="Owner" error={edit.errorFor('owner')} />
-          <datalist id="action-owners">{owners.map((o) => <option key={o} value={o} />)}</datalist>
-          <TextField id="action-due" label="Due date" hideLabel type="date" value={form.due} onChange={(v) => setForm({ ...form, due: v })} error={edit.errorFor('due')} />
-          <button type="submit" className={`${btnCls} self-start`} disabled={edit.pending.has('add:action')}>{edit.pending.has('add:action') ? 'Adding…' : 'Add'}</button>
+          <TextField
+            id="action-title"
+            maxLength={itemMax('action', 'title')}
+            label="Action item"
+            hideLabel
+            value={form.title}
+            onChange={(v) => setForm({ ...form, title: v })}
+            placeholder="Add an action item…"
+            error={edit.errorFor('title')}
+          />
+          <TextField
+            id="action-owner"
+            maxLength={itemMax('action', 'owner')}
+            label="Owner"
+            hideLabel
+            list="action-owners"
+            value={form.owner}
+            onChange={(v) => setForm({ ...form, owner: v })}
+            placeholder="Owner"
+            error={edit.errorFor('owner')}
+          />
+          <datalist id="action-owners">
+            {owners.map((o) => (
+              <option key={o} value={o} />
+            ))}
+          </datalist>
+          <TextField
+            id="action-due"
+            label="Due date"
+            hideLabel
+            type="date"
+            value={form.due}
+            onChange={(v) => setForm({ ...form, due: v })}
+            error={edit.errorFor('due')}
+          />
+          <button type="submit" className={`${btnCls} self-start`} disabled={edit.pending.has('add:action')}>
+            {edit.pending.has('add:action') ? 'Adding…' : 'Add'}
+          </button>
         </form>
       )}
       <ErrorNote message={edit.otherError(['title', 'owner', 'due'])} onDismiss={edit.clear} />

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { BoardItem } from '../../../lib/board-items';
-import { itemsOf, useBoardEdit, useEditable, type BoardSectionProps } from '../items';
+import { itemsOf, useBoardEdit, useEditable, type BoardSectionProps, itemMax } from '../items';
 import { humanize } from '../look';
 import { btnCls, Card, Empty, ErrorNote, FieldError, IconButton, labelCls, linkBtnCls, primaryCls, selectCls, TextField } from '../ui';
 import { priorityLook } from './projects';
@@ -85,18 +85,30 @@ export function DependencyGraph({ projects, deps }: { projects: Project[]; deps:
   const rowGap = stacked ? 30 : 20;
   const order = [...nodes].sort((a, b) => a.layer - b.layer || a.slot - b.slot);
   const pos = new Map(
-    nodes.map((n) => [n.name, stacked ? { x: pad, y: pad + order.indexOf(n) * (nodeH + rowGap) } : { x: pad + n.layer * (nodeW + colGap), y: pad + n.slot * (nodeH + rowGap) }]),
+    nodes.map((n) => [
+      n.name,
+      stacked ? { x: pad, y: pad + order.indexOf(n) * (nodeH + rowGap) } : { x: pad + n.layer * (nodeW + colGap), y: pad + n.slot * (nodeH + rowGap) },
+    ]),
   );
   const svgW = stacked ? 2 * pad + nodeW + gutter : 2 * pad + layers * nodeW + (layers - 1) * colGap;
   const svgH = stacked ? 2 * pad + nodes.length * nodeH + (nodes.length - 1) * rowGap : 2 * pad + width * nodeH + (width - 1) * rowGap;
   const titleChars = Math.floor((nodeW - 24) / 9.8);
   const subChars = Math.floor((nodeW - 24) / 7.4);
-  const summary = deps.length ? deps.map((d) => `${d.data.from} depends on ${d.data.to}${d.data.type ? ` (${d.data.type})` : ''}`).join('; ') : 'No dependencies';
+  const summary = deps.length
+    ? deps.map((d) => `${d.data.from} depends on ${d.data.to}${d.data.type ? ` (${d.data.type})` : ''}`).join('; ')
+    : 'No dependencies';
 
   return (
     <div ref={ref} className="overflow-x-auto" data-testid="dependency-graph" data-orientation={stacked ? 'stacked' : 'layered'}>
       {nodes.length > 0 && avail > 0 && (
-        <svg width={svgW} height={svgH} viewBox={`0 0 ${svgW} ${svgH}`} role="img" aria-label={`Dependency graph: ${summary}`} className="mx-auto block max-w-none">
+        <svg
+          width={svgW}
+          height={svgH}
+          viewBox={`0 0 ${svgW} ${svgH}`}
+          role="img"
+          aria-label={`Dependency graph: ${summary}`}
+          className="mx-auto block max-w-none"
+        >
           <defs>
             <marker id="dep-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" orient="auto-start-reverse">
               <path d="M 0 0 L 10 5 L 0 10 z" className="fill-slate-600 dark:fill-slate-300" />
@@ -132,8 +144,17 @@ export function DependencyGraph({ projects, deps }: { projects: Project[]; deps:
                 <path d={path} fill="none" strokeWidth="2.5" markerEnd="url(#dep-arrow)" className="stroke-slate-600 dark:stroke-slate-300" />
                 {label && (
                   <g>
-                    <rect x={lx - lw / 2} y={ly - 12} width={lw} height={24} rx={12} className="fill-white stroke-slate-300 dark:fill-slate-900 dark:stroke-slate-600" />
-                    <text x={lx} y={ly + 4.5} textAnchor="middle" className="fill-slate-800 text-[13px] font-semibold dark:fill-slate-100">{label}</text>
+                    <rect
+                      x={lx - lw / 2}
+                      y={ly - 12}
+                      width={lw}
+                      height={24}
+                      rx={12}
+                      className="fill-white stroke-slate-300 dark:fill-slate-900 dark:stroke-slate-600"
+                    />
+                    <text x={lx} y={ly + 4.5} textAnchor="middle" className="fill-slate-800 text-[13px] font-semibold dark:fill-slate-100">
+                      {label}
+                    </text>
                   </g>
                 )}
               </g>
@@ -142,13 +163,26 @@ export function DependencyGraph({ projects, deps }: { projects: Project[]; deps:
           {nodes.map((n) => {
             const p = pos.get(n.name)!;
             const pr = n.project?.data.priority;
-            const sub = n.project ? `${humanize(n.project.data.status)} · ${n.project.data.priority}${n.project.data.blockers ? ` · ${n.project.data.blockers} blocked` : ''}` : 'not in the grid';
+            const sub = n.project
+              ? `${humanize(n.project.data.status)} · ${n.project.data.priority}${n.project.data.blockers ? ` · ${n.project.data.blockers} blocked` : ''}`
+              : 'not in the grid';
             return (
               <g key={n.name} data-node={n.name} transform={`translate(${p.x} ${p.y})`}>
                 <title>{n.name}</title>
-                <rect width={nodeW} height={nodeH} rx={10} strokeWidth={pr ? 3 : 2} strokeDasharray={n.project ? undefined : '6 4'} className={`fill-white dark:fill-slate-900 ${pr ? priorityLook[pr].stroke : 'stroke-slate-400'}`} />
-                <text x={12} y={28} className="fill-slate-900 text-[16px] font-bold dark:fill-white">{clip(n.name, titleChars)}</text>
-                <text x={12} y={52} className="fill-slate-600 text-[13px] dark:fill-slate-300">{clip(sub, subChars)}</text>
+                <rect
+                  width={nodeW}
+                  height={nodeH}
+                  rx={10}
+                  strokeWidth={pr ? 3 : 2}
+                  strokeDasharray={n.project ? undefined : '6 4'}
+                  className={`fill-white dark:fill-slate-900 ${pr ? priorityLook[pr].stroke : 'stroke-slate-400'}`}
+                />
+                <text x={12} y={28} className="fill-slate-900 text-[16px] font-bold dark:fill-white">
+                  {clip(n.name, titleChars)}
+                </text>
+                <text x={12} y={52} className="fill-slate-600 text-[13px] dark:fill-slate-300">
+                  {clip(sub, subChars)}
+                </text>
               </g>
             );
           })}
@@ -181,7 +215,13 @@ export function Dependencies({ board, onBoard, canEdit }: BoardSectionProps) {
       id="dependencies"
       title="Dependencies"
       count={deps.length || undefined}
-      action={editable && names.length >= 2 && !adding ? <button type="button" className={linkBtnCls} onClick={() => setAdding(true)}>+ Add dependency</button> : undefined}
+      action={
+        editable && names.length >= 2 && !adding ? (
+          <button type="button" className={linkBtnCls} onClick={() => setAdding(true)}>
+            + Add dependency
+          </button>
+        ) : undefined
+      }
     >
       {projects.length + deps.length > 0 ? <DependencyGraph projects={projects} deps={deps} /> : null}
       <ul data-testid="dependencies" className="mt-3 space-y-1.5">
@@ -189,13 +229,19 @@ export function Dependencies({ board, onBoard, canEdit }: BoardSectionProps) {
           <li key={d.id} data-dependency={`${d.data.from}->${d.data.to}`} className="flex items-start gap-2 text-base">
             <span className="min-w-0 flex-1">
               <span className="font-semibold">{d.data.from}</span>
-              <span aria-hidden className="mx-1.5 text-slate-500">→</span>
+              <span aria-hidden className="mx-1.5 text-slate-500">
+                →
+              </span>
               <span className="sr-only"> depends on </span>
               <span className="font-semibold">{d.data.to}</span>
               {d.data.type && <span className="ml-2 text-sm text-slate-600 dark:text-slate-300">({d.data.type})</span>}
               {d.data.description && <span className="block text-sm text-slate-600 dark:text-slate-300">{d.data.description}</span>}
             </span>
-            {editable && <IconButton label={`Remove dependency ${d.data.from} → ${d.data.to}`} disabled={edit.busy} onClick={() => void edit.remove(d.id)}>✕</IconButton>}
+            {editable && (
+              <IconButton label={`Remove dependency ${d.data.from} → ${d.data.to}`} disabled={edit.busy} onClick={() => void edit.remove(d.id)}>
+                ✕
+              </IconButton>
+            )}
           </li>
         ))}
       </ul>
@@ -203,24 +249,63 @@ export function Dependencies({ board, onBoard, canEdit }: BoardSectionProps) {
       {editable && adding && names.length >= 2 && (
         <form onSubmit={(e) => void add(e)} aria-label="Add dependency" className="mt-3 grid gap-2 rounded-lg bg-slate-50 p-3 sm:grid-cols-2 dark:bg-slate-900">
           <div className="min-w-0">
-            <label htmlFor="dep-from" className={labelCls}>Project</label>
+            <label htmlFor="dep-from" className={labelCls}>
+              Project
+            </label>
             <select id="dep-from" value={form.from || names[0]} onChange={(e) => setForm({ ...form, from: e.target.value })} className={`${selectCls} w-full`}>
-              {names.map((n) => <option key={n} value={n}>{n}</option>)}
+              {names.map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
             </select>
             <FieldError id="dep-from-error" message={edit.errorFor('from')} />
           </div>
           <div className="min-w-0">
-            <label htmlFor="dep-to" className={labelCls}>depends on</label>
+            <label htmlFor="dep-to" className={labelCls}>
+              depends on
+            </label>
             <select id="dep-to" value={form.to || names[1]} onChange={(e) => setForm({ ...form, to: e.target.value })} className={`${selectCls} w-full`}>
-              {names.map((n) => <option key={n} value={n}>{n}</option>)}
+              {names.map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
             </select>
             <FieldError id="dep-to-error" message={edit.errorFor('to')} />
           </div>
-          <TextField id="dep-type" label="Type" value={form.type} onChange={(v) => setForm({ ...form, type: v })} placeholder="api-dependency" error={edit.errorFor('type')} />
-          <TextField id="dep-description" label="Description" value={form.description} onChange={(v) => setForm({ ...form, description: v })} placeholder="optional" error={edit.errorFor('description')} />
+          <TextField
+            id="dep-type"
+            maxLength={itemMax('dependency', 'type')}
+            label="Type"
+            value={form.type}
+            onChange={(v) => setForm({ ...form, type: v })}
+            placeholder="api-dependency"
+            error={edit.errorFor('type')}
+          />
+          <TextField
+            id="dep-description"
+            maxLength={itemMax('dependency', 'description')}
+            label="Description"
+            value={form.description}
+            onChange={(v) => setForm({ ...form, description: v })}
+            placeholder="optional"
+            error={edit.errorFor('description')}
+          />
           <div className="flex gap-2 sm:col-span-2">
-            <button type="submit" className={primaryCls} disabled={edit.pending.has('add:dependency')}>Add dependency</button>
-            <button type="button" className={btnCls} onClick={() => { setAdding(false); edit.clear(); }}>Cancel</button>
+            <button type="submit" className={primaryCls} disabled={edit.pending.has('add:dependency')}>
+              Add dependency
+            </button>
+            <button
+              type="button"
+              className={btnCls}
+              onClick={() => {
+                setAdding(false);
+                edit.clear();
+              }}
+            >
+              Cancel
+            </button>
           </div>
         </form>
       )}

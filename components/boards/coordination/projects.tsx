@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from 'react';
 import type { BoardItem } from '../../../lib/board-items';
-import { itemsOf, numberOrNull, useBoardEdit, useEditable, type BoardEdit, type BoardSectionProps } from '../items';
+import { itemsOf, numberOrNull, useBoardEdit, useEditable, type BoardEdit, type BoardSectionProps, itemMax } from '../items';
 import { humanize } from '../look';
 import { btnCls, Card, Chip, Empty, ErrorNote, FieldError, IconButton, inputCls, labelCls, linkBtnCls, primaryCls, selectCls, TextField } from '../ui';
 
@@ -10,10 +10,30 @@ type Project = BoardItem<'project'>;
 type Priority = Project['data']['priority'];
 export const PRIORITIES: Priority[] = ['critical', 'high', 'medium', 'low'];
 export const priorityLook: Record<Priority, { rank: number; chip: string; stroke: string; border: string }> = {
-  critical: { rank: 0, chip: 'bg-rose-600 text-white dark:bg-rose-500', stroke: 'stroke-rose-600 dark:stroke-rose-400', border: 'border-l-rose-600 dark:border-l-rose-400' },
-  high: { rank: 1, chip: 'bg-orange-100 text-orange-900 dark:bg-orange-950 dark:text-orange-300', stroke: 'stroke-orange-500 dark:stroke-orange-400', border: 'border-l-orange-500 dark:border-l-orange-400' },
-  medium: { rank: 2, chip: 'bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-300', stroke: 'stroke-amber-500 dark:stroke-amber-400', border: 'border-l-amber-500 dark:border-l-amber-400' },
-  low: { rank: 3, chip: 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300', stroke: 'stroke-slate-400 dark:stroke-slate-500', border: 'border-l-slate-400 dark:border-l-slate-500' },
+  critical: {
+    rank: 0,
+    chip: 'bg-rose-600 text-white dark:bg-rose-500',
+    stroke: 'stroke-rose-600 dark:stroke-rose-400',
+    border: 'border-l-rose-600 dark:border-l-rose-400',
+  },
+  high: {
+    rank: 1,
+    chip: 'bg-orange-100 text-orange-900 dark:bg-orange-950 dark:text-orange-300',
+    stroke: 'stroke-orange-500 dark:stroke-orange-400',
+    border: 'border-l-orange-500 dark:border-l-orange-400',
+  },
+  medium: {
+    rank: 2,
+    chip: 'bg-amber-100 text-amber-900 dark:bg-amber-950 dark:text-amber-300',
+    stroke: 'stroke-amber-500 dark:stroke-amber-400',
+    border: 'border-l-amber-500 dark:border-l-amber-400',
+  },
+  low: {
+    rank: 3,
+    chip: 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300',
+    stroke: 'stroke-slate-400 dark:stroke-slate-500',
+    border: 'border-l-slate-400 dark:border-l-slate-500',
+  },
 };
 
 type SortKey = 'priority' | 'name' | 'blockers' | 'teamSize';
@@ -38,19 +58,39 @@ function ProjectForm({ edit, project, onDone }: { edit: BoardEdit; project?: Pro
   const idp = project ? `project-${project.id}` : 'project-new';
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const data = { name: form.name, status: form.status, teamSize: numberOrNull(form.teamSize), sprint: numberOrNull(form.sprint), blockers: numberOrNull(form.blockers) ?? 0, priority: form.priority };
+    const data = {
+      name: form.name,
+      status: form.status,
+      teamSize: numberOrNull(form.teamSize),
+      sprint: numberOrNull(form.sprint),
+      blockers: numberOrNull(form.blockers) ?? 0,
+      priority: form.priority,
+    };
     const ok = project ? await edit.update(project.id, { data }, key) : await edit.add('project', data, key);
     if (ok) onDone();
   };
   const field = (name: keyof typeof form, label: string, extra: { inputMode?: 'numeric' } = {}) => (
     <div className="min-w-0">
-      <label htmlFor={`${idp}-${name}`} className={labelCls}>{label}</label>
-      <input id={`${idp}-${name}`} value={form[name]} onChange={(e) => setForm({ ...form, [name]: e.target.value })} className={inputCls} aria-describedby={`${idp}-${name}-error`} {...extra} />
+      <label htmlFor={`${idp}-${name}`} className={labelCls}>
+        {label}
+      </label>
+      <input
+        id={`${idp}-${name}`}
+        value={form[name]}
+        onChange={(e) => setForm({ ...form, [name]: e.target.value })}
+        className={inputCls}
+        aria-describedby={`${idp}-${name}-error`}
+        {...extra}
+      />
       <FieldError id={`${idp}-${name}-error`} message={edit.errorFor(name)} />
     </div>
   );
   return (
-    <form onSubmit={(e) => void submit(e)} aria-label={project ? `Edit ${d!.name}` : 'Add project'} className="mt-3 space-y-2 rounded-lg bg-slate-50 p-3 dark:bg-slate-900">
+    <form
+      onSubmit={(e) => void submit(e)}
+      aria-label={project ? `Edit ${d!.name}` : 'Add project'}
+      className="mt-3 space-y-2 rounded-lg bg-slate-50 p-3 dark:bg-slate-900"
+    >
       <div className="grid gap-2 sm:grid-cols-2">
         {field('name', 'Name')}
         {field('status', 'Status')}
@@ -60,15 +100,37 @@ function ProjectForm({ edit, project, onDone }: { edit: BoardEdit; project?: Pro
         {field('sprint', 'Sprint', { inputMode: 'numeric' })}
         {field('blockers', 'Blockers', { inputMode: 'numeric' })}
         <div className="min-w-0">
-          <label htmlFor={`${idp}-priority`} className={labelCls}>Priority</label>
-          <select id={`${idp}-priority`} value={form.priority} onChange={(e) => setForm({ ...form, priority: e.target.value as Priority })} className={`${selectCls} w-full`}>
-            {PRIORITIES.map((p) => <option key={p} value={p}>{p}</option>)}
+          <label htmlFor={`${idp}-priority`} className={labelCls}>
+            Priority
+          </label>
+          <select
+            id={`${idp}-priority`}
+            value={form.priority}
+            onChange={(e) => setForm({ ...form, priority: e.target.value as Priority })}
+            className={`${selectCls} w-full`}
+          >
+            {PRIORITIES.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
           </select>
         </div>
       </div>
       <div className="flex gap-2">
-        <button type="submit" className={primaryCls} disabled={edit.pending.has(key)}>{edit.pending.has(key) ? 'Saving…' : project ? 'Save' : 'Add project'}</button>
-        <button type="button" className={btnCls} onClick={() => { edit.clear(); onDone(); }}>Cancel</button>
+        <button type="submit" className={primaryCls} disabled={edit.pending.has(key)}>
+          {edit.pending.has(key) ? 'Saving…' : project ? 'Save' : 'Add project'}
+        </button>
+        <button
+          type="button"
+          className={btnCls}
+          onClick={() => {
+            edit.clear();
+            onDone();
+          }}
+        >
+          Cancel
+        </button>
       </div>
     </form>
   );
@@ -88,7 +150,13 @@ export function ProjectsGrid({ board, onBoard, canEdit }: BoardSectionProps) {
       id="projects"
       title="Projects"
       count={projects.length || undefined}
-      action={editable && editing === null ? <button type="button" className={linkBtnCls} onClick={() => setEditing('new')}>+ Add project</button> : undefined}
+      action={
+        editable && editing === null ? (
+          <button type="button" className={linkBtnCls} onClick={() => setEditing('new')}>
+            + Add project
+          </button>
+        ) : undefined
+      }
     >
       {projects.length > 1 && (
         <div className="mb-3 flex flex-wrap items-center gap-1.5 text-sm" role="group" aria-label="Sort projects by">
@@ -109,7 +177,12 @@ export function ProjectsGrid({ board, onBoard, canEdit }: BoardSectionProps) {
       )}
       <ul data-testid="projects" className="grid gap-3 sm:grid-cols-2 xl:grid-cols-3">
         {projects.map((p) => (
-          <li key={p.id} data-project={p.data.name} data-priority={p.data.priority} className={`flex min-w-0 flex-col rounded-lg border border-slate-200 border-l-4 p-3 dark:border-slate-800 ${priorityLook[p.data.priority].border}`}>
+          <li
+            key={p.id}
+            data-project={p.data.name}
+            data-priority={p.data.priority}
+            className={`flex min-w-0 flex-col rounded-lg border border-slate-200 border-l-4 p-3 dark:border-slate-800 ${priorityLook[p.data.priority].border}`}
+          >
             <div className="flex items-start gap-2">
               <h3 className="min-w-0 flex-1 text-xl font-bold break-words">{p.data.name}</h3>
               <Chip className={priorityLook[p.data.priority].chip}>{p.data.priority}</Chip>
@@ -124,15 +197,23 @@ export function ProjectsGrid({ board, onBoard, canEdit }: BoardSectionProps) {
                 <dt className="text-[0.7rem] font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Sprint</dt>
                 <dd className="text-xl font-bold tabular-nums">{p.data.sprint ?? '—'}</dd>
               </div>
-              <div className={`rounded-md py-1 ${p.data.blockers > 0 ? 'bg-rose-50 text-rose-800 dark:bg-rose-950 dark:text-rose-200' : 'bg-slate-50 dark:bg-slate-900'}`}>
+              <div
+                className={`rounded-md py-1 ${p.data.blockers > 0 ? 'bg-rose-50 text-rose-800 dark:bg-rose-950 dark:text-rose-200' : 'bg-slate-50 dark:bg-slate-900'}`}
+              >
                 <dt className="text-[0.7rem] font-semibold uppercase tracking-wide opacity-80">Blockers</dt>
-                <dd className="text-xl font-bold tabular-nums" data-testid="project-blockers">{p.data.blockers}</dd>
+                <dd className="text-xl font-bold tabular-nums" data-testid="project-blockers">
+                  {p.data.blockers}
+                </dd>
               </div>
             </dl>
             {editable && editing !== p.id && (
               <div className="mt-2 flex justify-end gap-1">
-                <button type="button" className={linkBtnCls} onClick={() => setEditing(p.id)}>Edit</button>
-                <IconButton label={`Remove ${p.data.name}`} disabled={edit.busy} onClick={() => void edit.remove(p.id)}>✕</IconButton>
+                <button type="button" className={linkBtnCls} onClick={() => setEditing(p.id)}>
+                  Edit
+                </button>
+                <IconButton label={`Remove ${p.data.name}`} disabled={edit.busy} onClick={() => void edit.remove(p.id)}>
+                  ✕
+                </IconButton>
               </div>
             )}
             {editable && editing === p.id && <ProjectForm edit={edit} project={p} onDone={() => setEditing(null)} />}
@@ -141,7 +222,10 @@ export function ProjectsGrid({ board, onBoard, canEdit }: BoardSectionProps) {
       </ul>
       {projects.length === 0 && <Empty>No projects yet.{editable ? ' Add the projects this meeting coordinates.' : ''}</Empty>}
       {editable && editing === 'new' && <ProjectForm edit={edit} onDone={() => setEditing(null)} />}
-      <ErrorNote message={editing === null ? (edit.error?.message ?? null) : edit.otherError(['name', 'status', 'teamSize', 'sprint', 'blockers', 'priority'])} onDismiss={edit.clear} />
+      <ErrorNote
+        message={editing === null ? (edit.error?.message ?? null) : edit.otherError(['name', 'status', 'teamSize', 'sprint', 'blockers', 'priority'])}
+        onDismiss={edit.clear}
+      />
     </Card>
   );
 }
@@ -166,16 +250,40 @@ export function SharedResources({ board, onBoard, canEdit }: BoardSectionProps) 
               <span className="block truncate text-base font-semibold">{r.data.name}</span>
               {r.data.allocation && <span className="block text-sm text-slate-600 dark:text-slate-300">{r.data.allocation}</span>}
             </span>
-            {editable && <IconButton label={`Remove ${r.data.name}`} disabled={edit.busy} onClick={() => void edit.remove(r.id)}>✕</IconButton>}
+            {editable && (
+              <IconButton label={`Remove ${r.data.name}`} disabled={edit.busy} onClick={() => void edit.remove(r.id)}>
+                ✕
+              </IconButton>
+            )}
           </li>
         ))}
       </ul>
       {resources.length === 0 && <Empty>No shared resources listed.</Empty>}
       {editable && (
         <form onSubmit={(e) => void add(e)} aria-label="Add shared resource" className="mt-3 grid gap-2 sm:grid-cols-[1fr_1fr_auto]">
-          <TextField id="resource-name" label="Resource" hideLabel value={form.name} onChange={(v) => setForm({ ...form, name: v })} placeholder="Team, person or environment" error={edit.errorFor('name')} />
-          <TextField id="resource-allocation" label="Allocation" hideLabel value={form.allocation} onChange={(v) => setForm({ ...form, allocation: v })} placeholder="Allocation (optional)" error={edit.errorFor('allocation')} />
-          <button type="submit" className={`${btnCls} self-start`} disabled={edit.pending.has('add:resource')}>Add</button>
+          <TextField
+            id="resource-name"
+            maxLength={itemMax('resource', 'name')}
+            label="Resource"
+            hideLabel
+            value={form.name}
+            onChange={(v) => setForm({ ...form, name: v })}
+            placeholder="Team, person or environment"
+            error={edit.errorFor('name')}
+          />
+          <TextField
+            id="resource-allocation"
+            maxLength={itemMax('resource', 'allocation')}
+            label="Allocation"
+            hideLabel
+            value={form.allocation}
+            onChange={(v) => setForm({ ...form, allocation: v })}
+            placeholder="Allocation (optional)"
+            error={edit.errorFor('allocation')}
+          />
+          <button type="submit" className={`${btnCls} self-start`} disabled={edit.pending.has('add:resource')}>
+            Add
+          </button>
         </form>
       )}
       <ErrorNote message={edit.otherError(['name', 'allocation'])} onDismiss={edit.clear} />

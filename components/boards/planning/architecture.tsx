@@ -6,7 +6,7 @@ import type { BoardItem } from '../../../lib/board-items';
 import type { SessionBoard } from '../../../lib/session-types';
 import { sessionsApi } from '../api';
 import { Participants } from '../coordination/participants';
-import { detailText, fieldsOf, itemsOf, useBoardEdit, useEditable, type BoardSectionProps } from '../items';
+import { detailText, fieldsOf, itemsOf, useBoardEdit, useEditable, type BoardSectionProps, itemMax } from '../items';
 import { humanize } from '../look';
 import { btnCls, Card, Chip, Empty, ErrorNote, IconButton, labelCls, linkBtnCls, primaryCls, ProgressBar, selectCls, TextField } from '../ui';
 import { InlineField } from './inline-field';
@@ -37,11 +37,22 @@ export function Objectives({ board, onBoard, canEdit }: BoardSectionProps) {
       <ol data-testid="objectives" className="space-y-1.5">
         {board.goals.map((g, i) => (
           <li key={g.id} data-done={g.done ? 'true' : 'false'} className="flex items-start gap-3">
-            <span aria-hidden className={`flex h-7 w-7 shrink-0 items-center justify-center rounded-full text-sm font-bold ${g.done ? 'bg-emerald-600 text-white' : 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200'}`}>{g.done ? '✓' : i + 1}</span>
+            <span
+              aria-hidden
+              className={`flex h-7 w-7 shrink-0 items-center justify-center rounded-full text-sm font-bold ${g.done ? 'bg-emerald-600 text-white' : 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200'}`}
+            >
+              {g.done ? '✓' : i + 1}
+            </span>
             <span className={`min-w-0 flex-1 pt-0.5 text-lg font-medium leading-snug ${g.done ? 'text-slate-500 dark:text-slate-400' : ''}`}>{g.text}</span>
             {editable && (
               <label className="flex shrink-0 items-center gap-1.5 pt-1 text-xs text-slate-600 dark:text-slate-300">
-                <input type="checkbox" checked={g.done} disabled={edit.pending.has(`goal:${g.id}`)} onChange={(e) => void edit.run(`goal:${g.id}`, () => sessionsApi.setGoalDone(board.id, g.id, e.target.checked))} className="h-4 w-4 accent-emerald-600" />
+                <input
+                  type="checkbox"
+                  checked={g.done}
+                  disabled={edit.pending.has(`goal:${g.id}`)}
+                  onChange={(e) => void edit.run(`goal:${g.id}`, () => sessionsApi.setGoalDone(board.id, g.id, e.target.checked))}
+                  className="h-4 w-4 accent-emerald-600"
+                />
                 Met
               </label>
             )}
@@ -52,9 +63,19 @@ export function Objectives({ board, onBoard, canEdit }: BoardSectionProps) {
       {editable && (
         <form onSubmit={(e) => void add(e)} aria-label="Add objective" className="mt-3 flex items-start gap-2">
           <div className="min-w-0 flex-1">
-            <TextField id="objective-text" label="Objective" hideLabel value={text} onChange={setText} placeholder="Add an objective…" error={edit.errorFor('text')} />
+            <TextField
+              id="objective-text"
+              label="Objective"
+              hideLabel
+              value={text}
+              onChange={setText}
+              placeholder="Add an objective…"
+              error={edit.errorFor('text')}
+            />
           </div>
-          <button type="submit" className={btnCls} disabled={edit.pending.has('add')}>Add</button>
+          <button type="submit" className={btnCls} disabled={edit.pending.has('add')}>
+            Add
+          </button>
         </form>
       )}
       <ErrorNote message={edit.otherError(['text'])} onDismiss={edit.clear} />
@@ -98,7 +119,11 @@ export function Horizon({ board, onBoard, canEdit }: BoardSectionProps) {
         save={(v) => edit.setFields({ horizon: v }, 'horizon')}
         className="text-3xl font-bold"
       />
-      {end && isValid(end) && <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">{format(parseISO(board.startedAt), 'MMM yyyy')} – {format(end, 'MMM yyyy')}</p>}
+      {end && isValid(end) && (
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
+          {format(parseISO(board.startedAt), 'MMM yyyy')} – {format(end, 'MMM yyyy')}
+        </p>
+      )}
       {scope && (
         <p className="mt-3 text-base">
           <span className="text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Scope </span>
@@ -162,18 +187,32 @@ export function PhasesTimeline({ board, onBoard, canEdit, now = Date.now() }: Bo
       id="phases"
       title="Phases"
       count={phases.length || undefined}
-      action={editable && !adding ? <button type="button" className={linkBtnCls} onClick={() => setAdding(true)}>+ Add phase</button> : undefined}
+      action={
+        editable && !adding ? (
+          <button type="button" className={linkBtnCls} onClick={() => setAdding(true)}>
+            + Add phase
+          </button>
+        ) : undefined
+      }
     >
       {months.length > 0 && (
         <div data-testid="timeline" className="space-y-2">
           <div className="grid grid-cols-1 gap-1 sm:grid-cols-[15rem_1fr] sm:gap-3">
             <span className="hidden sm:block" />
             <div className="relative h-5 text-xs font-semibold text-slate-500 dark:text-slate-400" aria-hidden>
-              {months.map((m, i) => i % every === 0 && at(m) < 95 && (
-                <span key={m.toISOString()} className="absolute top-0 -translate-x-0 border-l border-slate-300 pl-1 whitespace-nowrap dark:border-slate-700" style={{ left: `${at(m)}%` }}>
-                  {format(m, months.length > 12 ? 'MMM yy' : 'MMM')}
-                </span>
-              ))}
+              {months.map(
+                (m, i) =>
+                  i % every === 0 &&
+                  at(m) < 95 && (
+                    <span
+                      key={m.toISOString()}
+                      className="absolute top-0 -translate-x-0 border-l border-slate-300 pl-1 whitespace-nowrap dark:border-slate-700"
+                      style={{ left: `${at(m)}%` }}
+                    >
+                      {format(m, months.length > 12 ? 'MMM yy' : 'MMM')}
+                    </span>
+                  ),
+              )}
             </div>
           </div>
           <ul className="space-y-2" data-testid="phases">
@@ -185,8 +224,17 @@ export function PhasesTimeline({ board, onBoard, canEdit, now = Date.now() }: Bo
                   <span className="flex min-w-0 items-center gap-2">
                     <span className="min-w-0 flex-1 text-base leading-tight font-semibold">{p.data.name}</span>
                     {editable ? (
-                      <select aria-label={`Status of ${p.data.name}`} value={p.data.status} onChange={(ev) => void edit.update(p.id, { data: { status: ev.target.value } })} className={`${selectCls} w-auto shrink-0 py-0.5 text-xs`}>
-                        {Object.entries(phaseLook).map(([k, v]) => <option key={k} value={k}>{v.label}</option>)}
+                      <select
+                        aria-label={`Status of ${p.data.name}`}
+                        value={p.data.status}
+                        onChange={(ev) => void edit.update(p.id, { data: { status: ev.target.value } })}
+                        className={`${selectCls} w-auto shrink-0 py-0.5 text-xs`}
+                      >
+                        {Object.entries(phaseLook).map(([k, v]) => (
+                          <option key={k} value={k}>
+                            {v.label}
+                          </option>
+                        ))}
                       </select>
                     ) : (
                       <span className="shrink-0 text-xs text-slate-600 dark:text-slate-300">{phaseLook[p.data.status].label}</span>
@@ -217,7 +265,11 @@ export function PhasesTimeline({ board, onBoard, canEdit, now = Date.now() }: Bo
               <li key={p.id} data-item={p.id} className="flex items-center gap-2 text-base">
                 <span className="min-w-0 flex-1">{p.data.name}</span>
                 <Chip className="bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-300">{phaseLook[p.data.status].label}</Chip>
-                {editable && <IconButton label={`Remove ${p.data.name}`} onClick={() => void edit.remove(p.id)}>✕</IconButton>}
+                {editable && (
+                  <IconButton label={`Remove ${p.data.name}`} onClick={() => void edit.remove(p.id)}>
+                    ✕
+                  </IconButton>
+                )}
               </li>
             ))}
           </ul>
@@ -226,20 +278,60 @@ export function PhasesTimeline({ board, onBoard, canEdit, now = Date.now() }: Bo
       {phases.length === 0 && months.length === 0 && <Empty>No phases planned yet.</Empty>}
       {editable && adding && (
         <form onSubmit={(e) => void add(e)} aria-label="Add phase" className="mt-3 space-y-2 rounded-lg bg-slate-50 p-3 dark:bg-slate-900">
-          <TextField id="phase-name" label="Phase" value={form.name} onChange={(v) => setForm({ ...form, name: v })} autoFocus error={edit.errorFor('name')} />
+          <TextField
+            id="phase-name"
+            maxLength={itemMax('phase', 'name')}
+            label="Phase"
+            value={form.name}
+            onChange={(v) => setForm({ ...form, name: v })}
+            autoFocus
+            error={edit.errorFor('name')}
+          />
           <div className="grid grid-cols-2 gap-2 sm:grid-cols-3">
-            <TextField id="phase-start" label="Start" type="date" value={form.start} onChange={(v) => setForm({ ...form, start: v })} error={edit.errorFor('start')} />
-            <TextField id="phase-end" label="End" type="date" value={form.end} onChange={(v) => setForm({ ...form, end: v })} error={endError ?? edit.errorFor('end')} />
+            <TextField
+              id="phase-start"
+              label="Start"
+              type="date"
+              value={form.start}
+              onChange={(v) => setForm({ ...form, start: v })}
+              error={edit.errorFor('start')}
+            />
+            <TextField
+              id="phase-end"
+              label="End"
+              type="date"
+              value={form.end}
+              onChange={(v) => setForm({ ...form, end: v })}
+              error={endError ?? edit.errorFor('end')}
+            />
             <div className="min-w-0">
-              <label htmlFor="phase-status" className={labelCls}>Status</label>
+              <label htmlFor="phase-status" className={labelCls}>
+                Status
+              </label>
               <select id="phase-status" value={form.status} onChange={(e) => setForm({ ...form, status: e.target.value })} className={`${selectCls} w-full`}>
-                {Object.entries(phaseLook).map(([k, v]) => <option key={k} value={k}>{v.label}</option>)}
+                {Object.entries(phaseLook).map(([k, v]) => (
+                  <option key={k} value={k}>
+                    {v.label}
+                  </option>
+                ))}
               </select>
             </div>
           </div>
           <div className="flex gap-2">
-            <button type="submit" className={primaryCls} disabled={edit.pending.has('add:phase')}>Add phase</button>
-            <button type="button" className={btnCls} onClick={() => { setAdding(false); edit.clear(); setEndError(null); }}>Cancel</button>
+            <button type="submit" className={primaryCls} disabled={edit.pending.has('add:phase')}>
+              Add phase
+            </button>
+            <button
+              type="button"
+              className={btnCls}
+              onClick={() => {
+                setAdding(false);
+                edit.clear();
+                setEndError(null);
+              }}
+            >
+              Cancel
+            </button>
           </div>
         </form>
       )}
@@ -285,20 +377,41 @@ function AdrRow({ adr, all, editable, edit }: { adr: Adr; all: Adr[]; editable: 
     <li id={`adr-${n}`} data-item={adr.id} data-status={adr.data.status} className="rounded-lg border border-slate-200 p-3 dark:border-slate-800">
       <div className="flex flex-wrap items-start gap-2">
         <span className="shrink-0 font-mono text-sm font-bold text-slate-600 dark:text-slate-300">{adrLabel(n)}</span>
-        <p className={`min-w-0 flex-1 basis-48 text-base font-semibold leading-snug ${adr.data.status === 'superseded' || adr.data.status === 'rejected' ? 'text-slate-500 dark:text-slate-400' : ''}`}>{adr.data.title}</p>
+        <p
+          className={`min-w-0 flex-1 basis-48 text-base font-semibold leading-snug ${adr.data.status === 'superseded' || adr.data.status === 'rejected' ? 'text-slate-500 dark:text-slate-400' : ''}`}
+        >
+          {adr.data.title}
+        </p>
         <Chip className={adrLook[adr.data.status]}>{adr.data.status}</Chip>
         {editable && (
-          <select aria-label={`Change status of ${adrLabel(n)}`} value={superseding ? 'superseded' : adr.data.status} onChange={(e) => void setStatus(e.target.value as Adr['data']['status'])} className={`${selectCls} py-0.5 text-xs`} disabled={edit.pending.has(`update:${adr.id}`)}>
-            {ADR_STATUSES.map((s) => <option key={s} value={s}>{s}</option>)}
+          <select
+            aria-label={`Change status of ${adrLabel(n)}`}
+            value={superseding ? 'superseded' : adr.data.status}
+            onChange={(e) => void setStatus(e.target.value as Adr['data']['status'])}
+            className={`${selectCls} py-0.5 text-xs`}
+            disabled={edit.pending.has(`update:${adr.id}`)}
+          >
+            {ADR_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
           </select>
         )}
-        {editable && <IconButton label={`Remove ${adrLabel(n)}`} disabled={edit.busy} onClick={() => void edit.remove(adr.id)}>✕</IconButton>}
+        {editable && (
+          <IconButton label={`Remove ${adrLabel(n)}`} disabled={edit.busy} onClick={() => void edit.remove(adr.id)}>
+            ✕
+          </IconButton>
+        )}
       </div>
       {adr.data.status === 'superseded' && (
         <p className="mt-1 text-sm font-medium text-slate-700 dark:text-slate-200" data-testid="superseded-by">
           Superseded by{' '}
           {adr.data.supersededBy ? (
-            <a href={`#adr-${adr.data.supersededBy}`} className="text-accent-600 underline dark:text-accent-500">{adrLabel(adr.data.supersededBy)}{successor ? `: ${successor.data.title}` : ''}</a>
+            <a href={`#adr-${adr.data.supersededBy}`} className="text-accent-600 underline dark:text-accent-500">
+              {adrLabel(adr.data.supersededBy)}
+              {successor ? `: ${successor.data.title}` : ''}
+            </a>
           ) : (
             'a later decision'
           )}
@@ -309,17 +422,37 @@ function AdrRow({ adr, all, editable, edit }: { adr: Adr; all: Adr[]; editable: 
           <label htmlFor={`adr-${adr.id}-by`}>Superseded by</label>
           <select id={`adr-${adr.id}-by`} value={by} onChange={(e) => setBy(e.target.value)} className={selectCls}>
             <option value="">(not recorded)</option>
-            {others.map((o) => <option key={o.id} value={adrNo(o, all)}>{adrLabel(adrNo(o, all))}: {o.data.title}</option>)}
+            {others.map((o) => (
+              <option key={o.id} value={adrNo(o, all)}>
+                {adrLabel(adrNo(o, all))}: {o.data.title}
+              </option>
+            ))}
           </select>
-          <button type="submit" className={primaryCls}>Save</button>
-          <button type="button" className={btnCls} onClick={() => setSuperseding(false)}>Cancel</button>
+          <button type="submit" className={primaryCls}>
+            Save
+          </button>
+          <button type="button" className={btnCls} onClick={() => setSuperseding(false)}>
+            Cancel
+          </button>
         </form>
       )}
       {(adr.data.context || adr.data.decision) && (
         <details className="mt-1.5 text-sm">
-          <summary className="cursor-pointer text-slate-600 select-none hover:text-slate-900 dark:text-slate-300 dark:hover:text-white">Context and decision</summary>
-          {adr.data.context && <p className="mt-1"><span className="font-semibold">Context: </span>{adr.data.context}</p>}
-          {adr.data.decision && <p className="mt-1"><span className="font-semibold">Decision: </span>{adr.data.decision}</p>}
+          <summary className="cursor-pointer text-slate-600 select-none hover:text-slate-900 dark:text-slate-300 dark:hover:text-white">
+            Context and decision
+          </summary>
+          {adr.data.context && (
+            <p className="mt-1">
+              <span className="font-semibold">Context: </span>
+              {adr.data.context}
+            </p>
+          )}
+          {adr.data.decision && (
+            <p className="mt-1">
+              <span className="font-semibold">Decision: </span>
+              {adr.data.decision}
+            </p>
+          )}
         </details>
       )}
     </li>
@@ -347,22 +480,73 @@ export function Adrs({ board, onBoard, canEdit }: BoardSectionProps) {
       id="adrs"
       title="Decision records"
       count={adrs.length || undefined}
-      action={editable && !adding ? <button type="button" className={linkBtnCls} onClick={() => setAdding(true)}>+ Add ADR</button> : undefined}
+      action={
+        editable && !adding ? (
+          <button type="button" className={linkBtnCls} onClick={() => setAdding(true)}>
+            + Add ADR
+          </button>
+        ) : undefined
+      }
     >
-      {counts.length > 0 && <p className="mb-2 flex flex-wrap gap-1.5">{counts.map(([s, n]) => <Chip key={s} className={adrLook[s]}>{n} {s}</Chip>)}</p>}
+      {counts.length > 0 && (
+        <p className="mb-2 flex flex-wrap gap-1.5">
+          {counts.map(([s, n]) => (
+            <Chip key={s} className={adrLook[s]}>
+              {n} {s}
+            </Chip>
+          ))}
+        </p>
+      )}
       {editable && adding && (
         <form onSubmit={(e) => void add(e)} aria-label="Add ADR" className="mb-3 space-y-2 rounded-lg bg-slate-50 p-3 dark:bg-slate-900">
-          <TextField id="adr-title" label="{adrLabel(next)} title" value={form.title} onChange={(v) => setForm({ ...form, title: v })} autoFocus error={edit.errorFor('title')} />
-          <TextField id="adr-context" label="Context" rows={2} value={form.context} onChange={(v) => setForm({ ...form, context: v })} error={edit.errorFor('context')} />
-          <TextField id="adr-decision" label="Decision" rows={2} value={form.decision} onChange={(v) => setForm({ ...form, decision: v })} error={edit.errorFor('decision')} />
+          <TextField
+            id="adr-title"
+            maxLength={itemMax('adr', 'title')}
+            label="{adrLabel(next)} title"
+            value={form.title}
+            onChange={(v) => setForm({ ...form, title: v })}
+            autoFocus
+            error={edit.errorFor('title')}
+          />
+          <TextField
+            id="adr-context"
+            maxLength={itemMax('adr', 'context')}
+            label="Context"
+            rows={2}
+            value={form.context}
+            onChange={(v) => setForm({ ...form, context: v })}
+            error={edit.errorFor('context')}
+          />
+          <TextField
+            id="adr-decision"
+            maxLength={itemMax('adr', 'decision')}
+            label="Decision"
+            rows={2}
+            value={form.decision}
+            onChange={(v) => setForm({ ...form, decision: v })}
+            error={edit.errorFor('decision')}
+          />
           <div className="flex gap-2">
-            <button type="submit" className={primaryCls} disabled={edit.pending.has('add:adr')}>Propose</button>
-            <button type="button" className={btnCls} onClick={() => { setAdding(false); edit.clear(); }}>Cancel</button>
+            <button type="submit" className={primaryCls} disabled={edit.pending.has('add:adr')}>
+              Propose
+            </button>
+            <button
+              type="button"
+              className={btnCls}
+              onClick={() => {
+                setAdding(false);
+                edit.clear();
+              }}
+            >
+              Cancel
+            </button>
           </div>
         </form>
       )}
       <ul data-testid="adrs" className="space-y-2">
-        {adrs.map((a) => <AdrRow key={a.id} adr={a} all={adrs} editable={editable} edit={edit} />)}
+        {adrs.map((a) => (
+          <AdrRow key={a.id} adr={a} all={adrs} editable={editable} edit={edit} />
+        ))}
       </ul>
       {adrs.length === 0 && <Empty>No decision records yet.</Empty>}
       <ErrorNote message={adding ? edit.otherError(['title', 'context', 'decision']) : (edit.error?.message ?? null)} onDismiss={edit.clear} />

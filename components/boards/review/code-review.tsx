@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import type { BoardItem } from '../../../lib/board-items';
 import type { SessionBoard } from '../../../lib/session-types';
 import { Participants, type Person } from '../coordination/participants';
-import { detail, detailText, fieldsOf, itemsOf, numberOrNull, useBoardEdit, useEditable, type BoardSectionProps } from '../items';
+import { detail, detailText, fieldsOf, itemsOf, numberOrNull, useBoardEdit, useEditable, type BoardSectionProps, itemMax } from '../items';
 import { humanize } from '../look';
 import { btnCls, Card, Chip, Empty, ErrorNote, IconButton, labelCls, linkBtnCls, primaryCls, ProgressBar, selectCls, Stat, TextField } from '../ui';
 import { ITEM_SEVERITIES, itemSeverityLook, severityCounts, type ItemSeverity } from './look';
@@ -14,12 +14,13 @@ type Finding = BoardItem<'finding'>;
 
 // ---- PR scope ------------------------------------------------------------------------------------
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() && Number.isFinite(Number(v)) ? Number(v) : null);
+const num = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isFinite(v) ? v : typeof v === 'string' && v.trim() && Number.isFinite(Number(v)) ? Number(v) : null;
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** What is under review: the pull request, its size (files, lines + and −) and complexity if known. */
 export function PrScope({ board }: { board: SessionBoard }) {
-  const scope = (detail<Record<string, unknown>>(board, 'review_scope') ?? {}) as Record<string, unknown>;
+  const scope = detail<Record<string, unknown>>(board, 'review_scope') ?? {};
   const pr = typeof scope.pull_request === 'string' ? scope.pull_request : null;
   const feature = typeof scope.feature === 'string' ? scope.feature : board.focusArea;
   const files = num(scope.files_changed);
@@ -38,14 +39,18 @@ export function PrScope({ board }: { board: SessionBoard }) {
         ) : (
           <>
             <p className="flex flex-wrap items-baseline gap-x-3">
-              {pr && <span className="font-mono text-2xl font-bold" data-testid="pr">{pr}</span>}
+              {pr && (
+                <span className="font-mono text-2xl font-bold" data-testid="pr">
+                  {pr}
+                </span>
+              )}
               {feature && <span className="text-lg text-slate-700 dark:text-slate-200">{humanize(feature)}</span>}
             </p>
             <dl className="mt-3 grid grid-cols-2 gap-4 sm:grid-cols-4">
               <Stat label="Files changed" value={files !== null ? fmt(files) : '—'} />
               <Stat label="Lines added" value={added !== null ? `+${fmt(added)}` : '—'} tone="text-emerald-700 dark:text-emerald-400" />
               <Stat label="Lines deleted" value={deleted !== null ? `−${fmt(deleted)}` : '—'} tone="text-rose-700 dark:text-rose-400" />
-              {complexity !== null && complexity !== undefined && <Stat label="Complexity" value={humanize(String(complexity))} />}
+              {(typeof complexity === 'string' || typeof complexity === 'number') && <Stat label="Complexity" value={humanize(String(complexity))} />}
             </dl>
             {churn > 0 && (
               <div className="mt-3 flex h-2.5 overflow-hidden rounded-full" role="img" aria-label={`${added ?? 0} lines added, ${deleted ?? 0} deleted`}>
@@ -87,7 +92,10 @@ export function Criteria({ board, onBoard, canEdit }: BoardSectionProps) {
     await edit.update(id, { data: { checked } });
     setWant((w) => Object.fromEntries(Object.entries(w).filter(([k]) => Number(k) !== id)));
   };
-  const groups = [...new Set(criteria.map((c) => c.data.category))].map((category) => ({ category, items: criteria.filter((c) => c.data.category === category) }));
+  const groups = [...new Set(criteria.map((c) => c.data.category))].map((category) => ({
+    category,
+    items: criteria.filter((c) => c.data.category === category),
+  }));
   const checked = criteria.filter((c) => c.data.checked).length;
   const categories = [...new Set([...SUGGESTED_CATEGORIES, ...groups.map((g) => g.category)])];
 
@@ -125,13 +133,25 @@ export function Criteria({ board, onBoard, canEdit }: BoardSectionProps) {
                       className="mt-1 h-5 w-5 shrink-0 accent-emerald-600"
                     />
                   ) : (
-                    <span aria-hidden className={`mt-0.5 flex h-5 w-5 shrink-0 items-center justify-center rounded text-xs font-bold ${c.data.checked ? 'bg-emerald-600 text-white' : 'border-2 border-slate-300 dark:border-slate-600'}`}>{c.data.checked ? '✓' : ''}</span>
+                    <span
+                      aria-hidden
+                      className={`mt-0.5 flex h-5 w-5 shrink-0 items-center justify-center rounded text-xs font-bold ${c.data.checked ? 'bg-emerald-600 text-white' : 'border-2 border-slate-300 dark:border-slate-600'}`}
+                    >
+                      {c.data.checked ? '✓' : ''}
+                    </span>
                   )}
-                  <label htmlFor={editable ? `criterion-${c.id}` : undefined} className={`min-w-0 flex-1 text-base leading-snug ${c.data.checked ? 'text-slate-500 dark:text-slate-400' : ''}`}>
+                  <label
+                    htmlFor={editable ? `criterion-${c.id}` : undefined}
+                    className={`min-w-0 flex-1 text-base leading-snug ${c.data.checked ? 'text-slate-500 dark:text-slate-400' : ''}`}
+                  >
                     {!editable && <span className="sr-only">{c.data.checked ? 'Checked: ' : 'Not checked: '}</span>}
                     {c.data.text}
                   </label>
-                  {editable && <IconButton label={`Remove "${c.data.text}"`} disabled={edit.busy} onClick={() => void edit.remove(c.id)}>✕</IconButton>}
+                  {editable && (
+                    <IconButton label={`Remove "${c.data.text}"`} disabled={edit.busy} onClick={() => void edit.remove(c.id)}>
+                      ✕
+                    </IconButton>
+                  )}
                 </li>
               ))}
             </ul>
@@ -141,10 +161,34 @@ export function Criteria({ board, onBoard, canEdit }: BoardSectionProps) {
       {criteria.length === 0 && <Empty>No review criteria yet.</Empty>}
       {editable && (
         <form onSubmit={(e) => void add(e)} aria-label="Add criterion" className="mt-3 grid gap-2 sm:grid-cols-[10rem_1fr_auto]">
-          <TextField id="criterion-category" label="Category" hideLabel list="criterion-categories" value={form.category} onChange={(v) => setForm({ ...form, category: v })} error={edit.errorFor('category')} />
-          <datalist id="criterion-categories">{categories.map((c) => <option key={c} value={c} />)}</datalist>
-          <TextField id="criterion-text" label="Criterion" hideLabel value={form.text} onChange={(v) => setForm({ ...form, text: v })} placeholder="Add a criterion…" error={edit.errorFor('text')} />
-          <button type="submit" className={`${btnCls} self-start`} disabled={edit.pending.has('add:criterion')}>Add</button>
+          <TextField
+            id="criterion-category"
+            maxLength={itemMax('criterion', 'category')}
+            label="Category"
+            hideLabel
+            list="criterion-categories"
+            value={form.category}
+            onChange={(v) => setForm({ ...form, category: v })}
+            error={edit.errorFor('category')}
+          />
+          <datalist id="criterion-categories">
+            {categories.map((c) => (
+              <option key={c} value={c} />
+            ))}
+          </datalist>
+          <TextField
+            id="criterion-text"
+            maxLength={itemMax('criterion', 'text')}
+            label="Criterion"
+            hideLabel
+            value={form.text}
+            onChange={(v) => setForm({ ...form, text: v })}
+            placeholder="Add a criterion…"
+            error={edit.errorFor('text')}
+          />
+          <button type="submit" className={`${btnCls} self-start`} disabled={edit.pending.has('add:criterion')}>
+            Add
+          </button>
         </form>
       )}
       <ErrorNote message={edit.otherError(['category', 'text'])} onDismiss={edit.clear} />
@@ -169,7 +213,13 @@ export function reviewPeople(board: SessionBoard): Person[] {
   const author = detailText(board, 'author');
   const agent = (name: string) => board.agents.find((a) => a.name === name);
   if (reviewer) people.push({ name: reviewer, role: agent(reviewer)?.role ?? 'reviewer', status: verdict.reviewer, dot: verdict.dot });
-  if (author && author !== reviewer) people.push({ name: author, role: agent(author)?.role ?? 'author', status: verdict.author, dot: verdict.author === 'awaiting review' ? 'bg-slate-400' : verdict.dot });
+  if (author && author !== reviewer)
+    people.push({
+      name: author,
+      role: agent(author)?.role ?? 'author',
+      status: verdict.author,
+      dot: verdict.author === 'awaiting review' ? 'bg-slate-400' : verdict.dot,
+    });
   for (const a of board.agents) if (!people.some((p) => p.name === a.name)) people.push({ name: a.name, role: a.role, status: a.status, task: a.currentTask });
   return people;
 }
@@ -189,7 +239,10 @@ export function Findings({ board, onBoard, canEdit }: BoardSectionProps) {
   const [adding, setAdding] = useState(false);
   const [form, setForm] = useState({ severity: 'medium' as ItemSeverity, title: '', file: '', line: '' });
   const findings = itemsOf(board, 'finding').sort(
-    (a, b) => (a.data.status === 'open' ? 0 : 1) - (b.data.status === 'open' ? 0 : 1) || itemSeverityLook[a.data.severity].rank - itemSeverityLook[b.data.severity].rank || a.position - b.position,
+    (a, b) =>
+      (a.data.status === 'open' ? 0 : 1) - (b.data.status === 'open' ? 0 : 1) ||
+      itemSeverityLook[a.data.severity].rank - itemSeverityLook[b.data.severity].rank ||
+      a.position - b.position,
   );
   const open = findings.filter((f) => f.data.status === 'open');
   const counts = severityCounts(open.map((f) => f.data));
@@ -209,31 +262,88 @@ export function Findings({ board, onBoard, canEdit }: BoardSectionProps) {
       id="findings"
       title="Findings"
       count={findings.length ? `${open.length} open` : undefined}
-      action={editable && !adding ? <button type="button" className={linkBtnCls} onClick={() => setAdding(true)}>+ Add finding</button> : undefined}
+      action={
+        editable && !adding ? (
+          <button type="button" className={linkBtnCls} onClick={() => setAdding(true)}>
+            + Add finding
+          </button>
+        ) : undefined
+      }
     >
       {counts.length > 0 && (
         <p className="mb-3 flex flex-wrap gap-1.5" data-testid="finding-counts">
-          {counts.map((c) => <Chip key={c.severity} className={itemSeverityLook[c.severity].chip}>{c.count} {c.severity}</Chip>)}
+          {counts.map((c) => (
+            <Chip key={c.severity} className={itemSeverityLook[c.severity].chip}>
+              {c.count} {c.severity}
+            </Chip>
+          ))}
         </p>
       )}
       {editable && adding && (
         <form onSubmit={(e) => void add(e)} aria-label="Add finding" className="mb-3 space-y-2 rounded-lg bg-slate-50 p-3 dark:bg-slate-900">
           <div className="grid gap-2 sm:grid-cols-[8rem_1fr]">
             <div>
-              <label htmlFor="finding-severity" className={labelCls}>Severity</label>
-              <select id="finding-severity" value={form.severity} onChange={(e) => setForm({ ...form, severity: e.target.value as ItemSeverity })} className={`${selectCls} w-full`}>
-                {ITEM_SEVERITIES.map((s) => <option key={s} value={s}>{s}</option>)}
+              <label htmlFor="finding-severity" className={labelCls}>
+                Severity
+              </label>
+              <select
+                id="finding-severity"
+                value={form.severity}
+                onChange={(e) => setForm({ ...form, severity: e.target.value as ItemSeverity })}
+                className={`${selectCls} w-full`}
+              >
+                {ITEM_SEVERITIES.map((s) => (
+                  <option key={s} value={s}>
+                    {s}
+                  </option>
+                ))}
               </select>
             </div>
-            <TextField id="finding-title" label="Finding" value={form.title} onChange={(v) => setForm({ ...form, title: v })} autoFocus error={edit.errorFor('title')} />
+            <TextField
+              id="finding-title"
+              maxLength={itemMax('finding', 'title')}
+              label="Finding"
+              value={form.title}
+              onChange={(v) => setForm({ ...form, title: v })}
+              autoFocus
+              error={edit.errorFor('title')}
+            />
           </div>
           <div className="grid grid-cols-[1fr_6rem] gap-2">
-            <TextField id="finding-file" label="File" value={form.file} onChange={(v) => setForm({ ...form, file: v })} placeholder="src/auth/login.ts" className="font-mono" error={edit.errorFor('file')} />
-            <TextField id="finding-line" label="Line" inputMode="numeric" value={form.line} onChange={(v) => setForm({ ...form, line: v })} className="font-mono" error={edit.errorFor('line')} />
+            <TextField
+              id="finding-file"
+              maxLength={itemMax('finding', 'file')}
+              label="File"
+              value={form.file}
+              onChange={(v) => setForm({ ...form, file: v })}
+              placeholder="src/auth/login.ts"
+              className="font-mono"
+              error={edit.errorFor('file')}
+            />
+            <TextField
+              id="finding-line"
+              label="Line"
+              inputMode="numeric"
+              value={form.line}
+              onChange={(v) => setForm({ ...form, line: v })}
+              className="font-mono"
+              error={edit.errorFor('line')}
+            />
           </div>
           <div className="flex gap-2">
-            <button type="submit" className={primaryCls} disabled={edit.pending.has('add:finding')}>{edit.pending.has('add:finding') ? 'Adding…' : 'Add finding'}</button>
-            <button type="button" className={btnCls} onClick={() => { setAdding(false); edit.clear(); }}>Cancel</button>
+            <button type="submit" className={primaryCls} disabled={edit.pending.has('add:finding')}>
+              {edit.pending.has('add:finding') ? 'Adding…' : 'Add finding'}
+            </button>
+            <button
+              type="button"
+              className={btnCls}
+              onClick={() => {
+                setAdding(false);
+                edit.clear();
+              }}
+            >
+              Cancel
+            </button>
           </div>
         </form>
       )}
@@ -242,26 +352,61 @@ export function Findings({ board, onBoard, canEdit }: BoardSectionProps) {
           const where = f.data.file ? `${f.data.file}${f.data.line !== null ? `:${f.data.line}` : ''}` : null;
           const closed = f.data.status !== 'open';
           return (
-            <li key={f.id} data-item={f.id} data-severity={f.data.severity} data-status={f.data.status} className={`rounded-lg border border-l-4 border-slate-200 p-3 dark:border-slate-800 ${itemSeverityLook[f.data.severity].bar} ${closed ? 'opacity-70' : ''}`}>
+            <li
+              key={f.id}
+              data-item={f.id}
+              data-severity={f.data.severity}
+              data-status={f.data.status}
+              className={`rounded-lg border border-l-4 border-slate-200 p-3 dark:border-slate-800 ${itemSeverityLook[f.data.severity].bar} ${closed ? 'opacity-70' : ''}`}
+            >
               <div className="flex flex-wrap items-start gap-2">
                 <Chip className={itemSeverityLook[f.data.severity].chip}>{f.data.severity}</Chip>
-                <p className={`min-w-0 flex-1 basis-48 text-base font-medium leading-snug ${closed ? 'line-through decoration-slate-400' : ''}`}>{f.data.title}</p>
+                <p className={`min-w-0 flex-1 basis-48 text-base font-medium leading-snug ${closed ? 'line-through decoration-slate-400' : ''}`}>
+                  {f.data.title}
+                </p>
                 {closed && <Chip className={findingStatus[f.data.status]}>{f.data.status === 'wont-fix' ? "won't fix" : f.data.status}</Chip>}
                 {editable && (
                   <span className="flex shrink-0 gap-1">
                     {f.data.status === 'open' ? (
                       <>
-                        <button type="button" className={`${btnCls} px-2 py-1 text-xs`} disabled={edit.pending.has(`update:${f.id}`)} onClick={() => void edit.update(f.id, { data: { status: 'resolved' } })}>Resolve</button>
-                        <button type="button" className={`${btnCls} px-2 py-1 text-xs`} disabled={edit.pending.has(`update:${f.id}`)} onClick={() => void edit.update(f.id, { data: { status: 'wont-fix' } })}>Won&apos;t fix</button>
+                        <button
+                          type="button"
+                          className={`${btnCls} px-2 py-1 text-xs`}
+                          disabled={edit.pending.has(`update:${f.id}`)}
+                          onClick={() => void edit.update(f.id, { data: { status: 'resolved' } })}
+                        >
+                          Resolve
+                        </button>
+                        <button
+                          type="button"
+                          className={`${btnCls} px-2 py-1 text-xs`}
+                          disabled={edit.pending.has(`update:${f.id}`)}
+                          onClick={() => void edit.update(f.id, { data: { status: 'wont-fix' } })}
+                        >
+                          Won&apos;t fix
+                        </button>
                       </>
                     ) : (
-                      <button type="button" className={`${btnCls} px-2 py-1 text-xs`} disabled={edit.pending.has(`update:${f.id}`)} onClick={() => void edit.update(f.id, { data: { status: 'open' } })}>Reopen</button>
+                      <button
+                        type="button"
+                        className={`${btnCls} px-2 py-1 text-xs`}
+                        disabled={edit.pending.has(`update:${f.id}`)}
+                        onClick={() => void edit.update(f.id, { data: { status: 'open' } })}
+                      >
+                        Reopen
+                      </button>
                     )}
-                    <IconButton label={`Remove "${f.data.title}"`} disabled={edit.busy} onClick={() => void edit.remove(f.id)}>✕</IconButton>
+                    <IconButton label={`Remove "${f.data.title}"`} disabled={edit.busy} onClick={() => void edit.remove(f.id)}>
+                      ✕
+                    </IconButton>
                   </span>
                 )}
               </div>
-              {where && <p className="mt-1 break-all font-mono text-sm text-slate-700 dark:text-slate-300" data-testid="finding-location">{where}</p>}
+              {where && (
+                <p className="mt-1 break-all font-mono text-sm text-slate-700 dark:text-slate-300" data-testid="finding-location">
+                  {where}
+                </p>
+              )}
             </li>
           );
         })}
@@ -276,7 +421,14 @@ export function Findings({ board, onBoard, canEdit }: BoardSectionProps) {
 
 const VERDICTS = [
   { outcome: 'approved' as const, action: 'Approve', label: 'Approved', tone: outcomeTones.good, button: outcomeButtons.good },
-  { outcome: 'changes-requested' as const, action: 'Request changes', label: 'Changes requested', tone: outcomeTones.warn, button: outcomeButtons.warn, needsNote: true },
+  {
+    outcome: 'changes-requested' as const,
+    action: 'Request changes',
+    label: 'Changes requested',
+    tone: outcomeTones.warn,
+    button: outcomeButtons.warn,
+    needsNote: true,
+  },
   { outcome: 'rejected' as const, action: 'Reject', label: 'Rejected', tone: outcomeTones.bad, button: outcomeButtons.bad, needsNote: true },
 ];
 
@@ -290,10 +442,27 @@ export function Verdict({ board, onBoard, canEdit }: BoardSectionProps) {
   const warning =
     serious > 0 || unchecked > 0 ? (
       <p className="text-sm font-medium text-amber-800 dark:text-amber-300">
-        {[serious > 0 && `${serious} open critical/high ${serious === 1 ? 'finding' : 'findings'}`, unchecked > 0 && `${unchecked} of ${criteria.length} criteria unchecked`].filter(Boolean).join(' · ')}
+        {[
+          serious > 0 && `${serious} open critical/high ${serious === 1 ? 'finding' : 'findings'}`,
+          unchecked > 0 && `${unchecked} of ${criteria.length} criteria unchecked`,
+        ]
+          .filter(Boolean)
+          .join(' · ')}
       </p>
     ) : undefined;
-  return <OutcomePanel id="verdict" title="Verdict" field="verdict" value={fieldsOf(board).verdict} choices={VERDICTS} pendingLabel="Pending review" edit={edit} editable={editable} warning={warning} />;
+  return (
+    <OutcomePanel
+      id="verdict"
+      title="Verdict"
+      field="verdict"
+      value={fieldsOf(board).verdict}
+      choices={VERDICTS}
+      pendingLabel="Pending review"
+      edit={edit}
+      editable={editable}
+      warning={warning}
+    />
+  );
 }
 
 type Props = BoardSectionProps & { now: number; canEdit: boolean };
