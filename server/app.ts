@@ -27,6 +27,7 @@ import { Backups } from './safety/backup.ts';
 import { DATA_DEFAULTS, type DataOptions } from './safety/options.ts';
 import { principalRoom, registerSocketHandlers, type BatonServer } from './realtime/socket.ts';
 import { createNotifications, type NotifyOptions, type Notifications } from './notify/index.ts';
+import { Metrics, metricsHandler } from './metrics.ts';
 
 export interface ApplicationOptions {
   databasePath: string;
@@ -73,6 +74,8 @@ export interface Application extends Services {
   backups: Backups;
   /** Webhooks, their outbox and delivery, the notifier following the feed, preferences (docs/notifications.md). */
   notify: Notifications;
+  /** GET /metrics (Prometheus text): counters, the write latency histogram, gauges read when scraped. */
+  metrics: Metrics;
   listen(port: number, host?: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -125,7 +128,24 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     onAccessChanged: (p) => io.in(principalRoom(p)).disconnectSockets(true),
   });
   const limiter = new RateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits });
-  const gate = new WriteGate({ audit, limiter, refresh: (p) => identity.refresh(p), maxDepth: options.maxJsonDepth, now: options.now });
+  // Gauges are read when scraped, after everything below exists.
+  const metrics = new Metrics({
+    feedLag: () => Math.max(0, feed.headSeq() - broadcaster.position),
+    sockets: () => io.of('/').sockets.size,
+    rooms: () => [...io.of('/').adapter.rooms.keys()].filter((room) => !io.of('/').sockets.has(room)).length,
+    mcpSessions: () => mcp.sessions.size,
+    databasePath: options.databasePath === ':memory:' ? ':memory:' : resolve(options.databasePath),
+    lastBackupAt: () => backups.lastGoodAt(),
+    now: options.now,
+  });
+  const gate = new WriteGate({
+    audit,
+    limiter,
+    refresh: (p) => identity.refresh(p),
+    maxDepth: options.maxJsonDepth,
+    now: options.now,
+    onWrite: metrics.onWrite,
+  });
   if (options.admin && (await identity.bootstrapAdmin(options.admin))) {
     logger.info({ email: options.admin.email }, 'created the owner account from the environment');
   }
@@ -149,10 +169,11 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   );
   backups.start();
   const api = createApi({
-    memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting, handoffs, analytics, gate, notify: notify.routes(gate),
+    memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting, handoffs, analytics, gate, notify: notify.routes(gate), metrics: metrics.middleware,
     data: { handle: db, services: { memory, sessions, handoffs, feed }, audit, backups, onCommit: broadcaster.wake, maxImportBytes: data.maxImportBytes, now: options.now },
   });
   const apiListener = getRequestListener(api.fetch);
+  const serveMetrics = metricsHandler(metrics, { token: data.metricsToken, principalFrom: (headers) => identity.principalFrom(headers) });
 
   let nextHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
   let nextUpgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => Promise<void>) | null = null;
@@ -168,6 +189,13 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   const http = createServer((req, res) => {
     const url = req.url ?? '/';
     if (url.startsWith('/api/') || url === '/mcp' || url.startsWith('/mcp?') || url.startsWith('/.well-known/')) return void apiListener(req, res);
+    if (url === '/metrics' || url.startsWith('/metrics?')) {
+      return void serveMetrics(req, res).catch((err: unknown) => {
+        logger.error({ err }, 'metrics failed');
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
+    }
     if (!nextHandler) {
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { code: 'not_found', message: 'The web UI is not served by this instance' } }));
@@ -230,6 +258,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     mcpStats: mcp.stats,
     backups,
     notify,
+    metrics,
     listen(port, host) {
       return new Promise((resolveUrl, reject) => {
         http.once('error', reject);

@@ -27,6 +27,10 @@ export const envSchema = z.object({
   BACKUP_INTERVAL_MINUTES: int(60, 1, 60 * 24 * 7),
   BACKUP_KEEP: int(24, 1, 10_000),
   IMPORT_MAX_BYTES: int(512 * 1024 * 1024, 1024, 8 * 1024 * 1024 * 1024),
+  HISTORY_KEEP: int(20, 1, 100_000),
+  SESSION_ARCHIVE_DAYS: int(30, 0, 36_500),
+  AUDIT_RETENTION_DAYS: int(365, 0, 36_500),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.output<typeof envSchema>;

@@ -95,6 +95,8 @@ export interface WriteGateOptions {
   now?: () => number;
   /** Identical denials (caller, action, target) within this window fold into one audit row. */
   denialWindowMs?: number;
+  /** Told of every write once it settles: how long it took and `ok` or the error's code (metrics). */
+  onWrite?: (action: string, ms: number, outcome: string) => void;
 }
 
 const isRefusal = (err: unknown): err is BatonError => err instanceof BatonError && (err.code === 'forbidden' || err.code === 'unauthorized');
@@ -131,7 +133,22 @@ export class WriteGate {
    * Runs one mutation through the checklist. Everything up to the service call is synchronous, so
    * calls from one caller reach their services in the order they were made.
    */
-  async write<T>(c: Caller, op: GateOp<T>): Promise<T> {
+  write<T>(c: Caller, op: GateOp<T>): Promise<T> {
+    const observe = this.options.onWrite;
+    if (!observe) return this.pass(c, op);
+    const started = performance.now();
+    const settled = (outcome: string) => observe(op.action, performance.now() - started, outcome);
+    // pass() runs synchronously up to the service call, so the order of calls is kept.
+    return this.pass(c, op).then(
+      (result) => (settled('ok'), result),
+      (err: unknown) => {
+        settled(err instanceof BatonError ? err.code : 'error');
+        throw err;
+      },
+    );
+  }
+
+  private async pass<T>(c: Caller, op: GateOp<T>): Promise<T> {
     const principal = this.caller(c);
     try {
       if (typeof op.authorize === 'function') op.authorize(principal);

@@ -33,6 +33,10 @@ try {
       backupIntervalMinutes: env.BACKUP_INTERVAL_MINUTES,
       backupKeep: env.BACKUP_KEEP,
       maxImportBytes: env.IMPORT_MAX_BYTES,
+      historyKeep: env.HISTORY_KEEP,
+      sessionArchiveDays: env.SESSION_ARCHIVE_DAYS,
+      auditRetentionDays: env.AUDIT_RETENTION_DAYS,
+      metricsToken: env.METRICS_TOKEN,
     },
     rateLimits: {
       writesPerMinute: env.RATE_LIMIT_WRITES_PER_MINUTE,

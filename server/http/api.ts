@@ -48,6 +48,8 @@ interface Deps {
   data?: Partial<DataRouteDeps>;
   /** Webhooks, preferences and "needs you" (server/http/webhooks-api.ts). */
   notify?: NotifyRouteDeps;
+  /** Counts requests by route pattern and status for GET /metrics (server/metrics.ts). */
+  metrics?: MiddlewareHandler<Env>;
 }
 
 
@@ -103,6 +105,7 @@ export function createApi(deps: Deps): Hono<Env> {
   });
   app.notFound((c) => errorResponse(c, { code: 'not_found', message: `No route ${c.req.method} ${c.req.path}` }, 404));
 
+  if (deps.metrics) app.use('*', deps.metrics);
   app.use('*', secureHeaders({ crossOriginResourcePolicy: 'same-origin' }));
   // Body limit. Node never delivers more than Content-Length bytes, so that header decides when
   // present; only chunked bodies are counted as they stream. (Hono's bodyLimit on every request made

@@ -12,7 +12,7 @@ export interface DataOptions {
   historyKeep?: number;
   /** SESSION_ARCHIVE_DAYS: completed or abandoned sessions are archived after this (default 30; 0: never). */
   sessionArchiveDays?: number;
-  /** AUDIT_RETENTION_DAYS: audit rows older than this are deleted (default 0: kept forever). */
+  /** AUDIT_RETENTION_DAYS: audit rows older than this are deleted (default 365; 0: kept forever). */
   auditRetentionDays?: number;
   /** METRICS_TOKEN: a bearer token for GET /metrics besides an admin token. */
   metricsToken?: string;
@@ -24,5 +24,5 @@ export const DATA_DEFAULTS = {
   maxImportBytes: 512 * 1024 * 1024,
   historyKeep: 20,
   sessionArchiveDays: 30,
-  auditRetentionDays: 0,
+  auditRetentionDays: 365,
 } as const;
