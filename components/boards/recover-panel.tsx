@@ -7,7 +7,7 @@ import { apiError } from '../auth/api';
 
 import { sessionsApi, type ResumeContext } from './api';
 import { DiffView } from './checkpoints';
-import { absolute, ago, checkpointLook, humanize, severityLook } from './look';
+import { absolute, ago, checkpointLook, humanize, severityLook, typeLabel } from './look';
 import { btnCls, Chip, ErrorNote, primaryCls } from './ui';
 import { useAction } from './use-action';
 
@@ -89,26 +89,64 @@ export function RecoverPanel({ board, now, canEdit, onBoard }: { board: SessionB
   const last = ctx?.lastCheckpoint ?? null;
   const lastKind = last ? (checkpointLook[last.kind as keyof typeof checkpointLook]?.label ?? humanize(last.kind)) : '';
   const interrupted = board.status === 'interrupted';
+  // Paused because a handoff was declined: say so, and why; nothing crashed.
+  const latestHandoff = [...board.handoffs].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))[0];
+  const declined = !interrupted && latestHandoff?.status === 'declined' ? latestHandoff : null;
+  // Workspace checks and continuations are about code: only a development session has a branch, tests and files to check.
+  const development = board.type === 'development';
+  const kind = (typeLabel[board.type] ?? board.type).toLowerCase();
+  const title = declined ? `${declined.to} declined the handoff` : interrupted ? 'This session was interrupted' : 'This session is paused';
+  const explain = declined
+    ? canEdit
+      ? 'The session stays with you, paused. Pick it up again here, or hand it to someone else.'
+      : 'The session stays with its owner, paused.'
+    : !canEdit
+      ? development
+        ? 'A member can resume it as a linked continuation.'
+        : 'A member can resume it.'
+      : development
+        ? 'Check the workspace, then resume it as a continuation linked to this one.'
+        : `Look over where it stood, then resume the ${kind} session.`;
 
   return (
     <section
       aria-labelledby="recover-title"
       data-testid="recover-panel"
       data-section="recover"
-      className="rounded-xl border-2 border-amber-400 bg-amber-50/70 p-5 dark:border-amber-700 dark:bg-amber-950/30"
+      data-reason={declined ? 'declined' : board.status}
+      data-session-type={board.type}
+      className={`rounded-xl border-2 p-5 ${declined ? 'border-slate-300 bg-slate-50 dark:border-slate-700 dark:bg-slate-900/50' : 'border-amber-400 bg-amber-50/70 dark:border-amber-700 dark:bg-amber-950/30'}`}
     >
       <div className="flex flex-wrap items-baseline gap-x-3 gap-y-1">
-        <h2 id="recover-title" className="text-lg font-semibold text-amber-950 dark:text-amber-100">
-          {interrupted ? 'This session was interrupted' : 'This session is paused'}
+        <h2 id="recover-title" className={`text-lg font-semibold ${declined ? 'text-slate-900 dark:text-slate-100' : 'text-amber-950 dark:text-amber-100'}`}>
+          {title}
         </h2>
-        <p className="text-sm text-amber-900/80 dark:text-amber-200/80">
-          Last activity <time dateTime={board.lastActivityAt} title={absolute(board.lastActivityAt)}>{ago(board.lastActivityAt, now)}</time>.{' '}
-          {canEdit ? 'Check the workspace, then resume it as a continuation linked to this one.' : 'A member can resume it as a linked continuation.'}
+        <p className={`text-sm ${declined ? 'text-slate-600 dark:text-slate-300' : 'text-amber-900/80 dark:text-amber-200/80'}`}>
+          Last activity{' '}
+          <time dateTime={board.lastActivityAt} title={absolute(board.lastActivityAt)}>
+            {ago(board.lastActivityAt, now)}
+          </time>
+          . {explain}
         </p>
       </div>
+      {declined && (
+        <p data-testid="recover-declined-reason" className="mt-2 text-sm">
+          <span className="font-semibold">Reason:</span> “{declined.reason || 'no reason given'}”{' '}
+          <span className="text-slate-500 dark:text-slate-400">
+            · handed off by {declined.from}{' '}
+            <time dateTime={declined.createdAt} title={absolute(declined.createdAt)}>
+              {ago(declined.createdAt, now)}
+            </time>
+          </span>
+        </p>
+      )}
 
       {loadError && <ErrorNote message={`Could not load the resume context: ${loadError}`} />}
-      {!ctx && !loadError && <p className="mt-3 text-sm text-amber-900/80 dark:text-amber-200/80" aria-busy="true">Loading what changed…</p>}
+      {!ctx && !loadError && (
+        <p className="mt-3 text-sm text-amber-900/80 dark:text-amber-200/80" aria-busy="true">
+          Loading what changed…
+        </p>
+      )}
 
       {ctx && (
         <div className="mt-4 grid gap-5 lg:grid-cols-[minmax(0,1.1fr)_minmax(0,1fr)_minmax(18rem,0.9fr)]">
@@ -120,11 +158,15 @@ export function RecoverPanel({ board, now, canEdit, onBoard }: { board: SessionB
                   <span className="font-medium">{last.label || lastKind}</span>
                   <span className="block text-xs text-slate-600 dark:text-slate-300">
                     {last.label && last.label !== lastKind && `${lastKind} · `}
-                    <time dateTime={last.createdAt} title={absolute(last.createdAt)}>{ago(last.createdAt, now)}</time>
+                    <time dateTime={last.createdAt} title={absolute(last.createdAt)}>
+                      {ago(last.createdAt, now)}
+                    </time>
                   </span>
                 </p>
               ) : (
-                <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">No checkpoint yet: the continuation starts from the board as it is.</p>
+                <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
+                  {development ? 'No checkpoint yet: the continuation starts from the board as it is.' : 'No checkpoint yet.'}
+                </p>
               )}
             </div>
             {ctx.changedSinceCheckpoint && (
@@ -137,7 +179,9 @@ export function RecoverPanel({ board, now, canEdit, onBoard }: { board: SessionB
 
           <div className="min-w-0 space-y-3">
             <div>
-              <h3 className="text-xs font-semibold uppercase tracking-wide text-amber-900/70 dark:text-amber-200/70">Open blockers ({ctx.openBlockers.length})</h3>
+              <h3 className="text-xs font-semibold uppercase tracking-wide text-amber-900/70 dark:text-amber-200/70">
+                Open blockers ({ctx.openBlockers.length})
+              </h3>
               {ctx.openBlockers.length === 0 ? (
                 <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">None.</p>
               ) : (
@@ -157,25 +201,49 @@ export function RecoverPanel({ board, now, canEdit, onBoard }: { board: SessionB
                 <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">None recorded.</p>
               ) : (
                 <ol className="mt-1 list-decimal space-y-0.5 pl-5 text-sm">
-                  {ctx.nextSteps.slice(0, 6).map((s, i) => <li key={i}>{s}</li>)}
+                  {ctx.nextSteps.slice(0, 6).map((s, i) => (
+                    <li key={i}>{s}</li>
+                  ))}
                   {ctx.nextSteps.length > 6 && <li className="list-none text-slate-500">…and {ctx.nextSteps.length - 6} more</li>}
                 </ol>
               )}
             </div>
           </div>
 
-          {canEdit && (
-            <form onSubmit={(e) => void recover(e)} className="min-w-0 space-y-3 rounded-lg border border-amber-300 bg-white p-4 dark:border-amber-800 dark:bg-slate-950" aria-label="Validate and resume">
+          {canEdit && !development && (
+            <div
+              className="min-w-0 space-y-3 rounded-lg border border-slate-300 bg-white p-4 dark:border-slate-700 dark:bg-slate-950"
+              data-testid="recover-actions"
+            >
+              <p className="text-sm text-slate-600 dark:text-slate-300">Resuming sets this {kind} session active again, here, with its board as it is.</p>
+              <button type="button" className={`${primaryCls} px-4 py-2`} disabled={pending.size > 0} onClick={() => void markActive()}>
+                {pending.has('active') ? 'Resuming…' : `Resume the ${kind} session`}
+              </button>
+              <ErrorNote message={error} onDismiss={() => setError(null)} />
+            </div>
+          )}
+          {canEdit && development && (
+            <form
+              onSubmit={(e) => void recover(e)}
+              className="min-w-0 space-y-3 rounded-lg border border-amber-300 bg-white p-4 dark:border-amber-800 dark:bg-slate-950"
+              aria-label="Validate and resume"
+            >
               <fieldset>
                 <legend className="text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Workspace checks</legend>
                 {!checks ? (
-                  <p className="mt-2 text-sm text-slate-500" aria-busy="true">Loading…</p>
+                  <p className="mt-2 text-sm text-slate-500" aria-busy="true">
+                    Loading…
+                  </p>
                 ) : (
                   <div className="mt-2 grid gap-x-4 gap-y-1.5 sm:grid-cols-2">
                     {Object.keys(checks).map((key) => {
                       const known = CHECKS.find((c) => c.key === key);
                       return (
-                        <label key={key} className="flex items-start gap-2 text-sm" title={key === 'branch_matches' && board.branch ? `The checked-out branch is ${board.branch}` : undefined}>
+                        <label
+                          key={key}
+                          className="flex items-start gap-2 text-sm"
+                          title={key === 'branch_matches' && board.branch ? `The checked-out branch is ${board.branch}` : undefined}
+                        >
                           <input
                             type="checkbox"
                             name={key}
@@ -185,7 +253,9 @@ export function RecoverPanel({ board, now, canEdit, onBoard }: { board: SessionB
                           />
                           <span className="min-w-0">
                             {known?.label ?? humanize(key)}
-                            {key === 'branch_matches' && board.branch && <code className="block truncate font-mono text-xs text-slate-500 dark:text-slate-400">{board.branch}</code>}
+                            {key === 'branch_matches' && board.branch && (
+                              <code className="block truncate font-mono text-xs text-slate-500 dark:text-slate-400">{board.branch}</code>
+                            )}
                           </span>
                         </label>
                       );
@@ -196,13 +266,25 @@ export function RecoverPanel({ board, now, canEdit, onBoard }: { board: SessionB
               </fieldset>
               <label className="block">
                 <span className="text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Notes</span>
-                <textarea rows={2} value={notes} onChange={(e) => setNotes(e.target.value)} placeholder="Optional: what you checked, anything off" className="mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-950" />
+                <textarea
+                  rows={2}
+                  value={notes}
+                  onChange={(e) => setNotes(e.target.value)}
+                  placeholder="Optional: what you checked, anything off"
+                  className="mt-1 w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-950"
+                />
               </label>
               <div className="flex flex-wrap gap-2">
                 <button type="submit" className={`${primaryCls} px-4 py-2`} disabled={pending.size > 0 || !checks}>
                   {pending.has('recover') ? 'Resuming…' : 'Resume as continuation'}
                 </button>
-                <button type="button" className={btnCls} disabled={pending.size > 0} onClick={() => void markActive()} title="Set this session active again, without a continuation">
+                <button
+                  type="button"
+                  className={btnCls}
+                  disabled={pending.size > 0}
+                  onClick={() => void markActive()}
+                  title="Set this session active again, without a continuation"
+                >
                   {pending.has('active') ? 'Marking…' : 'Mark active here'}
                 </button>
               </div>
