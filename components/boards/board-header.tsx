@@ -234,6 +234,8 @@ export function BoardHeader({
 }) {
   const look = statusLook[board.status];
   const { parent, children } = board.lineage;
+  // Branch, commit and focus belong to code: other boards show them only when they have them.
+  const dev = board.type === 'development';
   return (
     <header className="border-b border-slate-200 bg-slate-50/70 dark:border-slate-800 dark:bg-slate-900/30">
       <div className="mx-auto max-w-[100rem] space-y-4 px-4 py-5 sm:px-6">
@@ -306,25 +308,29 @@ export function BoardHeader({
         <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-3 lg:grid-cols-6">
           <Meta label="Project">{board.project ?? none}</Meta>
           <Meta label="Owner">{board.owner ?? none}</Meta>
-          <Meta label="Branch">
-            {board.branch ? (
-              <code className="font-mono text-[0.8rem]" title={board.branch}>
-                {board.branch}
-              </code>
-            ) : (
-              none
-            )}
-          </Meta>
-          <Meta label="Last commit">
-            {board.lastCommit ? (
-              <code className="font-mono text-[0.8rem]" title={board.lastCommit}>
-                {board.lastCommit.slice(0, 12)}
-              </code>
-            ) : (
-              none
-            )}
-          </Meta>
-          <Meta label="Focus">{board.focusArea ?? none}</Meta>
+          {(dev || board.branch) && (
+            <Meta label="Branch">
+              {board.branch ? (
+                <code className="font-mono text-[0.8rem]" title={board.branch}>
+                  {board.branch}
+                </code>
+              ) : (
+                none
+              )}
+            </Meta>
+          )}
+          {(dev || board.lastCommit) && (
+            <Meta label="Last commit">
+              {board.lastCommit ? (
+                <code className="font-mono text-[0.8rem]" title={board.lastCommit}>
+                  {board.lastCommit.slice(0, 12)}
+                </code>
+              ) : (
+                none
+              )}
+            </Meta>
+          )}
+          {(dev || board.focusArea) && <Meta label="Focus">{board.focusArea ?? none}</Meta>}
           <Meta label="Last activity">
             <time dateTime={board.lastActivityAt} title={absolute(board.lastActivityAt)}>
               {ago(board.lastActivityAt, now)}

@@ -104,6 +104,9 @@ function NewToken({ created, onDone }: { created: CreatedToken; onDone: () => vo
   );
 }
 
+/** A new token's lifetime unless someone deliberately picks "Never expires". */
+const DEFAULT_TOKEN_DAYS = '90';
+
 interface ScopeDraft {
   access: TokenAccess;
   namespaces: string;
@@ -112,7 +115,9 @@ interface ScopeDraft {
 function CreateTokenForm({ isAdmin, onCreated }: { isAdmin: boolean; onCreated: (t: CreatedToken) => void }) {
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<ScopeDraft[]>([{ access: 'write', namespaces: '*' }]);
-  const [days, setDays] = useState('');
+  // 90 days unless someone deliberately chooses a token that never expires.
+  const [days, setDays] = useState(DEFAULT_TOKEN_DAYS);
+  const [never, setNever] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
@@ -121,10 +126,14 @@ function CreateTokenForm({ isAdmin, onCreated }: { isAdmin: boolean; onCreated: 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     let expiresInDays: number | null = null;
-    if (days.trim() !== '') {
+    if (!never) {
       const n = Number(days);
-      if (!Number.isInteger(n) || n < 1 || n > 3650) {
-        return setError({ code: 'invalid_input', field: 'expiresInDays', message: 'expiresInDays: a whole number of days from 1 to 3650, or empty for never' });
+      if (days.trim() === '' || !Number.isInteger(n) || n < 1 || n > 3650) {
+        return setError({
+          code: 'invalid_input',
+          field: 'expiresInDays',
+          message: 'expiresInDays: must be a whole number of days from 1 to 3650 (or tick “Never expires”)',
+        });
       }
       expiresInDays = n;
     }
@@ -137,7 +146,8 @@ function CreateTokenForm({ isAdmin, onCreated }: { isAdmin: boolean; onCreated: 
       });
       setName('');
       setScopes([{ access: 'write', namespaces: '*' }]);
-      setDays('');
+      setDays(DEFAULT_TOKEN_DAYS);
+      setNever(false);
       onCreated(created);
     } catch (err) {
       setError(apiError(err));
@@ -150,23 +160,62 @@ function CreateTokenForm({ isAdmin, onCreated }: { isAdmin: boolean; onCreated: 
   const scopeError = (i: number, part: 'access' | 'namespaces') => error?.field === `scopes.${i}.${part}`;
 
   return (
-    <form ref={form} onSubmit={(e) => void submit(e)} aria-label="Create API token" noValidate data-testid="token-form" className="space-y-4 rounded-lg border border-slate-200 bg-slate-50/60 p-4 dark:border-slate-800 dark:bg-slate-900/40">
+    <form
+      ref={form}
+      onSubmit={(e) => void submit(e)}
+      aria-label="Create API token"
+      noValidate
+      data-testid="token-form"
+      className="space-y-4 rounded-lg border border-slate-200 bg-slate-50/60 p-4 dark:border-slate-800 dark:bg-slate-900/40"
+    >
       <h3 className="text-sm font-semibold">New token</h3>
       <div className="grid gap-4 sm:grid-cols-[minmax(0,1fr)_12rem]">
         <label className="block text-sm font-medium">
           Name <span className="font-normal text-slate-500">(who uses it, e.g. “claude on laptop”)</span>
-          <input name="name" maxLength={80} className={inputClass} value={name} onChange={(e) => setName(e.target.value)} aria-invalid={invalid(error, 'name')} aria-describedby="token-name-error" />
+          <input
+            name="name"
+            maxLength={80}
+            className={inputClass}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            aria-invalid={invalid(error, 'name')}
+            aria-describedby="token-name-error"
+          />
           <FieldError error={error} field="name" id="token-name-error" />
         </label>
-        <label className="block text-sm font-medium">
-          Expires after <span className="font-normal text-slate-500">(days)</span>
-          <input name="expiresInDays" type="number" min={1} max={3650} step={1} inputMode="numeric" placeholder="never" className={inputClass} value={days} onChange={(e) => setDays(e.target.value)} aria-invalid={invalid(error, 'expiresInDays')} aria-describedby="token-days-error" />
+        <div className="text-sm font-medium">
+          <label className="block">
+            Expires after <span className="font-normal text-slate-500">(days)</span>
+            <input
+              name="expiresInDays"
+              type="number"
+              min={1}
+              max={3650}
+              step={1}
+              inputMode="numeric"
+              className={inputClass}
+              value={never ? '' : days}
+              placeholder={never ? 'never' : undefined}
+              disabled={never}
+              onChange={(e) => setDays(e.target.value)}
+              aria-invalid={invalid(error, 'expiresInDays')}
+              aria-describedby="token-days-error"
+            />
+          </label>
+          <label className="mt-1.5 flex items-center gap-2 font-normal text-slate-600 dark:text-slate-300">
+            <input type="checkbox" name="neverExpires" checked={never} onChange={(e) => setNever(e.target.checked)} className="h-4 w-4 accent-rose-600" />
+            Never expires
+          </label>
           <FieldError error={error} field="expiresInDays" id="token-days-error" />
-        </label>
+        </div>
       </div>
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium">
-          Scopes <span className="font-normal text-slate-500">— what the token may do, per namespace pattern (<code className="font-mono">session-management</code>, <code className="font-mono">team-*</code>, <code className="font-mono">*</code>)</span>
+          Scopes{' '}
+          <span className="font-normal text-slate-500">
+            — what the token may do, per namespace pattern (<code className="font-mono">session-management</code>, <code className="font-mono">team-*</code>,{' '}
+            <code className="font-mono">*</code>)
+          </span>
         </legend>
         {scopes.map((s, i) => (
           <div key={i} className="flex flex-wrap items-start gap-2" data-testid="scope-row">
@@ -193,12 +242,15 @@ function CreateTokenForm({ isAdmin, onCreated }: { isAdmin: boolean; onCreated: 
                 aria-invalid={scopeError(i, 'namespaces')}
                 aria-describedby={`scope-${i}-error`}
               />
-              {error?.field?.startsWith(`scopes.${i}.`) && (
-                <FieldError error={error} field={`scopes.${i}`} id={`scope-${i}-error`} />
-              )}
+              {error?.field?.startsWith(`scopes.${i}.`) && <FieldError error={error} field={`scopes.${i}`} id={`scope-${i}-error`} />}
             </label>
             {scopes.length > 1 && (
-              <button type="button" onClick={() => setScopes(scopes.filter((_, j) => j !== i))} className={`${secondaryButton} py-2`} aria-label={`Remove scope ${i + 1}`}>
+              <button
+                type="button"
+                onClick={() => setScopes(scopes.filter((_, j) => j !== i))}
+                className={`${secondaryButton} py-2`}
+                aria-label={`Remove scope ${i + 1}`}
+              >
                 Remove
               </button>
             )}
@@ -206,7 +258,11 @@ function CreateTokenForm({ isAdmin, onCreated }: { isAdmin: boolean; onCreated: 
         ))}
         {error?.field === 'scopes' && <FieldError error={error} field="scopes" id="scopes-error" />}
         {scopes.length < 20 && (
-          <button type="button" onClick={() => setScopes([...scopes, { access: 'read', namespaces: '' }])} className="text-sm font-medium text-accent-600 hover:underline dark:text-accent-500">
+          <button
+            type="button"
+            onClick={() => setScopes([...scopes, { access: 'read', namespaces: '' }])}
+            className="text-sm font-medium text-accent-600 hover:underline dark:text-accent-500"
+          >
             + Add a scope
           </button>
         )}
@@ -253,7 +309,8 @@ export function TokensSection({ me, userNames }: { me: Me; userNames: Map<string
       title="API tokens"
       description={
         <>
-          Agents, scripts and the CLI sign in with a token (<code className="font-mono">Authorization: Bearer …</code>). Give each one only the namespaces it needs.
+          Agents, scripts and the CLI sign in with a token (<code className="font-mono">Authorization: Bearer …</code>). Give each one only the namespaces it
+          needs.
           {isAdmin && ' As an admin you see everyone’s tokens.'}
         </>
       }
@@ -266,40 +323,85 @@ export function TokensSection({ me, userNames }: { me: Me; userNames: Map<string
           void load();
         }}
       />
-      {error && <p role="alert" className="text-sm text-rose-600 dark:text-rose-400">Could not load tokens: {error}</p>}
+      {error && (
+        <p role="alert" className="text-sm text-rose-600 dark:text-rose-400">
+          Could not load tokens: {error}
+        </p>
+      )}
       {!tokens && !error && <Spinner label="Loading tokens…" />}
-      {tokens && tokens.length === 0 && <p className="text-sm text-slate-500" data-testid="tokens-empty">No tokens yet. Create one above for each agent or script.</p>}
+      {tokens && tokens.length === 0 && (
+        <p className="text-sm text-slate-500" data-testid="tokens-empty">
+          No tokens yet. Create one above for each agent or script.
+        </p>
+      )}
       {tokens && tokens.length > 0 && (
         <div className="relative overflow-x-auto">
           <table className={tableClass} data-testid="tokens">
             <thead>
               <tr>
-                <th scope="col" className={thClass}>Name</th>
-                <th scope="col" className={thClass}>Token</th>
-                <th scope="col" className={thClass}>Scopes</th>
-                {isAdmin && <th scope="col" className={thClass}>Owner</th>}
-                <th scope="col" className={thClass}>Created</th>
-                <th scope="col" className={thClass}>Last used</th>
-                <th scope="col" className={thClass}>Expires</th>
-                <th scope="col" className={thClass}>Status</th>
-                <th scope="col" className={thClass}><span className="sr-only">Actions</span></th>
+                <th scope="col" className={thClass}>
+                  Name
+                </th>
+                <th scope="col" className={thClass}>
+                  Token
+                </th>
+                <th scope="col" className={thClass}>
+                  Scopes
+                </th>
+                {isAdmin && (
+                  <th scope="col" className={thClass}>
+                    Owner
+                  </th>
+                )}
+                <th scope="col" className={thClass}>
+                  Created
+                </th>
+                <th scope="col" className={thClass}>
+                  Last used
+                </th>
+                <th scope="col" className={thClass}>
+                  Expires
+                </th>
+                <th scope="col" className={thClass}>
+                  Status
+                </th>
+                <th scope="col" className={thClass}>
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
               {tokens.map((t) => {
                 const status = tokenStatus(t, now);
                 return (
-                  <tr key={t.id} className={`${rowClass} ${status.label !== 'active' ? 'text-slate-500' : ''}`} data-testid="token-row" data-status={status.label}>
+                  <tr
+                    key={t.id}
+                    className={`${rowClass} ${status.label !== 'active' ? 'text-slate-500' : ''}`}
+                    data-testid="token-row"
+                    data-status={status.label}
+                  >
                     <td className={`${tdClass} font-medium`}>{t.name}</td>
                     <td className={`${tdClass} whitespace-nowrap font-mono text-xs`}>{t.prefix}…</td>
-                    <td className={tdClass}><ScopeChips scopes={t.scopes} /></td>
+                    <td className={tdClass}>
+                      <ScopeChips scopes={t.scopes} />
+                    </td>
                     {isAdmin && <td className={tdClass}>{t.createdBy === me.id ? 'you' : (userNames.get(t.createdBy) ?? t.createdBy.slice(0, 8))}</td>}
-                    <td className={tdClass}><When at={toDate(t.createdAt)} now={now} /></td>
-                    <td className={tdClass}><When at={toDate(t.lastUsedAt)} now={now} empty="never" /></td>
-                    <td className={tdClass}><When at={toDate(t.expiresAt)} now={now} empty="never" /></td>
+                    <td className={tdClass}>
+                      <When at={toDate(t.createdAt)} now={now} />
+                    </td>
+                    <td className={tdClass}>
+                      <When at={toDate(t.lastUsedAt)} now={now} empty="never" />
+                    </td>
+                    <td className={tdClass}>
+                      <When at={toDate(t.expiresAt)} now={now} empty="never" />
+                    </td>
                     <td className={tdClass}>
                       <Badge tone={status.tone}>{status.label}</Badge>
-                      {t.revokedAt && <div className="mt-0.5 text-xs"><When at={toDate(t.revokedAt)} now={now} /></div>}
+                      {t.revokedAt && (
+                        <div className="mt-0.5 text-xs">
+                          <When at={toDate(t.revokedAt)} now={now} />
+                        </div>
+                      )}
                     </td>
                     <td className={`${tdClass} text-right`}>
                       {status.label === 'active' && (
@@ -307,7 +409,11 @@ export function TokensSection({ me, userNames }: { me: Me; userNames: Map<string
                           Revoke
                         </button>
                       )}
-                      {rowError?.id === t.id && <p role="alert" className="mt-1 text-xs text-rose-600 dark:text-rose-400">{rowError.message}</p>}
+                      {rowError?.id === t.id && (
+                        <p role="alert" className="mt-1 text-xs text-rose-600 dark:text-rose-400">
+                          {rowError.message}
+                        </p>
+                      )}
                     </td>
                   </tr>
                 );
