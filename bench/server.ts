@@ -141,6 +141,7 @@ try {
     admin: { email: 'bench@example.test', password: 'bench password, not a secret', name: 'Bench' },
     authSecret: randomBytes(32).toString('hex'),
     rateLimits: { writesPerMinute: 100_000_000 },
+    notify: { allowPrivate: process.env.WEBHOOK_ALLOW_PRIVATE === 'true' },
   });
   const owner = app.identity.userPrincipal(app.identity.listUsers()[0]!.id);
   if (owner?.kind !== 'user') throw new Error('the owner account was not created');

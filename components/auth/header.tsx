@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { HandoffsNav } from '../handoffs/notifier';
+import { NeedsYouNav } from '../notify/needs-you';
 import { ConnectionIndicator } from '../realtime/connection-indicator';
 import { ThemeToggle } from '../ui/theme-toggle';
 import { isAuthPage, useMe } from './me';
@@ -39,6 +40,7 @@ export function HeaderLinks() {
         );
       })}
       <HandoffsNav />
+      <NeedsYouNav />
     </>
   );
 }

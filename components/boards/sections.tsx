@@ -372,6 +372,11 @@ export function Agents({ board, now }: SectionProps) {
               <p className="truncate text-sm text-slate-600 dark:text-slate-300" title={a.currentTask ?? undefined}>
                 {a.currentTask ?? <span className="text-slate-400 dark:text-slate-500">No current task</span>}
               </p>
+              {a.status === 'waiting' && (
+                <p data-testid="agent-waiting" className="mt-1 rounded-md bg-rose-50 px-2 py-1 text-sm font-medium text-rose-800 dark:bg-rose-950 dark:text-rose-200">
+                  Waiting for you{a.message ? `: ${a.message}` : ''}
+                </p>
+              )}
             </div>
             <div className="shrink-0 text-right text-xs text-slate-500 dark:text-slate-400">
               <p>{a.status}</p>

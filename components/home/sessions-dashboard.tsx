@@ -10,6 +10,8 @@ import { useCanWrite } from '../auth/me';
 import { useFeed } from '../realtime/connection';
 import { usePresence } from '../realtime/use-presence';
 import { useNow } from '../ui/use-now';
+import { useNeedsYou } from '../notify/needs-you';
+import type { NeedsYou } from '../../lib/notify';
 
 const ROOMS = [DASHBOARD_ROOM];
 const typeLabel: Record<SessionType, string> = { development: 'Development', coordination: 'Coordination', review: 'Review', planning: 'Planning' };
@@ -40,7 +42,8 @@ function Viewers({ viewers }: { viewers: PresenceViewer[] }) {
   );
 }
 
-function SessionCard({ session, now, viewers }: { session: SessionSummary; now: number; viewers: PresenceViewer[] }) {
+function SessionCard({ session, now, viewers, needs }: { session: SessionSummary; now: number; viewers: PresenceViewer[]; needs?: NeedsYou | null }) {
+  const waiting = needs?.agents.filter((a) => a.sessionId === session.id) ?? [];
   const pct = session.goalsTotal ? Math.round((session.goalsDone / session.goalsTotal) * 100) : null;
   return (
     <li>
@@ -60,6 +63,11 @@ function SessionCard({ session, now, viewers }: { session: SessionSummary; now: 
           </div>
           <span className={`shrink-0 rounded-full px-2 py-0.5 text-xs font-semibold ${statusLook[session.status]}`}>{session.status}</span>
         </div>
+        {waiting.map((a) => (
+          <p key={a.name} data-testid="card-waiting" className="mt-2 truncate rounded-md bg-rose-50 px-2 py-1 text-xs font-medium text-rose-800 dark:bg-rose-950 dark:text-rose-200">
+            {a.name}: Waiting for you{a.message ? ` — ${a.message}` : ''}
+          </p>
+        ))}
         {pct !== null && (
           <div className="mt-3" aria-label={`${session.goalsDone} of ${session.goalsTotal} goals done`}>
             <div className="h-1.5 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800">
@@ -88,6 +96,10 @@ export function SessionsDashboard() {
   const [project, setProject] = useState('');
   const [type, setType] = useState<SessionType | ''>('');
   const [loadingExamples, setLoadingExamples] = useState(false);
+  const needs = useNeedsYou();
+  // "Needs you": only sessions with an agent waiting, a critical blocker or a handoff for me (?needs=1 from the header).
+  const [needsOnly, setNeedsOnly] = useState(false);
+  useEffect(() => setNeedsOnly(new URLSearchParams(window.location.search).get('needs') === '1'), []);
 
   const load = useCallback(async () => {
     const res = await api<{ items: SessionSummary[]; seq: number }>('/api/v1/sessions');
@@ -131,7 +143,8 @@ export function SessionsDashboard() {
 
   const all = useMemo(() => [...(data?.sessions.values() ?? [])], [data]);
   const projects = useMemo(() => [...new Set(all.map((s) => s.project).filter((p): p is string => !!p))].sort(), [all]);
-  const shown = all.filter((s) => (!project || s.project === project) && (!type || s.type === type));
+  const needIds = new Set(needs?.sessionIds ?? []);
+  const shown = all.filter((s) => (!project || s.project === project) && (!type || s.type === type) && (!needsOnly || needIds.has(s.id)));
   const interrupted = shown.filter((s) => s.status === 'interrupted');
   const live = shown.filter((s) => s.status === 'active' || s.status === 'paused');
   const recent = shown.filter((s) => s.status === 'handed-off' || s.status === 'completed').slice(0, 6);
@@ -167,6 +180,17 @@ export function SessionsDashboard() {
             {typeLabel[t]}
           </button>
         ))}
+        {needs && (
+          <button
+            type="button"
+            data-testid="needs-you-filter"
+            aria-pressed={needsOnly}
+            onClick={() => setNeedsOnly((v) => !v)}
+            className={`rounded-full border px-3 py-1 text-sm ${needsOnly ? 'border-rose-600 bg-rose-600 text-white' : 'border-slate-300 dark:border-slate-700'}`}
+          >
+            Needs you{needs.sessionIds.length ? ` (${needs.sessionIds.length})` : ''}
+          </button>
+        )}
         <label className="ml-auto flex items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
           Project
           <select value={project} onChange={(e) => setProject(e.target.value)} className="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
@@ -180,7 +204,7 @@ export function SessionsDashboard() {
         <section aria-labelledby="needs-recovery" className="rounded-xl border border-amber-300 bg-amber-50/60 p-4 dark:border-amber-800 dark:bg-amber-950/40">
           <h2 id="needs-recovery" className="text-sm font-semibold uppercase tracking-wide text-amber-800 dark:text-amber-300">Interrupted: needs recovery</h2>
           <ul className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-4 [&>li]:min-w-0" data-testid="interrupted">
-            {interrupted.map((s) => <SessionCard key={s.id} session={s} now={now} viewers={presence.get(s.id) ?? []} />)}
+            {interrupted.map((s) => <SessionCard key={s.id} session={s} now={now} viewers={presence.get(s.id) ?? []} needs={needs} />)}
           </ul>
         </section>
       )}
@@ -196,7 +220,7 @@ export function SessionsDashboard() {
               {sessions.length === 0 ? (
                 <p className="rounded-xl border border-dashed border-slate-200 p-4 text-sm text-slate-400 dark:border-slate-800">No active {t} sessions.</p>
               ) : (
-                <ul className="space-y-3">{sessions.map((s) => <SessionCard key={s.id} session={s} now={now} viewers={presence.get(s.id) ?? []} />)}</ul>
+                <ul className="space-y-3">{sessions.map((s) => <SessionCard key={s.id} session={s} now={now} viewers={presence.get(s.id) ?? []} needs={needs} />)}</ul>
               )}
             </section>
           );
@@ -206,7 +230,7 @@ export function SessionsDashboard() {
       {recent.length > 0 && (
         <section aria-labelledby="recently-ended">
           <h2 id="recently-ended" className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-500">Handed off and completed</h2>
-          <ul className="grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-3 [&>li]:min-w-0">{recent.map((s) => <SessionCard key={s.id} session={s} now={now} viewers={presence.get(s.id) ?? []} />)}</ul>
+          <ul className="grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-3 [&>li]:min-w-0">{recent.map((s) => <SessionCard key={s.id} session={s} now={now} viewers={presence.get(s.id) ?? []} needs={needs} />)}</ul>
         </section>
       )}
     </div>

@@ -9,6 +9,7 @@ import { MembersSection, type UserRow } from './members';
 import { PasswordSection } from './password';
 import { ShareLinksSection } from './share-links';
 import { TokensSection } from './tokens';
+import { NotificationsSection, WebhooksSection } from './notifications';
 
 export function SettingsPage() {
   const { state, me } = useMe();
@@ -78,6 +79,8 @@ export function SettingsPage() {
               />
             )}
             {isAdmin && <InvitesSection />}
+            <NotificationsSection />
+            {isAdmin && <WebhooksSection />}
             {me.role !== 'viewer' && <ShareLinksSection me={me} userNames={userNames} />}
           </>
         )}
