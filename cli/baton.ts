@@ -429,13 +429,14 @@ export function buildProgram(): Command {
     .command('create <name>')
     .description('create a token; it is printed once')
     .option('-s, --scope <access:namespaces>', 'read|write|admin : a namespace or pattern (repeatable)', parseScope)
-    .option('--expires-days <n>', 'expire after n days', num('expiresInDays'))
-    .action((name: string, o: { scope?: { access: string; namespaces: string }[]; expiresDays?: number }) =>
+    .option('--expires-days <n>', 'expire after n days (default 90)', num('expiresInDays'))
+    .option('--no-expiry', 'never expire (a deliberate choice: revoke it yourself)')
+    .action((name: string, o: { scope?: { access: string; namespaces: string }[]; expiresDays?: number; expiry?: boolean }) =>
       (async () => {
         const created = await rest<{ id: string; token: string; scopes: unknown[]; expiresAt: string | null }>('POST', '/api/v1/tokens', {
           name,
           scopes: o.scope ?? [{ access: 'write', namespaces: '*' }],
-          expiresInDays: o.expiresDays,
+          expiresInDays: o.expiry === false ? null : o.expiresDays,
         });
         print(g(), created, () => `${created.token}\n(id ${created.id}; shown once: store it now)`);
       })(),

@@ -338,3 +338,20 @@ describe('a refused credential is named as such (REST)', () => {
     expect((await api(s.url, '/api/v1/sessions/x?share=bsh_nope', { token: null })).body.error.message).toMatch(/^The share link was refused/);
   });
 });
+
+describe('API tokens expire after 90 days unless "never" is chosen', () => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer();
+  });
+  afterAll(() => s.close());
+
+  it('no expiresInDays: 90 days; null: never; a number: that many days', async () => {
+    const make = (extra: Record<string, unknown>) =>
+      api(s.url, '/api/v1/tokens', { method: 'POST', json: { name: `t-${Math.random().toString(36).slice(2, 7)}`, scopes: [{ access: 'read', namespaces: '*' }], ...extra } });
+    const days = (iso: string) => Math.round((Date.parse(iso) - Date.now()) / 86_400_000);
+    expect(days((await make({})).body.expiresAt)).toBe(90);
+    expect((await make({ expiresInDays: null })).body.expiresAt).toBeNull();
+    expect(days((await make({ expiresInDays: 7 })).body.expiresAt)).toBe(7);
+  });
+});

@@ -25,7 +25,8 @@ export const tokenInputSchema = z.object({
     .array(z.object({ access: z.enum(['read', 'write', 'admin'], { error: 'must be read, write or admin' }), namespaces: namespacePatternSchema }))
     .min(1, 'must grant at least one scope')
     .max(20),
-  expiresInDays: z.number().int().min(1).max(3650).nullish(),
+  /** Days until it stops working: 90 unless given; `null` is the deliberate choice of a token that never expires. */
+  expiresInDays: z.number().int().min(1).max(3650).nullable().default(90),
 });
 export const inviteInputSchema = z.object({
   role: roleSchema,
