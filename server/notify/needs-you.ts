@@ -7,7 +7,11 @@ import { z } from 'zod';
 const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
 const OPEN_SESSION = `s.status NOT IN ('completed')`;
 
-/** Who "me" is on a board: a session's owner is a label, so it matches my name, email or the email's local part. */
+/**
+ * Who "me" is on a board, for routing what needs attention (never for permission): a session I or
+ * one of my tokens started (by account id), or whose owner label is my name, email or the email's
+ * local part (the seed names owners by label, e.g. developer-001).
+ */
 export function ownerNames(user: { name: string; email: string }): string[] {
   return [...new Set([user.name, user.email, user.email.split('@')[0] ?? ''].map((x) => x.trim().toLowerCase()).filter(Boolean))];
 }
@@ -22,7 +26,8 @@ export class NeedsYouReader {
 
   read(user: { id: string; name: string; email: string }): NeedsYou {
     const names = ownerNames(user);
-    const inNames = `lower(s.owner) IN (${names.map(() => '?').join(', ')})`;
+    const inNames = `(json_extract(s.details, '$.createdByAccount') = ? OR lower(s.owner) IN (${names.map(() => '?').join(', ')}))`;
+    const mine = [user.id, ...names];
     const s = this.h.sqlite;
     const agents = s
       .prepare<unknown[], { sessionId: string; sessionTitle: string; name: string; message: string | null; since: number | null }>(
@@ -30,7 +35,7 @@ export class NeedsYouReader {
          FROM session_agents a JOIN work_sessions s ON s.id = a.session_id
          WHERE a.status = 'waiting' AND ${OPEN_SESSION} AND ${inNames} ORDER BY a.waiting_since`,
       )
-      .all(...names)
+      .all(...mine)
       .map((a) => ({ ...a, since: iso(a.since) }));
     const handoffs = s
       .prepare<unknown[], { id: string; sessionId: string; sessionTitle: string; from: string; expiresAt: number }>(
@@ -46,7 +51,7 @@ export class NeedsYouReader {
          FROM session_blockers b JOIN work_sessions s ON s.id = b.session_id
          WHERE b.resolved_at IS NULL AND b.severity = 'critical' AND ${OPEN_SESSION} AND ${inNames} ORDER BY b.created_at`,
       )
-      .all(...names);
+      .all(...mine);
     const sessionIds = [...new Set([...agents.map((a) => a.sessionId), ...handoffs.map((h) => h.sessionId), ...blockers.map((b) => b.sessionId)])];
     const seq = s.prepare<[], { seq: number }>(HEAD_SEQ_SQL).get()!.seq;
     return { count: agents.length + handoffs.length + blockers.length, agents, handoffs, blockers, sessionIds, seq };
