@@ -21,10 +21,12 @@ export function ConnectionIndicator() {
       aria-live="polite"
       data-testid="connection-status"
       data-status={status}
-      className="inline-flex items-center gap-2 rounded-full border border-slate-200 px-3 py-1 text-xs font-medium text-slate-600 dark:border-slate-700 dark:text-slate-300"
+      title={label}
+      className="inline-flex items-center gap-2 rounded-full border border-slate-200 px-2 py-1 text-xs font-medium text-slate-600 sm:px-3 dark:border-slate-700 dark:text-slate-300"
     >
       <span aria-hidden className={`h-2 w-2 rounded-full ${dot}`} />
-      {label}
+      {/* On a phone the dot says it (the header has no room for the word); screen readers still hear it. */}
+      <span className="sr-only sm:not-sr-only">{label}</span>
     </span>
   );
 }
