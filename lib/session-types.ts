@@ -16,6 +16,8 @@ export type SessionStatus = (typeof SESSION_STATUSES)[number];
 
 export interface SessionSummary {
   id: string;
+  /** Set once the session was archived (SESSION_ARCHIVE_DAYS): left out of lists unless asked for. */
+  archivedAt?: string;
   type: SessionType;
   subtype: string | null;
   title: string;

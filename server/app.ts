@@ -25,6 +25,7 @@ import { createServices, type Services } from './services.ts';
 import { startSweeper } from './memory/sweeper.ts';
 import { Backups } from './safety/backup.ts';
 import { DATA_DEFAULTS, type DataOptions } from './safety/options.ts';
+import { createRetention } from './safety/retention.ts';
 import { principalRoom, registerSocketHandlers, type BatonServer } from './realtime/socket.ts';
 import { createNotifications, type NotifyOptions, type Notifications } from './notify/index.ts';
 import { Metrics, metricsHandler } from './metrics.ts';
@@ -116,6 +117,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     feed,
     now: options.now,
     maxValueBytes,
+    historyLimit: options.data?.historyKeep ?? DATA_DEFAULTS.historyKeep,
     sessionIdleMinutes: options.sessionIdleMinutes,
     onCommit: () => (broadcaster.wake(), notify.notifier.wake()),
   });
@@ -227,12 +229,14 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   }
   broadcaster.start();
   registerSocketHandlers(io, { memory, feed, logger, identity, gate });
+  const retention = createRetention(db, sessions, { ...data, now: options.now });
   const sweeper = startSweeper({
     memory,
     sessions,
     handoffs,
     fold: () => analytics.writeStats.catchUp((options.now ?? Date.now)()),
     notify: () => notify.sweep((id) => handoffs.listItemOf(id)),
+    retain: () => retention.tick(),
     feed,
     intervalMs: options.sweepIntervalMs ?? 1000,
     retention: options.feedRetention ?? 100_000,

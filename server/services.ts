@@ -10,6 +10,8 @@ import { SessionService } from './sessions/service.ts';
 export interface ServiceOptions {
   now?: () => number;
   maxValueBytes?: number;
+  /** Versions kept per memory key (HISTORY_KEEP, default 20). */
+  historyLimit?: number;
   sessionIdleMinutes?: number;
   /** Called after each commit that appended to the feed (the broadcaster's wake). */
   onCommit?: () => void;
@@ -47,7 +49,14 @@ export function createServices(db: DbHandle, options: ServiceOptions = {}): Serv
       continued: (...args) => handoffs.continued(...args),
     },
   });
-  const memory = new MemoryService(db, { now, maxValueBytes: options.maxValueBytes, onCommit, feed, project: sessions.projectMemoryWrite });
+  const memory = new MemoryService(db, {
+    now,
+    maxValueBytes: options.maxValueBytes,
+    historyLimit: options.historyLimit,
+    onCommit,
+    feed,
+    project: sessions.projectMemoryWrite,
+  });
   const handoffs = new HandoffService(db, sessions, memory, { now, feed });
   const items = new BoardItems(db, sessions, now);
   const meeting = new MeetingService(db, sessions, items, now);

@@ -226,6 +226,8 @@ const ROUTES: Record<string, RouteExpectation> = {
   },
   'POST /api/v1/sessions/:id/checkpoints': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/checkpoints`, json: { label: `by ${who}` } }) },
   'PATCH /api/v1/sessions/:id': { allow: WRITERS, probe: () => ({ path: `/api/v1/sessions/${SESSION}`, json: { autosaveMinutes: 30 } }) },
+  // Not archived: an allowed caller gets the board back unchanged.
+  'POST /api/v1/sessions/:id/unarchive': { allow: WRITERS, probe: () => ({ path: `/api/v1/sessions/${SESSION}/unarchive`, json: {} }) },
   // The session is active, so an allowed caller is told it cannot be recovered (422), not refused.
   'POST /api/v1/sessions/:id/recover': { allow: WRITERS, allowStatus: [422], probe: () => ({ path: `/api/v1/sessions/${SESSION}/recover`, json: {} }) },
   'POST /api/v1/sessions/:id/blockers': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/blockers`, json: { description: `blocked ${who}` } }) },

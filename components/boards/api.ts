@@ -36,6 +36,8 @@ export const sessionsApi = {
     api<SessionBoard>(`${base(id)}/checkpoints`, { method: 'POST', body: label.trim() ? { label: label.trim() } : {} }),
   update: (id: string, patch: { status?: SessionStatus; autosaveMinutes?: number }) => api<SessionBoard>(base(id), { method: 'PATCH', body: patch }),
   recover: (id: string, validation: Record<string, unknown>) => api<SessionBoard>(`${base(id)}/recover`, { method: 'POST', body: { validation } }),
+  /** Back from the archive (SESSION_ARCHIVE_DAYS) to the sessions list. */
+  unarchive: (id: string) => api<SessionBoard>(`${base(id)}/unarchive`, { method: 'POST' }),
   addBlocker: (id: string, input: { description: string; severity: string; owner?: string | null }) =>
     api<SessionBoard>(`${base(id)}/blockers`, { method: 'POST', body: input }),
   resolveBlocker: (id: string, blocker: number) => api<SessionBoard>(`${base(id)}/blockers/${blocker}/resolve`, { method: 'POST' }),

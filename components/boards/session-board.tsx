@@ -13,6 +13,7 @@ import { BoardHandoffs } from '../handoffs/board-handoffs';
 import { BoardHeader } from './board-header';
 import { Checkpoints } from './checkpoints';
 import { RecoverPanel } from './recover-panel';
+import { ArchivedBanner } from './archived-banner';
 import { ShareEnded, shareEndOf, ShareProvider, useShareRevoked } from './share';
 import { Agents, Blockers, Decisions, Details, Files, Goals, Metrics, NextSteps, Workstreams } from './sections';
 import { typedBoard } from './typed-boards';
@@ -144,6 +145,7 @@ export function SessionBoard({ id, share = null }: { id: string; share?: string 
           {!share && <BoardHandoffs board={board} now={now} />}
           <Milestones board={board} writerOf={writerOf} self={!share && me ? me.name || me.email : null} />
           <UndoBar />
+          {!share && <ArchivedBanner board={board} canEdit={canEdit} onBoard={apply} />}
           {needsRecovery && <RecoverPanel board={board} now={now} canEdit={canEdit} onBoard={apply} />}
           {Typed ? (
             <>

@@ -30,13 +30,15 @@ export function SessionsIndex() {
   const now = useNow(30_000);
   const [data, setData] = useState<{ sessions: Map<string, SessionSummary>; seq: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  // Archived sessions (SESSION_ARCHIVE_DAYS) are left out unless asked for.
+  const showArchived = params.get('archived') === '1';
 
   const load = useCallback(async () => {
-    const res = await sessionsApi.list({ limit: 500 });
+    const res = await sessionsApi.list({ limit: 500, archived: showArchived ? 'true' : undefined });
     setData({ sessions: new Map(res.items.map((s) => [s.id, s])), seq: res.seq });
     setError(null);
     return res.seq;
-  }, []);
+  }, [showArchived]);
   useEffect(() => {
     load().catch((e) => setError(apiError(e).message));
   }, [load]);
@@ -51,7 +53,12 @@ export function SessionsIndex() {
         for (const c of changes) {
           if (c.topic !== 'session' || !c.value) continue;
           try {
-            const board = JSON.parse(c.value) as SessionSummary;
+            const board = JSON.parse(c.value) as SessionSummary & { details?: { archivedAt?: unknown } };
+            // Archived just now: it leaves this list unless archived sessions are shown.
+            if (board.details?.archivedAt !== undefined && !showArchived) {
+              sessions.delete(board.id);
+              continue;
+            }
             const known = sessions.get(board.id);
             if (!known || known.version < board.version) sessions.set(board.id, summaryOf(board));
           } catch {
@@ -102,6 +109,20 @@ export function SessionsIndex() {
           {select('status', 'Status', SESSION_STATUSES.map((s) => ({ value: s, label: statusLook[s].label })))}
           {select('owner', 'Owner', owners.map((o) => ({ value: o, label: o })))}
           {select('project', 'Project', projects.map((p) => ({ value: p, label: p })))}
+          <label className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-300">
+            <input
+              type="checkbox"
+              checked={showArchived}
+              data-testid="filter-archived"
+              onChange={(e) => {
+                const next = new URLSearchParams(params);
+                if (e.target.checked) next.set('archived', '1');
+                else next.delete('archived');
+                router.replace(next.size ? `${pathname}?${next}` : pathname, { scroll: false });
+              }}
+            />
+            Show archived
+          </label>
           {filtered && (
             <button type="button" className="text-sm font-medium text-accent-600 hover:underline dark:text-accent-500" onClick={() => router.replace(pathname, { scroll: false })}>
               Clear

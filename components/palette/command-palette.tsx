@@ -100,7 +100,8 @@ export function CommandPalette() {
     let live = true;
     setLoadError(null);
     sessionsApi
-      .list({ limit: 200 })
+      // Archived sessions (SESSION_ARCHIVE_DAYS) are off the lists but can still be found here.
+      .list({ limit: 200, archived: 'true' })
       .then((r) => live && setSessions(r.items))
       .catch((e) => live && setLoadError(apiError(e).message));
     return () => {

@@ -129,6 +129,8 @@ export function registerSessionRoutes(
     if (input.autosaveMinutes !== undefined) board = sessions.setAutosave(id, input.autosaveMinutes, by);
     return { board, detail: input };
   });
+  // Back from the archive (SESSION_ARCHIVE_DAYS): one click on the board.
+  editRoute('post', '/api/v1/sessions/:id/unarchive', 'session.unarchive', 200, (_c, id, _input, by) => ({ board: sessions.unarchive(id, by) }));
   editRoute('post', '/api/v1/sessions/:id/recover', 'session.recover', 201, (_c, id, input, by) => {
     const board = sessions.recover(id, input, by);
     return { board, detail: { continuation: board.id } };

@@ -12,6 +12,8 @@ export function startSweeper(deps: {
   fold?: () => unknown;
   /** The notifier: catches up with the feed (before it is pruned) and raises time-based events. */
   notify?: () => unknown;
+  /** Retention (archive sessions, trim history, prune the audit log): a bounded batch each slow tick. */
+  retain?: () => unknown;
   feed: ChangeFeed;
   intervalMs: number;
   retention: number;
@@ -31,6 +33,7 @@ export function startSweeper(deps: {
       if (ticks++ % 30 === 0) {
         feed.prune(retention);
         deps.sessions?.tick();
+        deps.retain?.();
       }
     } catch (err) {
       logger.error({ err }, 'sweep failed');

@@ -23,6 +23,12 @@ export type SessionRow = typeof workSessions.$inferSelect;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms == null ? null : iso(ms));
+/** `{ archivedAt }` when the session was archived (SESSION_ARCHIVE_DAYS), else nothing. */
+function archivedAt(details: string): { archivedAt?: string } {
+  const at = json<{ archivedAt?: unknown }>(details, {}).archivedAt;
+  return typeof at === 'string' ? { archivedAt: at } : {};
+}
+
 const json = <T>(text: string, fallback: T): T => {
   try {
     return JSON.parse(text) as T;
@@ -94,6 +100,7 @@ export class SessionReads {
       openBlockers: blockers.get(r.id) ?? 0,
       goalsDone: Number(goals.get(r.id)?.done ?? 0),
       goalsTotal: Number(goals.get(r.id)?.total ?? 0),
+      ...archivedAt(r.details),
     }));
   }
 
@@ -106,6 +113,8 @@ export class SessionReads {
         if (q.status) conditions.push(eq(workSessions.status, q.status));
         if (q.project) conditions.push(eq(workSessions.project, q.project));
         if (q.createdBy) conditions.push(sql`json_extract(${workSessions.details}, '$.createdBy') = ${q.createdBy}`);
+        if (q.archived === 'false') conditions.push(sql`json_extract(${workSessions.details}, '$.archivedAt') IS NULL`);
+        if (q.archived === 'only') conditions.push(sql`json_extract(${workSessions.details}, '$.archivedAt') IS NOT NULL`);
         const rows = this.h.db.select().from(workSessions).where(conditions.length ? and(...conditions) : undefined).orderBy(desc(workSessions.lastActivityAt)).limit(q.limit).all();
         const seq = this.headSeq();
         return { items: this.summaries(rows), seq };

@@ -1,4 +1,4 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { txRunner, type DbHandle } from '../../db/client.ts';
 import {
   handoffs,
@@ -31,6 +31,15 @@ const json = <T>(text: string, fallback: T): T => {
     return fallback;
   }
 };
+
+/** Finished sessions the retention sweep may archive (an interrupted one never resumed was abandoned). */
+const ARCHIVABLE: SessionStatus[] = ['completed', 'handed-off', 'interrupted'];
+
+/** A session's details without its archive mark. */
+function withoutArchive(details: string): string {
+  const { archivedAt: _archived, ...rest } = json<Record<string, unknown>>(details, {});
+  return JSON.stringify(rest);
+}
 
 /** "4 hours", "90 minutes", "2 weeks" → minutes; unknown shapes → null. */
 export function durationMinutes(text: string | null | undefined): number | null {
@@ -153,7 +162,7 @@ export class SessionService extends SessionReads {
         parentId,
         sourceNamespace: write.namespace,
         // Who started it, by id (user:…, token:…, local:…): "my sessions" for the caller's tools.
-        ...(write.writer.principalId ? { details: JSON.stringify({ createdBy: write.writer.principalId }) } : {}),
+        ...(write.writer.principalId ? { details: JSON.stringify({ createdBy: write.writer.principalId, createdByAccount: write.writer.accountId }) } : {}),
         createdAt: write.at,
         updatedAt: write.at,
       })
@@ -202,6 +211,8 @@ export class SessionService extends SessionReads {
     if (core.status === 'active') set.endedAt = null;
     if (patch.metrics) set.metrics = JSON.stringify({ ...json(session.metrics, {}), ...patch.metrics });
     if (patch.details) set.details = JSON.stringify({ ...json(session.details, {}), ...patch.details });
+    // New work on an archived session brings it back to the list.
+    if (json<Record<string, unknown>>(session.details, {}).archivedAt !== undefined) set.details = withoutArchive(set.details ?? session.details);
     if (patch.resumed) set.resumeCount = session.resumeCount + 1;
     this.h.db.update(workSessions).set(set).where(eq(workSessions.id, id)).run();
 
@@ -358,6 +369,55 @@ export class SessionService extends SessionReads {
     return { autosaved, interrupted };
   }
 
+  // ---- retention (SESSION_ARCHIVE_DAYS) -----------------------------------------------------
+
+  /**
+   * Archives up to `limit` finished sessions (completed, handed off, or interrupted and never
+   * resumed) with no activity since `before`: `details.archivedAt` is set, so the list leaves them
+   * out unless asked (`archived=true`); each is a `session` change, so open screens update.
+   */
+  archiveInactive(before: number, limit: number): string[] {
+    const rows = this.h.db
+      .select({ id: workSessions.id })
+      .from(workSessions)
+      .where(
+        and(
+          inArray(workSessions.status, ARCHIVABLE),
+          sql`${workSessions.lastActivityAt} < ${before}`,
+          sql`json_extract(${workSessions.details}, '$.archivedAt') IS NULL`,
+        ),
+      )
+      .orderBy(asc(workSessions.lastActivityAt))
+      .limit(limit)
+      .all();
+    if (rows.length === 0) return [];
+    const now = this.now();
+    this.edit(() => {
+      for (const { id } of rows) {
+        this.h.db
+          .update(workSessions)
+          .set({ details: sql`json_set(${workSessions.details}, '$.archivedAt', ${new Date(now).toISOString()})` })
+          .where(eq(workSessions.id, id))
+          .run();
+        this.bump(id, 'system:retention', now);
+      }
+    });
+    return rows.map((r) => r.id);
+  }
+
+  /** Brings an archived session back to the list (its inactivity clock starts again). */
+  unarchive(id: string, by: string): SessionBoard {
+    return this.edit(() => {
+      const session = this.requireSession(id);
+      if (json<Record<string, unknown>>(session.details, {}).archivedAt === undefined) return this.board(id)!;
+      const now = this.now();
+      this.h.db.update(workSessions).set({ details: withoutArchive(session.details) }).where(eq(workSessions.id, id)).run();
+      this.touch(id, now);
+      this.bump(id, by, now);
+      return this.board(id)!;
+    });
+  }
+
   // ---- recovery ------------------------------------------------------------------------------
 
   /**
@@ -392,7 +452,7 @@ export class SessionService extends SessionReads {
     for (let n = 2; this.h.db.select({ id: workSessions.id }).from(workSessions).where(eq(workSessions.id, childId)).get(); n++) childId = `${wantedId}-${n}`;
     this.h.db
       .insert(workSessions)
-      .values({ id: childId, type: original.type, subtype: original.subtype, title: original.title, owner, project: original.project, status: 'active', startedAt: at, expectedDuration: original.expectedDuration, expectedMinutes: original.expectedMinutes, focusArea: original.focusArea, tags: original.tags, metrics: original.metrics, details: original.details, autosaveMinutes: original.autosaveMinutes, parentId, lastActivityAt: at, sourceNamespace: original.sourceNamespace, createdAt: at, updatedAt: at })
+      .values({ id: childId, type: original.type, subtype: original.subtype, title: original.title, owner, project: original.project, status: 'active', startedAt: at, expectedDuration: original.expectedDuration, expectedMinutes: original.expectedMinutes, focusArea: original.focusArea, tags: original.tags, metrics: original.metrics, details: withoutArchive(original.details), autosaveMinutes: original.autosaveMinutes, parentId, lastActivityAt: at, sourceNamespace: original.sourceNamespace, createdAt: at, updatedAt: at })
       .run();
     this.inheritFrom(parentId, childId, at);
     return childId;
