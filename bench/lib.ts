@@ -138,7 +138,7 @@ export function connectClient(url: string, token: string): BatonSocket {
     forceNew: true,
     reconnection: false,
     timeout: 60_000,
-  }) as BatonSocket;
+  });
 }
 
 /** Connects `count` websocket clients, `batch` handshakes at a time. */

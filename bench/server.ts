@@ -65,7 +65,7 @@ function instrument(app: Application): void {
     } finally {
       storeTimings.add(performance.now() - t0);
     }
-  }) as typeof memory.store;
+  });
   // Group commit is private to MemoryService; time its flush only when it is there.
   const group = (memory as unknown as { group?: { flush?: () => void } }).group;
   if (group && typeof group.flush === 'function') {

@@ -86,7 +86,7 @@ test('no page scrolls sideways on a 390 px phone, in light and dark', async ({ b
       const range = document.createRange();
       range.selectNodeContents(el);
       const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
-      return lines.size > el.textContent!.trim().split(/\s+/).length;
+      return lines.size > el.textContent.trim().split(/\s+/).length;
     });
     expect(broken).toBe(false);
     expect((await title.boundingBox())!.width).toBeGreaterThan(200);

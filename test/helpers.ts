@@ -75,7 +75,7 @@ export async function api(url: string, path: string, init: RequestInit & { json?
     headers: {
       'content-type': 'application/json',
       ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
-      ...((rest.headers as Record<string, string>) ?? {}),
+      ...((rest.headers) ?? {}),
     },
     body: json !== undefined ? JSON.stringify(json) : rest.body,
   });

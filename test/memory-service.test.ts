@@ -195,7 +195,7 @@ describe('input limits', () => {
   ])('$name → $code on $field, nothing changed', ({ input, code, field }) => {
     const entriesBefore = rawEntries();
     const headBefore = feed.headSeq();
-    expectBatonError(() => memory.store(input as never, 'agent'), code, field);
+    expectBatonError(() => memory.store(input, 'agent'), code, field);
     expect(rawEntries()).toEqual(entriesBefore);
     expect(feed.headSeq()).toBe(headBefore);
     expect(allChanges()).toHaveLength(1);

@@ -22,7 +22,7 @@ describe('milestones on a live board', () => {
       goals: [{ ...base.goals[0]!, done: true }, base.goals[1]!, { id: 9, text: 'New goal', done: true, doneAt: null }],
       blockers: [{ ...base.blockers[0]!, resolvedAt: '2026-11-25T10:00:00.000Z' }, { ...base.blockers[0]!, id: 8, description: 'CI is red' }],
       decisions: [...base.decisions, { ...base.decisions[0]!, id: 4, topic: 'DB', decision: 'SQLite' }],
-    } as SessionBoard;
+    };
     expect(milestonesBetween(base, after)).toEqual([
       { kind: 'goal', text: 'Login' },
       { kind: 'resolved', text: 'DBA approval' },

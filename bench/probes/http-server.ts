@@ -39,7 +39,7 @@ function honoApp(limit: (c: Context, next: Next) => Promise<Response | void>) {
   return app;
 }
 
-let handler: (req: IncomingMessage, res: ServerResponse) => void;
+let handler: (req: IncomingMessage, res: ServerResponse) => unknown;
 if (mode === 'node-raw') {
   handler = (req, res) => {
     const chunks: Buffer[] = [];
@@ -52,7 +52,7 @@ if (mode === 'node-raw') {
     });
   };
 } else if (mode === 'hono-bodylimit') {
-  handler = getRequestListener(honoApp(bodyLimit({ maxSize: maxBody, onError: tooLarge })).fetch) as unknown as typeof handler;
+  handler = getRequestListener(honoApp(bodyLimit({ maxSize: maxBody, onError: tooLarge })).fetch);
 } else if (mode === 'hono-header-limit') {
   const limitStream = bodyLimit({ maxSize: maxBody, onError: tooLarge });
   const limit = async (c: Context, next: Next) => {
@@ -63,7 +63,7 @@ if (mode === 'node-raw') {
     }
     return limitStream(c, next);
   };
-  handler = getRequestListener(honoApp(limit).fetch) as unknown as typeof handler;
+  handler = getRequestListener(honoApp(limit).fetch);
 } else {
   throw new Error(`unknown mode ${mode}`);
 }

@@ -27,7 +27,7 @@ function rowsOf(value: Record<string, unknown>, a: Analytics, sessionId: string 
   const add = (key: string, v: unknown, section: string | null) => {
     if (typeof v === 'number') rows.push({ path: section ? `${section}.${key}` : key, key, text: v >= 0 && v <= 1 && RATE.test(key) ? pct(v) : String(v), measured: measuredFor(key, a, sessionId) });
     else if (typeof v === 'string' || typeof v === 'boolean') rows.push({ path: section ? `${section}.${key}` : key, key, text: String(v) });
-    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) lists.push({ key, items: v as string[] });
+    else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) lists.push({ key, items: v });
   };
   for (const [key, v] of Object.entries(value)) {
     if (key === 'session_id' || key === 'team_id' || key === 'period') continue; // in the entry's title

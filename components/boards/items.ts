@@ -29,7 +29,7 @@ export function itemsOf<K extends BoardItemKind>(board: SessionBoard, kind: K): 
 /** The board's single-valued fields (sprint goal, capacity, verdict, sign-off, horizon), kept in `details.fields`. */
 export function fieldsOf(board: SessionBoard): BoardFields {
   const f = (board.details as { fields?: unknown } | undefined)?.fields;
-  return f && typeof f === 'object' && !Array.isArray(f) ? (f as BoardFields) : {};
+  return f && typeof f === 'object' && !Array.isArray(f) ? (f) : {};
 }
 
 /** A raw detail the seed recorded (`details.review_scope`, `details.testing_scope`…). */
@@ -139,14 +139,14 @@ export function useBoardEdit(board: Pick<SessionBoard, 'id'> & { items?: BoardIt
 /** A short name for an item in "Removed …" (its title, name, area…). */
 export function itemLabel(item: BoardItem): string {
   const d = item.data as Record<string, unknown>;
-  for (const k of ['title', 'name', 'area', 'text', 'topic', 'description']) if (typeof d[k] === 'string' && d[k]) return d[k] as string;
+  for (const k of ['title', 'name', 'area', 'text', 'topic', 'description']) if (typeof d[k] === 'string' && d[k]) return d[k];
   if (typeof d.from === 'string' && typeof d.to === 'string') return `${d.from} → ${d.to}`;
   return `${item.kind} item`;
 }
 
 /** Puts a removed item back: the same kind and data, at its old position. Answers with the board. */
 export async function restoreItem(sessionId: string, item: BoardItem): Promise<SessionBoard> {
-  const added = await itemsApi.add(sessionId, item.kind, item.data as Record<string, unknown>);
+  const added = await itemsApi.add(sessionId, item.kind, item.data);
   // Ids only grow: the newest item of the kind is the one just added.
   const back = added.items.filter((i) => i.kind === item.kind).reduce<BoardItem | null>((m, i) => (!m || i.id > m.id ? i : m), null);
   return back && back.position !== item.position ? itemsApi.update(sessionId, back.id, { position: item.position }) : added;

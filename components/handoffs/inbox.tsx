@@ -103,7 +103,7 @@ export function HandoffInbox() {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const box = (TABS.find((t) => t.box === params.get('box'))?.box ?? 'inbox') as HandoffBox;
+  const box = (TABS.find((t) => t.box === params.get('box'))?.box ?? 'inbox');
   const statusParam = params.get('status');
   const status = (HANDOFF_STATUSES as readonly string[]).includes(statusParam ?? '') ? (statusParam as HandoffStatus) : null;
   const now = useNow(30_000);

@@ -21,9 +21,9 @@ export function storeEntry(
   socket: BatonSocket | null,
   input: { namespace: string; key: string; value: string; ttl?: number | null; ifVersion?: number },
 ) {
-  return emit<StoreResult>(socket, (s) => s.emitWithAck('memory:store', input) as Promise<Ack<StoreResult>>);
+  return emit<StoreResult>(socket, (s): Promise<Ack<StoreResult>> => s.emitWithAck('memory:store', input));
 }
 
 export function deleteEntry(socket: BatonSocket | null, input: { namespace: string; key: string }) {
-  return emit<DeleteResult>(socket, (s) => s.emitWithAck('memory:delete', input) as Promise<Ack<DeleteResult>>);
+  return emit<DeleteResult>(socket, (s): Promise<Ack<DeleteResult>> => s.emitWithAck('memory:delete', input));
 }

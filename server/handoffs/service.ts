@@ -215,7 +215,7 @@ export class HandoffService implements SeedHandoffSink {
     // Sent by my account (by id): a display name says nothing about who sent it.
     const sent = actor.userId ? eq(handoffs.fromUserId, actor.userId) : sql`0`;
     if (q.box === 'inbox') where.push(mine!);
-    if (q.box === 'sent') where.push(sent!);
+    if (q.box === 'sent') where.push(sent);
     if (q.status) where.push(eq(handoffs.status, q.status));
     if (q.sessionId) where.push(eq(handoffs.sessionId, q.sessionId));
     return this.h.sqlite
@@ -387,7 +387,7 @@ export class HandoffService implements SeedHandoffSink {
       const prefill = data.fromBoard ? this.fromBoard(this.sessions.requireBoard(sessionId)) : { summary: emptySummary(), context: emptyContext() };
       // Fields the caller sent win over what the board knows.
       const summary: HandoffSummary = { ...prefill.summary, ...Object.fromEntries(Object.keys(raw.summary ?? {}).map((k) => [k, (data.summary as Record<string, unknown>)[k]])) };
-      const context: HandoffContext = { ...prefill.context, ...Object.fromEntries(Object.keys(raw.context ?? {}).map((k) => [k, (data.context as Record<string, unknown>)[k]])) } as HandoffContext;
+      const context: HandoffContext = { ...prefill.context, ...Object.fromEntries(Object.keys(raw.context ?? {}).map((k) => [k, (data.context as Record<string, unknown>)[k]])) };
       const now = this.now();
       const base = this.latestCheckpoint(sessionId);
       this.h.db.update(workSessions).set({ status: 'handed-off', endedAt: now }).where(eq(workSessions.id, sessionId)).run();

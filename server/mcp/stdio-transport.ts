@@ -74,8 +74,8 @@ export class FastPathStdioTransport implements Transport {
     for (;;) {
       const index = this.buffer?.indexOf('\n') ?? -1;
       if (index === -1) return;
-      const line = this.buffer!.toString('utf8', 0, index).replace(/\r$/, '');
-      this.buffer = this.buffer!.subarray(index + 1);
+      const line = this.buffer.toString('utf8', 0, index).replace(/\r$/, '');
+      this.buffer = this.buffer.subarray(index + 1);
       try {
         this.dispatch(JSON.parse(line));
       } catch (error) {
@@ -110,7 +110,7 @@ export class FastPathStdioTransport implements Transport {
       .then(() => undefined)
       .then(() => this.call(args))
       .then(
-        (result) => (this.cancelled.has(id) ? undefined : this.send({ result, jsonrpc: '2.0', id } as JSONRPCMessage)),
+        (result) => (this.cancelled.has(id) ? undefined : this.send({ result, jsonrpc: '2.0', id })),
         (error: Record<string, unknown>) => {
           if (this.cancelled.has(id)) return;
           const code = error['code'];

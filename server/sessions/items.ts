@@ -36,7 +36,7 @@ const json = <T>(text: string, fallback: T): T => {
 export function validateItemData(kind: BoardItemKind, data: unknown, prefix = 'data'): Record<string, unknown> {
   const r = boardItemSchemas[kind].safeParse(data ?? {});
   if (!r.success) throw fromZodError(r.error, prefix);
-  return r.data as Record<string, unknown>;
+  return r.data;
 }
 
 function validateFields(input: unknown, prefix?: string): BoardFields {
@@ -291,7 +291,7 @@ const SEED_LISTS: { key: string; kind: BoardItemKind; textField: string; fix?: (
   },
   { key: 'shared_resources', kind: 'resource', textField: 'name' },
   { key: 'dependencies', kind: 'dependency', textField: 'description' },
-  { key: 'review_criteria', kind: 'criterion', textField: 'text', fix: (d) => ({ ...d, category: str(d.category) ?? criterionCategory(String(d.text ?? '')) }) },
+  { key: 'review_criteria', kind: 'criterion', textField: 'text', fix: (d) => ({ ...d, category: str(d.category) ?? criterionCategory(typeof d.text === 'string' ? d.text : '') }) },
   { key: 'testing_scope', kind: 'result', textField: 'area', fix: (d, v) => ({ ...d, environment: d.environment ?? (Array.isArray(v.test_environment) ? null : str(v.test_environment)), outcome: d.outcome ?? 'pending' }) },
   { key: 'test_environment', kind: 'environment', textField: 'name' },
   { key: 'action_items', kind: 'action', textField: 'title' },
@@ -323,7 +323,7 @@ export function seedBoardOf(value: Json): SeedBoardPatch {
       if (fix) data = fix(data, value);
       const r = boardItemSchemas[kind].safeParse(data);
       if (!r.success) continue;
-      items.push({ kind, data: r.data as Json });
+      items.push({ kind, data: r.data });
       if (kind === 'agenda') ownTimebox.push(!!o && minutesOf(o.timebox_minutes ?? o.timebox ?? o.duration) !== null);
     }
   }
@@ -351,6 +351,6 @@ export function seedBoardOf(value: Json): SeedBoardPatch {
 
   const out: SeedBoardPatch = {};
   if (items.length) out.items = items;
-  if (Object.keys(valid).length) out.fields = valid as BoardFields;
+  if (Object.keys(valid).length) out.fields = valid;
   return out;
 }

@@ -292,7 +292,8 @@ export function projectWrite(namespace: string, key: string, raw: string, seq: n
   // session/development/state (and session/<id>/state): the periodic save, a checkpoint from the agent.
   if (kind === 'state' || kind === 'checkpoint') {
     const workstreams = workstreamsOf(value.progress ?? value.workstreams);
-    const files = workstreams.flatMap((w) => (w.files ?? []).map((path) => ({ path, kind: (/(^|\/)tests?\/|\.test\./.test(path) ? 'test' : 'modified') as 'test' | 'modified' })));
+    const fileKind = (path: string): 'test' | 'modified' => (/(^|\/)tests?\/|\.test\./.test(path) ? 'test' : 'modified');
+    const files = workstreams.flatMap((w) => (w.files ?? []).map((path) => ({ path, kind: fileKind(path) })));
     return {
       kind: 'patch',
       patch: {
