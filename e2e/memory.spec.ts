@@ -114,13 +114,14 @@ test.describe('memory explorer, live', () => {
 
     await form.locator('textarea[name="value"]').fill('some value');
     await form.getByRole('button', { name: 'Save' }).click();
-    await expect(form.getByRole('alert')).toHaveText('key: must not be empty');
+    // A sentence naming the field (lib/validation-messages.ts), not the validation library's words.
+    await expect(form.getByRole('alert')).toHaveText('Key must not be empty');
     await expect(form.locator('input[name="key"]')).toHaveAttribute('aria-invalid', 'true');
 
     await form.locator('input[name="key"]').fill('valid/key');
     await form.locator('input[name="namespace"]').fill('bad ns');
     await form.getByRole('button', { name: 'Save' }).click();
-    await expect(form.getByRole('alert')).toHaveText(/^namespace: /);
+    await expect(form.getByRole('alert')).toHaveText(/^Namespace /);
     await expect(form.getByRole('alert')).toContainText('may contain only');
     await expect(form.locator('input[name="namespace"]')).toHaveAttribute('aria-invalid', 'true');
     await expect(form.locator('input[name="key"]')).toHaveAttribute('aria-invalid', 'false');
