@@ -10,6 +10,7 @@ import { PasswordSection } from './password';
 import { ShareLinksSection } from './share-links';
 import { TokensSection } from './tokens';
 import { NotificationsSection, WebhooksSection } from './notifications';
+import { DataSection } from './data';
 
 export function SettingsPage() {
   const { state, me } = useMe();
@@ -82,6 +83,7 @@ export function SettingsPage() {
             <NotificationsSection />
             {isAdmin && <WebhooksSection />}
             {me.role !== 'viewer' && <ShareLinksSection me={me} userNames={userNames} />}
+            {isAdmin && <DataSection />}
           </>
         )}
       </div>
