@@ -91,7 +91,8 @@ export function registerSocketHandlers(io: BatonServer, { memory, feed, logger, 
   const presence = new PresenceRegistry();
   const refuse = (next: (err?: Error) => void, err: BatonError) => next(Object.assign(new Error(err.message), { data: err.toJSON() }));
 
-  io.use(async (socket, next) => {
+  // The handshake: who is connecting. A failure inside it refuses the socket, never an unhandled rejection.
+  const handshake = async (socket: BatonSocket, next: (err?: Error) => void) => {
     const parsed = handshakeSchema.safeParse(socket.handshake.auth ?? {});
     if (!parsed.success) return refuse(next, fromZodError(parsed.error, 'auth'));
     const { token, share } = parsed.data;
@@ -111,6 +112,12 @@ export function registerSocketHandlers(io: BatonServer, { memory, feed, logger, 
     socket.data.ip = socket.handshake.address ?? null;
     void socket.join(principalRoom(principal));
     next();
+  };
+  io.use((socket, next) => {
+    handshake(socket, next).catch((err: unknown) => {
+      logger.error({ err }, 'socket handshake failed');
+      refuse(next, new BatonError('internal', 'Internal error'));
+    });
   });
 
   io.on('connection', (socket) => {
