@@ -190,7 +190,8 @@ test.describe('handoffs', () => {
       await cont.click();
       await expect(ana.page).toHaveURL(/\/sessions\/.+-h\d/);
       const continuation = decodeURIComponent(new URL(ana.page.url()).pathname.split('/').pop()!);
-      await expect(ana.page.getByTestId('board-title')).toHaveText(session.title);
+      // A continuation says what it continues.
+      await expect(ana.page.getByTestId('board-title')).toHaveText(`Continuation of “${session.title}”`);
       await expect(boardOwner(ana.page)).toHaveText('Ana');
       await expect(ana.page.getByTestId('lineage')).toContainText(session.title);
       await openBoard(page, continuation);
