@@ -23,6 +23,12 @@ export const envSchema = z.object({
   BATON_SECURE_COOKIES: z.enum(['true', 'false']).default('false'),
   RATE_LIMIT_WRITES_PER_MINUTE: int(12_000, 1, 100_000_000),
   RATE_LIMIT_SIGNIN_PER_MINUTE: int(20, 1, 100_000),
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false'),
+  BATON_PUBLIC_URL: z
+    .string()
+    .url('must be a URL such as https://baton.example.com')
+    .refine((u) => /^https?:\/\//.test(u), 'must be an http or https URL')
+    .optional(),
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_INTERVAL_MINUTES: int(60, 1, 60 * 24 * 7),
   BACKUP_KEEP: int(24, 1, 10_000),

@@ -28,6 +28,7 @@ try {
       env.BATON_ADMIN_EMAIL && env.BATON_ADMIN_PASSWORD
         ? { email: env.BATON_ADMIN_EMAIL, password: env.BATON_ADMIN_PASSWORD, name: env.BATON_ADMIN_NAME }
         : undefined,
+    notify: { allowPrivate: env.WEBHOOK_ALLOW_PRIVATE === 'true', publicUrl: env.BATON_PUBLIC_URL },
     data: {
       backupDir: env.BACKUP_DIR,
       backupIntervalMinutes: env.BACKUP_INTERVAL_MINUTES,
