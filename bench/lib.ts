@@ -55,10 +55,7 @@ export interface BenchServer {
  * Starts bench/server.ts in its own Node process (node --import tsx, so the pid is the server itself,
  * not a tsx wrapper) and waits for its URL.
  */
-export function startServer(
-  databasePath: string,
-  options: { web?: boolean; cpuProfDir?: string; timeoutMs?: number } = {},
-): Promise<BenchServer> {
+export function startServer(databasePath: string, options: { web?: boolean; cpuProfDir?: string; timeoutMs?: number } = {}): Promise<BenchServer> {
   const execArgv = ['--import', 'tsx', '--expose-gc'];
   if (options.cpuProfDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
   const child = fork(resolve(here, 'server.ts'), [], {

@@ -31,7 +31,8 @@ async function storesPerSec(client: ToolCaller, ops: number, serverPid: number |
   // Warm up, then one client, one call at a time, as an agent does. V8 keeps tiering the call path
   // (client and server) up for the first ~2,000 calls: after 300 the figures were ~30% lower, and a
   // long-running agent and server live in the warm state.
-  for (let i = 0; i < WARMUP_CALLS; i++) await client.callTool({ name: 'memory_usage', arguments: { action: 'store', namespace: 'bench-mcp', key: `warm/${i}`, value } });
+  for (let i = 0; i < WARMUP_CALLS; i++)
+    await client.callTool({ name: 'memory_usage', arguments: { action: 'store', namespace: 'bench-mcp', key: `warm/${i}`, value } });
   const rounds: StoreFigures[] = [];
   for (let round_ = 0; round_ < ROUNDS; round_++) {
     const times: number[] = [];
@@ -42,7 +43,10 @@ async function storesPerSec(client: ToolCaller, ops: number, serverPid: number |
     for (let i = 0; i < ops; i++) {
       const t = performance.now();
       // 500 keys: the first round creates them, later rounds rewrite them (history grows, then is pruned).
-      const r = (await client.callTool({ name: 'memory_usage', arguments: { action: 'store', namespace: 'bench-mcp', key: `agent/${i % 500}/state`, value } })) as { isError?: boolean };
+      const r = (await client.callTool({
+        name: 'memory_usage',
+        arguments: { action: 'store', namespace: 'bench-mcp', key: `agent/${i % 500}/state`, value },
+      })) as { isError?: boolean };
       times.push(performance.now() - t);
       if (r.isError) errors++;
     }
@@ -99,7 +103,12 @@ async function bareHttpClient(url: string, token: string) {
       req.on('error', fail);
       req.end(payload);
     });
-  await post({ jsonrpc: '2.0', id: id++, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench-bare', version: '1' } } });
+  await post({
+    jsonrpc: '2.0',
+    id: id++,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench-bare', version: '1' } },
+  });
   await post({ jsonrpc: '2.0', method: 'notifications/initialized' });
   return {
     async callTool(params: { name: string; arguments: Record<string, unknown> }) {
@@ -135,13 +144,19 @@ function countAbortListenerWarnings(): () => void {
 
 /** Starts bench/mcp-floor-server.ts (`idle` or `store`), a stand-in MCP server for the floors. */
 function startFloorServer(mode: 'idle' | 'store', databasePath: string): Promise<{ url: string; pid: number; stop(): void }> {
-  const { child, first } = forkScript<{ url: string; pid: number }>('mcp-floor-server.ts', { BENCH_FLOOR: mode, BENCH_DATABASE: databasePath }, `floor server (${mode})`);
+  const { child, first } = forkScript<{ url: string; pid: number }>(
+    'mcp-floor-server.ts',
+    { BENCH_FLOOR: mode, BENCH_DATABASE: databasePath },
+    `floor server (${mode})`,
+  );
   return first.then((m) => ({ url: m.url, pid: m.pid, stop: () => child.kill() }));
 }
 
 async function sdkHttpClient(url: string, token?: string) {
   const client = new Client({ name: 'bench', version: '1' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${url}/mcp`), token ? { requestInit: { headers: { authorization: `Bearer ${token}` } } } : {}));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${url}/mcp`), token ? { requestInit: { headers: { authorization: `Bearer ${token}` } } } : {}),
+  );
   return client;
 }
 
@@ -236,7 +251,11 @@ export async function benchMcp(
 
 /** benchMcp in a fresh child process (bench/mcp-child.ts): see there why. */
 export function benchMcpInChild(url: string, token: string, tmp: string, ops: number, serverPid: number): Promise<Awaited<ReturnType<typeof benchMcp>>> {
-  const { first } = forkScript<{ figures?: Awaited<ReturnType<typeof benchMcp>>; error?: string }>('mcp-child.ts', { BENCH_MCP_ARGS: JSON.stringify({ url, token, tmp, ops, serverPid }) }, '(f) child');
+  const { first } = forkScript<{ figures?: Awaited<ReturnType<typeof benchMcp>>; error?: string }>(
+    'mcp-child.ts',
+    { BENCH_MCP_ARGS: JSON.stringify({ url, token, tmp, ops, serverPid }) },
+    '(f) child',
+  );
   return first.then((m) => {
     if (!m.figures) throw new Error(m.error);
     return m.figures;

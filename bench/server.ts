@@ -57,7 +57,7 @@ function instrument(app: Application): void {
   const memory = app.memory;
   const store = memory.store.bind(memory);
   let storesSinceFlush = 0;
-  memory.store = ((input, actor) => {
+  memory.store = (input, actor) => {
     const t0 = performance.now();
     storesSinceFlush++;
     try {
@@ -65,7 +65,7 @@ function instrument(app: Application): void {
     } finally {
       storeTimings.add(performance.now() - t0);
     }
-  });
+  };
   // Group commit is private to MemoryService; time its flush only when it is there.
   const group = (memory as unknown as { group?: { flush?: () => void } }).group;
   if (group && typeof group.flush === 'function') {

@@ -26,7 +26,10 @@ interface GlobalOptions {
 const CODE_OF_EXIT: Record<number, string> = { 1: 'failure', 2: 'invalid_input', 3: 'not_found', 4: 'version_conflict', 5: 'unreachable' };
 
 class CliExit extends Error {
-  constructor(readonly code: number, message: string) {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -167,9 +170,7 @@ export function buildProgram(): Command {
     .action((pattern: string | undefined, o: { namespace?: string; query?: string; limit: number }) =>
       withBackend(async (b) => {
         const page = await b.search({ ...o, pattern });
-        print(g(), page, () =>
-          page.items.length === 0 ? '(no matches)' : page.items.map((e) => `${e.namespace}\t${e.key}\tv${e.version}`).join('\n'),
-        );
+        print(g(), page, () => (page.items.length === 0 ? '(no matches)' : page.items.map((e) => `${e.namespace}\t${e.key}\tv${e.version}`).join('\n')));
       }),
     );
 
@@ -192,9 +193,7 @@ export function buildProgram(): Command {
     .action((key: string, o: { namespace: string }) =>
       withBackend(async (b) => {
         const items = await b.history({ namespace: o.namespace, key });
-        print(g(), { items }, () =>
-          items.length === 0 ? '(no history)' : items.map((h) => `v${h.version}\t${h.op}\t${h.actor}\t${h.at}`).join('\n'),
-        );
+        print(g(), { items }, () => (items.length === 0 ? '(no history)' : items.map((h) => `v${h.version}\t${h.op}\t${h.actor}\t${h.at}`).join('\n')));
       }),
     );
 
@@ -207,7 +206,18 @@ export function buildProgram(): Command {
       const result = await runSessionTool(name, args, backend, sessions);
       const body = JSON.parse(result.content[0]!.text) as Record<string, any>;
       if (result.isError) {
-        const code = body.code === 'not_found' ? EXIT.notFound : body.code === 'invalid_input' ? EXIT.invalid : body.code === 'version_conflict' ? EXIT.conflict : body.code === 'forbidden' || body.code === 'unauthorized' ? EXIT.failure : String(body.error).startsWith('Cannot reach') ? EXIT.unreachable : EXIT.failure;
+        const code =
+          body.code === 'not_found'
+            ? EXIT.notFound
+            : body.code === 'invalid_input'
+              ? EXIT.invalid
+              : body.code === 'version_conflict'
+                ? EXIT.conflict
+                : body.code === 'forbidden' || body.code === 'unauthorized'
+                  ? EXIT.failure
+                  : String(body.error).startsWith('Cannot reach')
+                    ? EXIT.unreachable
+                    : EXIT.failure;
         throw new CliExit(code, body.error);
       }
       print(g(), body, () => human(body));
@@ -229,7 +239,20 @@ export function buildProgram(): Command {
     .option('--expected <duration>', 'e.g. "4 hours"')
     .option('-g, --goal <goal>', 'a goal (repeatable)', collect)
     .action((o: { id?: string; type: string; title?: string; project?: string; owner?: string; branch?: string; expected?: string; goal?: string[] }) =>
-      sessionTool('session_start', { sessionId: o.id, type: o.type, title: o.title, project: o.project, owner: o.owner, branch: o.branch, expectedDuration: o.expected, goals: o.goal ?? [] }, (r) => `started ${r.sessionId}`),
+      sessionTool(
+        'session_start',
+        {
+          sessionId: o.id,
+          type: o.type,
+          title: o.title,
+          project: o.project,
+          owner: o.owner,
+          branch: o.branch,
+          expectedDuration: o.expected,
+          goals: o.goal ?? [],
+        },
+        (r) => `started ${r.sessionId}`,
+      ),
     );
 
   session
@@ -290,7 +313,7 @@ export function buildProgram(): Command {
     .option('--days <n>', 'window in days, ending now (1-90)', '14')
     .option('--type <type>', 'development | coordination | review | planning')
     .option('--project <project>')
-    .option('--tz <zone>', 'IANA time zone for the days (default: this machine\'s)', Intl.DateTimeFormat().resolvedOptions().timeZone)
+    .option('--tz <zone>', "IANA time zone for the days (default: this machine's)", Intl.DateTimeFormat().resolvedOptions().timeZone)
     .action((o: { days: string; type?: string; project?: string; tz: string }) =>
       sessionTool('session_analytics', { days: Number(o.days), type: o.type, project: o.project, tz: o.tz }, (r) => analyticsText(r.analytics)),
     );
@@ -308,12 +331,41 @@ export function buildProgram(): Command {
     .option('--file <path>', 'a file to review (repeatable; default: active files)', collect)
     .option('--tests <status>', 'test status, e.g. "unit green, e2e red"')
     .option('--ttl <seconds>', 'expiry in seconds (default 259200: three days)', (v) => Number(v))
-    .action((id: string | undefined, o: { to: string; toKind?: string; type?: string; done?: string[]; note?: string[]; priority?: string[]; decision?: string[]; file?: string[]; tests?: string; ttl?: number }) =>
-      sessionTool(
-        'session_handoff',
-        { action: 'create', sessionId: id, to: o.to, toKind: o.toKind, handoffType: o.type, completed: o.done, notes: o.note, priorities: o.priority, decisionsNeeded: o.decision, filesToReview: o.file, testStatus: o.tests, ttl: o.ttl },
-        (r) => `handed ${r.handoff.sessionId} to ${r.handoff.to}: ${r.handoff.id} (${r.handoff.status}, expires ${r.handoff.expiresAt})\nreview: ${r.handoff.reviewPath}`,
-      ),
+    .action(
+      (
+        id: string | undefined,
+        o: {
+          to: string;
+          toKind?: string;
+          type?: string;
+          done?: string[];
+          note?: string[];
+          priority?: string[];
+          decision?: string[];
+          file?: string[];
+          tests?: string;
+          ttl?: number;
+        },
+      ) =>
+        sessionTool(
+          'session_handoff',
+          {
+            action: 'create',
+            sessionId: id,
+            to: o.to,
+            toKind: o.toKind,
+            handoffType: o.type,
+            completed: o.done,
+            notes: o.note,
+            priorities: o.priority,
+            decisionsNeeded: o.decision,
+            filesToReview: o.file,
+            testStatus: o.tests,
+            ttl: o.ttl,
+          },
+          (r) =>
+            `handed ${r.handoff.sessionId} to ${r.handoff.to}: ${r.handoff.id} (${r.handoff.status}, expires ${r.handoff.expiresAt})\nreview: ${r.handoff.reviewPath}`,
+        ),
     );
 
   const handoff = program.command('handoff').description('handoffs: your inbox, and accepting, declining or commenting on one');
@@ -350,7 +402,9 @@ export function buildProgram(): Command {
   handoff
     .command('decline <id>')
     .requiredOption('--reason <text>', 'why (the sender sees it)')
-    .action((id: string, o: { reason: string }) => sessionTool('session_handoff', { action: 'decline', handoffId: id, reason: o.reason }, (r) => `declined ${r.handoff.id}`));
+    .action((id: string, o: { reason: string }) =>
+      sessionTool('session_handoff', { action: 'decline', handoffId: id, reason: o.reason }, (r) => `declined ${r.handoff.id}`),
+    );
 
   const hooks = program.command('hooks').description('Claude Code hooks: resume context at start, checkpoints at stop, active files on edit');
   hooks
@@ -378,7 +432,10 @@ export function buildProgram(): Command {
         // Claude Code treats exit 2 as "blocked" and feeds stderr to the model: a hook never exits 2.
         // Any failure is said plainly on stderr (Claude Code shows it) with exit 1, and the agent goes on.
         if (!o.db && !o.url && !o.token) {
-          throw new CliExit(EXIT.failure, `hooks ${action}: Baton is not configured here: set BATON_URL and BATON_TOKEN in the environment Claude Code runs in (or add --db FILE to the hook command)`);
+          throw new CliExit(
+            EXIT.failure,
+            `hooks ${action}: Baton is not configured here: set BATON_URL and BATON_TOKEN in the environment Claude Code runs in (or add --db FILE to the hook command)`,
+          );
         }
         try {
           const { backend, sessions, close } = await backendFor(o);
@@ -447,12 +504,24 @@ export function buildProgram(): Command {
     .description('tokens you may see (admins: all)')
     .action(() =>
       (async () => {
-        const { items } = await rest<{ items: { id: string; name: string; prefix: string; scopes: { access: string; namespaces: string }[]; revokedAt: string | null; lastUsedAt: string | null }[] }>('GET', '/api/v1/tokens');
+        const { items } = await rest<{
+          items: {
+            id: string;
+            name: string;
+            prefix: string;
+            scopes: { access: string; namespaces: string }[];
+            revokedAt: string | null;
+            lastUsedAt: string | null;
+          }[];
+        }>('GET', '/api/v1/tokens');
         print(g(), { items }, () =>
           items.length === 0
             ? '(no tokens)'
             : items
-                .map((t) => `${t.id}\t${t.name}\t${t.prefix}…\t${t.scopes.map((x) => `${x.access}:${x.namespaces}`).join(',')}\t${t.revokedAt ? 'revoked' : `last used ${t.lastUsedAt ?? 'never'}`}`)
+                .map(
+                  (t) =>
+                    `${t.id}\t${t.name}\t${t.prefix}…\t${t.scopes.map((x) => `${x.access}:${x.namespaces}`).join(',')}\t${t.revokedAt ? 'revoked' : `last used ${t.lastUsedAt ?? 'never'}`}`,
+                )
                 .join('\n'),
         );
       })(),
@@ -512,7 +581,8 @@ export async function main(argv: string[]): Promise<number> {
     const message = err instanceof Error && !(err instanceof BatonError) && !(err instanceof CliExit) ? toApiError(err).message : (err as Error).message;
     if (message) {
       const code = exitCodeFor(err);
-      if (json) process.stderr.write(`${JSON.stringify({ error: err instanceof BatonError ? err.toJSON() : { code: CODE_OF_EXIT[code] ?? 'failure', message } })}\n`);
+      if (json)
+        process.stderr.write(`${JSON.stringify({ error: err instanceof BatonError ? err.toJSON() : { code: CODE_OF_EXIT[code] ?? 'failure', message } })}\n`);
       else process.stderr.write(`baton: ${message}\n`);
     }
     return exitCodeFor(err);
@@ -543,6 +613,9 @@ function analyticsText(a: Analytics): string {
     `Writes     ${a.writes.total} (agents ${a.writes.byKind.agent}, people ${a.writes.byKind.person}, cli ${a.writes.byKind.cli})`,
     '',
     'date        writes  agents  people  checkpoints  goals  handoffs',
-    ...a.daily.map((d) => `${d.date}  ${String(d.writes).padStart(6)}  ${String(d.agentWrites).padStart(6)}  ${String(d.peopleWrites).padStart(6)}  ${String(d.checkpoints).padStart(11)}  ${String(d.goalsDone).padStart(5)}  ${String(d.handoffs).padStart(8)}`),
+    ...a.daily.map(
+      (d) =>
+        `${d.date}  ${String(d.writes).padStart(6)}  ${String(d.agentWrites).padStart(6)}  ${String(d.peopleWrites).padStart(6)}  ${String(d.checkpoints).padStart(11)}  ${String(d.goalsDone).padStart(5)}  ${String(d.handoffs).padStart(8)}`,
+    ),
   ].join('\n');
 }

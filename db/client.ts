@@ -81,7 +81,10 @@ export function openDatabase(
   const db = drizzle(sqlite, { schema });
   if (options.migrate !== false) migrate(db, { migrationsFolder });
   // Long-running writers (the server, `baton mcp`) checkpoint from a worker thread: see checkpointer.ts.
-  const checkpoint = options.backgroundCheckpoint && path !== ':memory:' ? startBackgroundCheckpoint(sqlite, resolve(path), options.backgroundCheckpoint === true ? {} : options.backgroundCheckpoint) : null;
+  const checkpoint =
+    options.backgroundCheckpoint && path !== ':memory:'
+      ? startBackgroundCheckpoint(sqlite, resolve(path), options.backgroundCheckpoint === true ? {} : options.backgroundCheckpoint)
+      : null;
   return {
     sqlite,
     db,

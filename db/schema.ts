@@ -50,21 +50,18 @@ export const memoryHistory = sqliteTable(
  * feed never deletes its newest row (ChangeFeed.prune), so max(seq) never goes back and a seq is
  * never reused.
  */
-export const changes = sqliteTable(
-  'changes',
-  {
-    seq: integer('seq').primaryKey(),
-    topic: text('topic').notNull(),
-    namespace: text('namespace').notNull(),
-    key: text('key').notNull(),
-    op: text('op', { enum: ['store', 'delete', 'expire'] }).notNull(),
-    version: integer('version').notNull(),
-    value: text('value'),
-    actor: text('actor').notNull(),
-    at: integer('at').notNull(),
-    expiresAt: integer('expires_at'),
-  },
-);
+export const changes = sqliteTable('changes', {
+  seq: integer('seq').primaryKey(),
+  topic: text('topic').notNull(),
+  namespace: text('namespace').notNull(),
+  key: text('key').notNull(),
+  op: text('op', { enum: ['store', 'delete', 'expire'] }).notNull(),
+  version: integer('version').notNull(),
+  value: text('value'),
+  actor: text('actor').notNull(),
+  at: integer('at').notNull(),
+  expiresAt: integer('expires_at'),
+});
 
 /** The feed's head: the last seq assigned (pruning always keeps the newest row). */
 export const HEAD_SEQ_SQL = 'SELECT coalesce(max(seq), 0) AS seq FROM changes';
@@ -186,21 +183,18 @@ export const shareLinks = sqliteTable('share_links', {
  * deleted, so the plain rowid id is already monotonic; no AUTOINCREMENT and no secondary index
  * (migration 0005): every query walks it newest first by id, and each index cost a page per write.
  */
-export const auditLog = sqliteTable(
-  'audit_log',
-  {
-    id: integer('id').primaryKey(),
-    at: integer('at').notNull(),
-    actorKind: text('actor_kind').notNull(),
-    actorId: text('actor_id'),
-    actorLabel: text('actor_label').notNull(),
-    action: text('action').notNull(),
-    target: text('target'),
-    outcome: text('outcome', { enum: ['ok', 'denied', 'failed'] }).notNull(),
-    ip: text('ip'),
-    detail: text('detail'),
-  },
-);
+export const auditLog = sqliteTable('audit_log', {
+  id: integer('id').primaryKey(),
+  at: integer('at').notNull(),
+  actorKind: text('actor_kind').notNull(),
+  actorId: text('actor_id'),
+  actorLabel: text('actor_label').notNull(),
+  action: text('action').notNull(),
+  target: text('target'),
+  outcome: text('outcome', { enum: ['ok', 'denied', 'failed'] }).notNull(),
+  ip: text('ip'),
+  detail: text('detail'),
+});
 
 // ---- Work sessions (the boards) --------------------------------------------------------------
 // A core shared by every session type plus typed child tables. Written only by SessionService,

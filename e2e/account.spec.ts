@@ -141,7 +141,11 @@ test('a member changes their password: field errors, then success; their other b
   }
 });
 
-test('the owner disables a member in Members: their open page loses access and sign-in says why; enabled again, they sign in', async ({ page, browser, request }) => {
+test('the owner disables a member in Members: their open page loses access and sign-in says why; enabled again, they sign in', async ({
+  page,
+  browser,
+  request,
+}) => {
   const dana = await newUser(browser, 'dana');
   try {
     const email = await emailOf(dana.page);
@@ -214,7 +218,10 @@ test('the owner disables a member in Members: their open page loses access and s
   }
 });
 
-test('screenshots: Settings with the password form, Members with a disabled row (light and dark, 1280 and 390 wide)', async ({ browser, request }, testInfo) => {
+test('screenshots: Settings with the password form, Members with a disabled row (light and dark, 1280 and 390 wide)', async ({
+  browser,
+  request,
+}, testInfo) => {
   mkdirSync(shots, { recursive: true });
   // Someone to show as disabled, and someone active beside them.
   const rowan = await newUser(browser, 'rowan');

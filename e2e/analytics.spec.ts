@@ -162,7 +162,10 @@ test.describe('analytics', () => {
 
     // A person's write (the signed-in owner, through the cookie) counts for people.
     const people = await count('writes-person');
-    const res = await page.request.put('/api/v1/memory/entry', { data: { namespace: ns, key: 'by-hand', value: 'typed' }, headers: { origin: new URL(page.url()).origin } });
+    const res = await page.request.put('/api/v1/memory/entry', {
+      data: { namespace: ns, key: 'by-hand', value: 'typed' },
+      headers: { origin: new URL(page.url()).origin },
+    });
     expect(res.ok(), await res.text()).toBe(true);
     await expect(stat(page, 'writes-person')).toHaveText((people + 1).toLocaleString('en-US'));
     await expect(page.locator('[data-testid="writer"][data-actor="Owner"]')).toHaveAttribute('data-kind', 'person');
@@ -237,7 +240,9 @@ test.describe('analytics', () => {
     await startSession(request, a, project);
     await startSession(request, b, project);
     const handoff = async (id: string) => {
-      const res = await request.post(`/api/v1/sessions/${id}/handoffs`, { data: { to: { kind: 'agent', name: 'e2e-bot' }, handoffType: 'end-of-shift', checklist: [] } });
+      const res = await request.post(`/api/v1/sessions/${id}/handoffs`, {
+        data: { to: { kind: 'agent', name: 'e2e-bot' }, handoffType: 'end-of-shift', checklist: [] },
+      });
       expect(res.ok(), await res.text()).toBe(true);
       return ((await res.json()) as { id: string }).id;
     };
@@ -250,7 +255,11 @@ test.describe('analytics', () => {
 
     mkdirSync(SHOTS, { recursive: true });
     for (const scheme of ['light', 'dark'] as const) {
-      const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 }, colorScheme: scheme, storageState: test.info().project.use.storageState as string });
+      const ctx = await browser.newContext({
+        viewport: { width: 1920, height: 1080 },
+        colorScheme: scheme,
+        storageState: test.info().project.use.storageState as string,
+      });
       const page = await ctx.newPage();
       await openAnalytics(page, `?project=${project}`);
       await expect(stat(page, 'handoffs-value')).toHaveText('50%');

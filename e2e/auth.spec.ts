@@ -259,7 +259,10 @@ test.describe('accounts on the main server', () => {
     }
     if (!tokenName) {
       tokenName = `ui-token-${rand()}`;
-      const res = await page.request.post('/api/v1/tokens', { data: { name: tokenName, scopes: [{ access: 'read', namespaces: '*' }] }, headers: { origin: baseURL! } });
+      const res = await page.request.post('/api/v1/tokens', {
+        data: { name: tokenName, scopes: [{ access: 'read', namespaces: '*' }] },
+        headers: { origin: baseURL! },
+      });
       expect(res.ok()).toBe(true);
     }
 

@@ -80,7 +80,8 @@ test.describe('the seed on each board', () => {
     const people = page.getByTestId('participants');
     await expect(people.locator('li')).toHaveCount(5);
     await expect(people.locator('[data-participant="team-lead-001"]')).toContainText('Coordinator');
-    for (const p of ['backend-dev-001', 'frontend-dev-001', 'devops-engineer-001', 'qa-engineer-001']) await expect(people.locator(`[data-participant="${p}"]`)).toContainText('Participant');
+    for (const p of ['backend-dev-001', 'frontend-dev-001', 'devops-engineer-001', 'qa-engineer-001'])
+      await expect(people.locator(`[data-participant="${p}"]`)).toContainText('Participant');
     await expect(page.getByTestId('actions')).toBeAttached();
     await expect(page.getByTestId('decisions')).toBeAttached();
   });
@@ -233,7 +234,12 @@ test.describe('editing the boards', () => {
   });
 
   test('sprint planning warns on overcommit, and the warning goes when an item leaves the sprint', async ({ page, request }) => {
-    for (const [title, points] of [['Password reset flow', 13], ['OAuth login with GitHub', 13], ['Session timeout banner', 8], ['Audit log export', 5]] as const) {
+    for (const [title, points] of [
+      ['Password reset flow', 13],
+      ['OAuth login with GitHub', 13],
+      ['Session timeout banner', 8],
+      ['Audit log export', 5],
+    ] as const) {
       await addItem(request, SEED.sprint, 'backlog', { title, points });
     }
     await openBoard(page, SEED.sprint, 'planning', 'sprint');
@@ -329,7 +335,12 @@ test.describe('editing the boards', () => {
 
 /** Content beyond the seed, so the screenshots show full boards (each kind once). */
 async function dress(request: APIRequestContext) {
-  await addItem(request, SEED.team, 'action', { title: 'Confirm staging capacity with DevOps', owner: 'devops-engineer-001', due: '2025-12-15', status: 'open' });
+  await addItem(request, SEED.team, 'action', {
+    title: 'Confirm staging capacity with DevOps',
+    owner: 'devops-engineer-001',
+    due: '2025-12-15',
+    status: 'open',
+  });
   await addItem(request, SEED.team, 'action', { title: 'Draft the week 3 sprint goal', owner: 'team-lead-001', due: '2099-01-10', status: 'in-progress' });
   await addItem(request, SEED.crossProject, 'action', { title: 'Freeze the v2 order API for mobile', owner: 'backend-dev-001', due: '2099-02-01' });
   await addItem(request, SEED.code, 'finding', { severity: 'medium', title: 'Token expiry is hard-coded', file: 'src/auth/jwt.ts', line: 17 });
@@ -337,7 +348,12 @@ async function dress(request: APIRequestContext) {
   await addItem(request, SEED.qa, 'environment', { name: 'performance-lab', status: 'degraded' });
   await addItem(request, SEED.qa, 'defect', { title: 'Login form accepts a 2,000-character email', severity: 'medium' });
   await addItem(request, SEED.qa, 'defect', { title: 'Lockout after 5 attempts never resets', severity: 'critical' });
-  await addItem(request, SEED.sprint, 'risk', { title: 'GitHub OAuth app approval may take a week', likelihood: 'medium', impact: 'high', mitigation: 'Request approval on day one; password reset ships independently' });
+  await addItem(request, SEED.sprint, 'risk', {
+    title: 'GitHub OAuth app approval may take a week',
+    likelihood: 'medium',
+    impact: 'high',
+    mitigation: 'Request approval on day one; password reset ships independently',
+  });
   await addItem(request, SEED.architecture, 'phase', { name: 'Extract auth service', start: '2026-01-05', end: '2026-02-27', status: 'in-progress' });
   await addItem(request, SEED.architecture, 'phase', { name: 'Catalog and search', start: '2026-02-16', end: '2026-04-30' });
   await addItem(request, SEED.architecture, 'phase', { name: 'Orders and payments', start: '2026-04-01', end: '2026-06-30' });
@@ -355,7 +371,10 @@ test('screenshots of every board at 1920×1080 and 390 px', async ({ browser, re
   mkdirSync(DARK_SHOTS, { recursive: true });
   await dress(request);
   const storageState = test.info().project.use.storageState as string;
-  for (const [width, height] of [[1920, 1080], [390, 844]] as const) {
+  for (const [width, height] of [
+    [1920, 1080],
+    [390, 844],
+  ] as const) {
     for (const scheme of ['light', 'dark'] as const) {
       const ctx = await browser.newContext({ viewport: { width, height }, colorScheme: scheme, storageState });
       const page = await ctx.newPage();
@@ -366,12 +385,16 @@ test('screenshots of every board at 1920×1080 and 390 px', async ({ browser, re
           // Nothing runs past the viewport's width (a 390 px phone scrolls down, never sideways).
           const { overflow, culprits } = await page.evaluate(() => {
             const max = document.documentElement.clientWidth;
-            const wide = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > max + 0.5 && ![...el.children].some((c) => c.getBoundingClientRect().right > max + 0.5));
-            const name = (el: Element) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''} "${(el.textContent ?? '').trim().slice(0, 30)}"`;
+            const wide = [...document.querySelectorAll('body *')].filter(
+              (el) => el.getBoundingClientRect().right > max + 0.5 && ![...el.children].some((c) => c.getBoundingClientRect().right > max + 0.5),
+            );
+            const name = (el: Element) =>
+              `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''} "${(el.textContent ?? '').trim().slice(0, 30)}"`;
             return { overflow: document.documentElement.scrollWidth - max, culprits: wide.slice(0, 5).map(name) };
           });
           expect.soft(overflow, `${b.type}/${b.subtype} at ${width}px overflows by ${overflow}px: ${culprits.join(', ')}`).toBeLessThanOrEqual(0);
-          const file = scheme === 'light' ? join(SHOTS, `board-${b.type}-${b.subtype}-${width}.png`) : join(DARK_SHOTS, `board-${b.type}-${b.subtype}-${width}-dark.png`);
+          const file =
+            scheme === 'light' ? join(SHOTS, `board-${b.type}-${b.subtype}-${width}.png`) : join(DARK_SHOTS, `board-${b.type}-${b.subtype}-${width}-dark.png`);
           await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
         }
       } finally {

@@ -1,7 +1,17 @@
 import type { SessionSummary } from '../lib/session-types';
 import { expect, test } from './fixtures';
 
-const EXAMPLES = ['dev-session-1767225600000', 'coord-session-1767225600000', 'multi-proj-1767225600000', 'review-session-1767225600000', 'qa-review-1767225600000', 'sprint-planning-1767225600000', 'arch-planning-1767225600000', 'current-session-id', 'restored-session-1767225600000'];
+const EXAMPLES = [
+  'dev-session-1767225600000',
+  'coord-session-1767225600000',
+  'multi-proj-1767225600000',
+  'review-session-1767225600000',
+  'qa-review-1767225600000',
+  'sprint-planning-1767225600000',
+  'arch-planning-1767225600000',
+  'current-session-id',
+  'restored-session-1767225600000',
+];
 
 test('example sessions are dated from when they were loaded, with distinct meaningful titles', async ({ page, request }) => {
   const before = Date.now();

@@ -10,7 +10,11 @@ async function userId(page: Page): Promise<string> {
 test('a declined handoff: the toast is on screen, and the reason shows on the board and in the handoff list', async ({ browser, page, request, baseURL }) => {
   test.setTimeout(60_000);
   const id = uid('decline');
-  await putEntry(request, { namespace: 'session-management', key: `session/${id}/init`, value: JSON.stringify({ session_id: id, project_name: 'shop', developer_id: 'developer-001', goals: ['Login'] }) });
+  await putEntry(request, {
+    namespace: 'session-management',
+    key: `session/${id}/init`,
+    value: JSON.stringify({ session_id: id, project_name: 'shop', developer_id: 'developer-001', goals: ['Login'] }),
+  });
   const bo = await newUser(browser, 'Bo');
   try {
     const boId = await userId(bo.page);
@@ -21,7 +25,10 @@ test('a declined handoff: the toast is on screen, and the reason shows on the bo
     await page.goto(`/sessions/${id}`);
     await expect(page.getByTestId('connection-status')).toHaveAttribute('data-status', 'live');
     await expect(page.getByTestId('handoffs-link')).toHaveAttribute('data-ready', 'true');
-    const declined = await bo.page.request.post(`${baseURL}/api/v1/handoffs/${handoff.id}/decline`, { data: { reason: 'On call this week, cannot take it' }, headers: { origin: baseURL! } });
+    const declined = await bo.page.request.post(`${baseURL}/api/v1/handoffs/${handoff.id}/decline`, {
+      data: { reason: 'On call this week, cannot take it' },
+      headers: { origin: baseURL! },
+    });
     expect(declined.ok(), await declined.text()).toBe(true);
 
     // The toast is wholly inside the window (it sat above the top edge).

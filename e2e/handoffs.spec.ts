@@ -36,7 +36,11 @@ async function exampleDevelopmentSession(request: APIRequestContext): Promise<Se
   const res = await request.get('/api/v1/sessions', { params: { type: 'development' } });
   const { items } = (await res.json()) as { items: SessionSummary[] };
   const open = await request.get('/api/v1/handoffs', { params: { box: 'all', limit: 200 } });
-  const busy = new Set(((await open.json()) as { items: { sessionId: string; status: string }[] }).items.filter((h) => h.status === 'pending' || h.status === 'changes-requested').map((h) => h.sessionId));
+  const busy = new Set(
+    ((await open.json()) as { items: { sessionId: string; status: string }[] }).items
+      .filter((h) => h.status === 'pending' || h.status === 'changes-requested')
+      .map((h) => h.sessionId),
+  );
   const free = (s: SessionSummary) => s.status !== 'completed' && s.status !== 'handed-off' && !busy.has(s.id);
   // The seed's development session (the e-commerce platform), unless an earlier run handed it off already.
   const session = items.find((s) => s.id === 'dev-session-1767225600000' && free(s)) ?? items.find(free);
@@ -46,14 +50,28 @@ async function exampleDevelopmentSession(request: APIRequestContext): Promise<Se
 
 /** A development session of its own, made the way an agent does (a memory write), with open work. */
 async function startSession(request: APIRequestContext, id: string) {
-  const init = { session_id: id, project_name: 'shop', developer_id: 'developer-001', goals: ['Login', 'Register'], context: { current_branch: 'feature/auth', active_files: ['/src/auth.ts'] } };
+  const init = {
+    session_id: id,
+    project_name: 'shop',
+    developer_id: 'developer-001',
+    goals: ['Login', 'Register'],
+    context: { current_branch: 'feature/auth', active_files: ['/src/auth.ts'] },
+  };
   await putEntry(request, { namespace: 'session-management', key: `session/${id}/init`, value: JSON.stringify(init) });
-  const state = { session_id: id, progress: { login: { status: 'in-progress', completion_percentage: 60, next_steps: ['Rate-limit sign-in'] } }, goals_completed: ['Register'] };
+  const state = {
+    session_id: id,
+    progress: { login: { status: 'in-progress', completion_percentage: 60, next_steps: ['Rate-limit sign-in'] } },
+    goals_completed: ['Register'],
+  };
   await putEntry(request, { namespace: 'session-management', key: `session/${id}/state`, value: JSON.stringify(state) });
 }
 
 test.describe('handoffs', () => {
-  test('the owner hands a session to a member from the board; she sees it arrive live, reviews and accepts, and both see her owning the continuation', async ({ browser, page, request }) => {
+  test('the owner hands a session to a member from the board; she sees it arrive live, reviews and accepts, and both see her owning the continuation', async ({
+    browser,
+    page,
+    request,
+  }) => {
     test.setTimeout(120_000);
     const session = await exampleDevelopmentSession(request);
     const ana = await newUser(browser, 'Ana');
@@ -166,7 +184,11 @@ test.describe('handoffs', () => {
       // The review page, wide and on a phone.
       mkdirSync(SHOTS, { recursive: true });
       await ana.page.setViewportSize({ width: 1920, height: 1080 });
-      await ana.page.getByTestId('handoff-toast').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => {});
+      await ana.page
+        .getByTestId('handoff-toast')
+        .first()
+        .waitFor({ state: 'detached', timeout: 15_000 })
+        .catch(() => {});
       await ana.page.screenshot({ path: join(SHOTS, 'handoff-review-1920.png'), fullPage: true });
       await ana.page.setViewportSize({ width: 390, height: 844 });
       const overflow = await ana.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -217,7 +239,9 @@ test.describe('handoffs', () => {
       await ready(page);
 
       // Made over REST as the owner (the API token is theirs): the board's work comes along.
-      const res = await request.post(`/api/v1/sessions/${id}/handoffs`, { data: { to: { kind: 'user', userId: boId }, handoffType: 'end-of-shift', checklist: ['Read the summary'] } });
+      const res = await request.post(`/api/v1/sessions/${id}/handoffs`, {
+        data: { to: { kind: 'user', userId: boId }, handoffType: 'end-of-shift', checklist: ['Read the summary'] },
+      });
       expect(res.status(), await res.text()).toBe(201);
       const handoff = (await res.json()) as { id: string };
       const row = page.locator(`[data-testid="handoff-row"][data-handoff="${handoff.id}"]`);
@@ -269,7 +293,11 @@ test.describe('handoffs', () => {
       await ready(page);
       await expect(row).toHaveAttribute('data-status', 'declined');
       await expect(row).toContainText('On call this week');
-      await page.getByTestId('handoff-toast').first().waitFor({ state: 'detached', timeout: 15_000 }).catch(() => {});
+      await page
+        .getByTestId('handoff-toast')
+        .first()
+        .waitFor({ state: 'detached', timeout: 15_000 })
+        .catch(() => {});
       await page.screenshot({ path: join(SHOTS, 'handoff-inbox.png'), fullPage: true });
 
       // The sender renews it: pending again, back in Bo's inbox.
@@ -284,7 +312,10 @@ test.describe('handoffs', () => {
     }
   });
 
-  test('an agent hands a session to the whole team: every member is notified, the first to accept takes it, the others see it go', async ({ browser, request }) => {
+  test('an agent hands a session to the whole team: every member is notified, the first to accept takes it, the others see it go', async ({
+    browser,
+    request,
+  }) => {
     test.setTimeout(90_000);
     const id = uid('team');
     await startSession(request, id);
@@ -300,7 +331,10 @@ test.describe('handoffs', () => {
 
       // The agent (an API token) hands it to anyone on the team, as MCP's session_handoff would.
       const sentAt = Date.now();
-      const res = await request.post(`/api/v1/sessions/${id}/handoffs`, { data: { to: { kind: 'team' }, handoffType: 'escalation' }, headers: { 'x-baton-client': 'mcp' } });
+      const res = await request.post(`/api/v1/sessions/${id}/handoffs`, {
+        data: { to: { kind: 'team' }, handoffType: 'escalation' },
+        headers: { 'x-baton-client': 'mcp' },
+      });
       expect(res.status(), await res.text()).toBe(201);
       const handoff = (await res.json()) as { id: string };
 

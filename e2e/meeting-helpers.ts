@@ -26,7 +26,9 @@ export async function startMeeting(request: APIRequestContext, id: string): Prom
     agenda: MEETING_AGENDA.map(([title]) => title),
     meeting_duration: '90 minutes',
   };
-  const put = await request.put('/api/v1/memory/entry', { data: { namespace: 'coordination-sessions', key: 'session/coordination/init', value: JSON.stringify(init) } });
+  const put = await request.put('/api/v1/memory/entry', {
+    data: { namespace: 'coordination-sessions', key: 'session/coordination/init', value: JSON.stringify(init) },
+  });
   expect(put.ok(), await put.text()).toBe(true);
   const agendaOf = async () => ((await (await request.get(`/api/v1/sessions/${id}`)).json()).items as AgendaItem[]).filter((i) => i.kind === 'agenda');
   if ((await agendaOf()).length === 0) {

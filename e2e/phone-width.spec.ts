@@ -11,8 +11,11 @@ const SHOTS = join(process.cwd(), 'test-results', 'phone-shots');
 async function sideways(page: Page) {
   return page.evaluate(() => {
     const max = document.documentElement.clientWidth;
-    const wide = [...document.querySelectorAll('body *')].filter((el) => el.getBoundingClientRect().right > max + 0.5 && ![...el.children].some((c) => c.getBoundingClientRect().right > max + 0.5));
-    const name = (el: Element) => `${el.tagName.toLowerCase()}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''} "${(el.textContent ?? '').trim().slice(0, 30)}"`;
+    const wide = [...document.querySelectorAll('body *')].filter(
+      (el) => el.getBoundingClientRect().right > max + 0.5 && ![...el.children].some((c) => c.getBoundingClientRect().right > max + 0.5),
+    );
+    const name = (el: Element) =>
+      `${el.tagName.toLowerCase()}${el.getAttribute('data-testid') ? `[${el.getAttribute('data-testid')}]` : ''} "${(el.textContent ?? '').trim().slice(0, 30)}"`;
     return { overflow: document.documentElement.scrollWidth - max, culprits: wide.slice(0, 5).map(name) };
   });
 }
@@ -24,13 +27,36 @@ test('no page scrolls sideways on a 390 px phone, in light and dark', async ({ b
   expect((await request.post('/api/v1/examples')).status()).toBe(201);
   const dev = uid('phone');
   await startDevSession(request, dev, {
-    context: { current_branch: 'feature/a-really-long-branch-name-for-the-phone-layout', last_commit: 'abc123def456', active_files: ['/src/services/payments/providers/stripe/webhooks/handleInvoicePaymentSucceeded.ts'] },
+    context: {
+      current_branch: 'feature/a-really-long-branch-name-for-the-phone-layout',
+      last_commit: 'abc123def456',
+      active_files: ['/src/services/payments/providers/stripe/webhooks/handleInvoicePaymentSucceeded.ts'],
+    },
   });
   const meeting = uid('phone-meet');
   await startMeeting(request, meeting);
   const ns = `phone-${Date.now().toString(36)}`;
-  await putEntry(request, { namespace: ns, key: 'session/dev-1/a-rather-long-key-name/with/several/segments/state', value: { task: 'Check the phone layout', status: 'in progress' } });
-  const pages = ['/', '/memory', `/memory?ns=${ns}`, '/memory?ns=session-management', '/sessions/coord-session-1767225600000', '/sessions/arch-planning-1767225600000', '/present/coord-session-1767225600000', '/sessions', `/sessions/${dev}`, `/sessions/${meeting}`, `/present/${meeting}`, '/handoffs', '/analytics', '/settings'];
+  await putEntry(request, {
+    namespace: ns,
+    key: 'session/dev-1/a-rather-long-key-name/with/several/segments/state',
+    value: { task: 'Check the phone layout', status: 'in progress' },
+  });
+  const pages = [
+    '/',
+    '/memory',
+    `/memory?ns=${ns}`,
+    '/memory?ns=session-management',
+    '/sessions/coord-session-1767225600000',
+    '/sessions/arch-planning-1767225600000',
+    '/present/coord-session-1767225600000',
+    '/sessions',
+    `/sessions/${dev}`,
+    `/sessions/${meeting}`,
+    `/present/${meeting}`,
+    '/handoffs',
+    '/analytics',
+    '/settings',
+  ];
   const storageState = test.info().project.use.storageState as string;
   const problems: string[] = [];
   for (const scheme of ['light', 'dark'] as const) {
@@ -61,7 +87,11 @@ test('no page scrolls sideways on a 390 px phone, in light and dark', async ({ b
     await expect(file).toHaveAttribute('title', /handleInvoicePaymentSucceeded\.ts$/);
     const name = await file.evaluate((el) => {
       const last = el.lastElementChild as HTMLElement;
-      return { text: last.textContent, cut: last.scrollWidth > last.clientWidth + 1, dirCut: (el.firstElementChild as HTMLElement).scrollWidth > (el.firstElementChild as HTMLElement).clientWidth + 1 };
+      return {
+        text: last.textContent,
+        cut: last.scrollWidth > last.clientWidth + 1,
+        dirCut: (el.firstElementChild as HTMLElement).scrollWidth > (el.firstElementChild as HTMLElement).clientWidth + 1,
+      };
     });
     expect(name).toEqual({ text: 'handleInvoicePaymentSucceeded.ts', cut: false, dirCut: true });
     await ctx.close();

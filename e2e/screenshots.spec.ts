@@ -12,7 +12,11 @@ test('screenshots of /memory and / in light and dark mode', async ({ browser, re
   // Realistic-looking data in a namespace of its own.
   const ns = `atlas-${Date.now().toString(36)}`;
   const key = 'session/dev-1/state';
-  await putEntry(request, { namespace: ns, key, value: { task: 'Ship the memory explorer', status: 'in progress', done: ['tree', 'history'], next: ['search'] } });
+  await putEntry(request, {
+    namespace: ns,
+    key,
+    value: { task: 'Ship the memory explorer', status: 'in progress', done: ['tree', 'history'], next: ['search'] },
+  });
   await putEntry(request, { namespace: ns, key, value: { task: 'Ship the memory explorer', status: 'review', done: ['tree', 'history', 'search'], next: [] } });
   await putEntry(request, { namespace: ns, key: 'session/dev-2/state', value: { task: 'Benchmarks', status: 'blocked' } });
   await putEntry(request, { namespace: ns, key: 'plan/blockers', value: 'Waiting on the CI runner image.' });

@@ -172,7 +172,11 @@ test('screenshots of the board and the dashboard at 1920×1080 and 390 px, light
   await saveState(request, id, {
     progress: {
       'user-authentication': { status: 'completed', completion_percentage: 100, files_modified: ['/src/routes/auth.js'] },
-      'product-catalog': { status: 'in-progress', completion_percentage: 65, next_steps: ['Add product search functionality', 'Implement category management'] },
+      'product-catalog': {
+        status: 'in-progress',
+        completion_percentage: 65,
+        next_steps: ['Add product search functionality', 'Implement category management'],
+      },
     },
     blockers: [{ type: 'technical', description: 'Database migration for product categories needs approval', priority: 'medium' }],
     decisions: [{ topic: 'Authentication strategy', decision: 'JWT with refresh tokens', rationale: 'Balances security and user experience' }],
@@ -180,8 +184,15 @@ test('screenshots of the board and the dashboard at 1920×1080 and 390 px, light
   });
   await request.post(`/api/v1/sessions/${id}/agents`, { data: { name: 'backend-dev', role: 'Backend Developer', currentTask: 'product search' } });
   for (const scheme of ['light', 'dark'] as const) {
-    for (const [w, h, tag] of [[1920, 1080, 'wide'], [390, 844, 'phone']] as const) {
-      const ctx = await browser.newContext({ viewport: { width: w, height: h }, colorScheme: scheme, storageState: test.info().project.use.storageState as string });
+    for (const [w, h, tag] of [
+      [1920, 1080, 'wide'],
+      [390, 844, 'phone'],
+    ] as const) {
+      const ctx = await browser.newContext({
+        viewport: { width: w, height: h },
+        colorScheme: scheme,
+        storageState: test.info().project.use.storageState as string,
+      });
       const page = await ctx.newPage();
       await openBoard(page, id);
       await page.screenshot({ path: join(SHOTS, `board-${tag}-${scheme}.png`), fullPage: tag === 'wide' });

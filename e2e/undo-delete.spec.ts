@@ -7,7 +7,14 @@ test.describe('deleting with a way back', () => {
     await putEntry(request, {
       namespace: 'qa-review-sessions',
       key: `session/${id}/init`,
-      value: JSON.stringify({ session_id: id, session_type: 'quality-assurance-review', qa_lead: 'qa-lead-001', feature: 'checkout', testing_scope: ['Functional testing', 'Integration testing', 'Security testing'], test_environment: 'staging' }),
+      value: JSON.stringify({
+        session_id: id,
+        session_type: 'quality-assurance-review',
+        qa_lead: 'qa-lead-001',
+        feature: 'checkout',
+        testing_scope: ['Functional testing', 'Integration testing', 'Security testing'],
+        test_environment: 'staging',
+      }),
     });
     const mia = await newUser(browser, 'Mia');
     try {
@@ -16,7 +23,11 @@ test.describe('deleting with a way back', () => {
         await expect(p.getByTestId('connection-status')).toHaveAttribute('data-status', 'live');
         await expect(p.getByTestId('results').locator('li')).toHaveCount(3);
       }
-      const areas = (p: typeof page) => p.getByTestId('results').locator('li').evaluateAll((els) => els.map((e) => e.getAttribute('data-area')));
+      const areas = (p: typeof page) =>
+        p
+          .getByTestId('results')
+          .locator('li')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('data-area')));
       expect(await areas(page)).toEqual(['Functional testing', 'Integration testing', 'Security testing']);
 
       await page.getByRole('button', { name: 'Remove Integration testing' }).click();
@@ -34,7 +45,11 @@ test.describe('deleting with a way back', () => {
 
   test('revoking a share link asks in the app’s own dialog, not the browser’s', async ({ page, request }) => {
     const id = uid('revoke');
-    await putEntry(request, { namespace: 'session-management', key: `session/${id}/init`, value: JSON.stringify({ session_id: id, project_name: 'atlas', focus_area: 'api' }) });
+    await putEntry(request, {
+      namespace: 'session-management',
+      key: `session/${id}/init`,
+      value: JSON.stringify({ session_id: id, project_name: 'atlas', focus_area: 'api' }),
+    });
     const made = await request.post('/api/v1/share-links', { data: { sessionId: id } });
     expect(made.ok(), await made.text()).toBe(true);
     const browserDialogs: string[] = [];

@@ -101,7 +101,8 @@ export function can(principal: Principal, permission: Permission): boolean {
       if (permission.action === 'inbox:follow') return permission.userId === principal.id;
       return roleAllows[principal.role].has(permission.action);
     case 'token':
-      if (permission.action === 'inbox:follow') return permission.userId === principal.ownerId && tokenAllows(principal.scopes, { action: 'session:view', sessionId: '*' });
+      if (permission.action === 'inbox:follow')
+        return permission.userId === principal.ownerId && tokenAllows(principal.scopes, { action: 'session:view', sessionId: '*' });
       return tokenAllows(principal.scopes, permission);
     case 'share':
       return permission.action === 'session:view' && permission.sessionId === principal.sessionId;

@@ -6,7 +6,13 @@ import { z } from 'zod';
  * these are the rest: agenda, action items, projects, findings, backlog, risks, ADRs…
  */
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max);
-const optText = (max: number) => z.string().trim().max(max).nullish().transform((v) => v || null);
+const optText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullish()
+    .transform((v) => v || null);
 const isoDate = z
   .string()
   .trim()
@@ -18,15 +24,32 @@ const severity = z.enum(['critical', 'high', 'medium', 'low', 'info']);
 
 export const boardItemSchemas = {
   /** Team coordination: an agenda item with its timebox. */
-  agenda: z.object({ title: text(300), timeboxMinutes: z.number().int().min(1).max(600).default(15), status: z.enum(['pending', 'active', 'done']).default('pending'), notes: optText(2000) }),
+  agenda: z.object({
+    title: text(300),
+    timeboxMinutes: z.number().int().min(1).max(600).default(15),
+    status: z.enum(['pending', 'active', 'done']).default('pending'),
+    notes: optText(2000),
+  }),
   /** Team coordination: an action item. */
   action: z.object({ title: text(500), owner: optText(120), due: isoDate, status: z.enum(['open', 'in-progress', 'done']).default('open') }),
   /** Cross-project: one project of the grid. */
   project: z.object({
     name: text(120),
     status: text(60).default('active'),
-    teamSize: z.number().int().min(0).max(10_000).nullish().transform((v) => v ?? null),
-    sprint: z.number().int().min(0).max(10_000).nullish().transform((v) => v ?? null),
+    teamSize: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .nullish()
+      .transform((v) => v ?? null),
+    sprint: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .nullish()
+      .transform((v) => v ?? null),
     blockers: z.number().int().min(0).max(10_000).default(0),
     priority: z.enum(['critical', 'high', 'medium', 'low']).default('medium'),
   }),
@@ -37,21 +60,60 @@ export const boardItemSchemas = {
   /** Code review: a criterion of a checklist (category: security, performance, quality…). */
   criterion: z.object({ category: text(60).default('quality'), text: text(300), checked: z.boolean().default(false) }),
   /** Code review: a finding at file:line. */
-  finding: z.object({ severity: severity.default('medium'), title: text(500), file: optText(1000), line: z.number().int().min(0).nullish().transform((v) => v ?? null), status: z.enum(['open', 'resolved', 'wont-fix']).default('open') }),
+  finding: z.object({
+    severity: severity.default('medium'),
+    title: text(500),
+    file: optText(1000),
+    line: z
+      .number()
+      .int()
+      .min(0)
+      .nullish()
+      .transform((v) => v ?? null),
+    status: z.enum(['open', 'resolved', 'wont-fix']).default('open'),
+  }),
   /** QA: an environment under test. */
   environment: z.object({ name: text(120), status: z.enum(['ready', 'degraded', 'down']).default('ready') }),
   /** QA: a test area's result. */
-  result: z.object({ area: text(200), environment: optText(120), outcome: z.enum(['pass', 'fail', 'skip', 'pending']).default('pending'), notes: optText(1000) }),
+  result: z.object({
+    area: text(200),
+    environment: optText(120),
+    outcome: z.enum(['pass', 'fail', 'skip', 'pending']).default('pending'),
+    notes: optText(1000),
+  }),
   /** QA: a defect. */
   defect: z.object({ title: text(500), severity: severity.default('medium'), status: z.enum(['open', 'fixed', 'verified', 'wont-fix']).default('open') }),
   /** Sprint planning: a backlog item; `inSprint` moves it into the sprint. */
   backlog: z.object({ title: text(500), points: z.number().min(0).max(1000).default(0), inSprint: z.boolean().default(false), owner: optText(120) }),
   /** Sprint and architecture planning: a risk and its mitigation. */
-  risk: z.object({ title: text(500), likelihood: z.enum(['low', 'medium', 'high']).default('medium'), impact: z.enum(['low', 'medium', 'high']).default('medium'), mitigation: optText(2000) }),
+  risk: z.object({
+    title: text(500),
+    likelihood: z.enum(['low', 'medium', 'high']).default('medium'),
+    impact: z.enum(['low', 'medium', 'high']).default('medium'),
+    mitigation: optText(2000),
+  }),
   /** Architecture planning: a phase on the timeline (start/end dates, or month offsets from the start). */
   phase: z.object({ name: text(200), start: isoDate, end: isoDate, status: z.enum(['planned', 'in-progress', 'done']).default('planned') }),
   /** Architecture planning: an architecture decision record. */
-  adr: z.object({ number: z.number().int().min(1).max(100_000).nullish().transform((v) => v ?? null), title: text(300), status: z.enum(['proposed', 'accepted', 'superseded', 'rejected']).default('proposed'), context: optText(4000), decision: optText(4000), supersededBy: z.number().int().min(1).nullish().transform((v) => v ?? null) }),
+  adr: z.object({
+    number: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .nullish()
+      .transform((v) => v ?? null),
+    title: text(300),
+    status: z.enum(['proposed', 'accepted', 'superseded', 'rejected']).default('proposed'),
+    context: optText(4000),
+    decision: optText(4000),
+    supersededBy: z
+      .number()
+      .int()
+      .min(1)
+      .nullish()
+      .transform((v) => v ?? null),
+  }),
 } as const;
 
 export type BoardItemKind = keyof typeof boardItemSchemas;

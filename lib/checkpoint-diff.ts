@@ -39,8 +39,22 @@ export interface SnapshotDiff {
 /** What changed between two snapshots, for the checkpoint diff and "what changed since". */
 export function diffSnapshots(before: CheckpointSnapshot, after: CheckpointSnapshot): SnapshotDiff {
   // Snapshots written by older versions may lack a list; treat it as empty rather than throw.
-  const b = { goals: before.goals ?? [], workstreams: before.workstreams ?? [], files: before.files ?? [], blockers: before.blockers ?? [], decisions: before.decisions ?? [], metrics: before.metrics ?? {} };
-  const a = { goals: after.goals ?? [], workstreams: after.workstreams ?? [], files: after.files ?? [], blockers: after.blockers ?? [], decisions: after.decisions ?? [], metrics: after.metrics ?? {} };
+  const b = {
+    goals: before.goals ?? [],
+    workstreams: before.workstreams ?? [],
+    files: before.files ?? [],
+    blockers: before.blockers ?? [],
+    decisions: before.decisions ?? [],
+    metrics: before.metrics ?? {},
+  };
+  const a = {
+    goals: after.goals ?? [],
+    workstreams: after.workstreams ?? [],
+    files: after.files ?? [],
+    blockers: after.blockers ?? [],
+    decisions: after.decisions ?? [],
+    metrics: after.metrics ?? {},
+  };
   const goalsDone = a.goals.filter((g) => g.done && !b.goals.find((x) => x.text === g.text)?.done).map((g) => g.text);
   const goalsAdded = a.goals.filter((g) => !b.goals.some((x) => x.text === g.text)).map((g) => g.text);
   const workstreams = a.workstreams
@@ -52,7 +66,9 @@ export function diffSnapshots(before: CheckpointSnapshot, after: CheckpointSnaps
   const beforeFiles = new Set(b.files.map((f) => f.path));
   const filesAdded = a.files.filter((f) => !beforeFiles.has(f.path)).map((f) => f.path);
   const blockersOpened = a.blockers.filter((x) => !x.resolved && !b.blockers.some((y) => y.description === x.description)).map((x) => x.description);
-  const blockersResolved = a.blockers.filter((x) => x.resolved && b.blockers.some((y) => y.description === x.description && !y.resolved)).map((x) => x.description);
+  const blockersResolved = a.blockers
+    .filter((x) => x.resolved && b.blockers.some((y) => y.description === x.description && !y.resolved))
+    .map((x) => x.description);
   const decisionsAdded = a.decisions.filter((d) => !b.decisions.some((x) => x.topic === d.topic && x.decision === d.decision));
   const metrics = Object.keys({ ...b.metrics, ...a.metrics })
     .filter((k) => JSON.stringify(b.metrics[k]) !== JSON.stringify(a.metrics[k]))

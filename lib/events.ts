@@ -58,7 +58,13 @@ export const roomSchema = z
   .string()
   .max(200)
   .refine(
-    (r) => r === ALL_MEMORY_ROOM || r === 'dashboard' || r === HANDOFFS_ROOM || /^user:[A-Za-z0-9_-]{1,100}$/.test(r) || /^ns:[A-Za-z0-9._:/-]{1,128}$/.test(r) || /^session:[^\s]{1,190}$/.test(r),
+    (r) =>
+      r === ALL_MEMORY_ROOM ||
+      r === 'dashboard' ||
+      r === HANDOFFS_ROOM ||
+      /^user:[A-Za-z0-9_-]{1,100}$/.test(r) ||
+      /^ns:[A-Za-z0-9._:/-]{1,128}$/.test(r) ||
+      /^session:[^\s]{1,190}$/.test(r),
     'unknown room',
   );
 

@@ -1,12 +1,5 @@
 import type { Socket } from 'socket.io-client';
-import {
-  roomsForChange,
-  type Ack,
-  type Change,
-  type ClientToServerEvents,
-  type ServerToClientEvents,
-  type SubscribeResult,
-} from './events.ts';
+import { roomsForChange, type Ack, type Change, type ClientToServerEvents, type ServerToClientEvents, type SubscribeResult } from './events.ts';
 
 export type FeedStatus = 'connecting' | 'catching-up' | 'live' | 'reconnecting';
 export type BatonSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

@@ -13,9 +13,7 @@ export const OPEN_HANDOFF_STATUSES: readonly HandoffStatus[] = ['pending', 'chan
 
 /** Who receives it: a member (by user id), an agent (by name), or anyone on the team. */
 export type HandoffRecipient =
-  | { kind: 'user'; userId: string; label: string }
-  | { kind: 'agent'; name: string; label: string }
-  | { kind: 'team'; label: string };
+  { kind: 'user'; userId: string; label: string } | { kind: 'agent'; name: string; label: string } | { kind: 'team'; label: string };
 
 export interface HandoffInProgress {
   task: string;
@@ -178,7 +176,12 @@ export const handoffCreateSchema = z.object({
   /** What the recipient should tick before accepting; defaults are derived from the context. */
   checklist: z.array(line(300)).max(50).optional(),
   /** Seconds until it expires (default three days). */
-  ttl: z.number().int().min(60).max(90 * 86_400).default(DEFAULT_HANDOFF_TTL_SECONDS),
+  ttl: z
+    .number()
+    .int()
+    .min(60)
+    .max(90 * 86_400)
+    .default(DEFAULT_HANDOFF_TTL_SECONDS),
   /** Pre-fill the summary from the board (goals done, workstreams, open blockers, next steps). Default true. */
   fromBoard: z.boolean().default(true),
 });

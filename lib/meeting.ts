@@ -79,7 +79,11 @@ export const meetingActionSchema = z.discriminatedUnion(
     z.object({
       action: z.literal('restore'),
       agendaItemId: itemId.nullable(),
-      elapsedMs: z.number({ error: 'must be a number of milliseconds' }).int().min(0).max(7 * 24 * 3600_000),
+      elapsedMs: z
+        .number({ error: 'must be a number of milliseconds' })
+        .int()
+        .min(0)
+        .max(7 * 24 * 3600_000),
       running: z.boolean(),
       statuses: z.array(z.object({ itemId, status: agendaStatus })).max(500),
     }),
@@ -121,7 +125,10 @@ export function readMeeting(raw: unknown): MeetingState {
   const spent: Record<string, number> = {};
   if (isRecord(raw.spentMs)) for (const [k, v] of Object.entries(raw.spentMs)) if (typeof v === 'number' && v >= 0) spent[k] = v;
   return {
-    presenter: isRecord(p) && typeof p.id === 'string' && typeof p.label === 'string' ? { id: p.id, label: p.label, since: isoOrNull(p.since) ?? new Date(0).toISOString() } : null,
+    presenter:
+      isRecord(p) && typeof p.id === 'string' && typeof p.label === 'string'
+        ? { id: p.id, label: p.label, since: isoOrNull(p.since) ?? new Date(0).toISOString() }
+        : null,
     agendaItemId: idOrNull(raw.agendaItemId),
     focus: (MEETING_SECTIONS as readonly string[]).includes(raw.focus as string) ? (raw.focus as MeetingSection) : null,
     timer: { itemId: idOrNull(t.itemId), startedAt: isoOrNull(t.startedAt), elapsedMs: Math.max(0, num(t.elapsedMs, 0)) },
@@ -241,11 +248,16 @@ export function reduceMeeting(prev: MeetingState, action: MeetingAction, ctx: { 
       state.summonedAt = at;
       break;
     case 'restore': {
-      if (action.agendaItemId !== null && !statusOf.has(action.agendaItemId)) throw new BatonError('not_found', `agendaItemId: no agenda item ${action.agendaItemId} in this session`, { field: 'agendaItemId' });
+      if (action.agendaItemId !== null && !statusOf.has(action.agendaItemId))
+        throw new BatonError('not_found', `agendaItemId: no agenda item ${action.agendaItemId} in this session`, { field: 'agendaItemId' });
       if (state.timer.itemId !== null && state.timer.itemId !== action.agendaItemId) state.spentMs[String(state.timer.itemId)] = timerElapsed(state.timer, now);
       for (const s of action.statuses) if (statusOf.has(s.itemId)) setStatus(s.itemId, s.status);
       state.agendaItemId = action.agendaItemId;
-      state.timer = { itemId: action.agendaItemId, startedAt: action.running && action.agendaItemId !== null ? at : null, elapsedMs: action.agendaItemId === null ? 0 : action.elapsedMs };
+      state.timer = {
+        itemId: action.agendaItemId,
+        startedAt: action.running && action.agendaItemId !== null ? at : null,
+        elapsedMs: action.agendaItemId === null ? 0 : action.elapsedMs,
+      };
       break;
     }
   }

@@ -65,18 +65,17 @@ export const listInputSchema = z.object({
 });
 export type ListInput = z.input<typeof listInputSchema>;
 
-export const searchInputSchema = z
-  .object({
-    namespace: namespaceSchema.optional(),
-    pattern: z
-      .string()
-      .max(MAX_KEY_LENGTH, `must be at most ${MAX_KEY_LENGTH} characters`)
-      .refine((p) => countStars(p) <= MAX_GLOB_STARS, `may contain at most ${MAX_GLOB_STARS} *`)
-      .optional(),
-    query: z.string().max(1000, 'must be at most 1000 characters').optional(),
-    cursor: z.string().max(4096).optional(),
-    limit: limitSchema.default(100),
-  });
+export const searchInputSchema = z.object({
+  namespace: namespaceSchema.optional(),
+  pattern: z
+    .string()
+    .max(MAX_KEY_LENGTH, `must be at most ${MAX_KEY_LENGTH} characters`)
+    .refine((p) => countStars(p) <= MAX_GLOB_STARS, `may contain at most ${MAX_GLOB_STARS} *`)
+    .optional(),
+  query: z.string().max(1000, 'must be at most 1000 characters').optional(),
+  cursor: z.string().max(4096).optional(),
+  limit: limitSchema.default(100),
+});
 export type SearchInput = z.input<typeof searchInputSchema>;
 
 /** Parses a stored string as JSON when it is JSON; otherwise returns the text as is. */

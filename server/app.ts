@@ -171,8 +171,30 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   );
   backups.start();
   const api = createApi({
-    memory, feed, logger, identity, audit, limiter, mcp, sessions, items, meeting, handoffs, analytics, gate, notify: notify.routes(gate), metrics: metrics.middleware,
-    data: { handle: db, services: { memory, sessions, handoffs, feed }, audit, backups, onCommit: broadcaster.wake, maxImportBytes: data.maxImportBytes, now: options.now },
+    memory,
+    feed,
+    logger,
+    identity,
+    audit,
+    limiter,
+    mcp,
+    sessions,
+    items,
+    meeting,
+    handoffs,
+    analytics,
+    gate,
+    notify: notify.routes(gate),
+    metrics: metrics.middleware,
+    data: {
+      handle: db,
+      services: { memory, sessions, handoffs, feed },
+      audit,
+      backups,
+      onCommit: broadcaster.wake,
+      maxImportBytes: data.maxImportBytes,
+      now: options.now,
+    },
   });
   const apiListener = getRequestListener(api.fetch);
   const serveMetrics = metricsHandler(metrics, { token: data.metricsToken, principalFrom: (headers) => identity.principalFrom(headers) });

@@ -207,7 +207,7 @@ export class WriteGate {
    */
   private refused(c: Caller, principal: KnownPrincipal, op: GateOp<unknown>): void {
     this.options.limiter.write(limitKey(c, principal));
-    const auditIt = typeof op.auditDenial === 'function' ? op.auditDenial() : op.auditDenial ?? true;
+    const auditIt = typeof op.auditDenial === 'function' ? op.auditDenial() : (op.auditDenial ?? true);
     if (!auditIt) return;
     const target = op.target.slice(0, 700);
     const key = `${limitKey(c, principal)}\u0000${op.action}\u0000${target}`;

@@ -21,7 +21,11 @@ export function openLocalServices(
   const handle = openDatabase(resolve(path), options);
   // Seed-shaped handoff writes open handoffs here too (accepting one needs the server's identities).
   const { memory, sessions, handoffs, analytics } = createServices(handle, { maxValueBytes: Number(process.env.MAX_VALUE_BYTES) || undefined });
-  const gate = new WriteGate({ audit: new AuditLog(handle), limiter: new RateLimiter(DEFAULT_RATE_LIMITS), maxDepth: Number(process.env.MAX_JSON_DEPTH) || undefined });
+  const gate = new WriteGate({
+    audit: new AuditLog(handle),
+    limiter: new RateLimiter(DEFAULT_RATE_LIMITS),
+    maxDepth: Number(process.env.MAX_JSON_DEPTH) || undefined,
+  });
   const caller = (): Caller => ({ principal: { kind: 'local', id: actor, name: actor }, ip: null, via: 'local' });
   return {
     memory: gatedBackend(memory, gate, caller, { immediate: true }),

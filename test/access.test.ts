@@ -1,6 +1,17 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { can, firstUncoveredScope, namespacePatternMatches, patternCovers, readableNamespacePatterns, scopeCovers, type Permission, type Principal, type Role, type TokenScope } from '../lib/access.ts';
+import {
+  can,
+  firstUncoveredScope,
+  namespacePatternMatches,
+  patternCovers,
+  readableNamespacePatterns,
+  scopeCovers,
+  type Permission,
+  type Principal,
+  type Role,
+  type TokenScope,
+} from '../lib/access.ts';
 
 // One permission of each kind, named so a failing row reads like a sentence.
 const P = {
@@ -54,9 +65,30 @@ describe('can(): token scopes', () => {
     // only its own tokens and share links (and mints nothing wider than itself, see scopeCovers).
     ['admin on team-b', [{ access: 'admin', namespaces: 'team-b' }], allowing('tokens:own', 'share:create')],
     ['admin on team-*', [{ access: 'admin', namespaces: 'team-*' }], allowing('read team-a', 'write team-a', 'tokens:own', 'share:create')],
-    ['read on * + admin on team-b', [{ access: 'read', namespaces: '*' }, { access: 'admin', namespaces: 'team-b' }], allowing('read team-a', 'read *', 'view session s-1', 'tokens:own', 'share:create')],
-    ['read on team-a + write on other-*', [{ access: 'read', namespaces: 'team-a' }, { access: 'write', namespaces: 'other-*' }], allowing('read team-a')],
-    ['read on * + write on team-a', [{ access: 'read', namespaces: '*' }, { access: 'write', namespaces: 'team-a' }], allowing('read team-a', 'read *', 'write team-a', 'view session s-1')],
+    [
+      'read on * + admin on team-b',
+      [
+        { access: 'read', namespaces: '*' },
+        { access: 'admin', namespaces: 'team-b' },
+      ],
+      allowing('read team-a', 'read *', 'view session s-1', 'tokens:own', 'share:create'),
+    ],
+    [
+      'read on team-a + write on other-*',
+      [
+        { access: 'read', namespaces: 'team-a' },
+        { access: 'write', namespaces: 'other-*' },
+      ],
+      allowing('read team-a'),
+    ],
+    [
+      'read on * + write on team-a',
+      [
+        { access: 'read', namespaces: '*' },
+        { access: 'write', namespaces: 'team-a' },
+      ],
+      allowing('read team-a', 'read *', 'write team-a', 'view session s-1'),
+    ],
     ['no scopes', [], allowing()],
   ];
   const rows = cases.flatMap(([label, scopes, expected]) => ALL_PERMS.map((perm) => [label, perm, expected[perm], scopes] as const));
@@ -133,9 +165,22 @@ describe('patternCovers() and scopeCovers(): a token mints nothing wider than it
   });
 
   it('names the first requested scope that no held scope covers', () => {
-    const held = [{ access: 'read', namespaces: '*' }, { access: 'admin', namespaces: 'ns-a' }] as TokenScope[];
-    expect(firstUncoveredScope(held, [{ access: 'read', namespaces: 'ns-b' }, { access: 'admin', namespaces: 'ns-a' }])).toBe(-1);
-    expect(firstUncoveredScope(held, [{ access: 'read', namespaces: 'ns-b' }, { access: 'write', namespaces: 'ns-b' }])).toBe(1);
+    const held = [
+      { access: 'read', namespaces: '*' },
+      { access: 'admin', namespaces: 'ns-a' },
+    ] as TokenScope[];
+    expect(
+      firstUncoveredScope(held, [
+        { access: 'read', namespaces: 'ns-b' },
+        { access: 'admin', namespaces: 'ns-a' },
+      ]),
+    ).toBe(-1);
+    expect(
+      firstUncoveredScope(held, [
+        { access: 'read', namespaces: 'ns-b' },
+        { access: 'write', namespaces: 'ns-b' },
+      ]),
+    ).toBe(1);
     expect(firstUncoveredScope(held, [{ access: 'admin', namespaces: '*' }])).toBe(0);
   });
 });

@@ -11,10 +11,16 @@ afterAll(async () => {
   await s.close();
 });
 
-const asCookie = (cookie: string, init: Parameters<typeof api>[2] = {}) => ({ ...init, token: null, headers: { ...cookieHeaders(s.url, cookie), ...(init.headers as Record<string, string> | undefined) } });
+const asCookie = (cookie: string, init: Parameters<typeof api>[2] = {}) => ({
+  ...init,
+  token: null,
+  headers: { ...cookieHeaders(s.url, cookie), ...(init.headers as Record<string, string> | undefined) },
+});
 const me = (cookie: string) => api(s.url, '/api/v1/me', asCookie(cookie));
 const actions = (target: string) =>
-  (s.app.audit.list({ limit: 500 }).items as { action: string; target: string | null; outcome: string }[]).filter((r) => r.target === target).map((r) => `${r.action}:${r.outcome}`);
+  (s.app.audit.list({ limit: 500 }).items as { action: string; target: string | null; outcome: string }[])
+    .filter((r) => r.target === target)
+    .map((r) => `${r.action}:${r.outcome}`);
 
 describe('changing one’s own password', () => {
   let pat: TestUser;
@@ -53,7 +59,11 @@ describe('changing one’s own password', () => {
     let disconnected = false;
     socket.on('disconnect', () => (disconnected = true));
 
-    const r = await api(s.url, '/api/v1/me/password', asCookie(pat.cookie, { method: 'POST', json: { currentPassword: pat.password, newPassword: 'Pat new password 456' } }));
+    const r = await api(
+      s.url,
+      '/api/v1/me/password',
+      asCookie(pat.cookie, { method: 'POST', json: { currentPassword: pat.password, newPassword: 'Pat new password 456' } }),
+    );
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ changed: true });
     const fresh = cookieFrom(r.headers);
@@ -74,7 +84,11 @@ describe('disabling and enabling an account', () => {
   let danaToken: string;
   beforeAll(async () => {
     dana = await invitedUser(s, 'member', 'Dana Disabled');
-    const t = await api(s.url, '/api/v1/tokens', asCookie(dana.cookie, { method: 'POST', json: { name: 'dana agent', scopes: [{ access: 'write', namespaces: '*' }] } }));
+    const t = await api(
+      s.url,
+      '/api/v1/tokens',
+      asCookie(dana.cookie, { method: 'POST', json: { name: 'dana agent', scopes: [{ access: 'write', namespaces: '*' }] } }),
+    );
     expect(t.status).toBe(201);
     danaToken = t.body.token;
   });
@@ -144,7 +158,12 @@ describe('disabling and enabling an account', () => {
 
   it('a member cannot disable anyone', async () => {
     const mo = await invitedUser(s, 'member', 'Mo Member');
-    const r = await api(s.url, `/api/v1/users/${dana.id}`, { method: 'PATCH', token: null, headers: cookieHeaders(s.url, mo.cookie), json: { disabled: true } });
+    const r = await api(s.url, `/api/v1/users/${dana.id}`, {
+      method: 'PATCH',
+      token: null,
+      headers: cookieHeaders(s.url, mo.cookie),
+      json: { disabled: true },
+    });
     expect(r.status).toBe(403);
     expect(s.app.identity.listUsers().find((u) => u.id === dana.id)!.disabled).toBe(false);
   });

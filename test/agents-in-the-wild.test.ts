@@ -156,7 +156,11 @@ describe('2. Claude Code hooks, current versions', () => {
       e.flatMap((h) => h.hooks.map((x) => x.command)),
     );
     // Each runs `baton hooks <action>` from the PATH; the resume hook is guarded by a shell test on the project's own .baton/.
-    expect(commands.filter((c) => !/^baton hooks [a-z-]+$/.test(c) && !/^test -f "\$\{CLAUDE_PROJECT_DIR:-\.\}\/\.baton\/waiting" && baton hooks resumed \|\| true$/.test(c))).toEqual([]);
+    expect(
+      commands.filter(
+        (c) => !/^baton hooks [a-z-]+$/.test(c) && !/^test -f "\$\{CLAUDE_PROJECT_DIR:-\.\}\/\.baton\/waiting" && baton hooks resumed \|\| true$/.test(c),
+      ),
+    ).toEqual([]);
     expect(readFileSync(join(project, '.gitignore'), 'utf8')).toBe('node_modules/\n.baton/\n');
     expect(withBatonHooks({}).hooks).toMatchObject({
       PostToolUse: expect.arrayContaining([expect.objectContaining({ matcher: 'TodoWrite|TaskCreate|TaskUpdate' })]),

@@ -55,7 +55,12 @@ beforeAll(async () => {
   await ok('/api/v1/sessions/dev-1/blockers', { method: 'POST', json: { description: 'flaky CI', severity: 'critical' } });
   await ok('/api/v1/sessions/dev-1/checkpoints', { method: 'POST', json: { label: 'tuesday' } });
   const cookie = await signIn(s.url, TEST_ADMIN.email, TEST_ADMIN.password);
-  await ok('/api/v1/memory/entry', { method: 'PUT', token: null, headers: cookieHeaders(s.url, cookie), json: { namespace: 'notes', key: 'standup', value: 'auth half done' } });
+  await ok('/api/v1/memory/entry', {
+    method: 'PUT',
+    token: null,
+    headers: cookieHeaders(s.url, cookie),
+    json: { namespace: 'notes', key: 'standup', value: 'auth half done' },
+  });
 
   // Wednesday: dev-1 handed to the team and accepted 6 h later; rev-1 handed to an agent and declined.
   clock = at('2026-03-04T08:00:00Z');
@@ -100,7 +105,13 @@ describe('analytics from what Baton recorded', () => {
     // The continuation copied dev-1's goals and its open blocker: each is counted once. Goals: old-1's,
     // rev-1's and the continuation's three (login done there, carried from dev-1, where it was ticked).
     expect(a.goals).toEqual({ total: 5, done: 1, completionRate: 0.2, doneInWindow: 1 });
-    expect(a.blockers).toEqual({ open: 1, openBySeverity: { low: 0, medium: 0, high: 0, critical: 1 }, raisedInWindow: 2, resolvedInWindow: 1, medianHoursToResolve: 23 });
+    expect(a.blockers).toEqual({
+      open: 1,
+      openBySeverity: { low: 0, medium: 0, high: 0, critical: 1 },
+      raisedInWindow: 2,
+      resolvedInWindow: 1,
+      medianHoursToResolve: 23,
+    });
 
     expect(a.handoffs).toMatchObject({ createdInWindow: 2, accepted: 1, declined: 1, open: 0, acceptanceRate: 0.5, medianHoursToAccept: 6 });
     expect(a.checkpoints.byKind.manual).toBe(1);
@@ -161,14 +172,32 @@ describe('analytics from what Baton recorded', () => {
 
   it('shows what agents reported about themselves at the seed’s metrics keys, beside what was measured', async () => {
     const team = { team_id: 'development-team-001', period: 'sprint-4', coordination_metrics: { handoff_success_rate: 0.94 } };
-    await mcp('memory_usage', { action: 'store', namespace: 'team-coordination-analytics', key: 'session/team-coordination/metrics', value: JSON.stringify(team) });
+    await mcp('memory_usage', {
+      action: 'store',
+      namespace: 'team-coordination-analytics',
+      key: 'session/team-coordination/metrics',
+      value: JSON.stringify(team),
+    });
     clock += 1000;
     await mcp('memory_usage', { action: 'store', namespace: 'other-team', key: 'session/team-coordination/metrics', value: 'not json' });
-    await mcp('memory_usage', { action: 'store', namespace: 'session-analytics', key: 'session/analytics/productivity', value: JSON.stringify({ session_id: 'dev-1', metrics: { completion_rate: 0.75 } }) });
+    await mcp('memory_usage', {
+      action: 'store',
+      namespace: 'session-analytics',
+      key: 'session/analytics/productivity',
+      value: JSON.stringify({ session_id: 'dev-1', metrics: { completion_rate: 0.75 } }),
+    });
     await mcp('memory_usage', { action: 'store', namespace: 'gone', key: 'session/analytics/productivity', value: JSON.stringify({ metrics: {} }), ttl: 1 });
     clock += 2000;
     const a = await analytics();
-    expect(a.reported.team).toEqual([{ namespace: 'team-coordination-analytics', key: 'session/team-coordination/metrics', updatedAt: new Date(clock - 3000).toISOString(), updatedBy: 'token:tests', value: team }]);
+    expect(a.reported.team).toEqual([
+      {
+        namespace: 'team-coordination-analytics',
+        key: 'session/team-coordination/metrics',
+        updatedAt: new Date(clock - 3000).toISOString(),
+        updatedBy: 'token:tests',
+        value: team,
+      },
+    ]);
     expect(a.reported.sessions.map((r) => [r.namespace, r.value.metrics])).toEqual([['session-analytics', { completion_rate: 0.75 }]]);
     // Measured beside it: the one decided handoff of two was accepted.
     expect(a.handoffs.acceptanceRate).toBe(0.5);
@@ -176,7 +205,10 @@ describe('analytics from what Baton recorded', () => {
 
   it('agents get the same figures through MCP (session_analytics), with tool errors naming the field', async () => {
     const rest = await analytics('days=7&tz=UTC&type=development');
-    const r = (await agent.callTool({ name: 'session_analytics', arguments: { days: 7, tz: 'UTC', type: 'development' } })) as { isError?: boolean; content: { text: string }[] };
+    const r = (await agent.callTool({ name: 'session_analytics', arguments: { days: 7, tz: 'UTC', type: 'development' } })) as {
+      isError?: boolean;
+      content: { text: string }[];
+    };
     expect(r.isError ?? false).toBe(false);
     const viaMcp = JSON.parse(r.content[0]!.text).analytics as Analytics;
     expect({ ...viaMcp, generatedAt: null }).toEqual({ ...rest, generatedAt: null });
@@ -242,7 +274,12 @@ describe('write counts outlive the feed', () => {
       expect(total()).toBe(32);
       const rows = stats.since(0);
       expect(rows.filter((r) => r.actor === 'token:bot').reduce((n, r) => n + r.writes, 0)).toBe(20);
-      expect(rows.filter((r) => r.actor === 'Mia').map((r) => [r.bucket, r.writes]).sort()).toEqual([
+      expect(
+        rows
+          .filter((r) => r.actor === 'Mia')
+          .map((r) => [r.bucket, r.writes])
+          .sort(),
+      ).toEqual([
         [Math.floor(at('2026-03-02T09:00:00Z') / 900_000), 11],
         [Math.floor(at('2026-03-02T09:20:00Z') / 900_000), 1],
       ]);

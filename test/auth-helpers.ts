@@ -45,10 +45,7 @@ export async function invitedUser(s: TestServer, role: Role, name: string): Prom
 }
 
 /** A socket.io client with exactly the credentials given (no default admin token). */
-export function rawSocket(
-  url: string,
-  credentials: { token?: string; share?: string; cookie?: string; origin?: string } = {},
-): BatonSocket {
+export function rawSocket(url: string, credentials: { token?: string; share?: string; cookie?: string; origin?: string } = {}): BatonSocket {
   const { token, share, cookie, origin } = credentials;
   const extraHeaders: Record<string, string> = {};
   if (cookie) extraHeaders.cookie = cookie;

@@ -9,7 +9,15 @@ import { api, startTestServer, TEST_ADMIN, waitFor, type TestServer } from './he
 const auditItems = async (s: TestServer, query: string) => {
   const res = await api(s.url, `/api/v1/audit?limit=500&${query}`);
   expect(res.status).toBe(200);
-  return res.body.items as { actorKind: string; actorId: string | null; actorLabel: string; action: string; target: string | null; outcome: string; detail: any }[];
+  return res.body.items as {
+    actorKind: string;
+    actorId: string | null;
+    actorLabel: string;
+    action: string;
+    target: string | null;
+    outcome: string;
+    detail: any;
+  }[];
 };
 
 describe('first-run setup', () => {
@@ -36,14 +44,22 @@ describe('first-run setup', () => {
     expect(weak.body.error.field).toBe('password');
     expect(app.identity.hasUsers()).toBe(false);
 
-    const done = await api(url, '/api/v1/setup', { method: 'POST', token: null, json: { name: 'Owner', email: 'Owner@Example.test', password: 'owner password' } });
+    const done = await api(url, '/api/v1/setup', {
+      method: 'POST',
+      token: null,
+      json: { name: 'Owner', email: 'Owner@Example.test', password: 'owner password' },
+    });
     expect(done.status).toBe(200);
     const cookie = cookieFrom(done.headers);
     const me = await api(url, '/api/v1/me', { token: null, headers: { cookie } });
     expect(me.body.principal).toMatchObject({ kind: 'user', role: 'admin', email: 'owner@example.test', name: 'Owner' });
     expect((await api(url, '/api/v1/setup', { token: null })).body).toEqual({ needed: false });
 
-    const again = await api(url, '/api/v1/setup', { method: 'POST', token: null, json: { name: 'Second', email: 'second@example.test', password: 'second password' } });
+    const again = await api(url, '/api/v1/setup', {
+      method: 'POST',
+      token: null,
+      json: { name: 'Second', email: 'second@example.test', password: 'second password' },
+    });
     expect(again.status).toBe(422);
     expect(again.body.error).toMatchObject({ code: 'invalid_input', field: 'setup' });
     expect(app.identity.listUsers().map((u) => u.email)).toEqual(['owner@example.test']);
@@ -140,10 +156,18 @@ describe('accounts, tokens, sockets and the audit log', () => {
       secrets.push(created.body.token);
       expect((await asMember(`/api/v1/tokens/${created.body.id}`, { method: 'DELETE' })).status).toBe(200);
       const target = await invitedUser(s, 'viewer', 'Role Target');
-      expect((await api(s.url, `/api/v1/users/${target.id}`, { method: 'PATCH', json: { role: 'member' } })).body).toEqual({ id: target.id, role: 'member', disabled: false });
+      expect((await api(s.url, `/api/v1/users/${target.id}`, { method: 'PATCH', json: { role: 'member' } })).body).toEqual({
+        id: target.id,
+        role: 'member',
+        disabled: false,
+      });
 
       const [create] = await auditItems(s, 'action=token.create');
-      expect(create).toMatchObject({ actorId: member.id, target: created.body.id, detail: { name: 'ci', scopes: [{ access: 'write', namespaces: 'team-*' }] } });
+      expect(create).toMatchObject({
+        actorId: member.id,
+        target: created.body.id,
+        detail: { name: 'ci', scopes: [{ access: 'write', namespaces: 'team-*' }] },
+      });
       const [revoke] = await auditItems(s, 'action=token.revoke');
       expect(revoke).toMatchObject({ actorId: member.id, target: created.body.id });
       const [role] = await auditItems(s, 'action=account.role');
@@ -187,7 +211,7 @@ describe('accounts, tokens, sockets and the audit log', () => {
         socket.on('disconnect', () => (disconnected = true));
 
         expect((await asMember(`/api/v1/tokens/${created.body.id}`, { method: 'DELETE' })).status).toBe(200);
-        await waitFor(() => disconnected, 5000, 'the revoked token\'s socket to be disconnected');
+        await waitFor(() => disconnected, 5000, "the revoked token's socket to be disconnected");
         const after = await api(s.url, '/api/v1/memory?namespace=team-a', { token });
         expect(after.status).toBe(401);
         expect(after.body.error.code).toBe('unauthorized');
@@ -211,18 +235,28 @@ describe('accounts, tokens, sockets and the audit log', () => {
         let disconnected = false;
         socket.on('disconnect', () => (disconnected = true));
         expect((await api(s.url, `/api/v1/users/${demoted.id}`, { method: 'PATCH', json: { role: 'viewer' } })).status).toBe(200);
-        await waitFor(() => disconnected, 5000, 'the demoted member\'s socket to be disconnected');
+        await waitFor(() => disconnected, 5000, "the demoted member's socket to be disconnected");
       } finally {
         socket.close();
       }
-      const write = await api(s.url, '/api/v1/memory/entry', { method: 'PUT', token: null, headers: cookieHeaders(s.url, demoted.cookie), json: { namespace: 'team-a', key: 'demoted', value: '2' } });
+      const write = await api(s.url, '/api/v1/memory/entry', {
+        method: 'PUT',
+        token: null,
+        headers: cookieHeaders(s.url, demoted.cookie),
+        json: { namespace: 'team-a', key: 'demoted', value: '2' },
+      });
       expect(write.status).toBe(403);
       expect(s.app.memory.retrieve({ namespace: 'team-a', key: 'demoted' })?.raw).toBe('1');
     });
 
     it('a token never outranks its owner: demoting an admin takes the admin power from their tokens too', async () => {
       const ada = await invitedUser(s, 'admin', 'Ada Admin');
-      const made = await api(s.url, '/api/v1/tokens', { method: 'POST', token: null, headers: cookieHeaders(s.url, ada.cookie), json: { name: 'ada-admin', scopes: [{ access: 'admin', namespaces: '*' }] } });
+      const made = await api(s.url, '/api/v1/tokens', {
+        method: 'POST',
+        token: null,
+        headers: cookieHeaders(s.url, ada.cookie),
+        json: { name: 'ada-admin', scopes: [{ access: 'admin', namespaces: '*' }] },
+      });
       expect(made.status).toBe(201);
       const token = made.body.token as string;
       expect((await api(s.url, '/api/v1/users', { token })).status).toBe(200);
@@ -294,7 +328,7 @@ describe('accounts, tokens, sockets and the audit log', () => {
         let disconnected = false;
         socket.on('disconnect', () => (disconnected = true));
         expect((await asMember(`/api/v1/share-links/${share.body.id}`, { method: 'DELETE' })).status).toBe(200);
-        await waitFor(() => disconnected, 5000, 'the revoked share link\'s socket to be disconnected');
+        await waitFor(() => disconnected, 5000, "the revoked share link's socket to be disconnected");
       } finally {
         socket.close();
       }
@@ -357,7 +391,11 @@ describe('accounts, tokens, sockets and the audit log', () => {
       const invite = await api(s.url, '/api/v1/invites', { method: 'POST', json: { role: 'member' } });
       const before = s.app.identity.listUsers().length;
       const accept = (n: number) =>
-        api(s.url, `/api/v1/invites/${invite.body.token}/accept`, { method: 'POST', token: null, json: { name: `Racer ${n}`, email: `racer${n}@example.test`, password: 'racer password' } });
+        api(s.url, `/api/v1/invites/${invite.body.token}/accept`, {
+          method: 'POST',
+          token: null,
+          json: { name: `Racer ${n}`, email: `racer${n}@example.test`, password: 'racer password' },
+        });
       const results = await Promise.all([accept(1), accept(2), accept(3)]);
       expect(results.map((r) => r.status).sort()).toEqual([200, 404, 404]);
       expect(s.app.identity.listUsers().length).toBe(before + 1);

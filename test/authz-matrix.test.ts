@@ -104,9 +104,22 @@ const ROUTES: Record<string, RouteExpectation> = {
   // ---- public: how one gets credentials --------------------------------------------------------
   'GET /api/v1/health': { allow: EVERYONE, probe: () => ({ path: '/api/v1/health' }) },
   // MCP authorization discovery (RFC 9728 metadata; any other /.well-known path is a JSON 404).
-  'GET /.well-known/oauth-protected-resource': { allow: EVERYONE, probe: () => ({ path: '/.well-known/oauth-protected-resource' }), check: (_w, b) => expect(b.bearer_methods_supported).toEqual(['header']) },
-  'GET /.well-known/oauth-protected-resource/mcp': { allow: EVERYONE, probe: () => ({ path: '/.well-known/oauth-protected-resource/mcp' }), check: (_w, b) => expect(b.resource).toMatch(/\/mcp$/) },
-  'ALL /.well-known/*': { allow: EVERYONE, allowStatus: [404], probe: () => ({ path: '/.well-known/oauth-authorization-server' }), check: (_w, b) => expect(b.error.code).toBe('not_found') },
+  'GET /.well-known/oauth-protected-resource': {
+    allow: EVERYONE,
+    probe: () => ({ path: '/.well-known/oauth-protected-resource' }),
+    check: (_w, b) => expect(b.bearer_methods_supported).toEqual(['header']),
+  },
+  'GET /.well-known/oauth-protected-resource/mcp': {
+    allow: EVERYONE,
+    probe: () => ({ path: '/.well-known/oauth-protected-resource/mcp' }),
+    check: (_w, b) => expect(b.resource).toMatch(/\/mcp$/),
+  },
+  'ALL /.well-known/*': {
+    allow: EVERYONE,
+    allowStatus: [404],
+    probe: () => ({ path: '/.well-known/oauth-authorization-server' }),
+    check: (_w, b) => expect(b.error.code).toBe('not_found'),
+  },
   'GET /api/v1/setup': { allow: EVERYONE, probe: () => ({ path: '/api/v1/setup' }), check: (_w, b) => expect(b.needed).toBe(false) },
   // Already set up: everyone reaches it and is told so (422), nobody becomes an owner.
   'POST /api/v1/setup': {
@@ -180,10 +193,15 @@ const ROUTES: Record<string, RouteExpectation> = {
 
   // ---- own tokens and share links -------------------------------------------------------------
   'GET /api/v1/tokens': { allow: WRITERS, probe: () => ({ path: '/api/v1/tokens' }) },
-  'POST /api/v1/tokens': { allow: WRITERS, probe: () => ({ path: '/api/v1/tokens', json: { name: 'probe', scopes: [{ access: 'read', namespaces: 'team-*' }] } }) },
+  'POST /api/v1/tokens': {
+    allow: WRITERS,
+    probe: () => ({ path: '/api/v1/tokens', json: { name: 'probe', scopes: [{ access: 'read', namespaces: 'team-*' }] } }),
+  },
   'DELETE /api/v1/tokens/:id': {
     allow: WRITERS,
-    probe: (who) => ({ path: `/api/v1/tokens/${f.s.app.identity.createToken(ownerOf(who), { name: 'doomed', scopes: [{ access: 'read', namespaces: NS }] }, null).id}` }),
+    probe: (who) => ({
+      path: `/api/v1/tokens/${f.s.app.identity.createToken(ownerOf(who), { name: 'doomed', scopes: [{ access: 'read', namespaces: NS }] }, null).id}`,
+    }),
   },
   'GET /api/v1/share-links': { allow: WRITERS, probe: () => ({ path: '/api/v1/share-links' }) },
   'POST /api/v1/share-links': { allow: WRITERS, probe: () => ({ path: '/api/v1/share-links', json: { sessionId: SESSION } }) },
@@ -197,19 +215,30 @@ const ROUTES: Record<string, RouteExpectation> = {
   'GET /api/v1/memory/entry': { allow: READERS, probe: () => ({ path: `/api/v1/memory/entry?${entryQuery('seed')}` }) },
   'GET /api/v1/memory/history': { allow: READERS, probe: () => ({ path: `/api/v1/memory/history?${entryQuery('seed')}` }) },
   'PUT /api/v1/memory/entry': { allow: WRITERS, probe: (who) => ({ path: '/api/v1/memory/entry', json: { namespace: NS, key: `rest/${who}`, value: who } }) },
-  'POST /api/v1/memory/entry/restore': { allow: WRITERS, probe: () => ({ path: '/api/v1/memory/entry/restore', json: { namespace: NS, key: 'seed', version: 1 } }) },
+  'POST /api/v1/memory/entry/restore': {
+    allow: WRITERS,
+    probe: () => ({ path: '/api/v1/memory/entry/restore', json: { namespace: NS, key: 'seed', version: 1 } }),
+  },
   'DELETE /api/v1/memory/entry': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/memory/entry?${entryQuery(`rest/${who}`)}` }) },
 
   // ---- memory across namespaces: allowed to scoped tokens, filtered to what they may read ------
   'GET /api/v1/memory/namespaces': {
     allow: LISTERS,
     probe: () => ({ path: '/api/v1/memory/namespaces' }),
-    check: (who, b) => expectFiltered(who, b.items.map((i: any) => i.namespace)),
+    check: (who, b) =>
+      expectFiltered(
+        who,
+        b.items.map((i: any) => i.namespace),
+      ),
   },
   'GET /api/v1/memory/search': {
     allow: LISTERS,
     probe: () => ({ path: '/api/v1/memory/search?pattern=seed' }),
-    check: (who, b) => expectFiltered(who, b.items.map((i: any) => i.namespace)),
+    check: (who, b) =>
+      expectFiltered(
+        who,
+        b.items.map((i: any) => i.namespace),
+      ),
   },
   // ---- sessions: viewing needs read access to everything (or the share link of that session);
   // editing a board is writing the namespace it is projected from (team-a here) -------------------
@@ -224,34 +253,54 @@ const ROUTES: Record<string, RouteExpectation> = {
     allow: [...READERS, 'share'],
     probe: () => ({ path: `/api/v1/sessions/${SESSION}/checkpoints/${f.checkpointId}` }),
   },
-  'POST /api/v1/sessions/:id/checkpoints': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/checkpoints`, json: { label: `by ${who}` } }) },
+  'POST /api/v1/sessions/:id/checkpoints': {
+    allow: WRITERS,
+    probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/checkpoints`, json: { label: `by ${who}` } }),
+  },
   'PATCH /api/v1/sessions/:id': { allow: WRITERS, probe: () => ({ path: `/api/v1/sessions/${SESSION}`, json: { autosaveMinutes: 30 } }) },
   // Not archived: an allowed caller gets the board back unchanged.
   'POST /api/v1/sessions/:id/unarchive': { allow: WRITERS, probe: () => ({ path: `/api/v1/sessions/${SESSION}/unarchive`, json: {} }) },
   // The session is active, so an allowed caller is told it cannot be recovered (422), not refused.
   'POST /api/v1/sessions/:id/recover': { allow: WRITERS, allowStatus: [422], probe: () => ({ path: `/api/v1/sessions/${SESSION}/recover`, json: {} }) },
-  'POST /api/v1/sessions/:id/blockers': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/blockers`, json: { description: `blocked ${who}` } }) },
+  'POST /api/v1/sessions/:id/blockers': {
+    allow: WRITERS,
+    probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/blockers`, json: { description: `blocked ${who}` } }),
+  },
   'POST /api/v1/sessions/:id/blockers/:blocker/resolve': {
     allow: WRITERS,
-    probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/blockers/${f.s.app.sessions.addBlocker(SESSION, { description: `to resolve ${who}` }, 'setup').blockers.at(-1)!.id}/resolve`, json: {} }),
+    probe: (who) => ({
+      path: `/api/v1/sessions/${SESSION}/blockers/${f.s.app.sessions.addBlocker(SESSION, { description: `to resolve ${who}` }, 'setup').blockers.at(-1)!.id}/resolve`,
+      json: {},
+    }),
   },
   'POST /api/v1/sessions/:id/goals': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/goals`, json: { text: `goal ${who}` } }) },
   'PATCH /api/v1/sessions/:id/goals/:goal': {
     allow: WRITERS,
     probe: () => ({ path: `/api/v1/sessions/${SESSION}/goals/${f.s.app.sessions.requireBoard(SESSION).goals[0]!.id}`, json: { done: true } }),
   },
-  'POST /api/v1/sessions/:id/decisions': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/decisions`, json: { topic: 'probe', decision: `by ${who}` } }) },
+  'POST /api/v1/sessions/:id/decisions': {
+    allow: WRITERS,
+    probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/decisions`, json: { topic: 'probe', decision: `by ${who}` } }),
+  },
   'POST /api/v1/sessions/:id/files': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/files`, json: { paths: [`src/${who}.ts`] } }) },
   'POST /api/v1/sessions/:id/agents': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/agents`, json: { name: `agent-${who}` } }) },
   // ---- board items and fields: editing a board is writing its namespace ------------------------
-  'POST /api/v1/sessions/:id/items': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/items`, json: { kind: 'action', data: { title: `by ${who}` } } }) },
+  'POST /api/v1/sessions/:id/items': {
+    allow: WRITERS,
+    probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/items`, json: { kind: 'action', data: { title: `by ${who}` } } }),
+  },
   'PATCH /api/v1/sessions/:id/items/:item': {
     allow: WRITERS,
-    probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/items/${f.s.app.items.add(SESSION, { kind: 'agenda', data: { title: `agenda ${who}` } }, 'setup').items.at(-1)!.id}`, json: { data: { status: 'done' } } }),
+    probe: (who) => ({
+      path: `/api/v1/sessions/${SESSION}/items/${f.s.app.items.add(SESSION, { kind: 'agenda', data: { title: `agenda ${who}` } }, 'setup').items.at(-1)!.id}`,
+      json: { data: { status: 'done' } },
+    }),
   },
   'DELETE /api/v1/sessions/:id/items/:item': {
     allow: WRITERS,
-    probe: (who) => ({ path: `/api/v1/sessions/${SESSION}/items/${f.s.app.items.add(SESSION, { kind: 'risk', data: { title: `doomed ${who}` } }, 'setup').items.at(-1)!.id}` }),
+    probe: (who) => ({
+      path: `/api/v1/sessions/${SESSION}/items/${f.s.app.items.add(SESSION, { kind: 'risk', data: { title: `doomed ${who}` } }, 'setup').items.at(-1)!.id}`,
+    }),
   },
   'PATCH /api/v1/sessions/:id/fields': { allow: WRITERS, probe: () => ({ path: `/api/v1/sessions/${SESSION}/fields`, json: { sprintGoal: 'probe' } }) },
   // ---- meeting mode: everyone who may view reads the state; editors drive (nobody presents: the admin releases first)
@@ -267,13 +316,26 @@ const ROUTES: Record<string, RouteExpectation> = {
 
   // ---- handoffs: readers see them; writers create; each step has its own rule (recipient, sender) --
   'GET /api/v1/handoffs': { allow: READERS, probe: () => ({ path: '/api/v1/handoffs?box=all' }) },
-  'GET /api/v1/handoffs/recipients': { allow: READERS, probe: () => ({ path: '/api/v1/handoffs/recipients' }), check: (_w, b) => expect(b.users.length).toBeGreaterThan(0) },
+  'GET /api/v1/handoffs/recipients': {
+    allow: READERS,
+    probe: () => ({ path: '/api/v1/handoffs/recipients' }),
+    check: (_w, b) => expect(b.users.length).toBeGreaterThan(0),
+  },
   'GET /api/v1/handoffs/:id': { allow: READERS, probe: (who) => ({ path: `/api/v1/handoffs/${freshHandoff(who).id}` }) },
-  'POST /api/v1/sessions/:id/handoffs': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/sessions/${freshSession(who)}/handoffs`, json: { to: { kind: 'team' } } }) },
+  'POST /api/v1/sessions/:id/handoffs': {
+    allow: WRITERS,
+    probe: (who) => ({ path: `/api/v1/sessions/${freshSession(who)}/handoffs`, json: { to: { kind: 'team' } } }),
+  },
   // To the team: any writer may decide; not a viewer, a scoped token or a share link.
   'POST /api/v1/handoffs/:id/accept': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/handoffs/${freshHandoff(who).id}/accept`, json: {} }) },
-  'POST /api/v1/handoffs/:id/decline': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/handoffs/${freshHandoff(who).id}/decline`, json: { reason: 'probe' } }) },
-  'POST /api/v1/handoffs/:id/request-changes': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/handoffs/${freshHandoff(who).id}/request-changes`, json: { reason: 'probe' } }) },
+  'POST /api/v1/handoffs/:id/decline': {
+    allow: WRITERS,
+    probe: (who) => ({ path: `/api/v1/handoffs/${freshHandoff(who).id}/decline`, json: { reason: 'probe' } }),
+  },
+  'POST /api/v1/handoffs/:id/request-changes': {
+    allow: WRITERS,
+    probe: (who) => ({ path: `/api/v1/handoffs/${freshHandoff(who).id}/request-changes`, json: { reason: 'probe' } }),
+  },
   'PATCH /api/v1/handoffs/:id/checklist/:item': {
     allow: WRITERS,
     probe: (who) => {
@@ -281,9 +343,15 @@ const ROUTES: Record<string, RouteExpectation> = {
       return { path: `/api/v1/handoffs/${h.id}/checklist/${h.checklist[0]!.id}`, json: { done: true } };
     },
   },
-  'POST /api/v1/handoffs/:id/comments': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/handoffs/${freshHandoff(who).id}/comments`, json: { body: `from ${who}` } }) },
+  'POST /api/v1/handoffs/:id/comments': {
+    allow: WRITERS,
+    probe: (who) => ({ path: `/api/v1/handoffs/${freshHandoff(who).id}/comments`, json: { body: `from ${who}` } }),
+  },
   // Sender-only steps: each caller probes a handoff it sent itself (a viewer's cannot pass as writing).
-  'PATCH /api/v1/handoffs/:id': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/handoffs/${freshHandoff(who, true).id}`, json: { summary: { notes: ['edited'] } } }) },
+  'PATCH /api/v1/handoffs/:id': {
+    allow: WRITERS,
+    probe: (who) => ({ path: `/api/v1/handoffs/${freshHandoff(who, true).id}`, json: { summary: { notes: ['edited'] } } }),
+  },
   'POST /api/v1/handoffs/:id/cancel': { allow: WRITERS, probe: (who) => ({ path: `/api/v1/handoffs/${freshHandoff(who, true).id}/cancel`, json: {} }) },
   'POST /api/v1/handoffs/:id/renew': {
     allow: WRITERS,
@@ -297,7 +365,11 @@ const ROUTES: Record<string, RouteExpectation> = {
   'GET /api/v1/changes/recent': {
     allow: LISTERS,
     probe: () => ({ path: '/api/v1/changes/recent?limit=100' }),
-    check: (who, b) => expectFiltered(who, b.items.map((i: any) => i.namespace)),
+    check: (who, b) =>
+      expectFiltered(
+        who,
+        b.items.map((i: any) => i.namespace),
+      ),
   },
 };
 
@@ -318,7 +390,11 @@ function discoveredRoutes(s: TestServer): string[] {
 beforeAll(async () => {
   // Many sign-ins from one IP and for one email below; the rate limits have their own tests.
   const s = await startTestServer({ rateLimits: { signInPerMinutePerIp: 10_000, signInPerMinutePerEmail: 10_000 } });
-  const [viewer, member, target] = [await invitedUser(s, 'viewer', 'Vera Viewer'), await invitedUser(s, 'member', 'Mo Member'), await invitedUser(s, 'viewer', 'Tess Target')];
+  const [viewer, member, target] = [
+    await invitedUser(s, 'viewer', 'Vera Viewer'),
+    await invitedUser(s, 'member', 'Mo Member'),
+    await invitedUser(s, 'viewer', 'Tess Target'),
+  ];
   const adminCookie = await signIn(s.url, TEST_ADMIN.email, TEST_ADMIN.password);
   const spareCookie = {
     viewer: await signIn(s.url, viewer.email, viewer.password),

@@ -82,7 +82,9 @@ describe('the seed fills the six boards', () => {
       { name: 'mobile-app', status: 'planning', teamSize: 3, sprint: 1, blockers: 1, priority: 'low' },
     ]);
     expect(data(multi, 'resource').map((r) => r.name)).toEqual(['devops-team', 'qa-team', 'ui-ux-designer']);
-    expect(data(multi, 'dependency')).toEqual([{ from: 'mobile-app', to: 'e-commerce-platform', type: 'api-dependency', description: 'Mobile app requires stable API from platform' }]);
+    expect(data(multi, 'dependency')).toEqual([
+      { from: 'mobile-app', to: 'e-commerce-platform', type: 'api-dependency', description: 'Mobile app requires stable API from platform' },
+    ]);
 
     const review = await board(REVIEW);
     expect([review.type, review.subtype]).toEqual(['review', 'code']);
@@ -99,7 +101,12 @@ describe('the seed fills the six boards', () => {
     const qa = await board(QA);
     expect([qa.type, qa.subtype]).toEqual(['review', 'qa']);
     expect(data(qa, 'result')).toEqual(
-      ['Functional testing', 'Integration testing', 'Security testing', 'Performance testing', 'Usability testing'].map((area) => ({ area, environment: 'staging', outcome: 'pending', notes: null })),
+      ['Functional testing', 'Integration testing', 'Security testing', 'Performance testing', 'Usability testing'].map((area) => ({
+        area,
+        environment: 'staging',
+        outcome: 'pending',
+        notes: null,
+      })),
     );
     expect(data(qa, 'environment')).toEqual([{ name: 'staging', status: 'ready' }]);
 
@@ -111,7 +118,12 @@ describe('the seed fills the six boards', () => {
     const arch = await board(ARCH);
     expect([arch.type, arch.subtype]).toEqual(['planning', 'architecture']);
     expect(arch.details.fields).toEqual({ horizon: '6 months' });
-    expect(arch.goals.map((g) => g.text)).toEqual(['Migrate monolith to microservices', 'Improve system scalability', 'Enhance deployment flexibility', 'Reduce technical debt']);
+    expect(arch.goals.map((g) => g.text)).toEqual([
+      'Migrate monolith to microservices',
+      'Improve system scalability',
+      'Enhance deployment flexibility',
+      'Reduce technical debt',
+    ]);
 
     // A development session gets no board items.
     expect((await board('dev-session-1767225600000')).items).toEqual([]);
@@ -123,7 +135,10 @@ describe('the seed fills the six boards', () => {
     const first = ofKind(before, 'agenda')[0]!;
     const edited = await api(s.url, `/api/v1/sessions/${COORD}/items/${first.id}`, { method: 'PATCH', json: { data: { status: 'done' } } });
     expect(edited.status, JSON.stringify(edited.body)).toBe(200);
-    const added = await api(s.url, `/api/v1/sessions/${COORD}/items`, { method: 'POST', json: { kind: 'action', data: { title: 'Send notes', owner: 'team-lead-001' } } });
+    const added = await api(s.url, `/api/v1/sessions/${COORD}/items`, {
+      method: 'POST',
+      json: { kind: 'action', data: { title: 'Send notes', owner: 'team-lead-001' } },
+    });
     expect(added.status).toBe(201);
 
     await replaySeed();
@@ -140,14 +155,9 @@ describe('the seed fills the six boards', () => {
   });
 
   it('maps the seed shapes tolerantly (pure projection)', () => {
-    expect(['Security best practices', 'Check for SQL injection', 'Latency under load', 'Unit test coverage', 'README updated', 'Naming'].map(criterionCategory)).toEqual([
-      'security',
-      'security',
-      'performance',
-      'tests',
-      'docs',
-      'quality',
-    ]);
+    expect(
+      ['Security best practices', 'Check for SQL injection', 'Latency under load', 'Unit test coverage', 'README updated', 'Naming'].map(criterionCategory),
+    ).toEqual(['security', 'security', 'performance', 'tests', 'docs', 'quality']);
     // Bad elements are left out (they stay in details), never failing the write; own timeboxes are kept.
     const out = seedBoardOf({
       agenda: ['Intro', { title: 'Deep dive', timebox: '40 minutes' }, 42, '', { nothing: true }],
@@ -160,7 +170,9 @@ describe('the seed fills the six boards', () => {
       ['Deep dive', 40],
       ['42', 20],
     ]);
-    expect(out.items?.filter((i) => i.kind === 'project').map((i) => i.data)).toEqual([{ name: 'p', status: 'active', teamSize: null, sprint: null, blockers: 2, priority: 'medium' }]);
+    expect(out.items?.filter((i) => i.kind === 'project').map((i) => i.data)).toEqual([
+      { name: 'p', status: 'active', teamSize: null, sprint: null, blockers: 2, priority: 'medium' },
+    ]);
     expect(out.fields).toEqual({ capacity: { points: 30, developerDays: 20, buffer: 0.15 } });
     const patch = projectWrite('ns', 'session/coordination/init', JSON.stringify({ session_id: 'x', agenda: ['a', 'b'], meeting_duration: '30 minutes' }), 1);
     expect(patch.kind === 'patch' && patch.patch.items?.map((i) => i.data.timeboxMinutes)).toEqual([15, 15]);
@@ -169,7 +181,12 @@ describe('the seed fills the six boards', () => {
 
 describe('editing board items and fields', () => {
   const SPRINT_ID = 'sp-1';
-  const init = () => put('team', 'session/sprint-planning/init', { session_id: SPRINT_ID, sprint_number: 9, sprint_capacity: { total_story_points: 20, available_developer_days: 10, capacity_buffer: 0.1 } });
+  const init = () =>
+    put('team', 'session/sprint-planning/init', {
+      session_id: SPRINT_ID,
+      sprint_number: 9,
+      sprint_capacity: { total_story_points: 20, available_developer_days: 10, capacity_buffer: 0.1 },
+    });
   const add = (kind: string, d: unknown, id = SPRINT_ID) => api(s.url, `/api/v1/sessions/${id}/items`, { method: 'POST', json: { kind, data: d } });
   const patchItem = (itemId: number | string, json: unknown, id = SPRINT_ID) => api(s.url, `/api/v1/sessions/${id}/items/${itemId}`, { method: 'PATCH', json });
 
@@ -179,7 +196,12 @@ describe('editing board items and fields', () => {
     let r = await add('backlog', { title: 'Login', points: 5 });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body.items).toHaveLength(1);
-    expect(r.body.items[0]).toMatchObject({ kind: 'backlog', position: 0, data: { title: 'Login', points: 5, inSprint: false, owner: null }, createdBy: 'token:tests' });
+    expect(r.body.items[0]).toMatchObject({
+      kind: 'backlog',
+      position: 0,
+      data: { title: 'Login', points: 5, inSprint: false, owner: null },
+      createdBy: 'token:tests',
+    });
     await add('backlog', { title: 'Search', points: 8 });
     clock += 60_000;
     r = await add('risk', { title: 'Vendor API late', impact: 'high' });
@@ -198,7 +220,10 @@ describe('editing board items and fields', () => {
     r = await patchItem(search!.id, { data: { points: 3, inSprint: true } });
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     b = r.body;
-    expect(ofKind(b, 'backlog').find((i) => i.id === search!.id)).toMatchObject({ data: { title: 'Search', points: 3, inSprint: true }, updatedAt: new Date(clock).toISOString() });
+    expect(ofKind(b, 'backlog').find((i) => i.id === search!.id)).toMatchObject({
+      data: { title: 'Search', points: 3, inSprint: true },
+      updatedAt: new Date(clock).toISOString(),
+    });
 
     // Move Checkout to the top, then Login past the end (= last).
     b = (await patchItem(checkout!.id, { position: 0 })).body;
@@ -241,7 +266,20 @@ describe('editing board items and fields', () => {
     // Every edit bumped the version, was audited, and the GET board agrees with the last answer.
     expect(await board(SPRINT_ID)).toMatchObject({ version: b.version, items: b.items });
     const audit = s.app.audit.list({ action: 'session.item', limit: 50 }).items;
-    expect(audit.map((a) => a.action).sort()).toEqual(['session.item.add', 'session.item.add', 'session.item.add', 'session.item.add', 'session.item.add', 'session.item.remove', 'session.item.update', 'session.item.update', 'session.item.update', 'session.item.update'].sort());
+    expect(audit.map((a) => a.action).sort()).toEqual(
+      [
+        'session.item.add',
+        'session.item.add',
+        'session.item.add',
+        'session.item.add',
+        'session.item.add',
+        'session.item.remove',
+        'session.item.update',
+        'session.item.update',
+        'session.item.update',
+        'session.item.update',
+      ].sort(),
+    );
     expect(audit.every((a) => a.target === SPRINT_ID && a.outcome === 'ok')).toBe(true);
   });
 
@@ -251,8 +289,15 @@ describe('editing board items and fields', () => {
     expect(r.status, JSON.stringify(r.body)).toBe(200);
     expect(r.body.details.fields).toEqual({ capacity: { points: 20, developerDays: 10, buffer: 0.1 }, sprintGoal: 'Ship checkout' });
     expect(r.body.details.sprint_number).toBe(9);
-    r = await api(s.url, `/api/v1/sessions/${SPRINT_ID}/fields`, { method: 'PATCH', json: { capacity: { points: 30, developerDays: 12, buffer: 0.25 }, verdict: { outcome: 'approved' } } });
-    expect(r.body.details.fields).toEqual({ capacity: { points: 30, developerDays: 12, buffer: 0.25 }, sprintGoal: 'Ship checkout', verdict: { outcome: 'approved', note: null } });
+    r = await api(s.url, `/api/v1/sessions/${SPRINT_ID}/fields`, {
+      method: 'PATCH',
+      json: { capacity: { points: 30, developerDays: 12, buffer: 0.25 }, verdict: { outcome: 'approved' } },
+    });
+    expect(r.body.details.fields).toEqual({
+      capacity: { points: 30, developerDays: 12, buffer: 0.25 },
+      sprintGoal: 'Ship checkout',
+      verdict: { outcome: 'approved', note: null },
+    });
     // A later memory write of the session (re-init) merges its details but keeps the fields members set.
     await put('team', 'session/sprint-planning/init', { session_id: SPRINT_ID, sprint_number: 10 });
     const b = await board(SPRINT_ID);
@@ -296,7 +341,12 @@ describe('editing board items and fields', () => {
       ['delete item of another session', () => api(s.url, `/api/v1/sessions/${SPRINT_ID}/items/${foreign.id}`, { method: 'DELETE' }), 404, 'item'],
       ['unknown session', () => add('backlog', { title: 'x' }, 'nope'), 404, 'id'],
       ['fields: unknown key', () => api(s.url, `/api/v1/sessions/${SPRINT_ID}/fields`, { method: 'PATCH', json: { velocity: 3 } }), 422, 'velocity'],
-      ['fields: bad buffer', () => api(s.url, `/api/v1/sessions/${SPRINT_ID}/fields`, { method: 'PATCH', json: { capacity: { points: 1, developerDays: 1, buffer: 2 } } }), 422, 'capacity.buffer'],
+      [
+        'fields: bad buffer',
+        () => api(s.url, `/api/v1/sessions/${SPRINT_ID}/fields`, { method: 'PATCH', json: { capacity: { points: 1, developerDays: 1, buffer: 2 } } }),
+        422,
+        'capacity.buffer',
+      ],
       ['fields: nothing', () => api(s.url, `/api/v1/sessions/${SPRINT_ID}/fields`, { method: 'PATCH', json: {} }), 422, 'fields'],
       ['not JSON', () => api(s.url, `/api/v1/sessions/${SPRINT_ID}/items`, { method: 'POST', body: '{nope' }), 400, 'body'],
     ];
@@ -313,9 +363,12 @@ describe('editing board items and fields', () => {
   it(`holds at most ${MAX_ITEMS_PER_SESSION} items per session`, async () => {
     await init();
     // Fill up to one short of the limit directly (setup), then the API takes the last one and refuses the next.
-    const insert = s.app.db.sqlite.prepare(`INSERT INTO session_items (session_id, kind, position, data, created_at, updated_at) VALUES (?, 'backlog', ?, ?, ?, ?)`);
+    const insert = s.app.db.sqlite.prepare(
+      `INSERT INTO session_items (session_id, kind, position, data, created_at, updated_at) VALUES (?, 'backlog', ?, ?, ?, ?)`,
+    );
     s.app.db.sqlite.transaction(() => {
-      for (let i = 0; i < MAX_ITEMS_PER_SESSION - 1; i++) insert.run(SPRINT_ID, i, JSON.stringify({ title: `item ${i}`, points: 1, inSprint: false, owner: null }), T0, T0);
+      for (let i = 0; i < MAX_ITEMS_PER_SESSION - 1; i++)
+        insert.run(SPRINT_ID, i, JSON.stringify({ title: `item ${i}`, points: 1, inSprint: false, owner: null }), T0, T0);
     })();
     expect((await add('risk', { title: 'the last one' })).status).toBe(201);
     const r = await add('risk', { title: 'one too many' });
@@ -329,7 +382,12 @@ describe('editing board items and fields', () => {
     const snapshot = await api(s.url, `/api/v1/sessions/${SPRINT_ID}`);
     const socket = connectClient(s.url);
     const boards: SessionBoard[] = [];
-    const feed = followFeed(socket, { rooms: [`session:${SPRINT_ID}`], sinceSeq: snapshot.body.seq, onChanges: (cs: Change[]) => boards.push(...cs.map((c) => JSON.parse(c.value!))), onResync: async () => 0 });
+    const feed = followFeed(socket, {
+      rooms: [`session:${SPRINT_ID}`],
+      sinceSeq: snapshot.body.seq,
+      onChanges: (cs: Change[]) => boards.push(...cs.map((c) => JSON.parse(c.value!))),
+      onResync: async () => 0,
+    });
     try {
       await waitFor(() => feed.status === 'live');
       const r = await add('backlog', { title: 'Live one', points: 2 });
@@ -337,7 +395,11 @@ describe('editing board items and fields', () => {
       const live = boards.find((b) => b.version === r.body.version)!;
       expect(data(live, 'backlog')).toEqual([{ title: 'Live one', points: 2, inSprint: false, owner: null }]);
       await api(s.url, `/api/v1/sessions/${SPRINT_ID}/fields`, { method: 'PATCH', json: { sprintGoal: 'Live goal' } });
-      await waitFor(() => boards.some((b) => (b.details.fields as { sprintGoal?: string } | undefined)?.sprintGoal === 'Live goal'), 5000, 'the board with the new field');
+      await waitFor(
+        () => boards.some((b) => (b.details.fields as { sprintGoal?: string } | undefined)?.sprintGoal === 'Live goal'),
+        5000,
+        'the board with the new field',
+      );
     } finally {
       feed.close();
       socket.close();
@@ -359,6 +421,11 @@ describe('editing board items and fields', () => {
     ];
     for (const r of await Promise.all(attempts)) expect([r.status, r.body.error.code]).toEqual([403, 'forbidden']);
     expect(await board(SPRINT_ID)).toEqual({ ...before, seq: expect.any(Number) });
-    expect(s.app.audit.list({ outcome: 'denied', limit: 10 }).items.map((a) => a.action).sort()).toEqual(['session.fields', 'session.item.add', 'session.item.remove', 'session.item.update']);
+    expect(
+      s.app.audit
+        .list({ outcome: 'denied', limit: 10 })
+        .items.map((a) => a.action)
+        .sort(),
+    ).toEqual(['session.fields', 'session.item.add', 'session.item.remove', 'session.item.update']);
   });
 });

@@ -9,8 +9,10 @@ import { typedBoard } from '../components/boards/typed-boards';
 
 /** The rules the boards show: capacity, due dates, the graph's layers, horizons, which board. */
 
-const item = <K extends BoardItem['kind']>(kind: K, id: number, data: Record<string, unknown>) => ({ id, kind, position: id, data, createdAt: '', updatedAt: '', createdBy: null }) as unknown as BoardItem<K>;
-const project = (id: number, name: string, priority = 'medium') => item('project', id, { name, status: 'active', teamSize: null, sprint: null, blockers: 0, priority });
+const item = <K extends BoardItem['kind']>(kind: K, id: number, data: Record<string, unknown>) =>
+  ({ id, kind, position: id, data, createdAt: '', updatedAt: '', createdBy: null }) as unknown as BoardItem<K>;
+const project = (id: number, name: string, priority = 'medium') =>
+  item('project', id, { name, status: 'active', teamSize: null, sprint: null, blockers: 0, priority });
 const dep = (id: number, from: string, to: string) => item('dependency', id, { from, to, type: null, description: null });
 
 describe('sprint load', () => {
@@ -44,7 +46,10 @@ describe('action item due dates', () => {
 
 describe('dependency graph layout', () => {
   it('puts dependents before what they depend on, so arrows point forward', () => {
-    const { nodes, layers } = layoutGraph([project(1, 'e-commerce-platform', 'high'), project(2, 'analytics-dashboard'), project(3, 'mobile-app', 'low')], [dep(4, 'mobile-app', 'e-commerce-platform')]);
+    const { nodes, layers } = layoutGraph(
+      [project(1, 'e-commerce-platform', 'high'), project(2, 'analytics-dashboard'), project(3, 'mobile-app', 'low')],
+      [dep(4, 'mobile-app', 'e-commerce-platform')],
+    );
     const at = (n: string) => nodes.find((x) => x.name === n)!;
     expect(layers).toBe(2);
     expect(at('e-commerce-platform').layer).toBeGreaterThan(at('mobile-app').layer);

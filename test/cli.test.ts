@@ -15,9 +15,10 @@ interface Ran {
 
 /** The caller's environment without any Baton settings, so each run says exactly where it goes. */
 const cleanEnv = () =>
-  Object.fromEntries(
-    Object.entries(process.env).filter(([k, v]) => v !== undefined && !k.startsWith('BATON_') && k !== 'DATABASE_PATH'),
-  ) as Record<string, string>;
+  Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !k.startsWith('BATON_') && k !== 'DATABASE_PATH')) as Record<
+    string,
+    string
+  >;
 
 /**
  * Runs the real `baton` binary, asynchronously: the test server lives in this process and must
@@ -70,7 +71,10 @@ describe('baton memory against a running server', () => {
     const notes = await api(s.url, '/api/v1/memory/entry?namespace=cli&key=session/cli/notes');
     // The newline that ends piped input is not part of the value (as with an argument).
     expect(notes.body).toMatchObject({ raw: 'line one\nline two', updatedBy: 'token:tests' });
-    const v2 = await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace: 'cli', key: 'session/cli/state', value: '{"step":2,"files":["a.ts","b.ts"]}' } });
+    const v2 = await api(s.url, '/api/v1/memory/entry', {
+      method: 'PUT',
+      json: { namespace: 'cli', key: 'session/cli/state', value: '{"step":2,"files":["a.ts","b.ts"]}' },
+    });
     expect(v2.body).toMatchObject({ version: 2 });
 
     const [human, json, list, search, history] = await Promise.all([
@@ -86,7 +90,12 @@ describe('baton memory against a running server', () => {
     expect(JSON.parse(json.stdout)).toMatchObject({ namespace: 'cli', key: 'session/cli/state', version: 2, value: { step: 2 }, isJson: true });
 
     expect(list.code, list.stderr).toBe(0);
-    expect(list.stdout.trim().split('\n').map((l) => l.split('\t').slice(0, 2))).toEqual([
+    expect(
+      list.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t').slice(0, 2)),
+    ).toEqual([
       ['session/cli/notes', 'v1'],
       ['session/cli/state', 'v2'],
     ]);
@@ -97,7 +106,12 @@ describe('baton memory against a running server', () => {
     expect(search.stdout.trim().split('\n').sort()).toEqual(['cli-other\tsession/elsewhere/state\tv1', 'cli\tsession/cli/state\tv2'].sort());
 
     expect(history.code, history.stderr).toBe(0);
-    expect(history.stdout.trim().split('\n').map((l) => l.split('\t').slice(0, 3))).toEqual([
+    expect(
+      history.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('\t').slice(0, 3)),
+    ).toEqual([
       ['v2', 'store', 'token:tests'],
       ['v1', 'store', 'token:tests'],
     ]);
@@ -152,10 +166,7 @@ describe('baton token', () => {
 
     const revoked = await cli(['token', 'revoke', id]);
     expect(revoked).toMatchObject({ code: 0, stdout: `revoked ${id}\n` });
-    const [after, doctor] = await Promise.all([
-      asBot(['memory', 'store', 'bot/state', 'after revoke', '-n', 'cli-tokens']),
-      asBot(['doctor']),
-    ]);
+    const [after, doctor] = await Promise.all([asBot(['memory', 'store', 'bot/state', 'after revoke', '-n', 'cli-tokens']), asBot(['doctor'])]);
     expect(after.code, after.stderr).toBe(1);
     // doctor checks the token, not only that the server is up.
     expect(doctor.code, doctor.stdout).toBe(1);
@@ -169,11 +180,7 @@ describe('baton token', () => {
 
 describe('baton doctor', () => {
   it('passes against the server with a good token, fails without one or against an unreachable URL', async () => {
-    const [good, bad, noToken] = await Promise.all([
-      cli(['doctor']),
-      baton(['--url', 'http://127.0.0.1:1', 'doctor']),
-      baton(['--url', s.url, 'doctor']),
-    ]);
+    const [good, bad, noToken] = await Promise.all([cli(['doctor']), baton(['--url', 'http://127.0.0.1:1', 'doctor']), baton(['--url', s.url, 'doctor'])]);
     expect(good.code, good.stdout + good.stderr).toBe(0);
     expect(good.stdout).toMatch(/✓ node/);
     expect(good.stdout).toContain(`✓ server    ${s.url} answered 200`);
@@ -198,7 +205,19 @@ describe('baton --db', () => {
     });
     try {
       await waitFor(() => feed.status === 'live', 5000, 'the feed to go live');
-      const r = await baton(['--db', s.dbPath, '--actor', 'night-shift', '--json', 'memory', 'store', 'session/direct/state', '{"ok":true}', '-n', 'cli-direct']);
+      const r = await baton([
+        '--db',
+        s.dbPath,
+        '--actor',
+        'night-shift',
+        '--json',
+        'memory',
+        'store',
+        'session/direct/state',
+        '{"ok":true}',
+        '-n',
+        'cli-direct',
+      ]);
       expect(r.code, r.stderr).toBe(0);
       const result = JSON.parse(r.stdout);
       expect(result).toMatchObject({ stored: true, namespace: 'cli-direct', key: 'session/direct/state', version: 1 });
@@ -221,14 +240,41 @@ describe('baton --db', () => {
 
 describe('baton session handoff and baton handoff', () => {
   it('hands a session to the team, shows it, accepts it (the continuation is printed), with meaningful exit codes', async () => {
-    expect((await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace: 'session-management', key: 'session/cli-h1/init', value: JSON.stringify({ session_id: 'cli-h1', title: 'CLI work', goals: ['one'] }) } })).status).toBe(201);
-    const created = await cli(['session', 'handoff', 'cli-h1', '--to', 'team', '--note', 'Watch the cache', '--decision', 'Keep Redis?', '--tests', 'unit green']);
+    expect(
+      (
+        await api(s.url, '/api/v1/memory/entry', {
+          method: 'PUT',
+          json: {
+            namespace: 'session-management',
+            key: 'session/cli-h1/init',
+            value: JSON.stringify({ session_id: 'cli-h1', title: 'CLI work', goals: ['one'] }),
+          },
+        })
+      ).status,
+    ).toBe(201);
+    const created = await cli([
+      'session',
+      'handoff',
+      'cli-h1',
+      '--to',
+      'team',
+      '--note',
+      'Watch the cache',
+      '--decision',
+      'Keep Redis?',
+      '--tests',
+      'unit green',
+    ]);
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     const id = /: (ho_[\w-]+) \(pending/.exec(created.stdout)?.[1];
     expect(created.stdout, created.stdout).toMatch(/^handed cli-h1 to anyone on the team: ho_[\w-]+ \(pending, expires .+\)\nreview: \/handoffs\/ho_/);
     const h = (await api(s.url, `/api/v1/handoffs/${id}`)).body;
-    expect(h).toMatchObject({ source: 'cli', summary: { notes: ['Watch the cache'] }, context: { decisionsNeeded: ['Keep Redis?'], testStatus: 'unit green' } });
+    expect(h).toMatchObject({
+      source: 'cli',
+      summary: { notes: ['Watch the cache'] },
+      context: { decisionsNeeded: ['Keep Redis?'], testStatus: 'unit green' },
+    });
 
     const [again, shown, listed] = await Promise.all([
       cli(['session', 'handoff', 'cli-h1', '--to', 'team']),
@@ -251,10 +297,20 @@ describe('baton session handoff and baton handoff', () => {
   });
 });
 
-
 describe('baton session analytics', () => {
   it('prints computed figures from the server (human and --json), from a database file with --db, and names a bad option', async () => {
-    expect((await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace: 'session-management', key: 'session/cli-a1/init', value: JSON.stringify({ session_id: 'cli-a1', session_type: 'review', title: 'CLI review', project: 'cli-analytics', goals: ['one', 'two'] }) } })).status).toBe(201);
+    expect(
+      (
+        await api(s.url, '/api/v1/memory/entry', {
+          method: 'PUT',
+          json: {
+            namespace: 'session-management',
+            key: 'session/cli-a1/init',
+            value: JSON.stringify({ session_id: 'cli-a1', session_type: 'review', title: 'CLI review', project: 'cli-analytics', goals: ['one', 'two'] }),
+          },
+        })
+      ).status,
+    ).toBe(201);
     const listed = (await api(s.url, '/api/v1/sessions/cli-a1')).body;
     await api(s.url, `/api/v1/sessions/cli-a1/goals/${listed.goals[0].id}`, { method: 'PATCH', json: { done: true } });
     const [human, json, bad] = await Promise.all([
@@ -266,7 +322,12 @@ describe('baton session analytics', () => {
     expect(human.stdout).toContain('Last 7 days');
     expect(human.stdout).toMatch(/Sessions\s+1 \(1 active/);
     expect(human.stdout).toMatch(/Goals\s+1\/2 done \(50 %\); 1 ticked in the window/);
-    expect(human.stdout.trim().split('\n').filter((l) => /^\d{4}-\d{2}-\d{2} /.test(l))).toHaveLength(7);
+    expect(
+      human.stdout
+        .trim()
+        .split('\n')
+        .filter((l) => /^\d{4}-\d{2}-\d{2} /.test(l)),
+    ).toHaveLength(7);
     const a = JSON.parse(json.stdout).analytics;
     expect(a.query).toMatchObject({ days: 14, type: 'review', project: 'cli-analytics' });
     expect(a.sessionRows.map((r: { id: string }) => r.id)).toEqual(['cli-a1']);

@@ -12,13 +12,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const fixture = fileURLToPath(new URL('./fixtures/store-from-another-process.ts', import.meta.url));
 
 /** Runs the fixture in a separate Node process against the same database file. */
-function storeFromAnotherProcess(
-  dbPath: string,
-  namespace: string,
-  keyPrefix: string,
-  count: number,
-  pauseMs = 0,
-): Promise<StoreResult[]> {
+function storeFromAnotherProcess(dbPath: string, namespace: string, keyPrefix: string, count: number, pauseMs = 0): Promise<StoreResult[]> {
   return new Promise((resolve, reject) => {
     const args = [dbPath, namespace, keyPrefix, String(count), String(pauseMs)];
     const child = spawn(process.execPath, ['--import', 'tsx', fixture, ...args], {
@@ -32,7 +26,12 @@ function storeFromAnotherProcess(
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`fixture exited with ${code}: ${err}`));
-      resolve(out.trim().split('\n').map((line) => JSON.parse(line) as StoreResult));
+      resolve(
+        out
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as StoreResult),
+      );
     });
   });
 }

@@ -18,7 +18,9 @@ describe('environment', () => {
 
   it('the server refuses to start on a bad variable with that message, no stack trace', async () => {
     const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn('node', ['--import', 'tsx', 'server/index.ts'], { env: { ...process.env, PORT: 'not-a-port', DATABASE_PATH: '/tmp/never-created/baton.db' } });
+      const child = spawn('node', ['--import', 'tsx', 'server/index.ts'], {
+        env: { ...process.env, PORT: 'not-a-port', DATABASE_PATH: '/tmp/never-created/baton.db' },
+      });
       let err = '';
       child.stderr.on('data', (d) => (err += d));
       child.on('close', (c) => resolve({ code: c, stderr: err }));

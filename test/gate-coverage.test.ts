@@ -58,7 +58,13 @@ describe('the write gate covers every mutating REST route', () => {
   it('finds the mutating routes (memory, sessions, items, handoffs, meeting, accounts, tokens, share links)', () => {
     const keys = mutatingRoutes().map((r) => `${r.method} ${r.path}`);
     expect(keys.length).toBeGreaterThanOrEqual(30);
-    for (const k of ['PUT /api/v1/memory/entry', 'POST /api/v1/sessions/:id/items', 'POST /api/v1/handoffs/:id/accept', 'POST /api/v1/tokens', 'PATCH /api/v1/users/:id']) {
+    for (const k of [
+      'PUT /api/v1/memory/entry',
+      'POST /api/v1/sessions/:id/items',
+      'POST /api/v1/handoffs/:id/accept',
+      'POST /api/v1/tokens',
+      'PATCH /api/v1/users/:id',
+    ]) {
       expect(keys).toContain(k);
     }
   });
@@ -84,14 +90,19 @@ describe('the write gate covers every mutating REST route', () => {
     expect(made.status).toBe(201);
     const token = made.body.token as string;
     // Spend this token's whole minute (each write counts, refused or not).
-    const spend = Array.from({ length: 1_000 }, (_, i) => s.app.gate.write({ principal: s.app.identity.tokenPrincipal(token)!, ip: null, via: 'rest' }, { action: 'spend', target: String(i), authorize: { action: 'memory:read', namespace: '*' }, run: () => null }));
+    const spend = Array.from({ length: 1_000 }, (_, i) =>
+      s.app.gate.write(
+        { principal: s.app.identity.tokenPrincipal(token)!, ip: null, via: 'rest' },
+        { action: 'spend', target: String(i), authorize: { action: 'memory:read', namespace: '*' }, run: () => null },
+      ),
+    );
     await Promise.all(spend);
     const missed: string[] = [];
     for (const r of mutatingRoutes()) {
       const res = await api(s.url, concrete(r.path), { method: r.method, token, json: {} });
       if (res.status !== 429) missed.push(`${r.method} ${r.path} → ${res.status} ${JSON.stringify(res.body).slice(0, 120)}`);
     }
-    expect(missed, missed.join("\n")).toEqual([]);
+    expect(missed, missed.join('\n')).toEqual([]);
   });
 });
 
@@ -125,7 +136,12 @@ describe('the write gate covers every socket write event and every MCP tool that
     await client.close();
     const p = s.app.identity.tokenPrincipal(spent)!;
     await Promise.all(
-      Array.from({ length: 1_000 }, (_, i) => s.app.gate.write({ principal: p, ip: null, via: 'rest' }, { action: 'spend', target: String(i), authorize: { action: 'memory:read', namespace: '*' }, run: () => null })),
+      Array.from({ length: 1_000 }, (_, i) =>
+        s.app.gate.write(
+          { principal: p, ip: null, via: 'rest' },
+          { action: 'spend', target: String(i), authorize: { action: 'memory:read', namespace: '*' }, run: () => null },
+        ),
+      ),
     );
   });
 

@@ -19,9 +19,7 @@ afterEach(() => db.cleanup());
 
 describe('group commit', () => {
   it('commits writes from one tick together, each with its own version and seq, in call order', async () => {
-    const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => memory.storeSoon({ namespace: 'g', key: 'counter', value: String(i) }, 'a')),
-    );
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => memory.storeSoon({ namespace: 'g', key: 'counter', value: String(i) }, 'a')));
     expect(results.map((r) => r.version)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
     const seqs = results.map((r) => r.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));

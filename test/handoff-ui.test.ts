@@ -20,8 +20,30 @@ const board = {
     { id: 2, name: 'register', status: 'done', progress: 100, nextSteps: [], files: [] },
   ],
   blockers: [
-    { id: 1, description: 'DB migration needs approval', kind: null, severity: 'high', owner: 'dba', impact: 'no prod-like data', expectedResolution: null, createdAt: '', resolvedAt: null, resolvedBy: null },
-    { id: 2, description: 'Old', kind: null, severity: 'low', owner: null, impact: null, expectedResolution: null, createdAt: '', resolvedAt: '2026-01-01T00:00:00Z', resolvedBy: 'x' },
+    {
+      id: 1,
+      description: 'DB migration needs approval',
+      kind: null,
+      severity: 'high',
+      owner: 'dba',
+      impact: 'no prod-like data',
+      expectedResolution: null,
+      createdAt: '',
+      resolvedAt: null,
+      resolvedBy: null,
+    },
+    {
+      id: 2,
+      description: 'Old',
+      kind: null,
+      severity: 'low',
+      owner: null,
+      impact: null,
+      expectedResolution: null,
+      createdAt: '',
+      resolvedAt: '2026-01-01T00:00:00Z',
+      resolvedBy: 'x',
+    },
   ],
   files: [
     { path: 'src/login.ts', kind: 'active', touchedAt: '', touchedBy: null },
@@ -49,7 +71,13 @@ describe('the create dialog draft', () => {
   });
 
   it('sends lists split by line, blank rows and lines dropped, everything the form shows (not the board again)', () => {
-    const d = { ...draftFromBoard(board), userId: 'u1', notes: '  keys in the vault \n\n', inProgress: [...draftFromBoard(board).inProgress, { task: '', progress: 0, nextSteps: '', files: '', estimatedCompletion: '' }], checklist: ['Read it', '  '] };
+    const d = {
+      ...draftFromBoard(board),
+      userId: 'u1',
+      notes: '  keys in the vault \n\n',
+      inProgress: [...draftFromBoard(board).inProgress, { task: '', progress: 0, nextSteps: '', files: '', estimatedCompletion: '' }],
+      checklist: ['Read it', '  '],
+    };
     const input = inputFromDraft(d);
     expect(input.to).toEqual({ kind: 'user', userId: 'u1' });
     expect(input.fromBoard).toBe(false);
@@ -64,9 +92,16 @@ describe('the create dialog draft', () => {
     const d = draftFromBoard(board);
     expect(validateDraft(d)).toHaveProperty(['to.userId']);
     expect(validateDraft({ ...d, toKind: 'agent', agentName: '  ' })).toHaveProperty(['to.name']);
-    const bad = validateDraft({ ...d, toKind: 'team', inProgress: [{ task: 'x', progress: 150, nextSteps: '', files: '', estimatedCompletion: '' }], checklist: ['y'.repeat(301)] });
+    const bad = validateDraft({
+      ...d,
+      toKind: 'team',
+      inProgress: [{ task: 'x', progress: 150, nextSteps: '', files: '', estimatedCompletion: '' }],
+      checklist: ['y'.repeat(301)],
+    });
     expect(Object.keys(bad).sort()).toEqual(['checklist.0', 'summary.inProgress.0.progress']);
-    expect(validateDraft({ ...d, toKind: 'team', inProgress: [{ task: '', progress: 10, nextSteps: 'step', files: '', estimatedCompletion: '' }] })).toHaveProperty(['summary.inProgress.0.task']);
+    expect(
+      validateDraft({ ...d, toKind: 'team', inProgress: [{ task: '', progress: 10, nextSteps: 'step', files: '', estimatedCompletion: '' }] }),
+    ).toHaveProperty(['summary.inProgress.0.task']);
   });
 
   it('editing starts from the handoff and sends back the same content', () => {
@@ -74,7 +109,12 @@ describe('the create dialog draft', () => {
       id: 'ho_1',
       to: { kind: 'agent', name: 'claude-2', label: 'claude-2' },
       handoffType: 'end-of-shift',
-      summary: { completed: ['a'], inProgress: [{ task: 't', progress: 40, nextSteps: ['n'], files: ['f'], estimatedCompletion: '2 h' }], blockers: [{ description: 'b', impact: null, owner: 'o', expectedResolution: null }], notes: ['x'] },
+      summary: {
+        completed: ['a'],
+        inProgress: [{ task: 't', progress: 40, nextSteps: ['n'], files: ['f'], estimatedCompletion: '2 h' }],
+        blockers: [{ description: 'b', impact: null, owner: 'o', expectedResolution: null }],
+        notes: ['x'],
+      },
       context: { priorities: ['p'], filesToReview: ['f'], decisionsNeeded: ['d'], testStatus: 'green', branch: 'main', environment: {} },
       createdAt: '2026-01-01T00:00:00.000Z',
       expiresAt: '2026-01-02T00:00:00.000Z',
@@ -129,9 +169,15 @@ describe('inbox and notifications', () => {
   });
 
   it('toasts the sender when the recipient decides or it expires', () => {
-    expect(toastFor(item({}), item({ status: 'declined', decidedBy: 'Bo', reason: 'on call' }), 'ana')).toMatchObject({ text: 'Bo declined ‘Auth API’: “on call”', action: 'Open', tone: 'bad' });
+    expect(toastFor(item({}), item({ status: 'declined', decidedBy: 'Bo', reason: 'on call' }), 'ana')).toMatchObject({
+      text: 'Bo declined ‘Auth API’: “on call”',
+      action: 'Open',
+      tone: 'bad',
+    });
     expect(toastFor(item({}), item({ status: 'accepted', decidedBy: 'Bo' }), 'ana')?.text).toBe('Bo accepted ‘Auth API’');
-    expect(toastFor(item({}), item({ status: 'changes-requested', decidedBy: null, reason: 'tests?' }), 'ana')?.text).toBe('Bo asked for changes to ‘Auth API’: “tests?”');
+    expect(toastFor(item({}), item({ status: 'changes-requested', decidedBy: null, reason: 'tests?' }), 'ana')?.text).toBe(
+      'Bo asked for changes to ‘Auth API’: “tests?”',
+    );
     expect(toastFor(item({}), item({ status: 'expired' }), 'ana')).toMatchObject({ action: 'Renew' });
     expect(toastFor(undefined, item({ status: 'declined' }), 'ana')).toBeNull();
     expect(toastFor(item({}), item({ status: 'declined' }), 'bo')).toBeNull();

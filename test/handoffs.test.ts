@@ -33,7 +33,14 @@ const startSession = async (id: string, extra: Record<string, unknown> = {}) => 
     json: {
       namespace: 'session-management',
       key: `session/${id}/init`,
-      value: JSON.stringify({ session_id: id, title: 'Auth API', developer_id: 'Owner', goals: ['Registration endpoint', 'Login endpoint'], context: { current_branch: 'feature/auth', active_files: ['src/auth.ts'] }, ...extra }),
+      value: JSON.stringify({
+        session_id: id,
+        title: 'Auth API',
+        developer_id: 'Owner',
+        goals: ['Registration endpoint', 'Login endpoint'],
+        context: { current_branch: 'feature/auth', active_files: ['src/auth.ts'] },
+        ...extra,
+      }),
     },
   });
   expect(r.status).toBe(201);
@@ -43,7 +50,7 @@ const startSession = async (id: string, extra: Record<string, unknown> = {}) => 
 };
 
 describe('handoffs from the seed', () => {
-  it("opens a handoff from session/handoff/preparation and accepts it with session/current/ownership, through MCP", async () => {
+  it('opens a handoff from session/handoff/preparation and accepts it with session/current/ownership, through MCP', async () => {
     const client = new Client({ name: 'seed-replay', version: '1' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${s.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${s.token}` } } }));
     const calls = seed.memoryCalls as { action: string; key: string; namespace?: string }[];
@@ -57,19 +64,44 @@ describe('handoffs from the seed', () => {
           // Prepared, not yet taken over: a pending handoff to developer-002 (not a member: an agent name).
           const { items } = (await api(s.url, '/api/v1/handoffs')).body as { items: HandoffListItem[] };
           expect(items).toHaveLength(1);
-          expect(items[0]).toMatchObject({ sessionId: 'current-session-id', status: 'pending', source: 'memory', handoffType: 'end-of-shift', from: { label: 'developer-001', userId: s.admin.id }, to: { kind: 'agent', label: 'developer-002' } });
+          expect(items[0]).toMatchObject({
+            sessionId: 'current-session-id',
+            status: 'pending',
+            source: 'memory',
+            handoffType: 'end-of-shift',
+            from: { label: 'developer-001', userId: s.admin.id },
+            to: { kind: 'agent', label: 'developer-002' },
+          });
           expect(Date.parse(items[0]!.expiresAt) - Date.parse(items[0]!.createdAt)).toBe(259_200_000);
           const full = (await api(s.url, `/api/v1/handoffs/${items[0]!.id}`)).body as Handoff & { diff: unknown; permissions: Record<string, boolean> };
-          expect(full.summary.completed).toEqual(['Implemented user registration endpoint', 'Added input validation for user data', 'Created unit tests for registration flow']);
-          expect(full.summary.inProgress[0]).toMatchObject({ task: 'User login endpoint implementation', progress: 70, nextSteps: ['Add password validation', 'Implement JWT generation'], estimatedCompletion: '1 hour' });
-          expect(full.summary.blockers[0]).toMatchObject({ description: 'Database migration pending DBA approval', owner: 'tech-lead-001', expectedResolution: 'tomorrow morning' });
+          expect(full.summary.completed).toEqual([
+            'Implemented user registration endpoint',
+            'Added input validation for user data',
+            'Created unit tests for registration flow',
+          ]);
+          expect(full.summary.inProgress[0]).toMatchObject({
+            task: 'User login endpoint implementation',
+            progress: 70,
+            nextSteps: ['Add password validation', 'Implement JWT generation'],
+            estimatedCompletion: '1 hour',
+          });
+          expect(full.summary.blockers[0]).toMatchObject({
+            description: 'Database migration pending DBA approval',
+            owner: 'tech-lead-001',
+            expectedResolution: 'tomorrow morning',
+          });
           expect(full.summary.notes).toHaveLength(3);
-          expect(full.context).toMatchObject({ branch: 'feature/user-authentication', priorities: ['Complete user login endpoint', 'Add password reset functionality', 'Write integration tests for complete auth flow'] });
+          expect(full.context).toMatchObject({
+            branch: 'feature/user-authentication',
+            priorities: ['Complete user login endpoint', 'Add password reset functionality', 'Write integration tests for complete auth flow'],
+          });
           expect(full.context.environment).toMatchObject({ node_version: '18.17.0' });
           expect(full.memoryKeys).toEqual([{ namespace: 'session-handoff', key: 'session/handoff/preparation' }]);
           expect(full.checklist.map((c) => c.text)).toContain('Check out feature/user-authentication');
           expect(full.permissions.decide).toBe(true);
-          expect((await board('current-session-id')).handoffs).toEqual([expect.objectContaining({ id: items[0]!.id, status: 'pending', from: 'developer-001', to: 'developer-002' })]);
+          expect((await board('current-session-id')).handoffs).toEqual([
+            expect.objectContaining({ id: items[0]!.id, status: 'pending', from: 'developer-001', to: 'developer-002' }),
+          ]);
         }
       }
     } finally {
@@ -109,19 +141,29 @@ describe('a handoff between two signed-in people', () => {
 
     const created = await api(s.url, '/api/v1/sessions/auth-1/handoffs', {
       method: 'POST',
-      json: { to: { kind: 'user', userId: mia.id }, handoffType: 'end-of-shift', summary: { notes: ['JWT secret is in the env'] }, context: { decisionsNeeded: ['Token lifetime'], testStatus: 'unit green' } },
+      json: {
+        to: { kind: 'user', userId: mia.id },
+        handoffType: 'end-of-shift',
+        summary: { notes: ['JWT secret is in the env'] },
+        context: { decisionsNeeded: ['Token lifetime'], testStatus: 'unit green' },
+      },
     });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     const h = created.body as Handoff;
     // Pre-filled from the board, with what the sender wrote on top.
-    expect(h).toMatchObject({ status: 'pending', source: 'api', from: { label: 'token:tests', userId: s.admin.id }, to: { kind: 'user', userId: mia.id, label: 'Mia' } });
+    expect(h).toMatchObject({
+      status: 'pending',
+      source: 'api',
+      from: { label: 'token:tests', userId: s.admin.id },
+      to: { kind: 'user', userId: mia.id, label: 'Mia' },
+    });
     expect(h.summary.notes).toEqual(['JWT secret is in the env']);
     expect(h.summary.blockers.map((b) => b.description)).toEqual(['DBA approval']);
     expect(h.context).toMatchObject({ branch: 'feature/auth', decisionsNeeded: ['Token lifetime'], testStatus: 'unit green', filesToReview: ['src/auth.ts'] });
     expect(h.context.priorities).toEqual(['Registration endpoint', 'Login endpoint']);
     expect(h.checklist.map((c) => c.text)).toContain('Decide: Token lifetime');
     await waitFor(() => seen.some((x) => x.id === h.id && x.status === 'pending'), 5000, 'the handoff in Mia’s inbox room');
-    expect((await board('auth-1'))).toMatchObject({ status: 'handed-off' });
+    expect(await board('auth-1')).toMatchObject({ status: 'handed-off' });
 
     // The review page: a diff since the checkpoint before the handoff, and what each caller may do.
     const view = await api(s.url, `/api/v1/handoffs/${h.id}`, as(mia));
@@ -159,7 +201,13 @@ describe('a handoff between two signed-in people', () => {
     expect(next.handoffs.map((x) => x.id)).toEqual([h.id]);
     // The seed's restoration step, written to memory for agents.
     const ownership = (await api(s.url, '/api/v1/memory/entry?namespace=session-management&key=session/current/ownership')).body;
-    expect(typeof ownership.value === 'string' ? JSON.parse(ownership.value) : ownership.value).toMatchObject({ session_id: 'auth-1-h1', current_owner: 'Mia', previous_owner: 'token:tests', handoff_id: h.id, handoff_completed: true });
+    expect(typeof ownership.value === 'string' ? JSON.parse(ownership.value) : ownership.value).toMatchObject({
+      session_id: 'auth-1-h1',
+      current_owner: 'Mia',
+      previous_owner: 'token:tests',
+      handoff_id: h.id,
+      handoff_completed: true,
+    });
     expect(ownership.projectionWarning).toBeNull();
     // Once decided, nothing more to decide.
     expect((await api(s.url, `/api/v1/handoffs/${h.id}/decline`, { method: 'POST', json: { reason: 'late' }, ...as(mia) })).status).toBe(409);
@@ -191,7 +239,8 @@ describe('a handoff between two signed-in people', () => {
     expect((await api(s.url, '/api/v1/handoffs?box=inbox', as(mia))).body.items.map((x: HandoffListItem) => x.id)).toEqual([h.id]);
     // A handoff to an agent is in that agent's inbox (its token's name), not in a person's.
     await startSession('auth-2b');
-    const toAgent = (await api(s.url, '/api/v1/sessions/auth-2b/handoffs', { method: 'POST', json: { to: { kind: 'agent', name: 'claude' } } })).body as Handoff;
+    const toAgent = (await api(s.url, '/api/v1/sessions/auth-2b/handoffs', { method: 'POST', json: { to: { kind: 'agent', name: 'claude' } } }))
+      .body as Handoff;
     expect((await api(s.url, '/api/v1/handoffs?box=inbox', as(mia))).body.items.map((x: HandoffListItem) => x.id)).toEqual([h.id]);
     const claude = s.app.identity.createToken(s.admin, { name: 'claude', scopes: [{ access: 'read', namespaces: '*' }] }, null).token;
     expect((await api(s.url, '/api/v1/handoffs?box=inbox', { token: claude })).body.items.map((x: HandoffListItem) => x.id)).toEqual([toAgent.id]);
@@ -205,13 +254,21 @@ describe('a handoff between two signed-in people', () => {
     const cancelled = await api(s.url, `/api/v1/handoffs/${h.id}/cancel`, { method: 'POST' });
     expect(cancelled.body.status).toBe('cancelled');
     expect((await board('auth-2')).status).toBe('active');
-    expect((await api(s.url, `/api/v1/handoffs/${h.id}`)).body.events.map((e: { kind: string }) => e.kind)).toEqual(['created', 'changes-requested', 'updated', 'declined', 'renewed', 'cancelled']);
+    expect((await api(s.url, `/api/v1/handoffs/${h.id}`)).body.events.map((e: { kind: string }) => e.kind)).toEqual([
+      'created',
+      'changes-requested',
+      'updated',
+      'declined',
+      'renewed',
+      'cancelled',
+    ]);
   });
 
   it('expires on the injected clock: the session is paused, accepting is refused, the sender can renew', async () => {
     const mia = await invitedUser(s, 'member', 'Mia');
     await startSession('auth-3');
-    const h = (await api(s.url, '/api/v1/sessions/auth-3/handoffs', { method: 'POST', json: { to: { kind: 'user', userId: mia.id }, ttl: 600 } })).body as Handoff;
+    const h = (await api(s.url, '/api/v1/sessions/auth-3/handoffs', { method: 'POST', json: { to: { kind: 'user', userId: mia.id }, ttl: 600 } }))
+      .body as Handoff;
     expect(s.app.handoffs.sweep()).toEqual([]);
     clock += 601_000;
     expect((await api(s.url, `/api/v1/handoffs/${h.id}/accept`, { method: 'POST', ...as(mia) })).body.error).toMatchObject({ field: 'expiresAt' });
@@ -220,14 +277,22 @@ describe('a handoff between two signed-in people', () => {
     expect((await board('auth-3')).status).toBe('paused');
     expect((await api(s.url, `/api/v1/handoffs/${h.id}/accept`, { method: 'POST', ...as(mia) })).status).toBe(409);
     expect((await api(s.url, `/api/v1/handoffs/${h.id}/renew`, { method: 'POST' })).body.status).toBe('pending');
-    expect((await api(s.url, `/api/v1/handoffs/${h.id}/accept`, { method: 'POST', ...as(mia) })).body).toMatchObject({ status: 'accepted', continuationId: 'auth-3-h1' });
+    expect((await api(s.url, `/api/v1/handoffs/${h.id}/accept`, { method: 'POST', ...as(mia) })).body).toMatchObject({
+      status: 'accepted',
+      continuationId: 'auth-3-h1',
+    });
   });
 
   it('goes from an agent (a token) to anyone on the team, and the first member to accept owns it', async () => {
     const mia = await invitedUser(s, 'member', 'Mia');
     await startSession('auth-4');
     const agent = s.app.identity.createToken(s.admin, { name: 'claude', scopes: [{ access: 'write', namespaces: 'session-*' }] }, null).token;
-    const h = await api(s.url, '/api/v1/sessions/auth-4/handoffs', { method: 'POST', token: agent, json: { to: { kind: 'team' } }, headers: { 'x-baton-client': 'cli' } });
+    const h = await api(s.url, '/api/v1/sessions/auth-4/handoffs', {
+      method: 'POST',
+      token: agent,
+      json: { to: { kind: 'team' } },
+      headers: { 'x-baton-client': 'cli' },
+    });
     expect(h.status, JSON.stringify(h.body)).toBe(201);
     expect(h.body).toMatchObject({ source: 'cli', from: { label: 'token:claude' }, to: { kind: 'team' } });
     const accepted = await api(s.url, `/api/v1/handoffs/${h.body.id}/accept`, { method: 'POST', ...as(mia) });
@@ -253,22 +318,44 @@ describe('handoffs through MCP (session_handoff)', () => {
     const agent = await mcp(s.token);
     const listed = (await agent.client.listTools()).tools.map((t) => t.name);
     expect(listed).toContain('session_handoff');
-    const created = await agent.call({ sessionId: 'agent-1', to: mia.email, notes: ['Half-way through JWT'], decisionsNeeded: ['Refresh tokens?'], testStatus: 'unit green' });
+    const created = await agent.call({
+      sessionId: 'agent-1',
+      to: mia.email,
+      notes: ['Half-way through JWT'],
+      decisionsNeeded: ['Refresh tokens?'],
+      testStatus: 'unit green',
+    });
     expect(created.isError, JSON.stringify(created.body)).toBe(false);
     expect(created.body.handoff).toMatchObject({ status: 'pending', to: 'Mia', sessionId: 'agent-1', reviewPath: expect.stringMatching(/^\/handoffs\/ho_/) });
     expect(created.body.checklist).toContain('Decide: Refresh tokens?');
     const h = (await api(s.url, `/api/v1/handoffs/${created.body.handoff.id}`, as(mia))).body as Handoff;
     expect(h).toMatchObject({ source: 'mcp', summary: { notes: ['Half-way through JWT'] }, context: { testStatus: 'unit green' } });
-    expect((await api(s.url, `/api/v1/handoffs/${h.id}/accept`, { method: 'POST', ...as(mia) })).body).toMatchObject({ status: 'accepted', continuationId: 'agent-1-h1' });
+    expect((await api(s.url, `/api/v1/handoffs/${h.id}/accept`, { method: 'POST', ...as(mia) })).body).toMatchObject({
+      status: 'accepted',
+      continuationId: 'agent-1-h1',
+    });
     expect((await agent.call({ action: 'list', box: 'sent' })).body.handoffs).toEqual([expect.objectContaining({ id: h.id, status: 'accepted' })]);
     await agent.client.close();
   });
 
   it('a person hands a session to an agent; the agent accepts through MCP and gets what it needs to resume', async () => {
     await startSession('human-1');
-    const created = await api(s.url, '/api/v1/sessions/human-1/handoffs', { method: 'POST', json: { to: { kind: 'agent', name: 'claude' }, context: { priorities: ['Finish login'] } } });
+    const created = await api(s.url, '/api/v1/sessions/human-1/handoffs', {
+      method: 'POST',
+      json: { to: { kind: 'agent', name: 'claude' }, context: { priorities: ['Finish login'] } },
+    });
     expect(created.status).toBe(201);
-    const token = s.app.identity.createToken(s.admin, { name: 'claude', scopes: [{ access: 'write', namespaces: 'session-management' }, { access: 'read', namespaces: '*' }] }, null).token;
+    const token = s.app.identity.createToken(
+      s.admin,
+      {
+        name: 'claude',
+        scopes: [
+          { access: 'write', namespaces: 'session-management' },
+          { access: 'read', namespaces: '*' },
+        ],
+      },
+      null,
+    ).token;
     const agent = await mcp(token);
     const inbox = await agent.call({ action: 'list', box: 'inbox', status: 'pending' });
     expect(inbox.body.handoffs.map((x: { id: string }) => x.id)).toEqual([created.body.id]);

@@ -27,7 +27,13 @@ const tokensByUrl = new Map<string, string>();
 export async function startTestServer(options: Partial<ApplicationOptions> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'baton-test-'));
   const dbPath = join(dir, 'baton.db');
-  const app = await createApplication({ databasePath: dbPath, web: false, admin: TEST_ADMIN, authSecret: 'test-secret-test-secret-test-secret-00', ...options });
+  const app = await createApplication({
+    databasePath: dbPath,
+    web: false,
+    admin: TEST_ADMIN,
+    authSecret: 'test-secret-test-secret-test-secret-00',
+    ...options,
+  });
   const url = await app.listen(0, '127.0.0.1');
   const adminId = app.identity.listUsers()[0]!.id;
   const admin = app.identity.userPrincipal(adminId) as Principal & { kind: 'user' };
@@ -75,7 +81,7 @@ export async function api(url: string, path: string, init: RequestInit & { json?
     headers: {
       'content-type': 'application/json',
       ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
-      ...((rest.headers) ?? {}),
+      ...(rest.headers ?? {}),
     },
     body: json !== undefined ? JSON.stringify(json) : rest.body,
   });

@@ -15,8 +15,11 @@ let mcp: Client;
 /** The real binary, asynchronously (the server runs in this process), with hook JSON on stdin. */
 function baton(args: string[], stdin = '', env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile('node', ['cli/bin.mjs', ...args], { env: { ...process.env, BATON_URL: s.url, BATON_TOKEN: s.token, ...env } }, (err, stdout, stderr) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    const child = execFile(
+      'node',
+      ['cli/bin.mjs', ...args],
+      { env: { ...process.env, BATON_URL: s.url, BATON_TOKEN: s.token, ...env } },
+      (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin!.end(stdin);
   });
@@ -41,25 +44,52 @@ afterAll(async () => {
 describe('MCP session tools', () => {
   it('start, swarm, agents, checkpoint with state, resume and list: all on the board', async () => {
     const tools = (await mcp.listTools()).tools.map((t) => t.name);
-    expect(tools).toEqual(expect.arrayContaining(['memory_usage', 'swarm_init', 'agent_register', 'agent_update', 'session_start', 'session_checkpoint', 'session_resume', 'session_list']));
+    expect(tools).toEqual(
+      expect.arrayContaining([
+        'memory_usage',
+        'swarm_init',
+        'agent_register',
+        'agent_update',
+        'session_start',
+        'session_checkpoint',
+        'session_resume',
+        'session_list',
+      ]),
+    );
 
-    const started = await call('session_start', { sessionId: 'mcp-1', title: 'Auth API', project: 'shop', goals: ['login', 'register'], branch: 'feature/auth' });
+    const started = await call('session_start', {
+      sessionId: 'mcp-1',
+      title: 'Auth API',
+      project: 'shop',
+      goals: ['login', 'register'],
+      branch: 'feature/auth',
+    });
     expect(started.body).toMatchObject({ success: true, sessionId: 'mcp-1' });
     // The seed's swarm set-up and spawned agents land on the roster.
-    expect((await call('swarm_init', { topology: 'mesh', maxAgents: 4, strategy: 'development-focused', sessionId: 'mcp-1' })).body).toMatchObject({ success: true, topology: 'mesh' });
+    expect((await call('swarm_init', { topology: 'mesh', maxAgents: 4, strategy: 'development-focused', sessionId: 'mcp-1' })).body).toMatchObject({
+      success: true,
+      topology: 'mesh',
+    });
     await call('agent_register', { name: 'backend-dev', role: 'Backend Developer', sessionId: 'mcp-1' });
     await call('agent_update', { name: 'backend-dev', status: 'busy', currentTask: 'refresh tokens', sessionId: 'mcp-1' });
     const checkpoint = await call('session_checkpoint', {
       sessionId: 'mcp-1',
       label: 'half way',
-      state: { progress: { login: { status: 'completed', completion_percentage: 100 } }, blockers: [{ description: 'no staging DB', priority: 'high' }], goals_completed: ['login'] },
+      state: {
+        progress: { login: { status: 'completed', completion_percentage: 100 } },
+        blockers: [{ description: 'no staging DB', priority: 'high' }],
+        goals_completed: ['login'],
+      },
     });
     expect(checkpoint.body.checkpoint).toMatchObject({ kind: 'manual', label: 'half way' });
 
     const board = (await api(s.url, '/api/v1/sessions/mcp-1')).body;
     expect(board.details.swarm).toMatchObject({ topology: 'mesh', maxAgents: 4, strategy: 'development-focused' });
     expect(board.agents).toEqual([expect.objectContaining({ name: 'backend-dev', role: 'Backend Developer', status: 'busy', currentTask: 'refresh tokens' })]);
-    expect(board.goals.map((g: { text: string; done: boolean }) => [g.text, g.done])).toEqual([['login', true], ['register', false]]);
+    expect(board.goals.map((g: { text: string; done: boolean }) => [g.text, g.done])).toEqual([
+      ['login', true],
+      ['register', false],
+    ]);
 
     const resumed = await call('session_resume', { sessionId: 'mcp-1' });
     expect(resumed.body.lastCheckpoint).toMatchObject({ label: 'half way' });
@@ -84,7 +114,10 @@ describe('MCP session tools', () => {
     try {
       const answers: [boolean, string][] = [];
       for (const sessionId of ['mcp-foreign', 'no-such-session']) {
-        const r = (await scoped.callTool({ name: 'session_checkpoint', arguments: { sessionId, label: 'probe' } })) as { isError?: boolean; content: { text: string }[] };
+        const r = (await scoped.callTool({ name: 'session_checkpoint', arguments: { sessionId, label: 'probe' } })) as {
+          isError?: boolean;
+          content: { text: string }[];
+        };
         answers.push([!!r.isError, JSON.parse(r.content[0]!.text).code]);
         const rest = await api(s.url, `/api/v1/sessions/${sessionId}/checkpoints`, { method: 'POST', token, json: { label: 'probe' } });
         answers.push([rest.status === 403, rest.body.error?.code]);
@@ -117,7 +150,11 @@ describe('Claude Code hooks', () => {
     expect(settings.hooks.PostToolUse).toHaveLength(4);
     expect(settings.hooks.PostToolUse[0]).toEqual(mine);
     // '*': the "Needs you" resume check (cli/hooks-waiting.ts), beside Notification and UserPromptSubmit.
-    expect(settings.hooks.PostToolUse.slice(1).map((h: { matcher: string }) => h.matcher)).toEqual(['Edit|Write|MultiEdit', 'TodoWrite|TaskCreate|TaskUpdate', '*']);
+    expect(settings.hooks.PostToolUse.slice(1).map((h: { matcher: string }) => h.matcher)).toEqual([
+      'Edit|Write|MultiEdit',
+      'TodoWrite|TaskCreate|TaskUpdate',
+      '*',
+    ]);
     for (const event of ['Notification', 'UserPromptSubmit']) expect(settings.hooks[event]).toHaveLength(1);
     for (const event of ['SessionStart', 'Stop', 'SessionEnd']) expect(settings.hooks[event]).toHaveLength(1);
     expect(withBatonHooks(withBatonHooks({})).hooks).toEqual(withBatonHooks({}).hooks);
@@ -127,13 +164,27 @@ describe('Claude Code hooks', () => {
     const settings = JSON.parse(readFileSync(join(project, '.claude', 'settings.json'), 'utf8'));
     // Run exactly the command each installed hook names.
     const commandOf = (event: string, matcher?: string) =>
-      ((matcher ? settings.hooks[event].find((h: { matcher?: string }) => h.matcher === matcher) : settings.hooks[event].at(-1)).hooks[0].command as string).replace(/^baton /, '').split(' ');
-    const start = await baton(commandOf('SessionStart'), JSON.stringify({ session_id: 'claude-0001', cwd: project, hook_event_name: 'SessionStart', source: 'startup' }));
+      ((matcher ? settings.hooks[event].find((h: { matcher?: string }) => h.matcher === matcher) : settings.hooks[event].at(-1)).hooks[0].command as string)
+        .replace(/^baton /, '')
+        .split(' ');
+    const start = await baton(
+      commandOf('SessionStart'),
+      JSON.stringify({ session_id: 'claude-0001', cwd: project, hook_event_name: 'SessionStart', source: 'startup' }),
+    );
     expect(start.code, start.stderr).toBe(0);
     expect(start.stdout).toMatch(/started session cc-claude-0001/);
 
     for (const file of ['src/auth.ts', 'src/user.ts']) {
-      const r = await baton(commandOf('PostToolUse', 'Edit|Write|MultiEdit'), JSON.stringify({ session_id: 'claude-0001', cwd: project, hook_event_name: 'PostToolUse', tool_name: 'Edit', tool_input: { file_path: file, old_string: 'a', new_string: 'b' } }));
+      const r = await baton(
+        commandOf('PostToolUse', 'Edit|Write|MultiEdit'),
+        JSON.stringify({
+          session_id: 'claude-0001',
+          cwd: project,
+          hook_event_name: 'PostToolUse',
+          tool_name: 'Edit',
+          tool_input: { file_path: file, old_string: 'a', new_string: 'b' },
+        }),
+      );
       expect(r.code, r.stderr).toBe(0);
     }
     // Claude's todo list: a completed todo naming a goal ticks it (a milestone on the board); the one in progress is the agent's task.
@@ -145,7 +196,13 @@ describe('Claude Code hooks', () => {
         cwd: project,
         hook_event_name: 'PostToolUse',
         tool_name: 'TodoWrite',
-        tool_input: { todos: [{ content: 'Add the login endpoint.', status: 'completed', activeForm: 'Adding the login endpoint' }, { content: 'Write tests', status: 'in_progress', activeForm: 'Writing tests' }, { content: 'Docs', status: 'pending' }] },
+        tool_input: {
+          todos: [
+            { content: 'Add the login endpoint.', status: 'completed', activeForm: 'Adding the login endpoint' },
+            { content: 'Write tests', status: 'in_progress', activeForm: 'Writing tests' },
+            { content: 'Docs', status: 'pending' },
+          ],
+        },
       }),
     );
     expect(todos.code, todos.stderr).toBe(0);
@@ -158,11 +215,17 @@ describe('Claude Code hooks', () => {
     expect(stop.code, stop.stderr).toBe(0);
 
     const board = (await api(s.url, '/api/v1/sessions/cc-claude-0001')).body;
-    expect(board.files.map((f: { path: string; kind: string }) => [f.path, f.kind]).sort()).toEqual([['src/auth.ts', 'active'], ['src/user.ts', 'active']]);
+    expect(board.files.map((f: { path: string; kind: string }) => [f.path, f.kind]).sort()).toEqual([
+      ['src/auth.ts', 'active'],
+      ['src/user.ts', 'active'],
+    ]);
     expect(board.checkpoints[0]).toMatchObject({ kind: 'manual', label: 'Agent stopped' });
 
     // The Claude Code session ends without a handoff: the board says interrupted.
-    const end = await baton(commandOf('SessionEnd'), JSON.stringify({ session_id: 'claude-0001', cwd: project, hook_event_name: 'SessionEnd', reason: 'exit' }));
+    const end = await baton(
+      commandOf('SessionEnd'),
+      JSON.stringify({ session_id: 'claude-0001', cwd: project, hook_event_name: 'SessionEnd', reason: 'exit' }),
+    );
     expect(end.code, end.stderr).toBe(0);
     const ended = (await api(s.url, '/api/v1/sessions/cc-claude-0001')).body;
     expect(ended.status).toBe('interrupted');

@@ -25,7 +25,15 @@ async function post(side: Side, body: string, headers: Record<string, string> = 
 
 async function open(s: TestServer): Promise<Side> {
   const side = { s, session: '' };
-  const init = await post(side, JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } }));
+  const init = await post(
+    side,
+    JSON.stringify({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    }),
+  );
   expect(init.status).toBe(200);
   side.session = init.session!;
   expect((await post(side, JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }))).status).toBe(202);
@@ -95,7 +103,13 @@ describe('/mcp fast path', () => {
     const admin = fast.s.admin;
     const { token, id } = fast.s.app.identity.createToken(admin, { name: 'short-lived', scopes: [{ access: 'write', namespaces: 'fp' }] }, null);
     const side: Side = await open({ ...fast.s, token });
-    const body = (n: number, ns = 'fp') => JSON.stringify({ jsonrpc: '2.0', id: n, method: 'tools/call', params: { name: 'memory_usage', arguments: { action: 'store', namespace: ns, key: 'k', value: 'v' } } });
+    const body = (n: number, ns = 'fp') =>
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: n,
+        method: 'tools/call',
+        params: { name: 'memory_usage', arguments: { action: 'store', namespace: ns, key: 'k', value: 'v' } },
+      });
     const ok = JSON.parse((await post(side, body(1))).text);
     expect(JSON.parse(ok.result.content[0].text)).toMatchObject({ stored: true });
     // Outside its scope: a tool error naming the namespace, not a write.

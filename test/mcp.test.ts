@@ -16,9 +16,10 @@ const seed = JSON.parse(readFileSync(new URL('../server/seed/seed-calls.json', i
 
 /** The caller's environment without any Baton settings, so each spawn says exactly where it writes. */
 const cleanEnv = () =>
-  Object.fromEntries(
-    Object.entries(process.env).filter(([k, v]) => v !== undefined && !k.startsWith('BATON_') && k !== 'DATABASE_PATH'),
-  ) as Record<string, string>;
+  Object.fromEntries(Object.entries(process.env).filter(([k, v]) => v !== undefined && !k.startsWith('BATON_') && k !== 'DATABASE_PATH')) as Record<
+    string,
+    string
+  >;
 
 type Body = Record<string, any>;
 interface Called {
@@ -47,9 +48,7 @@ const stderr: Record<string, string> = {};
 
 async function connectHttp(): Promise<Client> {
   const client = new Client({ name: 'baton-test', version: '1.0.0' });
-  await client.connect(
-    new StreamableHTTPClientTransport(new URL('/mcp', s.url), { requestInit: { headers: { authorization: `Bearer ${s.token}` } } }),
-  );
+  await client.connect(new StreamableHTTPClientTransport(new URL('/mcp', s.url), { requestInit: { headers: { authorization: `Bearer ${s.token}` } } }));
   return client;
 }
 
@@ -90,7 +89,11 @@ afterAll(async () => {
 const TRANSPORTS = ['http', 'stdio --db', 'stdio BATON_URL'] as const;
 /** Who a write is attributed to shows the path it took: the MCP endpoint, the file, or REST. */
 const WRITER: Record<(typeof TRANSPORTS)[number], string> = { http: 'token:tests', 'stdio --db': 'mcp:agent', 'stdio BATON_URL': 'token:tests' };
-const slug = (t: string) => t.toLowerCase().replace(/[^a-z]+/g, '-').replace(/^-|-$/g, '');
+const slug = (t: string) =>
+  t
+    .toLowerCase()
+    .replace(/[^a-z]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 describe.each(TRANSPORTS)('memory_usage over %s', (transport) => {
   const ns = `shapes-${slug(transport)}`;
@@ -117,7 +120,16 @@ describe.each(TRANSPORTS)('memory_usage over %s', (transport) => {
   it('stores with a ttl and returns the compat fields plus version, seq and expiresAt', async () => {
     const before = Date.now();
     const r = await ok(c(), { action: 'store', key: 'session/dev-1/blockers', value: '{"a":1}', namespace: ns, ttl: 60 });
-    expect(r).toMatchObject({ success: true, action: 'store', key: 'session/dev-1/blockers', namespace: ns, stored: true, size: 7, storage_type: 'sqlite', version: 1 });
+    expect(r).toMatchObject({
+      success: true,
+      action: 'store',
+      key: 'session/dev-1/blockers',
+      namespace: ns,
+      stored: true,
+      size: 7,
+      storage_type: 'sqlite',
+      version: 1,
+    });
     expect(r.seq).toBeGreaterThan(0);
     expect(r.id).toBe(r.seq);
     expect(Date.parse(r.timestamp)).not.toBeNaN();
@@ -134,7 +146,16 @@ describe.each(TRANSPORTS)('memory_usage over %s', (transport) => {
 
   it('retrieves JSON parsed, text as is, and a missing key as found:false value:null', async () => {
     const json = await ok(c(), { action: 'retrieve', key: 'session/dev-1/blockers', namespace: ns });
-    expect(json).toMatchObject({ success: true, action: 'retrieve', key: 'session/dev-1/blockers', value: { a: 1 }, found: true, namespace: ns, storage_type: 'sqlite', version: 1 });
+    expect(json).toMatchObject({
+      success: true,
+      action: 'retrieve',
+      key: 'session/dev-1/blockers',
+      value: { a: 1 },
+      found: true,
+      namespace: ns,
+      storage_type: 'sqlite',
+      version: 1,
+    });
     expect(json.expiresAt).toEqual(expect.any(String));
     expect(json.updatedBy).toBe(WRITER[transport]);
     const text = await ok(c(), { action: 'retrieve', key: 'session/dev-2/blockers', namespace: ns });
@@ -147,7 +168,14 @@ describe.each(TRANSPORTS)('memory_usage over %s', (transport) => {
     const r = await ok(c(), { action: 'list', namespace: ns });
     expect(r).toMatchObject({ success: true, action: 'list', namespace: ns, count: 2, storage_type: 'sqlite' });
     expect(r.entries).toEqual([
-      expect.objectContaining({ key: 'session/dev-1/blockers', value: { a: 1 }, namespace: ns, version: 1, createdAt: expect.any(String), updatedAt: expect.any(String) }),
+      expect.objectContaining({
+        key: 'session/dev-1/blockers',
+        value: { a: 1 },
+        namespace: ns,
+        version: 1,
+        createdAt: expect.any(String),
+        updatedAt: expect.any(String),
+      }),
       expect.objectContaining({ key: 'session/dev-2/blockers', value: 'plain text, again', namespace: ns, version: 2, expiresAt: null }),
     ]);
   });
@@ -203,7 +231,10 @@ describe.each(TRANSPORTS)('memory_usage over %s', (transport) => {
   });
 
   it('answers an unknown tool name with JSON-RPC -32602 naming the tool', async () => {
-    await expect(c().callTool({ name: 'memory_usage_v2', arguments: { action: 'list' } })).rejects.toMatchObject({ code: -32602, message: expect.stringMatching(/Unknown tool: "memory_usage_v2"/) });
+    await expect(c().callTool({ name: 'memory_usage_v2', arguments: { action: 'list' } })).rejects.toMatchObject({
+      code: -32602,
+      message: expect.stringMatching(/Unknown tool: "memory_usage_v2"/),
+    });
   });
 
   it('publishes entries as baton://memory/<namespace>/<key> resources', async () => {
@@ -212,7 +243,10 @@ describe.each(TRANSPORTS)('memory_usage over %s', (transport) => {
     expect(resources).toContainEqual(expect.objectContaining({ uri, name: `${ns}/session/dev-1/blockers`, mimeType: 'application/json' }));
     const read = await c().readResource({ uri });
     expect(read.contents).toEqual([{ uri, mimeType: 'application/json', text: '{"a":1}' }]);
-    await expect(c().readResource({ uri: `baton://memory/${ns}/missing` })).rejects.toMatchObject({ code: -32002, message: `MCP error -32002: Resource not found: baton://memory/${ns}/missing` });
+    await expect(c().readResource({ uri: `baton://memory/${ns}/missing` })).rejects.toMatchObject({
+      code: -32002,
+      message: `MCP error -32002: Resource not found: baton://memory/${ns}/missing`,
+    });
     // Still usable after a refused read.
     expect(await ok(c(), { action: 'list', namespace: ns })).toMatchObject({ count: 1 });
   });
@@ -276,7 +310,10 @@ describe.each(TRANSPORTS)('the seed domain replayed over %s', (transport) => {
     expect(stored.size).toBe(13);
 
     const state = await ok(client, { action: 'retrieve', key: 'session/development/state', namespace: 'session-management' });
-    expect(state).toMatchObject({ found: true, value: { session_id: 'dev-session-1767225600000', progress: { 'product-catalog': { completion_percentage: 65 } } } });
+    expect(state).toMatchObject({
+      found: true,
+      value: { session_id: 'dev-session-1767225600000', progress: { 'product-catalog': { completion_percentage: 65 } } },
+    });
     const handoff = await ok(client, { action: 'retrieve', key: 'session/handoff/preparation', namespace: 'session-handoff' });
     expect(handoff).toMatchObject({ found: true, value: { handoff_type: 'end-of-shift', next_owner: 'developer-002' } });
     expect(handoff.value).toEqual(JSON.parse(stored.get('session-handoff/session/handoff/preparation')!));
@@ -433,7 +470,11 @@ describe('Streamable HTTP on Node’s own request (server/mcp/http.ts)', () => {
   it('a role change applies to the very next call of an open session (the caller cache is dropped at once), and a revoked token’s next call is refused', async () => {
     const member = await invitedUser(s, 'member', 'Cache Member');
     const memberPrincipal = s.app.identity.userPrincipal(member.id) as Principal & { kind: 'user' };
-    const { token, id: tokenId } = s.app.identity.createToken(memberPrincipal, { name: 'cached-agent', scopes: [{ access: 'write', namespaces: 'raw-http' }] }, null);
+    const { token, id: tokenId } = s.app.identity.createToken(
+      memberPrincipal,
+      { name: 'cached-agent', scopes: [{ access: 'write', namespaces: 'raw-http' }] },
+      null,
+    );
     const id = await open(token);
     const headers = { 'mcp-session-id': id };
     const text = (r: Awaited<ReturnType<typeof post>>) => JSON.parse(r.body!.result.content[0].text) as Body;
@@ -457,7 +498,16 @@ describe('Streamable HTTP on Node’s own request (server/mcp/http.ts)', () => {
     expect(text(denied)).toMatchObject({ success: false, code: 'forbidden' });
     expect(s.app.memory.retrieve({ namespace: 'raw-http', key: 'after-demotion' })).toBeNull();
     // Reads are still allowed to a viewer.
-    const read = await post({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name: 'memory_usage', arguments: { action: 'retrieve', namespace: 'raw-http', key: 'before-1' } } }, headers, token);
+    const read = await post(
+      {
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'tools/call',
+        params: { name: 'memory_usage', arguments: { action: 'retrieve', namespace: 'raw-http', key: 'before-1' } },
+      },
+      headers,
+      token,
+    );
     expect(text(read)).toMatchObject({ success: true, found: true });
 
     s.app.identity.setRole(s.admin, member.id, 'member', null);
@@ -499,7 +549,9 @@ describe('baton mcp’s stdio fast path (server/mcp/stdio-transport.ts) answers 
         }
       });
       const transport =
-        name === 'sdk' ? new StdioServerTransport(stdin, stdout) : new FastPathStdioTransport('memory_usage', (args) => runMemoryUsage(local.memory, args), stdin, stdout);
+        name === 'sdk'
+          ? new StdioServerTransport(stdin, stdout)
+          : new FastPathStdioTransport('memory_usage', (args) => runMemoryUsage(local.memory, args), stdin, stdout);
       const server = createMcpServer(local.memory, local.sessions);
       server.onerror = (e) => errors.push(e.message);
       return { local, stdin, lines, errors, transport, server };
@@ -510,8 +562,7 @@ describe('baton mcp’s stdio fast path (server/mcp/stdio-transport.ts) answers 
       await sdk.server.connect(sdk.transport);
       await fast.server.connect(fast.transport);
       // Timestamps and update times differ between two runs; everything else must be identical.
-      const normalize = (line: string) =>
-        line.replace(/(\\?")(timestamp|updatedAt|createdAt)\1:\s*\1[^"\\]*\1/g, '$1$2$1: $1T$1');
+      const normalize = (line: string) => line.replace(/(\\?")(timestamp|updatedAt|createdAt)\1:\s*\1[^"\\]*\1/g, '$1$2$1: $1T$1');
       let ping = 1000;
       /** Sends one line to both and waits for both to answer it (or, for lines without an answer, for a ping after it). */
       const exchange = async (line: string, answered: boolean) => {
@@ -529,7 +580,12 @@ describe('baton mcp’s stdio fast path (server/mcp/stdio-transport.ts) answers 
       const call = (id: unknown, params: unknown) => JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params });
       const store = (id: unknown, args: unknown) => call(id, { name: 'memory_usage', arguments: args });
 
-      const initialize = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } };
+      const initialize = {
+        jsonrpc: '2.0',
+        id: 0,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+      };
       await exchange(JSON.stringify(initialize), true);
       await exchange(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }), false);
       const listed = await exchange(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }), true);
@@ -565,7 +621,11 @@ describe('baton mcp’s stdio fast path (server/mcp/stdio-transport.ts) answers 
       expect(fast.errors).toEqual(sdk.errors);
       expect(sdk.errors.length).toBe(5);
       // Several calls in one chunk keep their order and answers.
-      const burst = [store(30, { action: 'store', namespace: 'fp', key: 'c', value: '1' }), store(31, { action: 'store', namespace: 'fp', key: 'c', value: '2' }), store(32, { action: 'retrieve', namespace: 'fp', key: 'c' })];
+      const burst = [
+        store(30, { action: 'store', namespace: 'fp', key: 'c', value: '1' }),
+        store(31, { action: 'store', namespace: 'fp', key: 'c', value: '2' }),
+        store(32, { action: 'retrieve', namespace: 'fp', key: 'c' }),
+      ];
       const before = [sdk.lines.length, fast.lines.length];
       sdk.stdin.write(`${burst.join('\n')}\n`);
       fast.stdin.write(`${burst.join('\n')}\n`);
@@ -577,7 +637,10 @@ describe('baton mcp’s stdio fast path (server/mcp/stdio-transport.ts) answers 
 
       // A call cancelled before it was answered: both run it and answer nothing (only the ping after it).
       const cancelled = await exchange(
-        [store(40, { action: 'store', namespace: 'fp', key: 'cancelled', value: 'v' }), JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 40, reason: 'test' } })].join('\n'),
+        [
+          store(40, { action: 'store', namespace: 'fp', key: 'cancelled', value: 'v' }),
+          JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: 40, reason: 'test' } }),
+        ].join('\n'),
         false,
       );
       expect(cancelled.map((m) => m.id)).toEqual([expect.stringMatching(/^ping-/)]);

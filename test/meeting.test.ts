@@ -144,7 +144,14 @@ describe('the meeting reducer', () => {
 
   it('only the presenter drives; with none anyone may; an admin (or anyone, once the presenter went silent) may take over', () => {
     const { state, items } = run([[{ action: 'take' }, ALICE, T0]]);
-    for (const action of [{ action: 'next' }, { action: 'timer-start' }, { action: 'summon' }, { action: 'focus', section: 'agenda' }, { action: 'take' }, { action: 'release' }] as MeetingAction[]) {
+    for (const action of [
+      { action: 'next' },
+      { action: 'timer-start' },
+      { action: 'summon' },
+      { action: 'focus', section: 'agenda' },
+      { action: 'take' },
+      { action: 'release' },
+    ] as MeetingAction[]) {
       const e = thrown(() => reduceMeeting(state, action, { now: T0 + 1000, actor: BOB, agenda: items }));
       expect([e.code, e.field, e.status], action.action).toEqual(['version_conflict', 'presenter', 409]);
       expect(e.message).toContain('Alice is presenting');
@@ -206,7 +213,13 @@ describe('the countdown every screen shows', () => {
   });
 
   it('past the timebox it counts up in red; paused it stands still; an item we only browse shows its banked time', () => {
-    const over = render({ timer: { itemId: 1, startedAt: new Date(Date.now() - 25 * 60_000).toISOString(), elapsedMs: 0 }, timeboxMinutes: 23, offset: 0, live: true, spentMs: 0 });
+    const over = render({
+      timer: { itemId: 1, startedAt: new Date(Date.now() - 25 * 60_000).toISOString(), elapsedMs: 0 },
+      timeboxMinutes: 23,
+      offset: 0,
+      live: true,
+      spentMs: 0,
+    });
     expect(over.over).toBe('true');
     expect(over.html).toContain('+2:00');
     expect(over.html).toContain('text-rose-600');
@@ -215,7 +228,13 @@ describe('the countdown every screen shows', () => {
     expect([paused.remaining, paused.running]).toEqual([510_000, 'false']);
     expect(paused.html).toContain('8:30');
     expect(paused.html).toContain('paused');
-    const browsing = render({ timer: { itemId: 2, startedAt: new Date().toISOString(), elapsedMs: 0 }, timeboxMinutes: 10, offset: 0, live: false, spentMs: 120_000 });
+    const browsing = render({
+      timer: { itemId: 2, startedAt: new Date().toISOString(), elapsedMs: 0 },
+      timeboxMinutes: 10,
+      offset: 0,
+      live: false,
+      spentMs: 120_000,
+    });
     expect([browsing.remaining, browsing.running]).toEqual([480_000, 'false']);
   });
 });
@@ -237,8 +256,15 @@ describe('POST /api/v1/sessions/:id/meeting', () => {
     bob = await invitedUser(s, 'member', 'Bob');
     viewer = await invitedUser(s, 'viewer', 'Vera');
     const init = { session_id: ID, session_type: 'team-coordination', coordinator: 'alice', participants: ['alice', 'bob'], meeting_duration: '45 minutes' };
-    expect((await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace: NS, key: 'session/coordination/init', value: JSON.stringify(init) } })).status).toBe(201);
-    for (const [title, timeboxMinutes] of [['Demo', 10], ['Blockers', 15], ['Next sprint', 5]] as const) {
+    expect(
+      (await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace: NS, key: 'session/coordination/init', value: JSON.stringify(init) } }))
+        .status,
+    ).toBe(201);
+    for (const [title, timeboxMinutes] of [
+      ['Demo', 10],
+      ['Blockers', 15],
+      ['Next sprint', 5],
+    ] as const) {
       const r = await api(s.url, `/api/v1/sessions/${ID}/items`, { method: 'POST', json: { kind: 'agenda', data: { title, timeboxMinutes } } });
       expect(r.status, JSON.stringify(r.body)).toBe(201);
     }

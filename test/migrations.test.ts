@@ -49,7 +49,11 @@ describe('migrations 0004 (lean feed) and 0005 (lean audit log)', () => {
     const audit = old.prepare("INSERT INTO audit_log (at, actor_kind, actor_label, action, outcome) VALUES (1, 'user', 'ana', ?, 'ok')");
     audit.run('memory.store');
     audit.run('auth.sign-in');
-    old.prepare("INSERT INTO memory_entries (namespace, key, value, version, size, created_at, updated_at, updated_by) VALUES ('team', 'plan', 'v3', 3, 2, 1, 1, 'a')").run();
+    old
+      .prepare(
+        "INSERT INTO memory_entries (namespace, key, value, version, size, created_at, updated_at, updated_by) VALUES ('team', 'plan', 'v3', 3, 2, 1, 1, 'a')",
+      )
+      .run();
     old.close();
 
     const h = openDatabase(path);
@@ -64,7 +68,10 @@ describe('migrations 0004 (lean feed) and 0005 (lean audit log)', () => {
       // The next write continues the sequence and the version, and lands in the new history table.
       expect(memory.store({ namespace: 'team', key: 'plan', value: 'v4' }, 'b')).toMatchObject({ seq: 4, version: 4 });
       expect(memory.history({ namespace: 'team', key: 'plan' })[0]).toMatchObject({ seq: 4, value: 'v4', actor: 'b' });
-      const tables = h.sqlite.prepare("SELECT name, sql FROM sqlite_master WHERE name IN ('changes', 'memory_history')").all() as { name: string; sql: string }[];
+      const tables = h.sqlite.prepare("SELECT name, sql FROM sqlite_master WHERE name IN ('changes', 'memory_history')").all() as {
+        name: string;
+        sql: string;
+      }[];
       expect(tables.find((t) => t.name === 'memory_history')?.sql).toMatch(/WITHOUT ROWID/);
       expect(tables.find((t) => t.name === 'changes')?.sql).not.toMatch(/AUTOINCREMENT/);
       // 0005: the audit log keeps its rows and ids, and new ids follow on.

@@ -9,7 +9,20 @@ const base = {
     { id: 1, text: 'Login', done: false, doneAt: null },
     { id: 2, text: 'Register', done: true, doneAt: '2026-11-25T09:00:00.000Z' },
   ],
-  blockers: [{ id: 7, description: 'DBA approval', kind: null, severity: 'high', owner: null, impact: null, expectedResolution: null, createdAt: '2026-11-25T09:00:00.000Z', resolvedAt: null, resolvedBy: null }],
+  blockers: [
+    {
+      id: 7,
+      description: 'DBA approval',
+      kind: null,
+      severity: 'high',
+      owner: null,
+      impact: null,
+      expectedResolution: null,
+      createdAt: '2026-11-25T09:00:00.000Z',
+      resolvedAt: null,
+      resolvedBy: null,
+    },
+  ],
   decisions: [{ id: 3, topic: 'Auth', decision: 'JWT', rationale: null, alternatives: [], decidedAt: '2026-11-25T09:00:00.000Z', decidedBy: null }],
 } as unknown as SessionBoard;
 
@@ -20,7 +33,10 @@ describe('milestones on a live board', () => {
       ...base,
       version: 2,
       goals: [{ ...base.goals[0]!, done: true }, base.goals[1]!, { id: 9, text: 'New goal', done: true, doneAt: null }],
-      blockers: [{ ...base.blockers[0]!, resolvedAt: '2026-11-25T10:00:00.000Z' }, { ...base.blockers[0]!, id: 8, description: 'CI is red' }],
+      blockers: [
+        { ...base.blockers[0]!, resolvedAt: '2026-11-25T10:00:00.000Z' },
+        { ...base.blockers[0]!, id: 8, description: 'CI is red' },
+      ],
       decisions: [...base.decisions, { ...base.decisions[0]!, id: 4, topic: 'DB', decision: 'SQLite' }],
     };
     expect(milestonesBetween(base, after)).toEqual([

@@ -134,7 +134,12 @@ describe('projectWrite: values that do not fit', () => {
   });
 
   it('a field of the wrong type is left out, never failing the write', () => {
-    const r = projectWrite('ns', 'session/development/init', JSON.stringify({ session_id: 'x-1', goals: 'not a list', context: { active_files: [1, null, '/ok.ts'] } }), 1);
+    const r = projectWrite(
+      'ns',
+      'session/development/init',
+      JSON.stringify({ session_id: 'x-1', goals: 'not a list', context: { active_files: [1, null, '/ok.ts'] } }),
+      1,
+    );
     expect(r.kind).toBe('patch');
     if (r.kind === 'patch') {
       expect(r.patch.goals ?? []).toEqual([]);

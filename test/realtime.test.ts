@@ -2,17 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { io as connect } from 'socket.io-client';
 import type { Change } from '../lib/events.ts';
 import { followFeed, type BatonSocket, type FeedStatus } from '../lib/feed-client.ts';
-import {
-  api,
-  applyChanges,
-  connectClient,
-  connected,
-  loadSnapshot,
-  startTestServer,
-  waitFor,
-  type ClientState,
-  type TestServer,
-} from './helpers.ts';
+import { api, applyChanges, connectClient, connected, loadSnapshot, startTestServer, waitFor, type ClientState, type TestServer } from './helpers.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

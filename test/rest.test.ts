@@ -9,10 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => s.close());
 
-const put = (json: unknown, headers: Record<string, string> = {}) =>
-  api(s.url, '/api/v1/memory/entry', { method: 'PUT', json, headers });
-const entryPath = (namespace: string, key: string) =>
-  `/api/v1/memory/entry?namespace=${encodeURIComponent(namespace)}&key=${encodeURIComponent(key)}`;
+const put = (json: unknown, headers: Record<string, string> = {}) => api(s.url, '/api/v1/memory/entry', { method: 'PUT', json, headers });
+const entryPath = (namespace: string, key: string) => `/api/v1/memory/entry?namespace=${encodeURIComponent(namespace)}&key=${encodeURIComponent(key)}`;
 const headSeq = async () => (await api(s.url, '/api/v1/health')).body.seq as number;
 
 describe('statuses', () => {
@@ -41,10 +39,7 @@ describe('statuses', () => {
     const read = await api(s.url, entryPath(ns, 'doc'));
     expect(read.status).toBe(200);
     expect(read.body).toMatchObject({ raw: 'v2', version: 2, updatedBy: 'token:tests' });
-    expect((await api(s.url, `/api/v1/memory/history?namespace=${ns}&key=doc`)).body.items.map((h: any) => h.actor)).toEqual([
-      'token:tests',
-      'token:ci',
-    ]);
+    expect((await api(s.url, `/api/v1/memory/history?namespace=${ns}&key=doc`)).body.items.map((h: any) => h.actor)).toEqual(['token:tests', 'token:ci']);
 
     const removed = await api(s.url, entryPath(ns, 'doc'), { method: 'DELETE' });
     expect(removed).toMatchObject({ status: 200, body: { deleted: true } });
@@ -177,7 +172,7 @@ describe('compare-and-set under contention', () => {
     let conflicts = 0;
 
     const incrementer = async (worker: number) => {
-      for (let done = 0; done < 25; ) {
+      for (let done = 0; done < 25;) {
         const current = await api(s.url, entryPath(ns, key));
         const [value, version] = current.status === 404 ? [0, 0] : [current.body.value as number, current.body.version as number];
         const res = await put({ namespace: ns, key, value: String(value + 1), ifVersion: version }, { 'x-baton-actor': `w${worker}` });

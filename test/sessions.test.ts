@@ -65,17 +65,44 @@ describe('the seed becomes sessions', () => {
     );
 
     const dev = await board(DEV);
-    expect(dev).toMatchObject({ type: 'development', project: 'e-commerce-platform', owner: 'developer-001', focusArea: 'backend-api', expectedDuration: '4 hours', expectedMinutes: 240, branch: 'feature/user-auth', lastCommit: 'abc123def', status: 'active', resumeCount: 1 });
-    expect(dev.goals.map((g) => g.text)).toEqual(['Complete user authentication API', 'Implement product catalog endpoints', 'Write integration tests', 'Update API documentation']);
+    expect(dev).toMatchObject({
+      type: 'development',
+      project: 'e-commerce-platform',
+      owner: 'developer-001',
+      focusArea: 'backend-api',
+      expectedDuration: '4 hours',
+      expectedMinutes: 240,
+      branch: 'feature/user-auth',
+      lastCommit: 'abc123def',
+      status: 'active',
+      resumeCount: 1,
+    });
+    expect(dev.goals.map((g) => g.text)).toEqual([
+      'Complete user authentication API',
+      'Implement product catalog endpoints',
+      'Write integration tests',
+      'Update API documentation',
+    ]);
     expect(dev.workstreams.map((w) => [w.name, w.status, w.progress])).toEqual([
       ['user-authentication', 'completed', 100],
       ['product-catalog', 'in-progress', 65],
     ]);
     expect(dev.workstreams[1]!.nextSteps).toContain('Add product search functionality');
-    expect(dev.files.map((f) => f.path)).toEqual(expect.arrayContaining(['/src/controllers/authController.js', '/tests/auth.test.js', '/src/models/Product.js']));
+    expect(dev.files.map((f) => f.path)).toEqual(
+      expect.arrayContaining(['/src/controllers/authController.js', '/tests/auth.test.js', '/src/models/Product.js']),
+    );
     expect(dev.files.find((f) => f.path === '/tests/integration/auth.test.js')?.kind).toBe('test');
-    expect(dev.blockers).toEqual([expect.objectContaining({ description: 'Database migration for product categories needs approval', kind: 'technical', severity: 'medium', resolvedAt: null })]);
-    expect(dev.decisions).toEqual([expect.objectContaining({ topic: 'Authentication strategy', decision: 'JWT with refresh tokens', rationale: 'Balances security and user experience' })]);
+    expect(dev.blockers).toEqual([
+      expect.objectContaining({
+        description: 'Database migration for product categories needs approval',
+        kind: 'technical',
+        severity: 'medium',
+        resolvedAt: null,
+      }),
+    ]);
+    expect(dev.decisions).toEqual([
+      expect.objectContaining({ topic: 'Authentication strategy', decision: 'JWT with refresh tokens', rationale: 'Balances security and user experience' }),
+    ]);
     expect(dev.metrics).toMatchObject({ lines_of_code: 1247, tests_written: 23, test_coverage: 0.89 });
     // The periodic save is an agent checkpoint; the recovery write is a recovery checkpoint with the validation results.
     expect(dev.checkpoints.map((c) => c.kind)).toEqual(['recovery', 'agent']);
@@ -111,12 +138,24 @@ describe('the seed becomes sessions', () => {
   });
 
   it('tolerates extra fields, missing fields, other ids, more workstreams and keys that carry the id', async () => {
-    expect((await put('proj-x', 'session/alpha-7/init', { session_id: 'alpha-7', project_name: 'x', goals: ['a', 'b'], surprise: { nested: true } })).status).toBe(201);
+    expect(
+      (await put('proj-x', 'session/alpha-7/init', { session_id: 'alpha-7', project_name: 'x', goals: ['a', 'b'], surprise: { nested: true } })).status,
+    ).toBe(201);
     // No session_id in the value: the key carries it.
-    await put('proj-x', 'session/alpha-7/state', { progress: { one: { status: 'in-progress', completion_percentage: 10 }, two: { completion_percentage: '55%' }, three: { status: 'completed' } }, goals_completed: ['a'] });
+    await put('proj-x', 'session/alpha-7/state', {
+      progress: { one: { status: 'in-progress', completion_percentage: 10 }, two: { completion_percentage: '55%' }, three: { status: 'completed' } },
+      goals_completed: ['a'],
+    });
     const b = await board('alpha-7');
-    expect(b.workstreams.map((w) => [w.name, w.progress])).toEqual([['one', 10], ['two', 55], ['three', 100]]);
-    expect(b.goals.map((g) => [g.text, g.done])).toEqual([['a', true], ['b', false]]);
+    expect(b.workstreams.map((w) => [w.name, w.progress])).toEqual([
+      ['one', 10],
+      ['two', 55],
+      ['three', 100],
+    ]);
+    expect(b.goals.map((g) => [g.text, g.done])).toEqual([
+      ['a', true],
+      ['b', false],
+    ]);
     expect(b.details.surprise).toEqual({ nested: true });
     // A state with nothing recognisable still updates activity and makes a checkpoint, never an error.
     expect((await put('proj-x', 'session/alpha-7/state', { unexpected: 1 })).status).toBe(200);
@@ -159,12 +198,23 @@ describe('projection rules', () => {
     expect(projectWrite('n', 'coordination/decisions', '{}', 1)).toEqual({ kind: 'none' });
   });
   it('reads durations', () => {
-    expect([durationMinutes('4 hours'), durationMinutes('90 minutes'), durationMinutes('2 weeks'), durationMinutes('6 months')]).toEqual([240, 90, 20160, null]);
+    expect([durationMinutes('4 hours'), durationMinutes('90 minutes'), durationMinutes('2 weeks'), durationMinutes('6 months')]).toEqual([
+      240,
+      90,
+      20160,
+      null,
+    ]);
   });
 });
 
 describe('boards, checkpoints and recovery', () => {
-  const init = () => put('team', 'session/development/init', { session_id: 'd-1', developer_id: 'ana', goals: ['ship it'], context: { current_branch: 'main', active_files: ['a.ts'] } });
+  const init = () =>
+    put('team', 'session/development/init', {
+      session_id: 'd-1',
+      developer_id: 'ana',
+      goals: ['ship it'],
+      context: { current_branch: 'main', active_files: ['a.ts'] },
+    });
 
   it('streams every board change to room session:<id> with the whole board', async () => {
     await init();
@@ -175,7 +225,12 @@ describe('boards, checkpoints and recovery', () => {
     const snapshot = await api(s.url, '/api/v1/sessions/d-1', { token: null, headers: { 'x-baton-share': share } });
     expect(snapshot.status).toBe(200);
     expect(snapshot.body.seq).toBeGreaterThan(0);
-    const feed = followFeed(socket, { rooms: ['session:d-1'], sinceSeq: snapshot.body.seq, onChanges: (cs: Change[]) => boards.push(...cs.map((c) => JSON.parse(c.value!))), onResync: async () => 0 });
+    const feed = followFeed(socket, {
+      rooms: ['session:d-1'],
+      sinceSeq: snapshot.body.seq,
+      onChanges: (cs: Change[]) => boards.push(...cs.map((c) => JSON.parse(c.value!))),
+      onResync: async () => 0,
+    });
     await waitFor(() => feed.status === 'live');
     await api(s.url, '/api/v1/sessions/d-1/blockers', { method: 'POST', json: { description: 'CI is red', severity: 'high' } });
     await put('team', 'session/d-1/state', { progress: { api: { completion_percentage: 40 } } });
@@ -224,7 +279,10 @@ describe('boards, checkpoints and recovery', () => {
 
   it('marks a silent session interrupted, then recovers it as a linked continuation with the validation results', async () => {
     await init();
-    await put('team', 'session/d-1/state', { progress: { api: { completion_percentage: 40, next_steps: ['write tests'] } }, blockers: [{ description: 'flaky test' }] });
+    await put('team', 'session/d-1/state', {
+      progress: { api: { completion_percentage: 40, next_steps: ['write tests'] } },
+      blockers: [{ description: 'flaky test' }],
+    });
     await api(s.url, '/api/v1/sessions/d-1/agents', { method: 'POST', json: { name: 'claude-1', role: 'backend-dev' } });
     clock += 99 * 60_000;
     expect(s.app.sessions.tick().interrupted).toEqual([]);
@@ -237,7 +295,10 @@ describe('boards, checkpoints and recovery', () => {
     expect(resume.openBlockers.map((b: { description: string }) => b.description)).toEqual(['flaky test']);
     expect(resume.nextSteps).toContain('api: write tests');
 
-    const r = await api(s.url, '/api/v1/sessions/d-1/recover', { method: 'POST', json: { validation: { files_present: true, branch: 'main', tests_pass: false } } });
+    const r = await api(s.url, '/api/v1/sessions/d-1/recover', {
+      method: 'POST',
+      json: { validation: { files_present: true, branch: 'main', tests_pass: false } },
+    });
     expect(r.status).toBe(201);
     const child: SessionBoard = r.body;
     expect(child).toMatchObject({ id: 'd-1-r1', status: 'active', parentId: 'd-1', resumeCount: 1, branch: 'main' });

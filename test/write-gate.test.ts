@@ -22,7 +22,12 @@ async function mcpRaw(url: string, token: string, body: string) {
   const init = await fetch(`${url}/mcp`, {
     method: 'POST',
     headers,
-    body: JSON.stringify({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } }),
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
+    }),
   });
   const session = init.headers.get('mcp-session-id')!;
   const res = await fetch(`${url}/mcp`, { method: 'POST', headers: { ...headers, 'mcp-session-id': session, 'mcp-protocol-version': '2025-06-18' }, body });
@@ -47,7 +52,11 @@ async function tokenFor(s: TestServer, scopes: { access: string; namespaces: str
 }
 
 async function namedToken(s: TestServer, name: string, scopes: { access: string; namespaces: string }[], cookie?: string) {
-  const res = await api(s.url, '/api/v1/tokens', { method: 'POST', ...(cookie ? { token: null, headers: cookieHeaders(s.url, cookie) } : {}), json: { name, scopes } });
+  const res = await api(s.url, '/api/v1/tokens', {
+    method: 'POST',
+    ...(cookie ? { token: null, headers: cookieHeaders(s.url, cookie) } : {}),
+    json: { name, scopes },
+  });
   expect(res.status).toBe(201);
   return res.body.token as string;
 }
@@ -74,7 +83,14 @@ describe('finding 2: a handoff sender is decided by id, never by a display name'
     });
     expect(accepted.status).toBe(200);
     const id = s.app.identity.listUsers().find((u) => u.email === 'impostor@example.test')!.id;
-    impostor = { id, name: s.admin.name, email: 'impostor@example.test', password: 'impostor password 1', role: 'member', cookie: cookieFrom(accepted.headers) };
+    impostor = {
+      id,
+      name: s.admin.name,
+      email: 'impostor@example.test',
+      password: 'impostor password 1',
+      role: 'member',
+      cookie: cookieFrom(accepted.headers),
+    };
   });
   afterAll(() => s.close());
 
@@ -82,9 +98,15 @@ describe('finding 2: a handoff sender is decided by id, never by a display name'
     await startSession(s, 'gate-h1');
     // The admin, signed in, hands the session to the team.
     const adminCookie = cookieFrom(
-      (await api(s.url, '/api/auth/sign-in/email', { method: 'POST', token: null, json: { email: 'owner@example.test', password: 'correct horse battery' } })).headers,
+      (await api(s.url, '/api/auth/sign-in/email', { method: 'POST', token: null, json: { email: 'owner@example.test', password: 'correct horse battery' } }))
+        .headers,
     );
-    const made = await api(s.url, '/api/v1/sessions/gate-h1/handoffs', { method: 'POST', token: null, headers: cookieHeaders(s.url, adminCookie), json: { to: { kind: 'user', userId: s.admin.id } } });
+    const made = await api(s.url, '/api/v1/sessions/gate-h1/handoffs', {
+      method: 'POST',
+      token: null,
+      headers: cookieHeaders(s.url, adminCookie),
+      json: { to: { kind: 'user', userId: s.admin.id } },
+    });
     expect(made.status).toBe(201);
     expect(made.body.from).toMatchObject({ label: s.admin.name, userId: s.admin.id });
     const as = { token: null, headers: cookieHeaders(s.url, impostor.cookie) };
@@ -123,7 +145,11 @@ describe('finding 2: a handoff sender is decided by id, never by a display name'
     const prep = await api(s.url, '/api/v1/memory/entry', {
       method: 'PUT',
       token: memberToken,
-      json: { namespace: NS, key: 'session/handoff/preparation', value: JSON.stringify({ session_id: 'gate-h3', current_owner: s.admin.name, next_owner: 'developer-002' }) },
+      json: {
+        namespace: NS,
+        key: 'session/handoff/preparation',
+        value: JSON.stringify({ session_id: 'gate-h3', current_owner: s.admin.name, next_owner: 'developer-002' }),
+      },
     });
     expect(prep.status).toBe(201);
     const h = s.app.handoffs.list({ sessionId: 'gate-h3' }, { label: 'x', userId: null, admin: true, canWrite: true }).items[0]!;
@@ -138,7 +164,11 @@ describe('finding 2: a handoff sender is decided by id, never by a display name'
     const own = await api(s.url, '/api/v1/memory/entry', {
       method: 'PUT',
       token: memberToken,
-      json: { namespace: NS, key: 'session/current/ownership', value: JSON.stringify({ session_id: 'gate-h4-taken', current_owner: s.admin.name, previous_owner: s.admin.name, handoff_id: made.body.id }) },
+      json: {
+        namespace: NS,
+        key: 'session/current/ownership',
+        value: JSON.stringify({ session_id: 'gate-h4-taken', current_owner: s.admin.name, previous_owner: s.admin.name, handoff_id: made.body.id }),
+      },
     });
     expect(own.status).toBe(201);
     expect((await api(s.url, `/api/v1/handoffs/${made.body.id}`)).body.status).toBe('pending');
@@ -155,7 +185,11 @@ describe('finding 3: nesting depth is limited at every boundary, and reads canno
   afterAll(() => s.close());
 
   it('REST: a value nested 10,000 deep is a 422 naming the field; a string of such JSON too', async () => {
-    const obj = await api(s.url, '/api/v1/memory/entry', { method: 'PUT', token: nsA, body: `{"namespace":"ns-a","key":"deep","value":${deepObjectText(10_000)}}` });
+    const obj = await api(s.url, '/api/v1/memory/entry', {
+      method: 'PUT',
+      token: nsA,
+      body: `{"namespace":"ns-a","key":"deep","value":${deepObjectText(10_000)}}`,
+    });
     expect(obj.status).toBe(422);
     expect(obj.body.error.field).toBe('value');
     const str = await api(s.url, '/api/v1/memory/entry', { method: 'PUT', token: nsA, json: { namespace: 'ns-a', key: 'deep', value: deepText(10_000) } });
@@ -262,7 +296,9 @@ describe('finding 4 and the gate: every transport’s writes share one rate limi
     }
     const client = await mcpClient(s.url, mcpT.token);
     try {
-      expect(toolResult(await client.callTool({ name: 'memory_usage', arguments: { action: 'store', namespace: 'aud', key: 'mcp', value: 'v' } }))).toMatchObject({ success: true });
+      expect(
+        toolResult(await client.callTool({ name: 'memory_usage', arguments: { action: 'store', namespace: 'aud', key: 'mcp', value: 'v' } })),
+      ).toMatchObject({ success: true });
     } finally {
       await client.close();
     }
@@ -275,7 +311,9 @@ describe('finding 4 and the gate: every transport’s writes share one rate limi
       ].sort(),
     );
     // One writer name whatever the transport.
-    expect(new Set(['rest', 'socket', 'mcp'].map((k) => s.app.memory.retrieve({ namespace: 'aud', key: k })!.updatedBy.replace(/t-\w+$/, 't-')))).toEqual(new Set(['token:t-']));
+    expect(new Set(['rest', 'socket', 'mcp'].map((k) => s.app.memory.retrieve({ namespace: 'aud', key: k })!.updatedBy.replace(/t-\w+$/, 't-')))).toEqual(
+      new Set(['token:t-']),
+    );
   });
 });
 
@@ -290,7 +328,9 @@ describe('finding 7: refused writes count against the limit and fold into one au
     const reader = await tokenFor(s, [{ access: 'read', namespaces: '*' }]);
     const statuses: number[] = [];
     for (let i = 0; i < 40; i++) {
-      statuses.push((await api(s.url, '/api/v1/memory/entry', { method: 'PUT', token: reader.token, json: { namespace: 'x', key: 'same', value: 'v' } })).status);
+      statuses.push(
+        (await api(s.url, '/api/v1/memory/entry', { method: 'PUT', token: reader.token, json: { namespace: 'x', key: 'same', value: 'v' } })).status,
+      );
     }
     expect(statuses.filter((x) => x === 403)).toHaveLength(30);
     expect(statuses.filter((x) => x === 429)).toHaveLength(10);
@@ -312,7 +352,12 @@ describe('finding 9: the CSRF check compares the scheme too', () => {
   it('a cookie write from https://<same host> to an http server is refused; the same scheme passes', async () => {
     const host = new URL(s.url).host;
     const put = (origin: string) =>
-      api(s.url, '/api/v1/memory/entry', { method: 'PUT', token: null, headers: { cookie: member.cookie, origin }, json: { namespace: 'csrf', key: 'k', value: 'v' } });
+      api(s.url, '/api/v1/memory/entry', {
+        method: 'PUT',
+        token: null,
+        headers: { cookie: member.cookie, origin },
+        json: { namespace: 'csrf', key: 'k', value: 'v' },
+      });
     const other = await put(`https://${host}`);
     expect(other.status).toBe(403);
     expect(other.body.error.field).toBe('origin');
@@ -348,7 +393,10 @@ describe('API tokens expire after 90 days unless "never" is chosen', () => {
 
   it('no expiresInDays: 90 days; null: never; a number: that many days', async () => {
     const make = (extra: Record<string, unknown>) =>
-      api(s.url, '/api/v1/tokens', { method: 'POST', json: { name: `t-${Math.random().toString(36).slice(2, 7)}`, scopes: [{ access: 'read', namespaces: '*' }], ...extra } });
+      api(s.url, '/api/v1/tokens', {
+        method: 'POST',
+        json: { name: `t-${Math.random().toString(36).slice(2, 7)}`, scopes: [{ access: 'read', namespaces: '*' }], ...extra },
+      });
     const days = (iso: string) => Math.round((Date.parse(iso) - Date.now()) / 86_400_000);
     expect(days((await make({})).body.expiresAt)).toBe(90);
     expect((await make({ expiresInDays: null })).body.expiresAt).toBeNull();

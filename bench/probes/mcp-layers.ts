@@ -30,7 +30,15 @@ async function measure(name: string, op: (i: number) => unknown | Promise<unknow
   for (let i = 0; i < ops; i++) await op(i);
   const wall = performance.now() - t0;
   const c = process.cpuUsage(c0);
-  console.log(JSON.stringify({ layer: name, wallUsPerOp: Math.round((wall * 1000) / ops), cpuUsPerOp: Math.round((c.user + c.system) / ops), sysUsPerOp: Math.round(c.system / ops), load: loadavg()[0]!.toFixed(2) }));
+  console.log(
+    JSON.stringify({
+      layer: name,
+      wallUsPerOp: Math.round((wall * 1000) / ops),
+      cpuUsPerOp: Math.round((c.user + c.system) / ops),
+      sysUsPerOp: Math.round(c.system / ops),
+      load: loadavg()[0]!.toFixed(2),
+    }),
+  );
 }
 
 try {
@@ -49,7 +57,9 @@ try {
     await server.connect(a);
     const client = new Client({ name: 'probe', version: '1' });
     await client.connect(b);
-    await measure('sdk', (i) => client.callTool({ name: 'memory_usage', arguments: { action: 'store', namespace: 'bench-mcp', key: `agent/${i % 500}/state`, value } }));
+    await measure('sdk', (i) =>
+      client.callTool({ name: 'memory_usage', arguments: { action: 'store', namespace: 'bench-mcp', key: `agent/${i % 500}/state`, value } }),
+    );
     await client.close();
     local.close();
   }

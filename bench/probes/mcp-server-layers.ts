@@ -30,7 +30,14 @@ async function measure(name: string, op: (i: number) => Promise<unknown>) {
   for (let i = 0; i < ops; i++) await op(i);
   const wall = performance.now() - t0;
   const c = process.cpuUsage(c0);
-  console.log(JSON.stringify({ layer: name, cpuUsPerOp: Math.round((c.user + c.system) / ops), wallUsPerOp: Math.round((wall * 1000) / ops), load: loadavg()[0]!.toFixed(2) }));
+  console.log(
+    JSON.stringify({
+      layer: name,
+      cpuUsPerOp: Math.round((c.user + c.system) / ops),
+      wallUsPerOp: Math.round((wall * 1000) / ops),
+      load: loadavg()[0]!.toFixed(2),
+    }),
+  );
 }
 
 const app = await createApplication({ databasePath: join(tmp, 'srv.db'), admin: { email: 'probe@example.test', password: 'probe password 1' } });
@@ -41,7 +48,13 @@ try {
   const key = (i: number) => `agent/${i % 500}/state`;
   await measure('store+audit', (i) =>
     app.memory.storeSoon({ namespace: 'bench-mcp', key: key(i), value }, 'mcp:probe', (r) =>
-      app.audit.record({ principal, action: 'memory.store', target: `${r.namespace}/${r.key}`, ip: null, detail: { version: r.version, seq: r.seq, via: 'mcp' } }),
+      app.audit.record({
+        principal,
+        action: 'memory.store',
+        target: `${r.namespace}/${r.key}`,
+        ip: null,
+        detail: { version: r.version, seq: r.seq, via: 'mcp' },
+      }),
     ),
   );
   const backend = gatedBackend(app.memory, app.gate, () => ({ principal, ip: null, via: 'mcp' }));
@@ -58,15 +71,31 @@ try {
     const mcp = createMcpHttpHandler(
       (principalNow, ip) => {
         const caller = () => ({ principal: principalNow(), ip, via: 'mcp' as const, fresh: true });
-        return { memory: gatedBackend(app.memory, app.gate, caller), sessions: gatedSessionBackend({ sessions: app.sessions, handoffs: app.handoffs, analytics: app.analytics, gate: app.gate }, caller) };
+        return {
+          memory: gatedBackend(app.memory, app.gate, caller),
+          sessions: gatedSessionBackend({ sessions: app.sessions, handoffs: app.handoffs, analytics: app.analytics, gate: app.gate }, caller),
+        };
       },
       (p) => app.identity.refresh(p),
       1 << 20,
       options,
     );
-    const headers: Record<string, string> = { accept: 'application/json, text/event-stream', 'content-type': 'application/json', 'mcp-protocol-version': '2025-06-18' };
+    const headers: Record<string, string> = {
+      accept: 'application/json, text/event-stream',
+      'content-type': 'application/json',
+      'mcp-protocol-version': '2025-06-18',
+    };
     const req = (body: unknown): McpHttpRequest => ({ method: 'POST', header: (n) => headers[n], text: async () => JSON.stringify(body) });
-    const res = await mcp.handle(req({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'p', version: '1' } } }), principal, null);
+    const res = await mcp.handle(
+      req({
+        jsonrpc: '2.0',
+        id: 0,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'p', version: '1' } },
+      }),
+      principal,
+      null,
+    );
     headers['mcp-session-id'] = res.headers.get('mcp-session-id')!;
     opened.push({ name, mcp, headers });
   }
@@ -75,7 +104,16 @@ try {
     for (const { name, mcp, headers } of opened) {
       const req = (body: unknown): McpHttpRequest => ({ method: 'POST', header: (n) => headers[n], text: async () => JSON.stringify(body) });
       await measure(name, async (i) => {
-        const res = await mcp.handle(req({ jsonrpc: '2.0', id: id++, method: 'tools/call', params: { name: 'memory_usage', arguments: { action: 'store', namespace: 'bench-mcp', key: key(i), value } } }), principal, null);
+        const res = await mcp.handle(
+          req({
+            jsonrpc: '2.0',
+            id: id++,
+            method: 'tools/call',
+            params: { name: 'memory_usage', arguments: { action: 'store', namespace: 'bench-mcp', key: key(i), value } },
+          }),
+          principal,
+          null,
+        );
         await res.text();
       });
     }

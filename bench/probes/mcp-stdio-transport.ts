@@ -41,7 +41,9 @@ async function side(name: string, make: (stdin: PassThrough, stdout: PassThrough
   const call = (i: number) =>
     new Promise<void>((resolve) => {
       waiting = resolve;
-      stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: id++, method: 'tools/call', params: { name: 'memory_usage', arguments: { action: 'store', namespace: 'bench-mcp', key: `agent/${i % 500}/state`, value } } })}\n`);
+      stdin.write(
+        `${JSON.stringify({ jsonrpc: '2.0', id: id++, method: 'tools/call', params: { name: 'memory_usage', arguments: { action: 'store', namespace: 'bench-mcp', key: `agent/${i % 500}/state`, value } } })}\n`,
+      );
     });
   for (let i = 0; i < 2000; i++) await call(i + 1_000_000);
   return {
@@ -52,7 +54,14 @@ async function side(name: string, make: (stdin: PassThrough, stdout: PassThrough
       for (let i = 0; i < ops; i++) await call(i);
       const wall = performance.now() - t0;
       const c = process.cpuUsage(c0);
-      console.log(JSON.stringify({ transport: name, cpuUsPerOp: Math.round((c.user + c.system) / ops), wallUsPerOp: Math.round((wall * 1000) / ops), load: loadavg()[0]!.toFixed(2) }));
+      console.log(
+        JSON.stringify({
+          transport: name,
+          cpuUsPerOp: Math.round((c.user + c.system) / ops),
+          wallUsPerOp: Math.round((wall * 1000) / ops),
+          load: loadavg()[0]!.toFixed(2),
+        }),
+      );
     },
     async close() {
       await server.close();

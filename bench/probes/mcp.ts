@@ -18,8 +18,14 @@ const tmp = mkdtempSync(join(tmpdir(), 'baton-probe-mcp-'));
 const server = await startServer(join(tmp, 'server.db'), { cpuProfDir: prof });
 try {
   for (let r = 0; r < rounds; r++) {
-    const load = loadavg().map((n) => n.toFixed(2)).join(' ');
-    const f = await benchMcp(server.url, server.token, tmp, ops, { serverPid: server.pid, floors: r === 0, stdioNodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [] });
+    const load = loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ');
+    const f = await benchMcp(server.url, server.token, tmp, ops, {
+      serverPid: server.pid,
+      floors: r === 0,
+      stdioNodeArgs: prof ? ['--cpu-prof', `--cpu-prof-dir=${prof}`] : [],
+    });
     console.log(JSON.stringify({ round: r, load, stdio: f.stdio, http: f.http, httpBareClient: f.httpBareClient, floors: f.floors }));
   }
 } finally {

@@ -88,7 +88,12 @@ export function AuditLogView() {
     }
   };
 
-  if (state.status === 'loading') return <Wrapper><Spinner /></Wrapper>;
+  if (state.status === 'loading')
+    return (
+      <Wrapper>
+        <Spinner />
+      </Wrapper>
+    );
   if (!isAdmin) {
     return (
       <Wrapper>
@@ -103,18 +108,43 @@ export function AuditLogView() {
   const filtered = !!(filters.action || filters.actor || filters.outcome);
   return (
     <Wrapper>
-      <form role="search" aria-label="Filter the audit log" onSubmit={(e) => { e.preventDefault(); void load(filters); }} className="flex flex-wrap items-end gap-3" data-testid="audit-filters">
+      <form
+        role="search"
+        aria-label="Filter the audit log"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void load(filters);
+        }}
+        className="flex flex-wrap items-end gap-3"
+        data-testid="audit-filters"
+      >
         <label className="block text-sm font-medium">
           Action starts with
-          <input value={filters.action} onChange={(e) => setFilters({ ...filters, action: e.target.value })} placeholder="memory., token., auth." maxLength={64} className={`mt-1 block h-10 ${inputBase} w-64 font-mono`} />
+          <input
+            value={filters.action}
+            onChange={(e) => setFilters({ ...filters, action: e.target.value })}
+            placeholder="memory., token., auth."
+            maxLength={64}
+            className={`mt-1 block h-10 ${inputBase} w-64 font-mono`}
+          />
         </label>
         <label className="block text-sm font-medium">
           Actor contains
-          <input value={filters.actor} onChange={(e) => setFilters({ ...filters, actor: e.target.value })} placeholder="name, token:…" maxLength={80} className={`mt-1 block h-10 ${inputBase} w-56`} />
+          <input
+            value={filters.actor}
+            onChange={(e) => setFilters({ ...filters, actor: e.target.value })}
+            placeholder="name, token:…"
+            maxLength={80}
+            className={`mt-1 block h-10 ${inputBase} w-56`}
+          />
         </label>
         <label className="block text-sm font-medium">
           Outcome
-          <select value={filters.outcome} onChange={(e) => setFilters({ ...filters, outcome: e.target.value as Filters['outcome'] })} className={`mt-1 block h-10 ${inputBase} w-36`}>
+          <select
+            value={filters.outcome}
+            onChange={(e) => setFilters({ ...filters, outcome: e.target.value as Filters['outcome'] })}
+            className={`mt-1 block h-10 ${inputBase} w-36`}
+          >
             <option value="">any</option>
             <option value="ok">ok</option>
             <option value="denied">denied</option>
@@ -128,8 +158,16 @@ export function AuditLogView() {
         )}
       </form>
 
-      {error && <p role="alert" className="mt-4 text-rose-600 dark:text-rose-400">Could not load the audit log: {error}</p>}
-      {!rows && !error && <div className="mt-6"><Spinner /></div>}
+      {error && (
+        <p role="alert" className="mt-4 text-rose-600 dark:text-rose-400">
+          Could not load the audit log: {error}
+        </p>
+      )}
+      {!rows && !error && (
+        <div className="mt-6">
+          <Spinner />
+        </div>
+      )}
       {rows && rows.length === 0 && (
         <div className="mt-6 rounded-lg border border-dashed border-slate-300 p-10 text-center text-slate-500 dark:border-slate-700" data-testid="audit-empty">
           {filtered ? 'No events match these filters.' : 'Nothing recorded yet.'}
@@ -141,7 +179,13 @@ export function AuditLogView() {
             <thead className="bg-slate-50 dark:bg-slate-900">
               <tr>
                 {['Time', 'Actor', 'Action', 'Target', 'Outcome', 'IP'].map((h) => (
-                  <th key={h} scope="col" className="whitespace-nowrap px-4 py-3 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400">{h}</th>
+                  <th
+                    key={h}
+                    scope="col"
+                    className="whitespace-nowrap px-4 py-3 text-xs font-semibold uppercase tracking-wide text-slate-600 dark:text-slate-400"
+                  >
+                    {h}
+                  </th>
                 ))}
               </tr>
             </thead>
@@ -149,8 +193,12 @@ export function AuditLogView() {
               {rows.map((r) => (
                 <tr key={r.id} className="border-t border-slate-100 align-top dark:border-slate-800" data-testid="audit-row" data-outcome={r.outcome}>
                   <td className="whitespace-nowrap px-4 py-2.5">
-                    <time dateTime={r.at} className="tabular-nums">{timeFormat.format(new Date(r.at))}</time>
-                    <div className="text-xs text-slate-500"><TimeAgo at={r.at} now={now} /></div>
+                    <time dateTime={r.at} className="tabular-nums">
+                      {timeFormat.format(new Date(r.at))}
+                    </time>
+                    <div className="text-xs text-slate-500">
+                      <TimeAgo at={r.at} now={now} />
+                    </div>
                   </td>
                   <td className="px-4 py-2.5">
                     <div className="min-w-[8rem] break-words font-medium">{r.actorLabel}</div>
@@ -159,9 +207,17 @@ export function AuditLogView() {
                   <td className="whitespace-nowrap px-4 py-2.5 font-mono text-sm">{r.action}</td>
                   <td className="max-w-md px-4 py-2.5">
                     <div className="break-all font-mono text-sm">{r.target ?? <span className="text-slate-400">—</span>}</div>
-                    {r.detail && <div className="mt-0.5 break-all font-mono text-xs text-slate-500" title="Detail">{JSON.stringify(r.detail)}</div>}
+                    {r.detail && (
+                      <div className="mt-0.5 break-all font-mono text-xs text-slate-500" title="Detail">
+                        {JSON.stringify(r.detail)}
+                      </div>
+                    )}
                   </td>
-                  <td className="px-4 py-2.5"><Badge tone={outcomeTone[r.outcome]} testId="audit-outcome">{r.outcome}</Badge></td>
+                  <td className="px-4 py-2.5">
+                    <Badge tone={outcomeTone[r.outcome]} testId="audit-outcome">
+                      {r.outcome}
+                    </Badge>
+                  </td>
                   <td className="whitespace-nowrap px-4 py-2.5 font-mono text-sm text-slate-600 dark:text-slate-400">{r.ip ?? '—'}</td>
                 </tr>
               ))}
@@ -171,7 +227,9 @@ export function AuditLogView() {
       )}
       {rows && rows.length > 0 && (
         <div className="mt-4 flex items-center gap-4 text-sm text-slate-500">
-          <span>{rows.length} {rows.length === 1 ? 'event' : 'events'} shown</span>
+          <span>
+            {rows.length} {rows.length === 1 ? 'event' : 'events'} shown
+          </span>
           {nextBefore ? (
             <button type="button" onClick={() => void loadOlder()} disabled={loadingMore} className={secondaryButton} data-testid="audit-load-older">
               {loadingMore ? 'Loading…' : 'Load older'}
@@ -189,7 +247,9 @@ function Wrapper({ children }: { children: React.ReactNode }) {
   return (
     <div className="mx-auto max-w-[100rem] px-4 py-8">
       <h1 className="text-2xl font-semibold tracking-tight">Audit log</h1>
-      <p className="mb-6 mt-1 text-slate-600 dark:text-slate-400">Sign-ins, writes, tokens, invitations and role changes: who, what, when and from where. Newest first.</p>
+      <p className="mb-6 mt-1 text-slate-600 dark:text-slate-400">
+        Sign-ins, writes, tokens, invitations and role changes: who, what, when and from where. Newest first.
+      </p>
       {children}
     </div>
   );

@@ -133,9 +133,12 @@ export function AnalyticsView() {
       void fetchNow();
     }, REFRESH_MS);
   }, [fetchNow]);
-  useEffect(() => () => {
-    if (timer.current) clearTimeout(timer.current);
-  }, []);
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
   useFeed(ROOMS, data ? data.analytics.seq : null, soon, fetchNow);
 
   // Two changes in one go (the project field's blur, then a click) build on each other, not on the render's URL.
@@ -176,7 +179,16 @@ export function AnalyticsView() {
         {a && (
           <p className="flex items-center gap-2 text-sm text-slate-500 dark:text-slate-400" data-testid="analytics-updated">
             <span aria-hidden className={`inline-block h-2 w-2 rounded-full ${busy ? 'animate-pulse bg-amber-500' : 'bg-emerald-500'}`} />
-            {busy ? 'Updating…' : <>Updated <time dateTime={a.generatedAt} title={dateTime(a.generatedAt)}>{relative(a.generatedAt, Math.max(now, Date.parse(a.generatedAt)))}</time></>}
+            {busy ? (
+              'Updating…'
+            ) : (
+              <>
+                Updated{' '}
+                <time dateTime={a.generatedAt} title={dateTime(a.generatedAt)}>
+                  {relative(a.generatedAt, Math.max(now, Date.parse(a.generatedAt)))}
+                </time>
+              </>
+            )}
           </p>
         )}
       </div>
@@ -184,7 +196,10 @@ export function AnalyticsView() {
       <Controls filters={filters} projects={projects} onChange={setFilters} />
 
       {failed && a && !stale && (
-        <p role="alert" className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+        <p
+          role="alert"
+          className="rounded-lg border border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+        >
           Could not refresh: {failed.message}. Showing the figures from {dateTime(a.generatedAt)}.
         </p>
       )}
@@ -213,7 +228,15 @@ export function AnalyticsView() {
   );
 }
 
-function Controls({ filters, projects, onChange }: { filters: Filters; projects: string[]; onChange: (patch: Partial<Record<'days' | 'type' | 'project', string | undefined>>) => void }) {
+function Controls({
+  filters,
+  projects,
+  onChange,
+}: {
+  filters: Filters;
+  projects: string[];
+  onChange: (patch: Partial<Record<'days' | 'type' | 'project', string | undefined>>) => void;
+}) {
   const id = useId();
   const [draft, setDraft] = useState(filters.project ?? '');
   useEffect(() => setDraft(filters.project ?? ''), [filters.project]);
@@ -239,7 +262,14 @@ function Controls({ filters, projects, onChange }: { filters: Filters; projects:
               key={d}
               className="cursor-pointer rounded-md px-3 py-1.5 text-sm font-medium tabular-nums text-slate-600 has-[:checked]:bg-white has-[:checked]:text-slate-900 has-[:checked]:shadow-sm has-[:focus-visible]:outline-2 has-[:focus-visible]:outline-accent-500 dark:text-slate-300 dark:has-[:checked]:bg-slate-700 dark:has-[:checked]:text-white 2xl:text-base"
             >
-              <input type="radio" name={`${id}-days`} value={d} checked={filters.days === d} onChange={() => onChange({ days: String(d) })} className="sr-only" />
+              <input
+                type="radio"
+                name={`${id}-days`}
+                value={d}
+                checked={filters.days === d}
+                onChange={() => onChange({ days: String(d) })}
+                className="sr-only"
+              />
               <span aria-hidden>{d} d</span>
               <span className="sr-only">{d} days</span>
             </label>
@@ -247,16 +277,22 @@ function Controls({ filters, projects, onChange }: { filters: Filters; projects:
         </div>
       </fieldset>
       <div className="flex min-w-0 flex-col">
-        <label htmlFor={`${id}-type`} className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Session type</label>
+        <label htmlFor={`${id}-type`} className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">
+          Session type
+        </label>
         <select id={`${id}-type`} value={filters.type ?? ''} onChange={(e) => onChange({ type: e.target.value || undefined })} className={`${input} pr-8`}>
           <option value="">All types</option>
           {SESSION_TYPES.map((t) => (
-            <option key={t} value={t}>{typeLabel[t]}</option>
+            <option key={t} value={t}>
+              {typeLabel[t]}
+            </option>
           ))}
         </select>
       </div>
       <div className="flex w-full min-w-0 flex-col sm:w-auto sm:flex-1 sm:max-w-xs">
-        <label htmlFor={`${id}-project`} className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">Project</label>
+        <label htmlFor={`${id}-project`} className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">
+          Project
+        </label>
         <div className="flex gap-2">
           <input
             id={`${id}-project`}
@@ -328,22 +364,27 @@ function Loading() {
 
 function ErrorPanel({ failure, onRetry }: { failure: Failure; onRetry: () => void }) {
   const message =
-    failure.status === 403
-      ? 'You need read access to all memory to see analytics.'
-      : failure.status === 401
-        ? 'Your sign-in has ended.'
-        : failure.message;
+    failure.status === 403 ? 'You need read access to all memory to see analytics.' : failure.status === 401 ? 'Your sign-in has ended.' : failure.message;
   return (
-    <div role="alert" data-testid="analytics-error" data-status={failure.status} className="rounded-xl border border-rose-300 bg-rose-50 p-5 text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-100">
+    <div
+      role="alert"
+      data-testid="analytics-error"
+      data-status={failure.status}
+      className="rounded-xl border border-rose-300 bg-rose-50 p-5 text-rose-900 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-100"
+    >
       <h2 className="font-semibold">Could not load analytics</h2>
       <p className="mt-1">{message}</p>
       <div className="mt-3 flex flex-wrap gap-3 text-sm">
         {failure.status === 401 ? (
-          <Link href="/sign-in" className={`rounded-md bg-rose-700 px-3 py-1.5 font-medium text-white hover:bg-rose-600 ${focusRing}`}>Sign in</Link>
+          <Link href="/sign-in" className={`rounded-md bg-rose-700 px-3 py-1.5 font-medium text-white hover:bg-rose-600 ${focusRing}`}>
+            Sign in
+          </Link>
         ) : failure.status === 403 ? (
           <span className="text-rose-800 dark:text-rose-200">Ask an admin for a role that reads every namespace.</span>
         ) : (
-          <button type="button" onClick={onRetry} className={`rounded-md bg-rose-700 px-3 py-1.5 font-medium text-white hover:bg-rose-600 ${focusRing}`}>Try again</button>
+          <button type="button" onClick={onRetry} className={`rounded-md bg-rose-700 px-3 py-1.5 font-medium text-white hover:bg-rose-600 ${focusRing}`}>
+            Try again
+          </button>
         )}
       </div>
     </div>
@@ -357,7 +398,11 @@ function Empty({ filtered, onClear }: { filtered: boolean; onClear: () => void }
         <>
           <h2 className="text-lg font-semibold">Nothing matches these filters</h2>
           <p className="mx-auto mt-2 max-w-xl text-slate-600 dark:text-slate-400">No session of this type or project, and no memory writes in the window.</p>
-          <button type="button" onClick={onClear} className={`mt-4 rounded-lg bg-accent-600 px-4 py-2 text-sm font-medium text-white hover:bg-accent-500 ${focusRing}`}>
+          <button
+            type="button"
+            onClick={onClear}
+            className={`mt-4 rounded-lg bg-accent-600 px-4 py-2 text-sm font-medium text-white hover:bg-accent-500 ${focusRing}`}
+          >
             Clear filters
           </button>
         </>
@@ -365,8 +410,8 @@ function Empty({ filtered, onClear }: { filtered: boolean; onClear: () => void }
         <>
           <h2 className="text-lg font-semibold">Nothing recorded yet</h2>
           <p className="mx-auto mt-2 max-w-xl text-slate-600 dark:text-slate-400">
-            No sessions and no memory writes in this window. Figures appear as soon as agents and teammates start sessions and write to Baton. To look
-            around first, load the example sessions from the dashboard.
+            No sessions and no memory writes in this window. Figures appear as soon as agents and teammates start sessions and write to Baton. To look around
+            first, load the example sessions from the dashboard.
           </p>
           <Link href="/" className={`mt-4 inline-block rounded-lg bg-accent-600 px-4 py-2 text-sm font-medium text-white hover:bg-accent-500 ${focusRing}`}>
             Go to the dashboard
@@ -382,12 +427,21 @@ function WindowNote({ a }: { a: Analytics }) {
   return (
     <div className="space-y-2 text-sm text-slate-600 dark:text-slate-400">
       <p data-testid="analytics-window">
-        <span className="font-medium text-slate-800 dark:text-slate-200">{dayLabel(a.daily[0]?.date ?? a.window.from.slice(0, 10))} – {dayLabel(a.daily.at(-1)?.date ?? a.window.to.slice(0, 10))}</span>
-        {' '}· last {plural(a.query.days, 'day')} · days in {a.query.tz}
+        <span className="font-medium text-slate-800 dark:text-slate-200">
+          {dayLabel(a.daily[0]?.date ?? a.window.from.slice(0, 10))} – {dayLabel(a.daily.at(-1)?.date ?? a.window.to.slice(0, 10))}
+        </span>{' '}
+        · last {plural(a.query.days, 'day')} · days in {a.query.tz}
         {a.query.type && <> · {typeLabel[a.query.type]} sessions</>}
-        {a.query.project && <> · project <span className="font-mono">{a.query.project}</span></>}
+        {a.query.project && (
+          <>
+            {' '}
+            · project <span className="font-mono">{a.query.project}</span>
+          </>
+        )}
       </p>
-      {(a.query.type || a.query.project) && <p className="text-slate-500">Filters apply to sessions and their goals, blockers, checkpoints and handoffs; memory writes count every namespace.</p>}
+      {(a.query.type || a.query.project) && (
+        <p className="text-slate-500">Filters apply to sessions and their goals, blockers, checkpoints and handoffs; memory writes count every namespace.</p>
+      )}
       {late && (
         <p data-testid="feed-covers-from" className="text-slate-500 dark:text-slate-400">
           Baton has counted memory writes since {dateTime(a.feedCoversFrom!)}: writes before {date(a.feedCoversFrom!)} are not in these figures.
@@ -401,7 +455,9 @@ function StatCard({ testId, label, value, tone, children }: { testId: string; la
   return (
     <section aria-label={label} data-testid={testId} className={`${card} flex flex-col`}>
       <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400 2xl:text-sm">{label}</h2>
-      <p className={`mt-1 text-3xl font-semibold tabular-nums sm:text-4xl 2xl:text-5xl ${tone ?? ''}`} data-testid={`${testId}-value`}>{value}</p>
+      <p className={`mt-1 text-3xl font-semibold tabular-nums sm:text-4xl 2xl:text-5xl ${tone ?? ''}`} data-testid={`${testId}-value`}>
+        {value}
+      </p>
       <div className="mt-2 space-y-1 text-sm tabular-nums text-slate-600 dark:text-slate-400 2xl:text-base">{children}</div>
     </section>
   );
@@ -417,14 +473,22 @@ function Stats({ a }: { a: Analytics }) {
       <StatCard testId="stat-sessions" label="Sessions" value={n(sessions.total)}>
         <p>
           <span data-testid="stat-sessions-active">{n(sessions.byStatus.active)}</span> active ·{' '}
-          <span data-testid="stat-sessions-interrupted" className={recovery.interruptedNow > 0 ? 'font-semibold text-amber-700 dark:text-amber-400' : ''}>{n(recovery.interruptedNow)}</span> interrupted now
+          <span data-testid="stat-sessions-interrupted" className={recovery.interruptedNow > 0 ? 'font-semibold text-amber-700 dark:text-amber-400' : ''}>
+            {n(recovery.interruptedNow)}
+          </span>{' '}
+          interrupted now
         </p>
-        <p className="text-slate-500">{n(sessions.startedInWindow)} started in window{sessions.medianHoursToFinish !== null && <> · median {hours(sessions.medianHoursToFinish)} to finish</>}</p>
+        <p className="text-slate-500">
+          {n(sessions.startedInWindow)} started in window
+          {sessions.medianHoursToFinish !== null && <> · median {hours(sessions.medianHoursToFinish)} to finish</>}
+        </p>
         {recovery.recoveredInWindow > 0 && <p className="text-slate-500">{plural(recovery.recoveredInWindow, 'recovery', 'recoveries')} in window</p>}
       </StatCard>
 
       <StatCard testId="stat-goals" label="Goal completion" value={pct(goals.completionRate)}>
-        <p><span data-testid="stat-goals-done">{n(goals.done)}</span> of <span data-testid="stat-goals-total">{n(goals.total)}</span> goals done</p>
+        <p>
+          <span data-testid="stat-goals-done">{n(goals.done)}</span> of <span data-testid="stat-goals-total">{n(goals.total)}</span> goals done
+        </p>
         {goals.total > 0 && (
           <div className="h-1.5 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800" aria-hidden>
             <div className="h-full rounded-full bg-emerald-500" style={{ width: `${Math.round((goals.done / goals.total) * 100)}%` }} />
@@ -436,7 +500,12 @@ function Stats({ a }: { a: Analytics }) {
       <StatCard testId="stat-blockers" label="Open blockers" value={n(blockers.open)} tone={blockers.open > 0 ? 'text-rose-600 dark:text-rose-400' : ''}>
         <ul className="flex flex-wrap gap-1" aria-label="Open blockers by severity">
           {(['critical', 'high', 'medium', 'low'] as const).map((s) => (
-            <li key={s} data-testid={`stat-blockers-${s}`} data-count={blockers.openBySeverity[s]} className={`rounded px-1.5 py-0.5 text-xs font-semibold ${blockers.openBySeverity[s] > 0 ? severityLook[s].chip : 'bg-slate-50 text-slate-400 dark:bg-slate-900 dark:text-slate-500'}`}>
+            <li
+              key={s}
+              data-testid={`stat-blockers-${s}`}
+              data-count={blockers.openBySeverity[s]}
+              className={`rounded px-1.5 py-0.5 text-xs font-semibold ${blockers.openBySeverity[s] > 0 ? severityLook[s].chip : 'bg-slate-50 text-slate-400 dark:bg-slate-900 dark:text-slate-500'}`}
+            >
               {n(blockers.openBySeverity[s])} {s}
             </li>
           ))}
@@ -448,18 +517,39 @@ function Stats({ a }: { a: Analytics }) {
       </StatCard>
 
       <StatCard testId="stat-handoffs" label="Handoffs accepted" value={pct(handoffs.acceptanceRate)}>
-        <p>{finished > 0 ? <>{n(handoffs.accepted)} of {n(finished)} decided</> : 'None decided in window'}{handoffs.medianHoursToAccept !== null && <> · median <span data-testid="stat-handoffs-median">{hours(handoffs.medianHoursToAccept)}</span> to accept</>}</p>
-        <p className="text-slate-500">{plural(handoffs.createdInWindow, 'handoff')} in window · <span data-testid="stat-handoffs-open">{n(handoffs.open)}</span> open</p>
+        <p>
+          {finished > 0 ? (
+            <>
+              {n(handoffs.accepted)} of {n(finished)} decided
+            </>
+          ) : (
+            'None decided in window'
+          )}
+          {handoffs.medianHoursToAccept !== null && (
+            <>
+              {' '}
+              · median <span data-testid="stat-handoffs-median">{hours(handoffs.medianHoursToAccept)}</span> to accept
+            </>
+          )}
+        </p>
+        <p className="text-slate-500">
+          {plural(handoffs.createdInWindow, 'handoff')} in window · <span data-testid="stat-handoffs-open">{n(handoffs.open)}</span> open
+        </p>
       </StatCard>
 
       <StatCard testId="stat-checkpoints" label="Checkpoints" value={n(checkpoints.inWindow)}>
         <p>in the window</p>
-        {kinds.length > 0 && <p className="text-slate-500" data-testid="stat-checkpoints-kinds">{kinds.map(([k, v]) => `${checkpointLook[k as keyof typeof checkpointLook].label} ${n(v)}`).join(' · ')}</p>}
+        {kinds.length > 0 && (
+          <p className="text-slate-500" data-testid="stat-checkpoints-kinds">
+            {kinds.map(([k, v]) => `${checkpointLook[k as keyof typeof checkpointLook].label} ${n(v)}`).join(' · ')}
+          </p>
+        )}
       </StatCard>
 
       <StatCard testId="stat-writes" label="Memory writes" value={n(writes.total)}>
         <p>
-          <span data-testid="stat-writes-agent">{n(writes.byKind.agent)}</span> by agents · <span data-testid="stat-writes-person">{n(writes.byKind.person)}</span> by people
+          <span data-testid="stat-writes-agent">{n(writes.byKind.agent)}</span> by agents ·{' '}
+          <span data-testid="stat-writes-person">{n(writes.byKind.person)}</span> by people
         </p>
         {human > 0 && (
           <div className="flex h-1.5 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800" aria-hidden>
@@ -467,7 +557,11 @@ function Stats({ a }: { a: Analytics }) {
             <div className="h-full bg-indigo-500 dark:bg-indigo-400" style={{ width: `${(writes.byKind.person / writes.total) * 100}%` }} />
           </div>
         )}
-        {writes.byKind.cli + writes.byKind.system > 0 && <p className="text-slate-500">{n(writes.byKind.cli)} CLI · {n(writes.byKind.system)} Baton</p>}
+        {writes.byKind.cli + writes.byKind.system > 0 && (
+          <p className="text-slate-500">
+            {n(writes.byKind.cli)} CLI · {n(writes.byKind.system)} Baton
+          </p>
+        )}
       </StatCard>
     </div>
   );
@@ -479,8 +573,12 @@ function SessionsTable({ a, now }: { a: Analytics; now: number }) {
   return (
     <section aria-labelledby="analytics-sessions" className={`${card} !p-0`}>
       <div className="flex items-baseline justify-between gap-3 p-4 pb-2 sm:p-5 sm:pb-2">
-        <h2 id="analytics-sessions" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400 2xl:text-base">Sessions active in the window</h2>
-        <Link href="/sessions" className="shrink-0 text-sm font-medium text-accent-600 hover:underline dark:text-accent-500">All sessions →</Link>
+        <h2 id="analytics-sessions" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400 2xl:text-base">
+          Sessions active in the window
+        </h2>
+        <Link href="/sessions" className="shrink-0 text-sm font-medium text-accent-600 hover:underline dark:text-accent-500">
+          All sessions →
+        </Link>
       </div>
       {a.sessionRows.length === 0 ? (
         <p className="px-5 pb-5 text-sm text-slate-500">No session was active in this window.</p>
@@ -489,37 +587,78 @@ function SessionsTable({ a, now }: { a: Analytics; now: number }) {
           <table className="w-full text-sm 2xl:text-base" data-testid="session-rows">
             <thead className="border-b border-slate-200 dark:border-slate-800">
               <tr>
-                <th scope="col" className={th}>Session</th>
-                <th scope="col" className={`${th} hidden sm:table-cell`}>Type</th>
-                <th scope="col" className={th}>Status</th>
-                <th scope="col" className={`${th} text-right`}>Goals</th>
-                <th scope="col" className={`${th} hidden text-right lg:table-cell`}>Progress</th>
-                <th scope="col" className={`${th} text-right`}><span className="sm:hidden">Blk.</span><span className="hidden sm:inline">Blockers</span></th>
-                <th scope="col" className={`${th} hidden text-right md:table-cell`}>Checkpoints</th>
-                <th scope="col" className={`${th} hidden text-right lg:table-cell`}>Handoffs</th>
-                <th scope="col" className={`${th} hidden text-right md:table-cell`}>Time</th>
-                <th scope="col" className={`${th} hidden text-right sm:table-cell`}>Last activity</th>
+                <th scope="col" className={th}>
+                  Session
+                </th>
+                <th scope="col" className={`${th} hidden sm:table-cell`}>
+                  Type
+                </th>
+                <th scope="col" className={th}>
+                  Status
+                </th>
+                <th scope="col" className={`${th} text-right`}>
+                  Goals
+                </th>
+                <th scope="col" className={`${th} hidden text-right lg:table-cell`}>
+                  Progress
+                </th>
+                <th scope="col" className={`${th} text-right`}>
+                  <span className="sm:hidden">Blk.</span>
+                  <span className="hidden sm:inline">Blockers</span>
+                </th>
+                <th scope="col" className={`${th} hidden text-right md:table-cell`}>
+                  Checkpoints
+                </th>
+                <th scope="col" className={`${th} hidden text-right lg:table-cell`}>
+                  Handoffs
+                </th>
+                <th scope="col" className={`${th} hidden text-right md:table-cell`}>
+                  Time
+                </th>
+                <th scope="col" className={`${th} hidden text-right sm:table-cell`}>
+                  Last activity
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100 dark:divide-slate-900">
               {a.sessionRows.map((r) => (
                 <tr key={r.id} data-testid="session-row" data-session={r.id} className="hover:bg-slate-50 dark:hover:bg-slate-900/60">
                   <td className="max-w-[8.5rem] px-2 py-2.5 sm:max-w-xs sm:px-3">
-                    <Link href={`/sessions/${encodeURIComponent(r.id)}`} className={`block truncate font-medium text-slate-900 hover:underline dark:text-slate-100 ${focusRing}`}>{r.title}</Link>
+                    <Link
+                      href={`/sessions/${encodeURIComponent(r.id)}`}
+                      className={`block truncate font-medium text-slate-900 hover:underline dark:text-slate-100 ${focusRing}`}
+                    >
+                      {r.title}
+                    </Link>
                     <p className="truncate text-xs text-slate-500">{[r.project, r.owner].filter(Boolean).join(' · ') || r.id}</p>
                   </td>
                   <td className={`${td} hidden sm:table-cell`}>{typeLabel[r.type]}</td>
                   <td className={td}>
-                    <span className={`inline-block whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset ${statusLook[r.status].chip}`}>{statusLook[r.status].label}</span>
+                    <span
+                      className={`inline-block whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ring-inset ${statusLook[r.status].chip}`}
+                    >
+                      {statusLook[r.status].label}
+                    </span>
                   </td>
-                  <td className={`${td} text-right whitespace-nowrap`} data-testid="row-goals">{r.goalsDone}/{r.goalsTotal}</td>
+                  <td className={`${td} text-right whitespace-nowrap`} data-testid="row-goals">
+                    {r.goalsDone}/{r.goalsTotal}
+                  </td>
                   <td className={`${td} hidden text-right lg:table-cell`}>{r.progress === null ? '—' : `${Math.round(r.progress)}%`}</td>
-                  <td className={`${td} text-right ${r.openBlockers > 0 ? 'font-semibold text-rose-600 dark:text-rose-400' : 'text-slate-500'}`} data-testid="row-blockers">{r.openBlockers}</td>
-                  <td className={`${td} hidden text-right md:table-cell`} data-testid="row-checkpoints">{r.checkpoints}</td>
+                  <td
+                    className={`${td} text-right ${r.openBlockers > 0 ? 'font-semibold text-rose-600 dark:text-rose-400' : 'text-slate-500'}`}
+                    data-testid="row-blockers"
+                  >
+                    {r.openBlockers}
+                  </td>
+                  <td className={`${td} hidden text-right md:table-cell`} data-testid="row-checkpoints">
+                    {r.checkpoints}
+                  </td>
                   <td className={`${td} hidden text-right lg:table-cell`}>{r.handoffs}</td>
                   <td className={`${td} hidden whitespace-nowrap text-right md:table-cell`}>{hours(r.hours)}</td>
                   <td className={`${td} hidden whitespace-nowrap text-right text-slate-500 sm:table-cell`}>
-                    <time dateTime={r.lastActivityAt} title={dateTime(r.lastActivityAt)}>{relative(r.lastActivityAt, now)}</time>
+                    <time dateTime={r.lastActivityAt} title={dateTime(r.lastActivityAt)}>
+                      {relative(r.lastActivityAt, now)}
+                    </time>
                   </td>
                 </tr>
               ))}
@@ -535,7 +674,9 @@ function Writers({ a, now }: { a: Analytics; now: number }) {
   const top = Math.max(1, ...a.writers.map((w) => w.writes));
   return (
     <section aria-labelledby="analytics-writers" className={card}>
-      <h2 id="analytics-writers" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400 2xl:text-base">Busiest writers</h2>
+      <h2 id="analytics-writers" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400 2xl:text-base">
+        Busiest writers
+      </h2>
       {a.writers.length === 0 ? (
         <p className="mt-3 text-sm text-slate-500">No memory writes in this window.</p>
       ) : (
@@ -543,15 +684,24 @@ function Writers({ a, now }: { a: Analytics; now: number }) {
           {a.writers.map((w) => (
             <li key={w.actor} data-testid="writer" data-actor={w.actor} data-kind={w.kind} className="text-sm 2xl:text-base">
               <div className="flex items-center gap-2">
-                <span className="min-w-0 flex-1 truncate font-mono" title={w.actor}>{w.actor}</span>
+                <span className="min-w-0 flex-1 truncate font-mono" title={w.actor}>
+                  {w.actor}
+                </span>
                 <span className={`shrink-0 rounded px-1.5 py-0.5 text-xs font-semibold ${kindLook[w.kind].chip}`}>{kindLook[w.kind].label}</span>
-                <span className="w-14 shrink-0 text-right font-semibold tabular-nums" data-testid="writer-writes">{n(w.writes)}</span>
+                <span className="w-14 shrink-0 text-right font-semibold tabular-nums" data-testid="writer-writes">
+                  {n(w.writes)}
+                </span>
               </div>
               <div className="mt-1 flex items-center gap-2">
                 <div className="h-1.5 flex-1 overflow-hidden rounded-full bg-slate-100 dark:bg-slate-800" aria-hidden>
-                  <div className={`h-full rounded-full ${w.kind === 'agent' ? 'bg-sky-600 dark:bg-sky-400' : w.kind === 'person' ? 'bg-indigo-500 dark:bg-indigo-400' : 'bg-slate-400 dark:bg-slate-500'}`} style={{ width: `${(w.writes / top) * 100}%` }} />
+                  <div
+                    className={`h-full rounded-full ${w.kind === 'agent' ? 'bg-sky-600 dark:bg-sky-400' : w.kind === 'person' ? 'bg-indigo-500 dark:bg-indigo-400' : 'bg-slate-400 dark:bg-slate-500'}`}
+                    style={{ width: `${(w.writes / top) * 100}%` }}
+                  />
                 </div>
-                <time className="shrink-0 whitespace-nowrap text-right text-xs text-slate-500" dateTime={w.lastAt} title={dateTime(w.lastAt)}>last {relative(w.lastAt, now)}</time>
+                <time className="shrink-0 whitespace-nowrap text-right text-xs text-slate-500" dateTime={w.lastAt} title={dateTime(w.lastAt)}>
+                  last {relative(w.lastAt, now)}
+                </time>
               </div>
             </li>
           ))}

@@ -6,7 +6,13 @@ import { statusLook, typeLabel } from '../boards/look';
 import { CategoryBars, ChartCard, DailyBars, DataTable, type ColorName, type Series } from './charts';
 import { dayLabel, n, plural } from './format';
 
-const statusColor: Record<keyof Analytics['sessions']['byStatus'], ColorName> = { active: 'emerald', paused: 'sky', interrupted: 'amber', 'handed-off': 'violet', completed: 'slate' };
+const statusColor: Record<keyof Analytics['sessions']['byStatus'], ColorName> = {
+  active: 'emerald',
+  paused: 'sky',
+  interrupted: 'amber',
+  'handed-off': 'violet',
+  completed: 'slate',
+};
 const typeColor: Record<SessionType, ColorName> = { development: 'indigo', coordination: 'sky', review: 'violet', planning: 'teal' };
 
 const WRITE_SERIES: Series[] = [
@@ -28,7 +34,11 @@ export default function Charts({ a }: { a: Analytics }) {
   const busiest = daily.reduce<(typeof daily)[number] | null>((b, d) => (d.writes > (b?.writes ?? 0) ? d : b), null);
   const writeSeries = WRITE_SERIES.filter((s) => s.key !== 'otherWrites' || sum('otherWrites') > 0);
 
-  const byStatus = (Object.keys(statusLook) as (keyof typeof statusLook)[]).map((s) => ({ label: statusLook[s].label, value: a.sessions.byStatus[s] ?? 0, color: statusColor[s] }));
+  const byStatus = (Object.keys(statusLook) as (keyof typeof statusLook)[]).map((s) => ({
+    label: statusLook[s].label,
+    value: a.sessions.byStatus[s] ?? 0,
+    color: statusColor[s],
+  }));
   const byType = SESSION_TYPES.map((t) => ({ label: typeLabel[t], value: a.sessions.byType[t] ?? 0, color: typeColor[t] }));
   const h = a.handoffs;
   const outcomes: { label: string; value: number; color: ColorName }[] = [
@@ -38,7 +48,11 @@ export default function Charts({ a }: { a: Analytics }) {
     { label: 'Cancelled', value: h.cancelled, color: 'slate' },
     { label: 'Open', value: h.open, color: 'sky' },
   ];
-  const listed = (rows: { label: string; value: number }[]) => rows.filter((r) => r.value > 0).map((r) => `${n(r.value)} ${r.label.toLowerCase()}`).join(', ') || 'none';
+  const listed = (rows: { label: string; value: number }[]) =>
+    rows
+      .filter((r) => r.value > 0)
+      .map((r) => `${n(r.value)} ${r.label.toLowerCase()}`)
+      .join(', ') || 'none';
 
   return (
     <div className="space-y-4">
@@ -46,16 +60,43 @@ export default function Charts({ a }: { a: Analytics }) {
         <ChartCard
           testId="chart-writes"
           title="Memory writes per day"
-          summary={<>{plural(sum('writes'), 'write')}: {n(sum('agentWrites'))} by agents, {n(sum('peopleWrites'))} by people{busiest && <>; busiest {dayLabel(busiest.date, true)} with {n(busiest.writes)}</>}.</>}
-          table={<DataTable caption="Memory writes per day" head={['Day', 'Agents', 'People', 'CLI & Baton', 'Total']} rows={daily.map((d) => [d.date, d.agentWrites, d.peopleWrites, d.otherWrites, d.writes])} />}
+          summary={
+            <>
+              {plural(sum('writes'), 'write')}: {n(sum('agentWrites'))} by agents, {n(sum('peopleWrites'))} by people
+              {busiest && (
+                <>
+                  ; busiest {dayLabel(busiest.date, true)} with {n(busiest.writes)}
+                </>
+              )}
+              .
+            </>
+          }
+          table={
+            <DataTable
+              caption="Memory writes per day"
+              head={['Day', 'Agents', 'People', 'CLI & Baton', 'Total']}
+              rows={daily.map((d) => [d.date, d.agentWrites, d.peopleWrites, d.otherWrites, d.writes])}
+            />
+          }
         >
           <DailyBars data={daily} series={writeSeries} stacked empty="No memory writes in this window" />
         </ChartCard>
         <ChartCard
           testId="chart-work"
           title="Checkpoints, goals done and blockers per day"
-          summary={<>{plural(sum('checkpoints'), 'checkpoint')}, {plural(sum('goalsDone'), 'goal')} done, {plural(sum('blockersRaised'), 'blocker')} raised, {plural(sum('sessionsStarted'), 'session')} started.</>}
-          table={<DataTable caption="Checkpoints, goals done and blockers raised per day" head={['Day', 'Checkpoints', 'Goals done', 'Blockers raised', 'Sessions started', 'Handoffs']} rows={daily.map((d) => [d.date, d.checkpoints, d.goalsDone, d.blockersRaised, d.sessionsStarted, d.handoffs])} />}
+          summary={
+            <>
+              {plural(sum('checkpoints'), 'checkpoint')}, {plural(sum('goalsDone'), 'goal')} done, {plural(sum('blockersRaised'), 'blocker')} raised,{' '}
+              {plural(sum('sessionsStarted'), 'session')} started.
+            </>
+          }
+          table={
+            <DataTable
+              caption="Checkpoints, goals done and blockers raised per day"
+              head={['Day', 'Checkpoints', 'Goals done', 'Blockers raised', 'Sessions started', 'Handoffs']}
+              rows={daily.map((d) => [d.date, d.checkpoints, d.goalsDone, d.blockersRaised, d.sessionsStarted, d.handoffs])}
+            />
+          }
         >
           <DailyBars data={daily} series={WORK_SERIES} stacked={false} empty="No checkpoints, goals or blockers in this window" />
         </ChartCard>
@@ -64,7 +105,11 @@ export default function Charts({ a }: { a: Analytics }) {
         <ChartCard
           testId="chart-status"
           title="Sessions by status"
-          summary={<>{plural(a.sessions.total, 'session')}: {listed(byStatus)}.</>}
+          summary={
+            <>
+              {plural(a.sessions.total, 'session')}: {listed(byStatus)}.
+            </>
+          }
           table={<DataTable caption="Sessions by status" head={['Status', 'Sessions']} rows={byStatus.map((r) => [r.label, r.value])} />}
         >
           <CategoryBars data={byStatus} empty="No sessions" />
@@ -81,8 +126,18 @@ export default function Charts({ a }: { a: Analytics }) {
           testId="chart-handoffs"
           title="Handoff outcomes"
           className="md:col-span-2 xl:col-span-1"
-          summary={<>{plural(h.createdInWindow, 'handoff')} created in window: {listed(outcomes)}.</>}
-          table={<DataTable caption="Handoff outcomes, handoffs created in the window" head={['Outcome', 'Handoffs']} rows={outcomes.map((r) => [r.label, r.value])} />}
+          summary={
+            <>
+              {plural(h.createdInWindow, 'handoff')} created in window: {listed(outcomes)}.
+            </>
+          }
+          table={
+            <DataTable
+              caption="Handoff outcomes, handoffs created in the window"
+              head={['Outcome', 'Handoffs']}
+              rows={outcomes.map((r) => [r.label, r.value])}
+            />
+          }
         >
           <CategoryBars data={outcomes} empty="No handoffs in this window" />
         </ChartCard>
@@ -90,4 +145,3 @@ export default function Charts({ a }: { a: Analytics }) {
     </div>
   );
 }
-

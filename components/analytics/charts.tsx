@@ -19,8 +19,38 @@ export function useIsDark(): boolean {
 
 /** Chart colours: Tailwind's 500s on white, the lighter 400s on slate-950, so both keep contrast. */
 const PALETTE = {
-  light: { sky: '#0284c7', indigo: '#6366f1', violet: '#8b5cf6', emerald: '#059669', amber: '#d97706', rose: '#e11d48', teal: '#0d9488', slate: '#94a3b8', grid: '#e2e8f0', tick: '#475569', tipBg: '#ffffff', tipBorder: '#cbd5e1', tipText: '#0f172a', cursor: '#f1f5f9' },
-  dark: { sky: '#38bdf8', indigo: '#818cf8', violet: '#a78bfa', emerald: '#34d399', amber: '#fbbf24', rose: '#fb7185', teal: '#2dd4bf', slate: '#64748b', grid: '#1e293b', tick: '#94a3b8', tipBg: '#0f172a', tipBorder: '#334155', tipText: '#f1f5f9', cursor: '#1e293b' },
+  light: {
+    sky: '#0284c7',
+    indigo: '#6366f1',
+    violet: '#8b5cf6',
+    emerald: '#059669',
+    amber: '#d97706',
+    rose: '#e11d48',
+    teal: '#0d9488',
+    slate: '#94a3b8',
+    grid: '#e2e8f0',
+    tick: '#475569',
+    tipBg: '#ffffff',
+    tipBorder: '#cbd5e1',
+    tipText: '#0f172a',
+    cursor: '#f1f5f9',
+  },
+  dark: {
+    sky: '#38bdf8',
+    indigo: '#818cf8',
+    violet: '#a78bfa',
+    emerald: '#34d399',
+    amber: '#fbbf24',
+    rose: '#fb7185',
+    teal: '#2dd4bf',
+    slate: '#64748b',
+    grid: '#1e293b',
+    tick: '#94a3b8',
+    tipBg: '#0f172a',
+    tipBorder: '#334155',
+    tipText: '#f1f5f9',
+    cursor: '#1e293b',
+  },
 };
 export type ColorName = 'sky' | 'indigo' | 'violet' | 'emerald' | 'amber' | 'rose' | 'teal' | 'slate';
 export function usePalette() {
@@ -35,7 +65,21 @@ export interface Series {
 }
 
 /** The frame every chart sits in: a titled figure, a one-line summary, the chart, and a table for screen readers. */
-export function ChartCard({ title, summary, testId, className = '', table, children }: { title: string; summary: ReactNode; testId: string; className?: string; table: ReactNode; children: ReactNode }) {
+export function ChartCard({
+  title,
+  summary,
+  testId,
+  className = '',
+  table,
+  children,
+}: {
+  title: string;
+  summary: ReactNode;
+  testId: string;
+  className?: string;
+  table: ReactNode;
+  children: ReactNode;
+}) {
   const id = useId();
   return (
     <figure
@@ -45,11 +89,17 @@ export function ChartCard({ title, summary, testId, className = '', table, child
       className={`relative min-w-0 rounded-xl border border-slate-200 bg-white p-4 sm:p-5 dark:border-slate-800 dark:bg-slate-950 ${className}`}
     >
       <figcaption>
-        <h3 id={`${id}-t`} className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400 2xl:text-base">{title}</h3>
-        <p id={`${id}-s`} className="mt-1 text-sm tabular-nums text-slate-700 dark:text-slate-300 2xl:text-base" data-testid={`${testId}-summary`}>{summary}</p>
+        <h3 id={`${id}-t`} className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400 2xl:text-base">
+          {title}
+        </h3>
+        <p id={`${id}-s`} className="mt-1 text-sm tabular-nums text-slate-700 dark:text-slate-300 2xl:text-base" data-testid={`${testId}-summary`}>
+          {summary}
+        </p>
       </figcaption>
       {/* The drawing is decoration for sighted readers; the table below carries the same numbers. */}
-      <div aria-hidden="true" className="mt-3">{children}</div>
+      <div aria-hidden="true" className="mt-3">
+        {children}
+      </div>
       {table}
     </figure>
   );
@@ -63,12 +113,26 @@ export function DataTable({ caption, head, rows }: { caption: string; head: stri
       <table>
         <caption>{caption}</caption>
         <thead>
-          <tr>{head.map((h) => <th key={h} scope="col">{h}</th>)}</tr>
+          <tr>
+            {head.map((h) => (
+              <th key={h} scope="col">
+                {h}
+              </th>
+            ))}
+          </tr>
         </thead>
         <tbody>
           {rows.map((r, i) => (
             <tr key={i}>
-              {r.map((c, j) => (j === 0 ? <th key={j} scope="row">{c}</th> : <td key={j}>{c}</td>))}
+              {r.map((c, j) =>
+                j === 0 ? (
+                  <th key={j} scope="row">
+                    {c}
+                  </th>
+                ) : (
+                  <td key={j}>{c}</td>
+                ),
+              )}
             </tr>
           ))}
         </tbody>
@@ -79,14 +143,29 @@ export function DataTable({ caption, head, rows }: { caption: string; head: stri
 
 function Nothing({ height, children }: { height: number; children: ReactNode }) {
   return (
-    <div style={{ height }} className="flex items-center justify-center rounded-lg border border-dashed border-slate-200 text-sm text-slate-500 dark:border-slate-800 dark:text-slate-400">
+    <div
+      style={{ height }}
+      className="flex items-center justify-center rounded-lg border border-dashed border-slate-200 text-sm text-slate-500 dark:border-slate-800 dark:text-slate-400"
+    >
       {children}
     </div>
   );
 }
 
 /** Bars per day: stacked (one total per day) or side by side. */
-export function DailyBars<T extends Record<string, number | string>>({ data, series, stacked, height = 260, empty }: { data: T[]; series: Series[]; stacked: boolean; height?: number; empty: string }) {
+export function DailyBars<T extends Record<string, number | string>>({
+  data,
+  series,
+  stacked,
+  height = 260,
+  empty,
+}: {
+  data: T[];
+  series: Series[];
+  stacked: boolean;
+  height?: number;
+  empty: string;
+}) {
   const p = usePalette();
   const any = data.some((d) => series.some((s) => Number(d[s.key]) > 0));
   if (!any) return <Nothing height={height}>{empty}</Nothing>;
@@ -137,7 +216,14 @@ export function CategoryBars({ data, height, empty }: { data: { label: string; v
           itemStyle={{ color: p.tipText }}
           labelStyle={{ color: p.tipText, fontWeight: 600 }}
         />
-        <Bar dataKey="value" name="Count" isAnimationActive={false} radius={[0, 3, 3, 0]} label={{ position: 'right', fill: p.tick, fontSize: 13 }} maxBarSize={26}>
+        <Bar
+          dataKey="value"
+          name="Count"
+          isAnimationActive={false}
+          radius={[0, 3, 3, 0]}
+          label={{ position: 'right', fill: p.tick, fontSize: 13 }}
+          maxBarSize={26}
+        >
           {data.map((d) => (
             <Cell key={d.label} fill={p[d.color]} />
           ))}

@@ -25,7 +25,13 @@ function rowsOf(value: Record<string, unknown>, a: Analytics, sessionId: string 
   const rows: Row[] = [];
   const lists: { key: string; items: string[] }[] = [];
   const add = (key: string, v: unknown, section: string | null) => {
-    if (typeof v === 'number') rows.push({ path: section ? `${section}.${key}` : key, key, text: v >= 0 && v <= 1 && RATE.test(key) ? pct(v) : String(v), measured: measuredFor(key, a, sessionId) });
+    if (typeof v === 'number')
+      rows.push({
+        path: section ? `${section}.${key}` : key,
+        key,
+        text: v >= 0 && v <= 1 && RATE.test(key) ? pct(v) : String(v),
+        measured: measuredFor(key, a, sessionId),
+      });
     else if (typeof v === 'string' || typeof v === 'boolean') rows.push({ path: section ? `${section}.${key}` : key, key, text: String(v) });
     else if (Array.isArray(v) && v.every((x) => typeof x === 'string')) lists.push({ key, items: v });
   };
@@ -66,7 +72,10 @@ function Entry({ entry, a, now, title }: { entry: ReportedMetrics; a: Analytics;
         </h3>
         <p className="text-xs text-slate-500 dark:text-slate-400">
           {entry.updatedBy} · {relative(entry.updatedAt, now)} ·{' '}
-          <Link href={`/memory?${new URLSearchParams({ ns: entry.namespace, key: entry.key })}`} className="underline decoration-dotted hover:text-slate-900 dark:hover:text-white">
+          <Link
+            href={`/memory?${new URLSearchParams({ ns: entry.namespace, key: entry.key })}`}
+            className="underline decoration-dotted hover:text-slate-900 dark:hover:text-white"
+          >
             {entry.namespace}
           </Link>
         </p>
@@ -79,7 +88,11 @@ function Entry({ entry, a, now, title }: { entry: ReportedMetrics; a: Analytics;
             </dt>
             <dd className="text-right tabular-nums">
               <span className="font-medium">{r.text}</span>
-              {r.measured ? <span className="ml-2 rounded bg-emerald-50 px-1.5 py-0.5 text-xs text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300">measured {r.measured}</span> : null}
+              {r.measured ? (
+                <span className="ml-2 rounded bg-emerald-50 px-1.5 py-0.5 text-xs text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300">
+                  measured {r.measured}
+                </span>
+              ) : null}
             </dd>
           </div>
         ))}
@@ -107,17 +120,34 @@ export function ReportedMetricsPanel({ analytics, now }: { analytics: Analytics;
   const { team, sessions } = analytics.reported;
   if (team.length === 0 && sessions.length === 0) return null;
   return (
-    <section className="min-w-0 rounded-xl border border-slate-200 bg-white p-4 sm:p-5 dark:border-slate-800 dark:bg-slate-950" aria-labelledby="reported-heading">
+    <section
+      className="min-w-0 rounded-xl border border-slate-200 bg-white p-4 sm:p-5 dark:border-slate-800 dark:bg-slate-950"
+      aria-labelledby="reported-heading"
+    >
       <h2 id="reported-heading" className="text-sm font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">
         Reported by agents
       </h2>
-      <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">What agents stored about themselves. Baton does not check these; where it measures the same thing, its figure is beside the claim.</p>
+      <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
+        What agents stored about themselves. Baton does not check these; where it measures the same thing, its figure is beside the claim.
+      </p>
       <div className="mt-3 grid gap-3 lg:grid-cols-2">
         {team.map((e) => (
-          <Entry key={`${e.namespace}/${e.key}`} entry={e} a={analytics} now={now} title={[e.value.team_id, e.value.period].filter((x) => typeof x === 'string').join(' · ') || 'Team coordination'} />
+          <Entry
+            key={`${e.namespace}/${e.key}`}
+            entry={e}
+            a={analytics}
+            now={now}
+            title={[e.value.team_id, e.value.period].filter((x) => typeof x === 'string').join(' · ') || 'Team coordination'}
+          />
         ))}
         {sessions.map((e) => (
-          <Entry key={`${e.namespace}/${e.key}`} entry={e} a={analytics} now={now} title={typeof e.value.session_id === 'string' ? `Session ${e.value.session_id}` : 'Session productivity'} />
+          <Entry
+            key={`${e.namespace}/${e.key}`}
+            entry={e}
+            a={analytics}
+            now={now}
+            title={typeof e.value.session_id === 'string' ? `Session ${e.value.session_id}` : 'Session productivity'}
+          />
         ))}
       </div>
     </section>

@@ -66,7 +66,9 @@ export function InviteForm({ token }: { token: string }) {
           </p>
           <p className="text-slate-600 dark:text-slate-400">Ask the person who invited you for a new link. If you already have an account, sign in instead.</p>
         </div>
-        <Link href="/sign-in" className={`${primaryButton} mt-6 inline-block`}>Go to sign in</Link>
+        <Link href="/sign-in" className={`${primaryButton} mt-6 inline-block`}>
+          Go to sign in
+        </Link>
       </AuthCard>
     );
   }
@@ -88,7 +90,8 @@ export function InviteForm({ token }: { token: string }) {
             You are invited as <RoleBadge role={info.role} />
             {info.email && (
               <>
-                {' '}for <span className="font-medium text-slate-900 dark:text-slate-100">{info.email}</span>
+                {' '}
+                for <span className="font-medium text-slate-900 dark:text-slate-100">{info.email}</span>
               </>
             )}
             .

@@ -60,10 +60,7 @@ export function SetupForm() {
   }
 
   return (
-    <AuthCard
-      title="Set up Baton"
-      intro="Create the owner account. You will be an admin: you can invite teammates and hand out API tokens to agents."
-    >
+    <AuthCard title="Set up Baton" intro="Create the owner account. You will be an admin: you can invite teammates and hand out API tokens to agents.">
       <form ref={form} onSubmit={(e) => void submit(e)} className="space-y-4" aria-label="Set up Baton" noValidate data-testid="setup-form">
         <AccountFields values={values} onChange={setValues} error={error} />
         <FormError error={error} fields={['name', 'email', 'password']} />

@@ -66,7 +66,9 @@ export function SignInForm() {
           <FieldError error={error} field="email" id="email-error" />
         </label>
         <div>
-          <label htmlFor="password" className="block text-sm font-medium">Password</label>
+          <label htmlFor="password" className="block text-sm font-medium">
+            Password
+          </label>
           <div className="relative">
             <input
               id="password"

@@ -36,14 +36,22 @@ export function UserMenu() {
   }
   if (state.status === 'error') {
     return (
-      <button type="button" onClick={reload} className="rounded-md px-2 py-1 text-xs text-rose-600 hover:bg-slate-100 dark:text-rose-400 dark:hover:bg-slate-800" title={state.message}>
+      <button
+        type="button"
+        onClick={reload}
+        className="rounded-md px-2 py-1 text-xs text-rose-600 hover:bg-slate-100 dark:text-rose-400 dark:hover:bg-slate-800"
+        title={state.message}
+      >
         Account unavailable · retry
       </button>
     );
   }
   if (!me) {
     return (
-      <Link href="/sign-in" className="rounded-md px-3 py-1.5 text-sm font-medium text-accent-600 hover:bg-slate-100 dark:text-accent-500 dark:hover:bg-slate-800">
+      <Link
+        href="/sign-in"
+        className="rounded-md px-3 py-1.5 text-sm font-medium text-accent-600 hover:bg-slate-100 dark:text-accent-500 dark:hover:bg-slate-800"
+      >
         Sign in
       </Link>
     );
@@ -110,9 +118,15 @@ export function UserMenu() {
         <span aria-hidden className="flex h-6 w-6 items-center justify-center rounded-full bg-accent-600 text-xs font-semibold uppercase text-white">
           {(me.name || me.email).trim().charAt(0)}
         </span>
-        <span className="hidden max-w-[10rem] truncate font-medium sm:inline" data-testid="user-name">{me.name || me.email}</span>
-        <span className="hidden sm:inline-flex"><RoleBadge role={me.role} /></span>
-        <span aria-hidden className="text-xs text-slate-400">▾</span>
+        <span className="hidden max-w-[10rem] truncate font-medium sm:inline" data-testid="user-name">
+          {me.name || me.email}
+        </span>
+        <span className="hidden sm:inline-flex">
+          <RoleBadge role={me.role} />
+        </span>
+        <span aria-hidden className="text-xs text-slate-400">
+          ▾
+        </span>
       </button>
       {open && (
         <div
@@ -126,7 +140,9 @@ export function UserMenu() {
           <div className="border-b border-slate-100 px-3 pb-2 pt-1.5 dark:border-slate-800" role="none">
             <p className="truncate text-sm font-medium">{me.name}</p>
             <p className="truncate text-xs text-slate-500">{me.email}</p>
-            <p className="mt-1 sm:hidden"><RoleBadge role={me.role} /></p>
+            <p className="mt-1 sm:hidden">
+              <RoleBadge role={me.role} />
+            </p>
           </div>
           <div className="pt-1" role="none">
             <Link href="/sessions" role="menuitem" tabIndex={-1} className={item} onClick={() => close(false)}>
@@ -150,7 +166,10 @@ export function UserMenu() {
         </div>
       )}
       {signOutError && (
-        <p role="alert" className="absolute right-0 mt-2 w-64 rounded-md border border-rose-300 bg-rose-50 p-2 text-xs text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">
+        <p
+          role="alert"
+          className="absolute right-0 mt-2 w-64 rounded-md border border-rose-300 bg-rose-50 p-2 text-xs text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200"
+        >
           Sign out failed: {signOutError}
         </p>
       )}

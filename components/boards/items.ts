@@ -29,7 +29,7 @@ export function itemsOf<K extends BoardItemKind>(board: SessionBoard, kind: K): 
 /** The board's single-valued fields (sprint goal, capacity, verdict, sign-off, horizon), kept in `details.fields`. */
 export function fieldsOf(board: SessionBoard): BoardFields {
   const f = (board.details as { fields?: unknown } | undefined)?.fields;
-  return f && typeof f === 'object' && !Array.isArray(f) ? (f) : {};
+  return f && typeof f === 'object' && !Array.isArray(f) ? f : {};
 }
 
 /** A raw detail the seed recorded (`details.review_scope`, `details.testing_scope`…). */

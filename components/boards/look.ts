@@ -4,11 +4,27 @@ import { relative } from '../ui/format';
 /** How the board shows statuses, severities and kinds; shared by the board and the sessions index. */
 
 export const statusLook: Record<SessionStatus, { label: string; chip: string; dot: string }> = {
-  active: { label: 'Active', chip: 'bg-emerald-100 text-emerald-800 ring-emerald-600/20 dark:bg-emerald-950 dark:text-emerald-300 dark:ring-emerald-400/30', dot: 'bg-emerald-500' },
+  active: {
+    label: 'Active',
+    chip: 'bg-emerald-100 text-emerald-800 ring-emerald-600/20 dark:bg-emerald-950 dark:text-emerald-300 dark:ring-emerald-400/30',
+    dot: 'bg-emerald-500',
+  },
   paused: { label: 'Paused', chip: 'bg-sky-100 text-sky-800 ring-sky-600/20 dark:bg-sky-950 dark:text-sky-300 dark:ring-sky-400/30', dot: 'bg-sky-500' },
-  interrupted: { label: 'Interrupted', chip: 'bg-amber-100 text-amber-900 ring-amber-600/30 dark:bg-amber-950 dark:text-amber-300 dark:ring-amber-400/30', dot: 'bg-amber-500' },
-  'handed-off': { label: 'Handed off', chip: 'bg-violet-100 text-violet-800 ring-violet-600/20 dark:bg-violet-950 dark:text-violet-300 dark:ring-violet-400/30', dot: 'bg-violet-500' },
-  completed: { label: 'Completed', chip: 'bg-slate-200 text-slate-700 ring-slate-500/20 dark:bg-slate-800 dark:text-slate-300 dark:ring-slate-400/20', dot: 'bg-slate-400' },
+  interrupted: {
+    label: 'Interrupted',
+    chip: 'bg-amber-100 text-amber-900 ring-amber-600/30 dark:bg-amber-950 dark:text-amber-300 dark:ring-amber-400/30',
+    dot: 'bg-amber-500',
+  },
+  'handed-off': {
+    label: 'Handed off',
+    chip: 'bg-violet-100 text-violet-800 ring-violet-600/20 dark:bg-violet-950 dark:text-violet-300 dark:ring-violet-400/30',
+    dot: 'bg-violet-500',
+  },
+  completed: {
+    label: 'Completed',
+    chip: 'bg-slate-200 text-slate-700 ring-slate-500/20 dark:bg-slate-800 dark:text-slate-300 dark:ring-slate-400/20',
+    dot: 'bg-slate-400',
+  },
 };
 
 export const typeLabel: Record<SessionType, string> = { development: 'Development', coordination: 'Coordination', review: 'Review', planning: 'Planning' };
@@ -126,7 +142,10 @@ export function age(iso: string, now: number): string {
 }
 
 export function initials(name: string): string {
-  const parts = name.replace(/^(token|share):/, '').split(/[\s._@-]+/).filter(Boolean);
+  const parts = name
+    .replace(/^(token|share):/, '')
+    .split(/[\s._@-]+/)
+    .filter(Boolean);
   if (parts.length === 0) return '?';
   if (parts.length === 1) return parts[0]!.slice(0, 2).toUpperCase();
   return (parts[0]![0]! + parts[1]![0]!).toUpperCase();

@@ -73,14 +73,25 @@ export function Milestones({ board, writerOf, self }: { board: SessionBoard; wri
         const { title, detail } = describeGroup(g);
         const kind = g.events[g.events.length - 1]!.kind;
         return (
-          <div key={g.id} className={`flex min-w-0 items-start gap-2 rounded-lg border px-3 py-2 text-sm shadow-sm sm:max-w-md ${LOOK[kind].tone}`} data-milestone={kind} data-count={g.events.length} data-testid="milestone">
+          <div
+            key={g.id}
+            className={`flex min-w-0 items-start gap-2 rounded-lg border px-3 py-2 text-sm shadow-sm sm:max-w-md ${LOOK[kind].tone}`}
+            data-milestone={kind}
+            data-count={g.events.length}
+            data-testid="milestone"
+          >
             <span aria-hidden className="font-bold">
               {LOOK[kind].icon}
             </span>
             <p className="min-w-0 flex-1">
               <span className="font-semibold">{title}</span> <span className="break-words">{detail}</span>
             </p>
-            <button type="button" onClick={() => setGroups((cur) => cur.filter((x) => x.id !== g.id))} className="ml-auto rounded px-1 text-xs opacity-70 hover:opacity-100" aria-label="Dismiss">
+            <button
+              type="button"
+              onClick={() => setGroups((cur) => cur.filter((x) => x.id !== g.id))}
+              className="ml-auto rounded px-1 text-xs opacity-70 hover:opacity-100"
+              aria-label="Dismiss"
+            >
               ✕
             </button>
           </div>

@@ -68,11 +68,17 @@ export function Goals({ board, canEdit, onBoard }: SectionProps) {
                   className="mt-1 h-4 w-4 shrink-0 accent-emerald-600 disabled:opacity-60"
                 />
               ) : (
-                <span aria-hidden className={`mt-0.5 flex h-4 w-4 shrink-0 items-center justify-center rounded-full text-[10px] font-bold ${g.done ? 'bg-emerald-500 text-white' : 'border border-slate-300 dark:border-slate-600'}`}>
+                <span
+                  aria-hidden
+                  className={`mt-0.5 flex h-4 w-4 shrink-0 items-center justify-center rounded-full text-[10px] font-bold ${g.done ? 'bg-emerald-500 text-white' : 'border border-slate-300 dark:border-slate-600'}`}
+                >
                   {g.done ? '✓' : ''}
                 </span>
               )}
-              <label htmlFor={canEdit ? `goal-${g.id}` : undefined} className={`min-w-0 flex-1 text-[0.95rem] leading-snug ${shown ? 'text-slate-500 line-through decoration-slate-400 dark:text-slate-400' : ''}`}>
+              <label
+                htmlFor={canEdit ? `goal-${g.id}` : undefined}
+                className={`min-w-0 flex-1 text-[0.95rem] leading-snug ${shown ? 'text-slate-500 line-through decoration-slate-400 dark:text-slate-400' : ''}`}
+              >
                 {!canEdit && <span className="sr-only">{g.done ? 'Done: ' : 'Open: '}</span>}
                 {g.text}
               </label>
@@ -83,9 +89,20 @@ export function Goals({ board, canEdit, onBoard }: SectionProps) {
       {board.goals.length === 0 && <Empty>No goals yet.{canEdit ? ' Add the first one below.' : ''}</Empty>}
       {canEdit && (
         <form onSubmit={(e) => void add(e)} className="mt-3 flex gap-2">
-          <label htmlFor="new-goal" className="sr-only">New goal</label>
-          <input id="new-goal" value={text} onChange={(e) => setText(e.target.value)} placeholder="Add a goal…" className={inputCls} disabled={pending.has('add')} />
-          <button type="submit" className={btnCls} disabled={pending.has('add')}>{pending.has('add') ? 'Adding…' : 'Add'}</button>
+          <label htmlFor="new-goal" className="sr-only">
+            New goal
+          </label>
+          <input
+            id="new-goal"
+            value={text}
+            onChange={(e) => setText(e.target.value)}
+            placeholder="Add a goal…"
+            className={inputCls}
+            disabled={pending.has('add')}
+          />
+          <button type="submit" className={btnCls} disabled={pending.has('add')}>
+            {pending.has('add') ? 'Adding…' : 'Add'}
+          </button>
         </form>
       )}
       <ErrorNote message={error} onDismiss={() => setError(null)} />
@@ -104,7 +121,9 @@ export function Workstreams({ board }: SectionProps) {
           return (
             <li key={w.id} data-workstream={w.name} data-progress={w.progress}>
               <div className="mb-1.5 flex items-baseline gap-2">
-                <span className="min-w-0 flex-1 truncate font-medium" title={w.name}>{w.name}</span>
+                <span className="min-w-0 flex-1 truncate font-medium" title={w.name}>
+                  {w.name}
+                </span>
                 <span className="shrink-0 text-xs text-slate-500 dark:text-slate-400">{humanize(w.status)}</span>
                 <span className="w-10 shrink-0 text-right text-sm font-semibold tabular-nums">{w.progress}%</span>
               </div>
@@ -113,7 +132,9 @@ export function Workstreams({ board }: SectionProps) {
                 <ul className="mt-2 space-y-0.5 text-sm text-slate-600 dark:text-slate-300">
                   {w.nextSteps.map((s, i) => (
                     <li key={i} className="flex gap-2">
-                      <span aria-hidden className="text-slate-400">→</span>
+                      <span aria-hidden className="text-slate-400">
+                        →
+                      </span>
                       <span className="min-w-0">{s}</span>
                     </li>
                   ))}
@@ -147,7 +168,10 @@ export function Files({ board, now }: SectionProps) {
           <li key={f.path} className="flex items-center gap-2 py-1.5 text-sm">
             <MiddlePath path={f.path} className="flex-1 text-[0.8rem]" />
             <Chip className={fileKindLook[f.kind] ?? fileKindLook.active!}>{f.kind}</Chip>
-            <span className="w-24 shrink-0 text-right text-xs text-slate-500 dark:text-slate-400" title={`${absolute(f.touchedAt)}${f.touchedBy ? ` by ${f.touchedBy}` : ''}`}>
+            <span
+              className="w-24 shrink-0 text-right text-xs text-slate-500 dark:text-slate-400"
+              title={`${absolute(f.touchedAt)}${f.touchedBy ? ` by ${f.touchedBy}` : ''}`}
+            >
               {ago(f.touchedAt, now)}
             </span>
           </li>
@@ -179,7 +203,9 @@ export function NextSteps({ board }: SectionProps) {
       <ol data-testid="next-steps" className="space-y-1.5">
         {steps.map((s, i) => (
           <li key={i} className="flex gap-2.5 text-[0.95rem] leading-snug">
-            <span className="mt-0.5 flex h-5 w-5 shrink-0 items-center justify-center rounded-full bg-slate-100 text-xs font-semibold tabular-nums text-slate-600 dark:bg-slate-800 dark:text-slate-300">{i + 1}</span>
+            <span className="mt-0.5 flex h-5 w-5 shrink-0 items-center justify-center rounded-full bg-slate-100 text-xs font-semibold tabular-nums text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+              {i + 1}
+            </span>
             <span className="min-w-0 flex-1">
               {s.text}
               {s.from && <span className="ml-2 whitespace-nowrap text-xs text-slate-500 dark:text-slate-400">{s.from}</span>}
@@ -209,7 +235,9 @@ export function Blockers({ board, now, canEdit, onBoard }: SectionProps) {
   };
   const add = async (e: FormEvent) => {
     e.preventDefault();
-    const b = await run('add', () => sessionsApi.addBlocker(board.id, { description: form.description, severity: form.severity, owner: form.owner.trim() || null }));
+    const b = await run('add', () =>
+      sessionsApi.addBlocker(board.id, { description: form.description, severity: form.severity, owner: form.owner.trim() || null }),
+    );
     if (b) {
       onBoard(b);
       setForm({ description: '', severity: 'medium', owner: '' });
@@ -222,12 +250,24 @@ export function Blockers({ board, now, canEdit, onBoard }: SectionProps) {
       id="blockers"
       title="Blockers"
       count={open.length ? <span className="text-rose-700 dark:text-rose-300">{open.length} open</span> : undefined}
-      action={canEdit && !adding ? <button type="button" className={linkBtnCls} onClick={() => setAdding(true)}>+ Add blocker</button> : undefined}
+      action={
+        canEdit && !adding ? (
+          <button type="button" className={linkBtnCls} onClick={() => setAdding(true)}>
+            + Add blocker
+          </button>
+        ) : undefined
+      }
     >
       <div data-testid="blockers">
         <ul className="space-y-2">
           {open.map((b) => (
-            <li key={b.id} data-blocker={b.id} data-resolved="false" data-severity={b.severity} className="rounded-lg border border-slate-200 p-3 dark:border-slate-800">
+            <li
+              key={b.id}
+              data-blocker={b.id}
+              data-resolved="false"
+              data-severity={b.severity}
+              className="rounded-lg border border-slate-200 p-3 dark:border-slate-800"
+            >
               <div className="flex items-start gap-2">
                 <Chip className={severityLook[b.severity].chip}>{b.severity}</Chip>
                 <p className="min-w-0 flex-1 text-[0.95rem] leading-snug">{b.description}</p>
@@ -239,7 +279,11 @@ export function Blockers({ board, now, canEdit, onBoard }: SectionProps) {
               </div>
               <p className="mt-1.5 flex flex-wrap gap-x-3 gap-y-0.5 text-xs text-slate-500 dark:text-slate-400">
                 <span title={absolute(b.createdAt)}>open {age(b.createdAt, now)}</span>
-                {b.owner && <span>owner <span className="font-medium text-slate-700 dark:text-slate-200">{b.owner}</span></span>}
+                {b.owner && (
+                  <span>
+                    owner <span className="font-medium text-slate-700 dark:text-slate-200">{b.owner}</span>
+                  </span>
+                )}
                 {b.kind && <span>{b.kind}</span>}
                 {b.expectedResolution && <span>expected {b.expectedResolution}</span>}
               </p>
@@ -250,11 +294,21 @@ export function Blockers({ board, now, canEdit, onBoard }: SectionProps) {
         {open.length === 0 && <Empty>No open blockers.</Empty>}
         {resolved.length > 0 && (
           <details className="mt-3 text-sm">
-            <summary className="cursor-pointer select-none text-slate-500 hover:text-slate-700 dark:text-slate-400 dark:hover:text-slate-200">Resolved ({resolved.length})</summary>
+            <summary className="cursor-pointer select-none text-slate-500 hover:text-slate-700 dark:text-slate-400 dark:hover:text-slate-200">
+              Resolved ({resolved.length})
+            </summary>
             <ul className="mt-2 space-y-1">
               {resolved.map((b) => (
-                <li key={b.id} data-blocker={b.id} data-resolved="true" data-severity={b.severity} className="flex items-baseline gap-2 text-slate-500 dark:text-slate-400">
-                  <span aria-hidden className="text-emerald-600">✓</span>
+                <li
+                  key={b.id}
+                  data-blocker={b.id}
+                  data-resolved="true"
+                  data-severity={b.severity}
+                  className="flex items-baseline gap-2 text-slate-500 dark:text-slate-400"
+                >
+                  <span aria-hidden className="text-emerald-600">
+                    ✓
+                  </span>
                   <span className="min-w-0 flex-1 line-through decoration-slate-400">{b.description}</span>
                   <span className="shrink-0 text-xs" title={b.resolvedAt ? absolute(b.resolvedAt) : undefined}>
                     {b.resolvedAt && ago(b.resolvedAt, now)}
@@ -267,24 +321,70 @@ export function Blockers({ board, now, canEdit, onBoard }: SectionProps) {
         )}
       </div>
       {canEdit && adding && (
-        <form onSubmit={(e) => void add(e)} onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); setAdding(false); setError(null); } }} className="mt-3 space-y-2 rounded-lg bg-slate-50 p-3 dark:bg-slate-900" aria-label="Add blocker">
-          <label className="block text-xs font-medium text-slate-600 dark:text-slate-300" htmlFor="blocker-description">What is blocking?</label>
-          <textarea id="blocker-description" rows={2} value={form.description} onChange={(e) => setForm({ ...form, description: e.target.value })} className={inputCls} autoFocus />
+        <form
+          onSubmit={(e) => void add(e)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.preventDefault();
+              setAdding(false);
+              setError(null);
+            }
+          }}
+          className="mt-3 space-y-2 rounded-lg bg-slate-50 p-3 dark:bg-slate-900"
+          aria-label="Add blocker"
+        >
+          <label className="block text-xs font-medium text-slate-600 dark:text-slate-300" htmlFor="blocker-description">
+            What is blocking?
+          </label>
+          <textarea
+            id="blocker-description"
+            rows={2}
+            value={form.description}
+            onChange={(e) => setForm({ ...form, description: e.target.value })}
+            className={inputCls}
+            autoFocus
+          />
           <div className="flex flex-wrap gap-2">
             <label className="flex items-center gap-2 text-xs font-medium text-slate-600 dark:text-slate-300">
               Severity
-              <select value={form.severity} onChange={(e) => setForm({ ...form, severity: e.target.value })} className={`${inputCls} w-auto`} aria-label="Severity">
-                {SEVERITIES.map((s) => <option key={s} value={s}>{s}</option>)}
+              <select
+                value={form.severity}
+                onChange={(e) => setForm({ ...form, severity: e.target.value })}
+                className={`${inputCls} w-auto`}
+                aria-label="Severity"
+              >
+                {SEVERITIES.map((s) => (
+                  <option key={s} value={s}>
+                    {s}
+                  </option>
+                ))}
               </select>
             </label>
             <label className="flex min-w-40 flex-1 items-center gap-2 text-xs font-medium text-slate-600 dark:text-slate-300">
               Owner
-              <input value={form.owner} onChange={(e) => setForm({ ...form, owner: e.target.value })} className={inputCls} placeholder="optional" aria-label="Owner" />
+              <input
+                value={form.owner}
+                onChange={(e) => setForm({ ...form, owner: e.target.value })}
+                className={inputCls}
+                placeholder="optional"
+                aria-label="Owner"
+              />
             </label>
           </div>
           <div className="flex gap-2">
-            <button type="submit" className={primaryCls} disabled={pending.has('add')}>{pending.has('add') ? 'Adding…' : 'Add blocker'}</button>
-            <button type="button" className={btnCls} onClick={() => { setAdding(false); setError(null); }}>Cancel</button>
+            <button type="submit" className={primaryCls} disabled={pending.has('add')}>
+              {pending.has('add') ? 'Adding…' : 'Add blocker'}
+            </button>
+            <button
+              type="button"
+              className={btnCls}
+              onClick={() => {
+                setAdding(false);
+                setError(null);
+              }}
+            >
+              Cancel
+            </button>
           </div>
         </form>
       )}
@@ -303,8 +403,13 @@ export function Decisions({ board, now, canEdit, onBoard }: SectionProps) {
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
-    const alternatives = form.alternatives.split(/\n|,/).map((s) => s.trim()).filter(Boolean);
-    const b = await run('add', () => sessionsApi.addDecision(board.id, { topic: form.topic, decision: form.decision, rationale: form.rationale.trim() || null, alternatives }));
+    const alternatives = form.alternatives
+      .split(/\n|,/)
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const b = await run('add', () =>
+      sessionsApi.addDecision(board.id, { topic: form.topic, decision: form.decision, rationale: form.rationale.trim() || null, alternatives }),
+    );
     if (b) {
       onBoard(b);
       setForm({ topic: '', decision: '', rationale: '', alternatives: '' });
@@ -317,17 +422,71 @@ export function Decisions({ board, now, canEdit, onBoard }: SectionProps) {
       id="decisions"
       title="Decisions"
       count={board.decisions.length || undefined}
-      action={canEdit && !adding ? <button type="button" className={linkBtnCls} onClick={() => setAdding(true)}>+ Add decision</button> : undefined}
+      action={
+        canEdit && !adding ? (
+          <button type="button" className={linkBtnCls} onClick={() => setAdding(true)}>
+            + Add decision
+          </button>
+        ) : undefined
+      }
     >
       {canEdit && adding && (
-        <form onSubmit={(e) => void add(e)} onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); setAdding(false); setError(null); } }} className="mb-3 space-y-2 rounded-lg bg-slate-50 p-3 dark:bg-slate-900" aria-label="Add decision">
-          <input value={form.topic} onChange={(e) => setForm({ ...form, topic: e.target.value })} className={inputCls} placeholder="Topic" aria-label="Topic" autoFocus />
-          <input value={form.decision} onChange={(e) => setForm({ ...form, decision: e.target.value })} className={inputCls} placeholder="Decision" aria-label="Decision" />
-          <textarea rows={2} value={form.rationale} onChange={(e) => setForm({ ...form, rationale: e.target.value })} className={inputCls} placeholder="Rationale (optional)" aria-label="Rationale" />
-          <input value={form.alternatives} onChange={(e) => setForm({ ...form, alternatives: e.target.value })} className={inputCls} placeholder="Alternatives considered, comma-separated (optional)" aria-label="Alternatives" />
+        <form
+          onSubmit={(e) => void add(e)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') {
+              e.preventDefault();
+              setAdding(false);
+              setError(null);
+            }
+          }}
+          className="mb-3 space-y-2 rounded-lg bg-slate-50 p-3 dark:bg-slate-900"
+          aria-label="Add decision"
+        >
+          <input
+            value={form.topic}
+            onChange={(e) => setForm({ ...form, topic: e.target.value })}
+            className={inputCls}
+            placeholder="Topic"
+            aria-label="Topic"
+            autoFocus
+          />
+          <input
+            value={form.decision}
+            onChange={(e) => setForm({ ...form, decision: e.target.value })}
+            className={inputCls}
+            placeholder="Decision"
+            aria-label="Decision"
+          />
+          <textarea
+            rows={2}
+            value={form.rationale}
+            onChange={(e) => setForm({ ...form, rationale: e.target.value })}
+            className={inputCls}
+            placeholder="Rationale (optional)"
+            aria-label="Rationale"
+          />
+          <input
+            value={form.alternatives}
+            onChange={(e) => setForm({ ...form, alternatives: e.target.value })}
+            className={inputCls}
+            placeholder="Alternatives considered, comma-separated (optional)"
+            aria-label="Alternatives"
+          />
           <div className="flex gap-2">
-            <button type="submit" className={primaryCls} disabled={pending.has('add')}>{pending.has('add') ? 'Adding…' : 'Add decision'}</button>
-            <button type="button" className={btnCls} onClick={() => { setAdding(false); setError(null); }}>Cancel</button>
+            <button type="submit" className={primaryCls} disabled={pending.has('add')}>
+              {pending.has('add') ? 'Adding…' : 'Add decision'}
+            </button>
+            <button
+              type="button"
+              className={btnCls}
+              onClick={() => {
+                setAdding(false);
+                setError(null);
+              }}
+            >
+              Cancel
+            </button>
           </div>
         </form>
       )}
@@ -337,11 +496,7 @@ export function Decisions({ board, now, canEdit, onBoard }: SectionProps) {
             <p className="text-xs font-semibold uppercase tracking-wide text-slate-500 dark:text-slate-400">{d.topic}</p>
             <p className="text-[0.95rem] font-medium leading-snug">{d.decision}</p>
             {d.rationale && <p className="mt-0.5 text-sm text-slate-600 dark:text-slate-300">{d.rationale}</p>}
-            {d.alternatives.length > 0 && (
-              <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">
-                Also considered: {d.alternatives.join(', ')}
-              </p>
-            )}
+            {d.alternatives.length > 0 && <p className="mt-0.5 text-xs text-slate-500 dark:text-slate-400">Also considered: {d.alternatives.join(', ')}</p>}
             <p className="mt-0.5 text-xs text-slate-400 dark:text-slate-500">
               <Time iso={d.decidedAt} now={now} />
               {d.decidedBy && ` · ${d.decidedBy}`}
@@ -373,14 +528,19 @@ export function Agents({ board, now }: SectionProps) {
                 {a.currentTask ?? <span className="text-slate-400 dark:text-slate-500">No current task</span>}
               </p>
               {a.status === 'waiting' && (
-                <p data-testid="agent-waiting" className="mt-1 rounded-md bg-rose-50 px-2 py-1 text-sm font-medium text-rose-800 dark:bg-rose-950 dark:text-rose-200">
+                <p
+                  data-testid="agent-waiting"
+                  className="mt-1 rounded-md bg-rose-50 px-2 py-1 text-sm font-medium text-rose-800 dark:bg-rose-950 dark:text-rose-200"
+                >
                   Waiting for you{a.message ? `: ${a.message}` : ''}
                 </p>
               )}
             </div>
             <div className="shrink-0 text-right text-xs text-slate-500 dark:text-slate-400">
               <p>{a.status}</p>
-              <p><Time iso={a.lastActivityAt} now={now} /></p>
+              <p>
+                <Time iso={a.lastActivityAt} now={now} />
+              </p>
             </div>
           </li>
         ))}
@@ -400,8 +560,22 @@ function Sparkline({ values, label }: { values: number[]; label: string }) {
   const span = max - min || 1;
   const pts = values.map((v, i) => [(i / (values.length - 1)) * (w - 4) + 2, max === min ? h / 2 : h - 3 - ((v - min) / span) * (h - 6)] as const);
   return (
-    <svg width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={label} className={`shrink-0 ${max === min ? 'text-slate-300 dark:text-slate-600' : 'text-accent-500'}`}>
-      <polyline points={pts.map(([x, y]) => `${x},${y}`).join(' ')} fill="none" stroke="currentColor" strokeWidth="1.75" strokeLinejoin="round" strokeLinecap="round" />
+    <svg
+      width={w}
+      height={h}
+      viewBox={`0 0 ${w} ${h}`}
+      role="img"
+      aria-label={label}
+      className={`shrink-0 ${max === min ? 'text-slate-300 dark:text-slate-600' : 'text-accent-500'}`}
+    >
+      <polyline
+        points={pts.map(([x, y]) => `${x},${y}`).join(' ')}
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="1.75"
+        strokeLinejoin="round"
+        strokeLinecap="round"
+      />
       <circle cx={pts.at(-1)![0]} cy={pts.at(-1)![1]} r="2.25" fill="currentColor" />
     </svg>
   );
@@ -409,7 +583,8 @@ function Sparkline({ values, label }: { values: number[]; label: string }) {
 
 export function Metrics({ board }: SectionProps) {
   // The latest state's metrics; a board without any falls back to its latest checkpoint's.
-  const latest = Object.keys(board.metrics ?? {}).length > 0 ? board.metrics : (board.checkpoints.find((c) => Object.keys(c.metrics ?? {}).length > 0)?.metrics ?? {});
+  const latest =
+    Object.keys(board.metrics ?? {}).length > 0 ? board.metrics : (board.checkpoints.find((c) => Object.keys(c.metrics ?? {}).length > 0)?.metrics ?? {});
   const entries = flattenMetrics(latest);
   const history = [...board.checkpoints].reverse(); // oldest first
 
@@ -423,12 +598,18 @@ export function Metrics({ board }: SectionProps) {
           const delta = trend && typeof value === 'number' && prev !== null ? value - prev : 0;
           return (
             <div key={key} data-metric={key} className="min-w-0">
-              <dt className="truncate text-xs font-medium text-slate-500 dark:text-slate-400" title={key}>{metricLabel(key)}</dt>
+              <dt className="truncate text-xs font-medium text-slate-500 dark:text-slate-400" title={key}>
+                {metricLabel(key)}
+              </dt>
               <dd className="flex flex-wrap items-center gap-x-2">
-                <span className="truncate text-xl font-semibold tabular-nums" title={typeof value === 'object' ? JSON.stringify(value) : undefined}>{formatMetric(key, value)}</span>
+                <span className="truncate text-xl font-semibold tabular-nums" title={typeof value === 'object' ? JSON.stringify(value) : undefined}>
+                  {formatMetric(key, value)}
+                </span>
                 {trend && <Sparkline values={trend} label={`${metricLabel(key)} over ${trend.length} checkpoints`} />}
                 {delta !== 0 && (
-                  <span className={`text-xs font-semibold tabular-nums ${delta > 0 ? 'text-emerald-600 dark:text-emerald-400' : 'text-rose-600 dark:text-rose-400'}`}>
+                  <span
+                    className={`text-xs font-semibold tabular-nums ${delta > 0 ? 'text-emerald-600 dark:text-emerald-400' : 'text-rose-600 dark:text-rose-400'}`}
+                  >
                     {delta > 0 ? '▲' : '▼'} {formatMetric(key, Math.abs(delta))}
                   </span>
                 )}
@@ -451,7 +632,9 @@ function DetailValue({ value, depth }: { value: unknown; depth: number }) {
     if (value.every((v) => typeof v !== 'object' || v === null)) {
       return (
         <ul className="list-disc space-y-0.5 pl-4">
-          {value.map((v, i) => <li key={i}>{String(v)}</li>)}
+          {value.map((v, i) => (
+            <li key={i}>{String(v)}</li>
+          ))}
         </ul>
       );
     }
@@ -471,7 +654,9 @@ function DetailValue({ value, depth }: { value: unknown; depth: number }) {
       {Object.entries(value as Record<string, unknown>).map(([k, v]) => (
         <div key={k} className="contents">
           <dt className="text-slate-500 dark:text-slate-400">{humanize(k)}</dt>
-          <dd className="min-w-0 break-words"><DetailValue value={v} depth={depth + 1} /></dd>
+          <dd className="min-w-0 break-words">
+            <DetailValue value={v} depth={depth + 1} />
+          </dd>
         </div>
       ))}
     </dl>

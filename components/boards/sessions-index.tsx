@@ -18,8 +18,52 @@ const FILTERS = ['type', 'status', 'owner', 'project'] as const;
 type Filter = (typeof FILTERS)[number];
 
 function summaryOf(board: SessionSummary): SessionSummary {
-  const { id, type, subtype, title, project, owner, status, startedAt, endedAt, expectedDuration, expectedMinutes, focusArea, tags, lastActivityAt, lastCheckpointAt, parentId, resumeCount, version, openBlockers, goalsDone, goalsTotal } = board;
-  return { id, type, subtype, title, project, owner, status, startedAt, endedAt, expectedDuration, expectedMinutes, focusArea, tags, lastActivityAt, lastCheckpointAt, parentId, resumeCount, version, openBlockers, goalsDone, goalsTotal };
+  const {
+    id,
+    type,
+    subtype,
+    title,
+    project,
+    owner,
+    status,
+    startedAt,
+    endedAt,
+    expectedDuration,
+    expectedMinutes,
+    focusArea,
+    tags,
+    lastActivityAt,
+    lastCheckpointAt,
+    parentId,
+    resumeCount,
+    version,
+    openBlockers,
+    goalsDone,
+    goalsTotal,
+  } = board;
+  return {
+    id,
+    type,
+    subtype,
+    title,
+    project,
+    owner,
+    status,
+    startedAt,
+    endedAt,
+    expectedDuration,
+    expectedMinutes,
+    focusArea,
+    tags,
+    lastActivityAt,
+    lastCheckpointAt,
+    parentId,
+    resumeCount,
+    version,
+    openBlockers,
+    goalsDone,
+    goalsTotal,
+  };
 }
 
 /** Every session in a table, filterable by type, status, owner and project; live from the dashboard room. */
@@ -82,7 +126,11 @@ export function SessionsIndex() {
   const owners = useMemo(() => [...new Set(all.map((s) => s.owner).filter((o): o is string => !!o))].sort(), [all]);
   const projects = useMemo(() => [...new Set(all.map((s) => s.project).filter((p): p is string => !!p))].sort(), [all]);
   const shown = all.filter(
-    (s) => (!filter.type || s.type === filter.type) && (!filter.status || s.status === filter.status) && (!filter.owner || s.owner === filter.owner) && (!filter.project || s.project === filter.project),
+    (s) =>
+      (!filter.type || s.type === filter.type) &&
+      (!filter.status || s.status === filter.status) &&
+      (!filter.owner || s.owner === filter.owner) &&
+      (!filter.project || s.project === filter.project),
   );
   const filtered = FILTERS.some((f) => filter[f]);
 
@@ -91,7 +139,11 @@ export function SessionsIndex() {
       {label}
       <select value={filter[name]} onChange={(e) => setFilter(name, e.target.value)} className={`${inputCls} w-auto py-1`} data-testid={`filter-${name}`}>
         <option value="">All</option>
-        {options.map((o) => <option key={o.value} value={o.value}>{o.label}</option>)}
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label}
+          </option>
+        ))}
         {filter[name] && !options.some((o) => o.value === filter[name]) && <option value={filter[name]}>{filter[name]}</option>}
       </select>
     </label>
@@ -105,10 +157,26 @@ export function SessionsIndex() {
           <p className="text-sm text-slate-500 dark:text-slate-400">Every development, coordination, review and planning session, live.</p>
         </div>
         <div className="flex flex-wrap items-center gap-3" role="group" aria-label="Filters">
-          {select('type', 'Type', SESSION_TYPES.map((t) => ({ value: t, label: typeLabel[t] })))}
-          {select('status', 'Status', SESSION_STATUSES.map((s) => ({ value: s, label: statusLook[s].label })))}
-          {select('owner', 'Owner', owners.map((o) => ({ value: o, label: o })))}
-          {select('project', 'Project', projects.map((p) => ({ value: p, label: p })))}
+          {select(
+            'type',
+            'Type',
+            SESSION_TYPES.map((t) => ({ value: t, label: typeLabel[t] })),
+          )}
+          {select(
+            'status',
+            'Status',
+            SESSION_STATUSES.map((s) => ({ value: s, label: statusLook[s].label })),
+          )}
+          {select(
+            'owner',
+            'Owner',
+            owners.map((o) => ({ value: o, label: o })),
+          )}
+          {select(
+            'project',
+            'Project',
+            projects.map((p) => ({ value: p, label: p })),
+          )}
           <label className="flex items-center gap-2 text-sm text-slate-600 dark:text-slate-300">
             <input
               type="checkbox"
@@ -124,7 +192,11 @@ export function SessionsIndex() {
             Show archived
           </label>
           {filtered && (
-            <button type="button" className="text-sm font-medium text-accent-600 hover:underline dark:text-accent-500" onClick={() => router.replace(pathname, { scroll: false })}>
+            <button
+              type="button"
+              className="text-sm font-medium text-accent-600 hover:underline dark:text-accent-500"
+              onClick={() => router.replace(pathname, { scroll: false })}
+            >
               Clear
             </button>
           )}
@@ -134,17 +206,26 @@ export function SessionsIndex() {
       {error && (
         <p role="alert" className="rounded-lg border border-rose-300 bg-rose-50 p-4 text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">
           Could not load sessions: {error}{' '}
-          <button type="button" className="font-semibold underline" onClick={() => void load().catch((e) => setError(apiError(e).message))}>Retry</button>
+          <button type="button" className="font-semibold underline" onClick={() => void load().catch((e) => setError(apiError(e).message))}>
+            Retry
+          </button>
         </p>
       )}
-      {!data && !error && <p className="text-slate-500" aria-busy="true">Loading sessions…</p>}
+      {!data && !error && (
+        <p className="text-slate-500" aria-busy="true">
+          Loading sessions…
+        </p>
+      )}
 
       {data && all.length === 0 && (
         <div className="rounded-xl border border-dashed border-slate-300 p-8 text-center dark:border-slate-700" data-testid="sessions-empty">
           <h2 className="text-lg font-semibold">No sessions yet</h2>
           <p className="mx-auto mt-2 max-w-xl text-slate-600 dark:text-slate-400">
             A session appears as soon as an agent stores its state, e.g. <code className="font-mono text-sm">session/development/init</code>. The{' '}
-            <Link href="/" className="font-medium text-accent-600 hover:underline dark:text-accent-500">dashboard</Link> can load example sessions.
+            <Link href="/" className="font-medium text-accent-600 hover:underline dark:text-accent-500">
+              dashboard
+            </Link>{' '}
+            can load example sessions.
           </p>
         </div>
       )}
@@ -154,21 +235,47 @@ export function SessionsIndex() {
           <table className="w-full text-left text-sm" data-testid="sessions-table">
             <thead className="bg-slate-50 text-xs uppercase tracking-wide text-slate-500 dark:bg-slate-900 dark:text-slate-400">
               <tr>
-                <th scope="col" className="px-4 py-2.5 font-semibold">Session</th>
-                <th scope="col" className="px-3 py-2.5 font-semibold">Type</th>
-                <th scope="col" className="px-3 py-2.5 font-semibold">Status</th>
-                <th scope="col" className="px-3 py-2.5 font-semibold">Project</th>
-                <th scope="col" className="px-3 py-2.5 font-semibold">Owner</th>
-                <th scope="col" className="px-3 py-2.5 text-right font-semibold">Goals</th>
-                <th scope="col" className="px-3 py-2.5 text-right font-semibold">Blockers</th>
-                <th scope="col" className="px-4 py-2.5 text-right font-semibold">Last activity</th>
+                <th scope="col" className="px-4 py-2.5 font-semibold">
+                  Session
+                </th>
+                <th scope="col" className="px-3 py-2.5 font-semibold">
+                  Type
+                </th>
+                <th scope="col" className="px-3 py-2.5 font-semibold">
+                  Status
+                </th>
+                <th scope="col" className="px-3 py-2.5 font-semibold">
+                  Project
+                </th>
+                <th scope="col" className="px-3 py-2.5 font-semibold">
+                  Owner
+                </th>
+                <th scope="col" className="px-3 py-2.5 text-right font-semibold">
+                  Goals
+                </th>
+                <th scope="col" className="px-3 py-2.5 text-right font-semibold">
+                  Blockers
+                </th>
+                <th scope="col" className="px-4 py-2.5 text-right font-semibold">
+                  Last activity
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100 dark:divide-slate-800">
               {shown.map((s) => (
-                <tr key={s.id} data-testid="session-row" data-session={s.id} data-status={s.status} data-version={s.version} className="hover:bg-slate-50 dark:hover:bg-slate-900/60">
+                <tr
+                  key={s.id}
+                  data-testid="session-row"
+                  data-session={s.id}
+                  data-status={s.status}
+                  data-version={s.version}
+                  className="hover:bg-slate-50 dark:hover:bg-slate-900/60"
+                >
                   <td className="max-w-[26rem] px-4 py-2.5">
-                    <Link href={`/sessions/${encodeURIComponent(s.id)}`} className="block font-medium text-slate-900 hover:text-accent-600 hover:underline dark:text-slate-100 dark:hover:text-accent-500">
+                    <Link
+                      href={`/sessions/${encodeURIComponent(s.id)}`}
+                      className="block font-medium text-slate-900 hover:text-accent-600 hover:underline dark:text-slate-100 dark:hover:text-accent-500"
+                    >
                       <span className="block truncate">{s.title}</span>
                       <span className="block truncate font-mono text-xs font-normal text-slate-500 dark:text-slate-400">{s.id}</span>
                     </Link>
@@ -178,14 +285,22 @@ export function SessionsIndex() {
                     {s.subtype && <span className="text-slate-500 dark:text-slate-400"> · {s.subtype}</span>}
                   </td>
                   <td className="px-3 py-2.5">
-                    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ${statusLook[s.status]?.chip ?? ''}`}>{statusLook[s.status]?.label ?? s.status}</span>
+                    <span className={`inline-flex items-center rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ${statusLook[s.status]?.chip ?? ''}`}>
+                      {statusLook[s.status]?.label ?? s.status}
+                    </span>
                   </td>
                   <td className="px-3 py-2.5">{s.project ?? <span className="text-slate-400">—</span>}</td>
                   <td className="px-3 py-2.5">{s.owner ?? <span className="text-slate-400">—</span>}</td>
-                  <td className="whitespace-nowrap px-3 py-2.5 text-right tabular-nums">{s.goalsTotal ? `${s.goalsDone}/${s.goalsTotal}` : <span className="text-slate-400">—</span>}</td>
-                  <td className={`px-3 py-2.5 text-right tabular-nums ${s.openBlockers ? 'font-semibold text-rose-700 dark:text-rose-400' : 'text-slate-400'}`}>{s.openBlockers || '—'}</td>
+                  <td className="whitespace-nowrap px-3 py-2.5 text-right tabular-nums">
+                    {s.goalsTotal ? `${s.goalsDone}/${s.goalsTotal}` : <span className="text-slate-400">—</span>}
+                  </td>
+                  <td className={`px-3 py-2.5 text-right tabular-nums ${s.openBlockers ? 'font-semibold text-rose-700 dark:text-rose-400' : 'text-slate-400'}`}>
+                    {s.openBlockers || '—'}
+                  </td>
                   <td className="whitespace-nowrap px-4 py-2.5 text-right text-slate-500 dark:text-slate-400">
-                    <time dateTime={s.lastActivityAt} title={absolute(s.lastActivityAt)}>{ago(s.lastActivityAt, now)}</time>
+                    <time dateTime={s.lastActivityAt} title={absolute(s.lastActivityAt)}>
+                      {ago(s.lastActivityAt, now)}
+                    </time>
                   </td>
                 </tr>
               ))}
@@ -194,7 +309,13 @@ export function SessionsIndex() {
           {shown.length === 0 && (
             <p className="p-6 text-center text-sm text-slate-500 dark:text-slate-400">
               No sessions match these filters.{' '}
-              <button type="button" className="font-medium text-accent-600 hover:underline dark:text-accent-500" onClick={() => router.replace(pathname, { scroll: false })}>Clear filters</button>
+              <button
+                type="button"
+                className="font-medium text-accent-600 hover:underline dark:text-accent-500"
+                onClick={() => router.replace(pathname, { scroll: false })}
+              >
+                Clear filters
+              </button>
             </p>
           )}
         </div>
@@ -202,4 +323,3 @@ export function SessionsIndex() {
     </div>
   );
 }
-

@@ -37,7 +37,11 @@ const subscribe = (l: () => void) => {
 export const UNDO_MS = 10_000;
 
 export function UndoBar() {
-  const offer = useSyncExternalStore(subscribe, () => current, () => null);
+  const offer = useSyncExternalStore(
+    subscribe,
+    () => current,
+    () => null,
+  );
   const [state, setState] = useState<'idle' | 'busy' | { error: string }>('idle');
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
@@ -60,9 +64,18 @@ export function UndoBar() {
     }
   };
   return createPortal(
-    <div role="status" data-testid="undo-bar" className="fixed bottom-4 left-1/2 z-50 flex w-max max-w-[calc(100vw-2rem)] -translate-x-1/2 items-center gap-3 rounded-lg bg-slate-900 px-4 py-2.5 text-sm text-white shadow-xl dark:bg-slate-100 dark:text-slate-900">
+    <div
+      role="status"
+      data-testid="undo-bar"
+      className="fixed bottom-4 left-1/2 z-50 flex w-max max-w-[calc(100vw-2rem)] -translate-x-1/2 items-center gap-3 rounded-lg bg-slate-900 px-4 py-2.5 text-sm text-white shadow-xl dark:bg-slate-100 dark:text-slate-900"
+    >
       <span className="min-w-0 break-words">{typeof state === 'object' ? `Undo failed: ${state.error}` : offer.text}</span>
-      <button type="button" onClick={() => void run()} disabled={state === 'busy'} className="shrink-0 rounded-md px-2 py-1 font-semibold text-sky-300 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-current disabled:opacity-60 dark:text-sky-700">
+      <button
+        type="button"
+        onClick={() => void run()}
+        disabled={state === 'busy'}
+        className="shrink-0 rounded-md px-2 py-1 font-semibold text-sky-300 underline-offset-2 hover:underline focus-visible:outline-2 focus-visible:outline-current disabled:opacity-60 dark:text-sky-700"
+      >
         {state === 'busy' ? 'Undoing…' : 'Undo'}
       </button>
       <button type="button" onClick={() => clear(offer.id)} aria-label="Dismiss" className="shrink-0 rounded px-1 opacity-70 hover:opacity-100">

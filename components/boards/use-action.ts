@@ -11,7 +11,7 @@ export function useAction() {
   const [pending, setPending] = useState<ReadonlySet<string>>(new Set());
   const [error, setError] = useState<string | null>(null);
 
-  const run = useCallback(async <T,>(key: string, fn: () => Promise<T>): Promise<T | undefined> => {
+  const run = useCallback(async <T>(key: string, fn: () => Promise<T>): Promise<T | undefined> => {
     setPending((p) => new Set(p).add(key));
     setError(null);
     try {

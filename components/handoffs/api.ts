@@ -16,7 +16,7 @@ export type HandoffBox = InboxBox;
 export type HandoffEditInput = Omit<HandoffCreateInput, 'to' | 'fromBoard'>;
 
 const one = (id: string) => `/api/v1/handoffs/${encodeURIComponent(id)}`;
-const post = <T,>(path: string, body: unknown = {}) => api<T>(path, { method: 'POST', body });
+const post = <T>(path: string, body: unknown = {}) => api<T>(path, { method: 'POST', body });
 
 /** The handoffs REST API, as the signed-in browser. Every mutation answers with the handoff. */
 export const handoffsApi = {

@@ -58,22 +58,41 @@ export function BoardHandoffs({ board, now }: { board: SessionBoard; now: number
   return (
     <section aria-label="Handoffs of this session" data-testid="board-handoffs" className="space-y-2">
       {open.map((h) => (
-        <div key={h.id} data-testid="board-handoff-banner" data-status={h.status} className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-xl border border-violet-300 bg-violet-50 px-4 py-3 dark:border-violet-800 dark:bg-violet-950/40">
-          <span aria-hidden className="text-lg text-violet-600 dark:text-violet-400">⇄</span>
+        <div
+          key={h.id}
+          data-testid="board-handoff-banner"
+          data-status={h.status}
+          className="flex flex-wrap items-center gap-x-3 gap-y-1 rounded-xl border border-violet-300 bg-violet-50 px-4 py-3 dark:border-violet-800 dark:bg-violet-950/40"
+        >
+          <span aria-hidden className="text-lg text-violet-600 dark:text-violet-400">
+            ⇄
+          </span>
           <p className="min-w-0 flex-1 text-sm">
             <span className="font-semibold">{h.from}</span> handed this session to <span className="font-semibold">{h.to}</span>
             {' · '}
-            <span className={h.status === 'changes-requested' ? 'font-semibold text-amber-800 dark:text-amber-300' : ''}>{handoffStatusLook[h.status].label.toLowerCase()}</span>
+            <span className={h.status === 'changes-requested' ? 'font-semibold text-amber-800 dark:text-amber-300' : ''}>
+              {handoffStatusLook[h.status].label.toLowerCase()}
+            </span>
             <span className="text-slate-600 dark:text-slate-400">
-              {' · '}sent <time dateTime={h.createdAt} title={absolute(h.createdAt)}>{ago(h.createdAt, now)}</time>, expires in {timeLeft(h.expiresAt, now)}
+              {' · '}sent{' '}
+              <time dateTime={h.createdAt} title={absolute(h.createdAt)}>
+                {ago(h.createdAt, now)}
+              </time>
+              , expires in {timeLeft(h.expiresAt, now)}
             </span>
           </p>
           {h.status === 'changes-requested' && h.reason && (
-            <p data-testid="board-handoff-reason" className="basis-full border-l-2 border-amber-400 pl-2 text-sm text-slate-700 dark:border-amber-600 dark:text-slate-300">
+            <p
+              data-testid="board-handoff-reason"
+              className="basis-full border-l-2 border-amber-400 pl-2 text-sm text-slate-700 dark:border-amber-600 dark:text-slate-300"
+            >
               Changes asked for: <span className="italic">“{h.reason}”</span>
             </p>
           )}
-          <Link href={`/handoffs/${encodeURIComponent(h.id)}`} className="rounded-md bg-violet-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-violet-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-500">
+          <Link
+            href={`/handoffs/${encodeURIComponent(h.id)}`}
+            className="rounded-md bg-violet-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-violet-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-violet-500"
+          >
             Review handoff
           </Link>
         </div>
@@ -86,19 +105,28 @@ export function BoardHandoffs({ board, now }: { board: SessionBoard; now: number
           <ul className="mt-2 space-y-1.5 pb-1">
             {past.map((h) => (
               <li key={h.id} data-testid="board-handoff" data-status={h.status} className="flex flex-wrap items-center gap-x-2 gap-y-0.5">
-                <span className={`rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ${handoffStatusLook[h.status].chip}`}>{handoffStatusLook[h.status].label}</span>
+                <span className={`rounded-full px-2 py-0.5 text-xs font-semibold ring-1 ${handoffStatusLook[h.status].chip}`}>
+                  {handoffStatusLook[h.status].label}
+                </span>
                 <Link href={`/handoffs/${encodeURIComponent(h.id)}`} className="font-medium text-accent-600 hover:underline dark:text-accent-500">
                   {h.from} → {h.to}
                 </Link>
-                <time dateTime={h.createdAt} title={absolute(h.createdAt)} className="text-xs text-slate-500 dark:text-slate-400">{ago(h.createdAt, now)}</time>
+                <time dateTime={h.createdAt} title={absolute(h.createdAt)} className="text-xs text-slate-500 dark:text-slate-400">
+                  {ago(h.createdAt, now)}
+                </time>
                 {h.continuationId && (
                   <span className="text-xs text-slate-500 dark:text-slate-400">
                     · continued in{' '}
-                    <Link href={`/sessions/${encodeURIComponent(h.continuationId)}`} className="font-mono text-accent-600 hover:underline dark:text-accent-500">{h.continuationId}</Link>
+                    <Link href={`/sessions/${encodeURIComponent(h.continuationId)}`} className="font-mono text-accent-600 hover:underline dark:text-accent-500">
+                      {h.continuationId}
+                    </Link>
                   </span>
                 )}
                 {h.status === 'declined' && h.reason && (
-                  <p data-testid="board-handoff-reason" className="basis-full border-l-2 border-rose-300 pl-2 text-sm text-slate-700 dark:border-rose-700 dark:text-slate-300">
+                  <p
+                    data-testid="board-handoff-reason"
+                    className="basis-full border-l-2 border-rose-300 pl-2 text-sm text-slate-700 dark:border-rose-700 dark:text-slate-300"
+                  >
                     Declined because: <span className="italic">“{h.reason}”</span>
                   </p>
                 )}

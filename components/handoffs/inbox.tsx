@@ -25,8 +25,13 @@ const byNewest = (a: HandoffListItem, b: HandoffListItem) => Date.parse(b.create
 
 function emptyText(box: HandoffBox, status: HandoffStatus | null): { title: string; body: string } {
   if (status) return { title: `No ${handoffStatusLook[status].label.toLowerCase()} handoffs`, body: 'Try another status, or all of them.' };
-  if (box === 'inbox') return { title: 'Nothing handed to you', body: 'When a teammate or an agent hands you a session, it appears here at once, with a notification.' };
-  if (box === 'sent') return { title: 'You have not handed anything off', body: 'Open a session board and choose “Hand off” to pass it, with its context, to the next person or agent.' };
+  if (box === 'inbox')
+    return { title: 'Nothing handed to you', body: 'When a teammate or an agent hands you a session, it appears here at once, with a notification.' };
+  if (box === 'sent')
+    return {
+      title: 'You have not handed anything off',
+      body: 'Open a session board and choose “Hand off” to pass it, with its context, to the next person or agent.',
+    };
   return { title: 'No handoffs yet', body: 'Handoffs made from boards, agents (MCP session_handoff) or the CLI show up here.' };
 }
 
@@ -36,9 +41,17 @@ export function HandoffRow({ h, now, myId }: { h: HandoffListItem; now: number; 
   const left = Date.parse(h.expiresAt) - now;
   const soon = open && left < 6 * 3600_000;
   return (
-    <li data-testid="handoff-row" data-handoff={h.id} data-status={h.status} className="relative rounded-xl border border-slate-200 bg-white p-4 shadow-sm shadow-slate-900/[0.03] hover:border-violet-300 focus-within:ring-2 focus-within:ring-accent-500 dark:border-slate-800 dark:bg-slate-900/40 dark:hover:border-violet-700">
+    <li
+      data-testid="handoff-row"
+      data-handoff={h.id}
+      data-status={h.status}
+      className="relative rounded-xl border border-slate-200 bg-white p-4 shadow-sm shadow-slate-900/[0.03] hover:border-violet-300 focus-within:ring-2 focus-within:ring-accent-500 dark:border-slate-800 dark:bg-slate-900/40 dark:hover:border-violet-700"
+    >
       <div className="flex flex-wrap items-start gap-x-3 gap-y-1.5">
-        <span className={`inline-flex shrink-0 items-center rounded-full px-2.5 py-0.5 text-xs font-semibold ring-1 ${look.chip}`} data-testid="handoff-row-status">
+        <span
+          className={`inline-flex shrink-0 items-center rounded-full px-2.5 py-0.5 text-xs font-semibold ring-1 ${look.chip}`}
+          data-testid="handoff-row-status"
+        >
           {look.label}
         </span>
         <h2 className="min-w-0 flex-1 basis-48 text-base font-semibold leading-snug">
@@ -47,33 +60,52 @@ export function HandoffRow({ h, now, myId }: { h: HandoffListItem; now: number; 
             {h.sessionTitle}
           </Link>
         </h2>
-        {h.handoffType && <span className="shrink-0 rounded-md bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600 dark:bg-slate-800 dark:text-slate-300">{h.handoffType}</span>}
+        {h.handoffType && (
+          <span className="shrink-0 rounded-md bg-slate-100 px-2 py-0.5 text-xs font-medium text-slate-600 dark:bg-slate-800 dark:text-slate-300">
+            {h.handoffType}
+          </span>
+        )}
       </div>
       <p className="mt-1.5 flex flex-wrap items-center gap-x-1.5 text-sm text-slate-700 dark:text-slate-200">
         <span className="font-medium">{isFromMe(h, myId) ? 'You' : h.from.label}</span>
-        <span aria-label="to" className="text-slate-400">→</span>
+        <span aria-label="to" className="text-slate-400">
+          →
+        </span>
         <span className="font-medium">{h.to.kind === 'user' && myId && h.to.userId === myId ? 'you' : recipientText(h.to)}</span>
-        {recipientTag[h.to.kind] && <span className="rounded bg-sky-100 px-1.5 text-[11px] font-semibold text-sky-800 dark:bg-sky-950 dark:text-sky-300">{recipientTag[h.to.kind]}</span>}
+        {recipientTag[h.to.kind] && (
+          <span className="rounded bg-sky-100 px-1.5 text-[11px] font-semibold text-sky-800 dark:bg-sky-950 dark:text-sky-300">{recipientTag[h.to.kind]}</span>
+        )}
       </p>
       <p className="mt-2 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-500 dark:text-slate-400">
         <span>
-          sent <time dateTime={h.createdAt} title={absolute(h.createdAt)}>{ago(h.createdAt, now)}</time>
+          sent{' '}
+          <time dateTime={h.createdAt} title={absolute(h.createdAt)}>
+            {ago(h.createdAt, now)}
+          </time>
         </span>
         {open ? (
           <span data-testid="handoff-expiry" className={soon ? 'font-semibold text-amber-700 dark:text-amber-400' : ''}>
-            <time dateTime={h.expiresAt} title={absolute(h.expiresAt)}>{left > 0 ? `expires in ${timeLeft(h.expiresAt, now)}` : 'expiring now'}</time>
+            <time dateTime={h.expiresAt} title={absolute(h.expiresAt)}>
+              {left > 0 ? `expires in ${timeLeft(h.expiresAt, now)}` : 'expiring now'}
+            </time>
           </span>
         ) : (
           h.decidedAt && (
             <span>
-              {look.label.toLowerCase()} <time dateTime={h.decidedAt} title={absolute(h.decidedAt)}>{ago(h.decidedAt, now)}</time>
+              {look.label.toLowerCase()}{' '}
+              <time dateTime={h.decidedAt} title={absolute(h.decidedAt)}>
+                {ago(h.decidedAt, now)}
+              </time>
               {h.decidedBy && ` by ${h.decidedBy}`}
             </span>
           )
         )}
         {h.checklistTotal > 0 && (
           <span>
-            checklist <span className="tabular-nums">{h.checklistDone}/{h.checklistTotal}</span>
+            checklist{' '}
+            <span className="tabular-nums">
+              {h.checklistDone}/{h.checklistTotal}
+            </span>
           </span>
         )}
         {h.comments > 0 && (
@@ -81,7 +113,11 @@ export function HandoffRow({ h, now, myId }: { h: HandoffListItem; now: number; 
             <span className="tabular-nums">{h.comments}</span> {h.comments === 1 ? 'comment' : 'comments'}
           </span>
         )}
-        {h.continuationId && <span>continued in <code className="font-mono">{h.continuationId}</code></span>}
+        {h.continuationId && (
+          <span>
+            continued in <code className="font-mono">{h.continuationId}</code>
+          </span>
+        )}
       </p>
       {h.reason && (h.status === 'declined' || h.status === 'changes-requested') && (
         <p data-testid="handoff-reason" className="mt-2 border-l-2 border-slate-300 pl-2 text-sm text-slate-600 dark:border-slate-600 dark:text-slate-300">
@@ -103,7 +139,7 @@ export function HandoffInbox() {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const box = (TABS.find((t) => t.box === params.get('box'))?.box ?? 'inbox');
+  const box = TABS.find((t) => t.box === params.get('box'))?.box ?? 'inbox';
   const statusParam = params.get('status');
   const status = (HANDOFF_STATUSES as readonly string[]).includes(statusParam ?? '') ? (statusParam as HandoffStatus) : null;
   const now = useNow(30_000);

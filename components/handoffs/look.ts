@@ -4,8 +4,14 @@ import { OPEN_HANDOFF_STATUSES, type HandoffListItem, type HandoffRecipient, typ
 
 export const handoffStatusLook: Record<HandoffStatus, { label: string; chip: string }> = {
   pending: { label: 'Pending', chip: 'bg-violet-100 text-violet-800 ring-violet-600/20 dark:bg-violet-950 dark:text-violet-300 dark:ring-violet-400/30' },
-  'changes-requested': { label: 'Changes requested', chip: 'bg-amber-100 text-amber-900 ring-amber-600/30 dark:bg-amber-950 dark:text-amber-300 dark:ring-amber-400/30' },
-  accepted: { label: 'Accepted', chip: 'bg-emerald-100 text-emerald-800 ring-emerald-600/20 dark:bg-emerald-950 dark:text-emerald-300 dark:ring-emerald-400/30' },
+  'changes-requested': {
+    label: 'Changes requested',
+    chip: 'bg-amber-100 text-amber-900 ring-amber-600/30 dark:bg-amber-950 dark:text-amber-300 dark:ring-amber-400/30',
+  },
+  accepted: {
+    label: 'Accepted',
+    chip: 'bg-emerald-100 text-emerald-800 ring-emerald-600/20 dark:bg-emerald-950 dark:text-emerald-300 dark:ring-emerald-400/30',
+  },
   declined: { label: 'Declined', chip: 'bg-rose-100 text-rose-800 ring-rose-600/20 dark:bg-rose-950 dark:text-rose-300 dark:ring-rose-400/30' },
   expired: { label: 'Expired', chip: 'bg-slate-200 text-slate-700 ring-slate-500/20 dark:bg-slate-800 dark:text-slate-300 dark:ring-slate-400/20' },
   cancelled: { label: 'Cancelled', chip: 'bg-slate-100 text-slate-600 ring-slate-400/20 dark:bg-slate-900 dark:text-slate-400 dark:ring-slate-500/20' },
@@ -74,7 +80,8 @@ export function toastFor(before: HandoffListItem | undefined, after: HandoffList
   const mine = isFromMe(after, myId);
   if (!mine && isToMe(after, myId) && after.status === 'pending' && before?.status !== 'pending') {
     const who = after.from.label;
-    if (before && before.status === 'changes-requested') return { handoffId: after.id, text: `${who} updated ${title} as you asked`, action: 'Review', tone: 'info' };
+    if (before && before.status === 'changes-requested')
+      return { handoffId: after.id, text: `${who} updated ${title} as you asked`, action: 'Review', tone: 'info' };
     if (before) return { handoffId: after.id, text: `${who} sent ${title} again`, action: 'Review', tone: 'info' };
     const whom = after.to.kind === 'team' ? ' the team' : ' you';
     return { handoffId: after.id, text: `${who} handed${whom} ${title}`, action: 'Review', tone: 'info' };

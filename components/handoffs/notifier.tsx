@@ -113,10 +113,15 @@ export function HandoffsNav() {
       >
         {/* On a phone the header has room for the mark and the count only. */}
         {/* With a count, the count alone (the mark would crowd the header). */}
-        <span aria-hidden className={open > 0 ? 'hidden' : 'text-base leading-none sm:hidden'}>⇄</span>
+        <span aria-hidden className={open > 0 ? 'hidden' : 'text-base leading-none sm:hidden'}>
+          ⇄
+        </span>
         <span className="hidden sm:inline">Handoffs</span>
         {open > 0 && (
-          <span data-testid="handoffs-badge" className="min-w-4 rounded-full bg-violet-600 px-1 py-0.5 text-center text-[11px] font-bold leading-none tabular-nums text-white sm:min-w-5 sm:px-1.5">
+          <span
+            data-testid="handoffs-badge"
+            className="min-w-4 rounded-full bg-violet-600 px-1 py-0.5 text-center text-[11px] font-bold leading-none tabular-nums text-white sm:min-w-5 sm:px-1.5"
+          >
             <span className="sm:hidden">{open > 9 ? '9+' : open}</span>
             <span className="hidden sm:inline">{open}</span>
           </span>
@@ -124,31 +129,48 @@ export function HandoffsNav() {
       </Link>
       {/* In <body>, not in the header: the header's backdrop blur makes it the containing block of
           anything fixed inside it, which put the toasts above the top of the screen. */}
-      {portal && createPortal(
-      <div role="status" aria-live="polite" data-testid="handoff-toasts" className="pointer-events-none fixed bottom-4 right-4 left-4 z-50 flex flex-col items-end gap-2 sm:left-auto sm:w-96">
-        {toasts.map((t) => (
+      {portal &&
+        createPortal(
           <div
-            key={t.id}
-            data-testid="handoff-toast"
-            data-handoff={t.handoffId}
-            className={`pointer-events-auto flex w-full items-start gap-3 rounded-lg border border-l-4 border-slate-200 bg-white px-4 py-3 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900 ${toneLook[t.tone]}`}
+            role="status"
+            aria-live="polite"
+            data-testid="handoff-toasts"
+            className="pointer-events-none fixed bottom-4 right-4 left-4 z-50 flex flex-col items-end gap-2 sm:left-auto sm:w-96"
           >
-            <span aria-hidden className="mt-0.5 text-violet-600 dark:text-violet-400">⇄</span>
-            <p className="min-w-0 flex-1 break-words">
-              {t.text}
-              {' — '}
-              <Link href={`/handoffs/${encodeURIComponent(t.handoffId)}`} onClick={() => dismiss(t.id)} className="font-semibold text-accent-600 hover:underline dark:text-accent-500">
-                {t.action}
-              </Link>
-            </p>
-            <button type="button" onClick={() => dismiss(t.id)} aria-label="Dismiss notification" className="shrink-0 text-slate-400 hover:text-slate-700 dark:hover:text-slate-200">
-              ✕
-            </button>
-          </div>
-        ))}
-      </div>,
-      portal,
-      )}
+            {toasts.map((t) => (
+              <div
+                key={t.id}
+                data-testid="handoff-toast"
+                data-handoff={t.handoffId}
+                className={`pointer-events-auto flex w-full items-start gap-3 rounded-lg border border-l-4 border-slate-200 bg-white px-4 py-3 text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900 ${toneLook[t.tone]}`}
+              >
+                <span aria-hidden className="mt-0.5 text-violet-600 dark:text-violet-400">
+                  ⇄
+                </span>
+                <p className="min-w-0 flex-1 break-words">
+                  {t.text}
+                  {' — '}
+                  <Link
+                    href={`/handoffs/${encodeURIComponent(t.handoffId)}`}
+                    onClick={() => dismiss(t.id)}
+                    className="font-semibold text-accent-600 hover:underline dark:text-accent-500"
+                  >
+                    {t.action}
+                  </Link>
+                </p>
+                <button
+                  type="button"
+                  onClick={() => dismiss(t.id)}
+                  aria-label="Dismiss notification"
+                  className="shrink-0 text-slate-400 hover:text-slate-700 dark:hover:text-slate-200"
+                >
+                  ✕
+                </button>
+              </div>
+            ))}
+          </div>,
+          portal,
+        )}
     </>
   );
 }

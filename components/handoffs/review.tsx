@@ -34,7 +34,9 @@ function Meta({ label, children, testId }: { label: string; children: ReactNode;
   return (
     <div className="min-w-0">
       <dt className="text-[0.7rem] font-medium uppercase tracking-wide text-slate-500 dark:text-slate-400">{label}</dt>
-      <dd className="truncate text-sm font-medium" data-testid={testId}>{children}</dd>
+      <dd className="truncate text-sm font-medium" data-testid={testId}>
+        {children}
+      </dd>
     </div>
   );
 }
@@ -77,7 +79,9 @@ function WorkSummary({ h }: { h: Handoff }) {
   return (
     <Card id="summary" title="What was done, what is open" testId="handoff-summary">
       <div className="grid gap-5 md:grid-cols-2">
-        <Sub title={`Completed (${s.completed.length})`}>{s.completed.length ? <Bullets items={s.completed} testId="handoff-completed" /> : <p className={muted}>Nothing listed.</p>}</Sub>
+        <Sub title={`Completed (${s.completed.length})`}>
+          {s.completed.length ? <Bullets items={s.completed} testId="handoff-completed" /> : <p className={muted}>Nothing listed.</p>}
+        </Sub>
         <Sub title={`In progress (${s.inProgress.length})`}>
           {s.inProgress.length === 0 && <p className={muted}>Nothing in progress.</p>}
           <ul data-testid="handoff-in-progress" className="space-y-3">
@@ -94,7 +98,9 @@ function WorkSummary({ h }: { h: Handoff }) {
                   <ul className="mt-1.5 space-y-0.5 text-sm text-slate-600 dark:text-slate-300">
                     {w.nextSteps.map((n, j) => (
                       <li key={j} className="flex gap-1.5">
-                        <span aria-hidden className="text-slate-400">→</span>
+                        <span aria-hidden className="text-slate-400">
+                          →
+                        </span>
                         <span className="min-w-0 break-words">{n}</span>
                       </li>
                     ))}
@@ -115,7 +121,9 @@ function WorkSummary({ h }: { h: Handoff }) {
                   <p className="break-words font-medium">{b.description}</p>
                   {(b.impact || b.owner || b.expectedResolution) && (
                     <p className="mt-0.5 text-xs text-slate-600 dark:text-slate-300">
-                      {[b.impact && `impact: ${b.impact}`, b.owner && `owner: ${b.owner}`, b.expectedResolution && `expected: ${b.expectedResolution}`].filter(Boolean).join(' · ')}
+                      {[b.impact && `impact: ${b.impact}`, b.owner && `owner: ${b.owner}`, b.expectedResolution && `expected: ${b.expectedResolution}`]
+                        .filter(Boolean)
+                        .join(' · ')}
                     </p>
                   )}
                 </li>
@@ -143,7 +151,9 @@ function ContextCard({ h }: { h: Handoff }) {
           {c.priorities.length ? (
             <ol className="list-inside list-decimal space-y-1 text-[0.95rem] marker:font-semibold marker:text-slate-400">
               {c.priorities.map((p, i) => (
-                <li key={i} className="break-words">{p}</li>
+                <li key={i} className="break-words">
+                  {p}
+                </li>
               ))}
             </ol>
           ) : (
@@ -191,7 +201,10 @@ function Links({ h }: { h: Handoff }) {
             <ul data-testid="handoff-memory" className="space-y-1">
               {h.memoryKeys.map((m) => (
                 <li key={`${m.namespace}/${m.key}`} className="min-w-0">
-                  <Link href={`/memory?${new URLSearchParams({ ns: m.namespace, key: m.key })}`} className="break-all font-mono text-[0.8rem] text-accent-600 hover:underline dark:text-accent-500">
+                  <Link
+                    href={`/memory?${new URLSearchParams({ ns: m.namespace, key: m.key })}`}
+                    className="break-all font-mono text-[0.8rem] text-accent-600 hover:underline dark:text-accent-500"
+                  >
                     <span className="text-slate-500 dark:text-slate-400">{m.namespace}/</span>
                     {m.key}
                   </Link>
@@ -237,7 +250,16 @@ function Checklist({ h, canCheck, onHandoff }: { h: HandoffDetail; canCheck: boo
                 />
                 <label htmlFor={`check-${c.id}`} className="min-w-0 flex-1 leading-snug">
                   <span className={`break-words ${c.done ? 'text-slate-500 line-through decoration-slate-400 dark:text-slate-400' : ''}`}>{c.text}</span>
-                  {c.done && c.doneBy && <span className="block text-xs text-slate-500 dark:text-slate-400" data-testid="check-done">✓ {c.doneBy}{c.doneAt && <>, <TimeAgo at={c.doneAt} now={now} /></>}</span>}
+                  {c.done && c.doneBy && (
+                    <span className="block text-xs text-slate-500 dark:text-slate-400" data-testid="check-done">
+                      ✓ {c.doneBy}
+                      {c.doneAt && (
+                        <>
+                          , <TimeAgo at={c.doneAt} now={now} />
+                        </>
+                      )}
+                    </span>
+                  )}
                 </label>
               </li>
             ))}
@@ -274,7 +296,9 @@ function Timeline({ h, now, canComment, onHandoff }: { h: HandoffDetail; now: nu
           const look = eventLook[ev.kind] ?? eventLook.comment;
           return (
             <li key={ev.id} data-event={ev.kind} className="flex gap-3">
-              <span aria-hidden className={`flex h-7 w-7 shrink-0 items-center justify-center rounded-full text-xs font-bold ${look.ring}`}>{look.icon}</span>
+              <span aria-hidden className={`flex h-7 w-7 shrink-0 items-center justify-center rounded-full text-xs font-bold ${look.ring}`}>
+                {look.icon}
+              </span>
               <div className="min-w-0 flex-1">
                 <p className="text-sm">
                   <span className="font-semibold">{ev.author}</span> <span className="text-slate-600 dark:text-slate-300">{look.verb}</span>{' '}
@@ -283,7 +307,11 @@ function Timeline({ h, now, canComment, onHandoff }: { h: HandoffDetail; now: nu
                   </span>
                 </p>
                 {ev.body && (
-                  <p className={`mt-1 whitespace-pre-wrap break-words text-[0.95rem] ${ev.kind === 'comment' ? 'rounded-lg bg-slate-100 px-3 py-2 dark:bg-slate-800' : 'italic text-slate-700 dark:text-slate-300'}`}>{ev.body}</p>
+                  <p
+                    className={`mt-1 whitespace-pre-wrap break-words text-[0.95rem] ${ev.kind === 'comment' ? 'rounded-lg bg-slate-100 px-3 py-2 dark:bg-slate-800' : 'italic text-slate-700 dark:text-slate-300'}`}
+                  >
+                    {ev.body}
+                  </p>
                 )}
               </div>
             </li>
@@ -292,7 +320,9 @@ function Timeline({ h, now, canComment, onHandoff }: { h: HandoffDetail; now: nu
       </ol>
       {canComment && (
         <form onSubmit={(e) => void send(e)} className="mt-4 space-y-2" aria-label="Add a comment">
-          <label htmlFor="handoff-comment" className="sr-only">Comment</label>
+          <label htmlFor="handoff-comment" className="sr-only">
+            Comment
+          </label>
           <textarea
             id="handoff-comment"
             rows={3}
@@ -376,11 +406,20 @@ function Actions({ h, onHandoff, onEdit }: { h: HandoffDetail; onHandoff: (h: Ha
           <button type="button" className={`${btnCls} text-rose-700 dark:text-rose-400`} disabled={busy} onClick={() => setMode('decline')}>
             Decline
           </button>
-          {openItems > 0 && <span className="text-xs text-amber-700 dark:text-amber-400">{openItems} checklist {openItems === 1 ? 'item' : 'items'} still open</span>}
+          {openItems > 0 && (
+            <span className="text-xs text-amber-700 dark:text-amber-400">
+              {openItems} checklist {openItems === 1 ? 'item' : 'items'} still open
+            </span>
+          )}
         </div>
       )}
       {mode && (
-        <form onSubmit={(e) => void submitReason(e)} noValidate aria-label={mode === 'decline' ? 'Decline handoff' : 'Request changes'} className="space-y-2 rounded-lg border border-slate-200 p-3 dark:border-slate-700">
+        <form
+          onSubmit={(e) => void submitReason(e)}
+          noValidate
+          aria-label={mode === 'decline' ? 'Decline handoff' : 'Request changes'}
+          className="space-y-2 rounded-lg border border-slate-200 p-3 dark:border-slate-700"
+        >
           <label htmlFor="handoff-reason" className="block text-sm font-medium">
             {mode === 'decline' ? 'Why do you decline?' : 'What should change?'} <span className="text-rose-600">*</span>
           </label>
@@ -429,7 +468,12 @@ function Actions({ h, onHandoff, onEdit }: { h: HandoffDetail; onHandoff: (h: Ha
             (confirmCancel ? (
               <span className="flex flex-wrap items-center gap-2 text-sm">
                 Cancel this handoff?
-                <button type="button" className={`${btnCls} text-rose-700 dark:text-rose-400`} disabled={busy} onClick={() => void act('cancel', () => handoffsApi.cancel(h.id))}>
+                <button
+                  type="button"
+                  className={`${btnCls} text-rose-700 dark:text-rose-400`}
+                  disabled={busy}
+                  onClick={() => void act('cancel', () => handoffsApi.cancel(h.id))}
+                >
                   Yes, cancel it
                 </button>
                 <button type="button" className={btnCls} onClick={() => setConfirmCancel(false)}>
@@ -551,36 +595,67 @@ export function HandoffReview({ id }: { id: string }) {
       <header className="border-b border-slate-200 bg-slate-50/70 dark:border-slate-800 dark:bg-slate-900/30">
         <div className="mx-auto max-w-[90rem] space-y-4 px-4 py-5 sm:px-6">
           <nav aria-label="Breadcrumb" className="flex min-w-0 items-center gap-1.5 text-xs text-slate-500 dark:text-slate-400">
-            <Link href="/handoffs" className="hover:text-slate-900 hover:underline dark:hover:text-white">Handoffs</Link>
+            <Link href="/handoffs" className="hover:text-slate-900 hover:underline dark:hover:text-white">
+              Handoffs
+            </Link>
             <span aria-hidden>/</span>
             <span className="truncate font-mono">{h.id}</span>
           </nav>
           <div className="flex flex-wrap items-center gap-x-3 gap-y-2">
-            <h1 data-testid="handoff-title" className="min-w-0 break-words text-2xl font-semibold tracking-tight sm:text-3xl">{h.sessionTitle}</h1>
-            <span data-testid="handoff-status" data-status={h.status} className={`inline-flex items-center rounded-full px-2.5 py-0.5 text-xs font-semibold ring-1 ${look.chip}`}>
+            <h1 data-testid="handoff-title" className="min-w-0 break-words text-2xl font-semibold tracking-tight sm:text-3xl">
+              {h.sessionTitle}
+            </h1>
+            <span
+              data-testid="handoff-status"
+              data-status={h.status}
+              className={`inline-flex items-center rounded-full px-2.5 py-0.5 text-xs font-semibold ring-1 ${look.chip}`}
+            >
               {look.label}
             </span>
-            {h.handoffType && <span className="rounded-md bg-white px-2 py-0.5 text-xs font-medium text-slate-600 ring-1 ring-slate-300 dark:bg-slate-900 dark:text-slate-300 dark:ring-slate-700">{h.handoffType}</span>}
+            {h.handoffType && (
+              <span className="rounded-md bg-white px-2 py-0.5 text-xs font-medium text-slate-600 ring-1 ring-slate-300 dark:bg-slate-900 dark:text-slate-300 dark:ring-slate-700">
+                {h.handoffType}
+              </span>
+            )}
           </div>
 
           <p data-testid="handoff-parties" className="flex flex-wrap items-center gap-x-2 gap-y-1 text-base sm:text-lg">
             <span className="font-semibold">{fromMe ? 'You' : h.from.label}</span>
-            <span aria-label="handed to" className="text-violet-500">⇄</span>
+            <span aria-label="handed to" className="text-violet-500">
+              ⇄
+            </span>
             <span className="font-semibold">{toMe ? 'you' : recipientText(h.to)}</span>
-            {recipientTag[h.to.kind] && <span className="rounded bg-sky-100 px-1.5 text-xs font-semibold text-sky-800 dark:bg-sky-950 dark:text-sky-300">{recipientTag[h.to.kind]}</span>}
+            {recipientTag[h.to.kind] && (
+              <span className="rounded bg-sky-100 px-1.5 text-xs font-semibold text-sky-800 dark:bg-sky-950 dark:text-sky-300">{recipientTag[h.to.kind]}</span>
+            )}
           </p>
 
           <dl className="grid grid-cols-2 gap-x-6 gap-y-3 sm:grid-cols-4">
             <Meta label="Session">
-              <Link href={`/sessions/${encodeURIComponent(h.sessionId)}`} data-testid="handoff-session-link" className="text-accent-600 hover:underline dark:text-accent-500">{session?.title ?? h.sessionId}</Link>
-              {session && <span className="ml-1 text-xs font-normal text-slate-500 dark:text-slate-400">({statusLook[session.status]?.label ?? session.status}{session.owner ? `, ${session.owner}` : ''})</span>}
+              <Link
+                href={`/sessions/${encodeURIComponent(h.sessionId)}`}
+                data-testid="handoff-session-link"
+                className="text-accent-600 hover:underline dark:text-accent-500"
+              >
+                {session?.title ?? h.sessionId}
+              </Link>
+              {session && (
+                <span className="ml-1 text-xs font-normal text-slate-500 dark:text-slate-400">
+                  ({statusLook[session.status]?.label ?? session.status}
+                  {session.owner ? `, ${session.owner}` : ''})
+                </span>
+              )}
             </Meta>
             <Meta label="Sent">
               <Time iso={h.createdAt} now={now} />
             </Meta>
             <Meta label={open ? 'Expires' : h.decidedAt ? look.label : 'Expiry'} testId="handoff-expiry">
               {open ? (
-                <time dateTime={h.expiresAt} title={absolute(h.expiresAt)} className={Date.parse(h.expiresAt) - now < 6 * 3600_000 ? 'text-amber-700 dark:text-amber-400' : ''}>
+                <time
+                  dateTime={h.expiresAt}
+                  title={absolute(h.expiresAt)}
+                  className={Date.parse(h.expiresAt) - now < 6 * 3600_000 ? 'text-amber-700 dark:text-amber-400' : ''}
+                >
                   in {timeLeft(h.expiresAt, now)}
                 </time>
               ) : h.decidedAt ? (
@@ -599,8 +674,15 @@ export function HandoffReview({ id }: { id: string }) {
           </dl>
 
           {h.reason && (h.status === 'declined' || h.status === 'changes-requested') && (
-            <p data-testid="handoff-reason" className={`rounded-md border-l-4 px-3 py-2 text-sm ${h.status === 'declined' ? 'border-rose-500 bg-rose-50 dark:bg-rose-950/40' : 'border-amber-500 bg-amber-50 dark:bg-amber-950/40'}`}>
-              <span className="font-semibold">{h.status === 'declined' ? 'Declined' : 'Changes requested'}{h.decidedBy ? ` by ${h.decidedBy}` : ''}:</span> {h.reason}
+            <p
+              data-testid="handoff-reason"
+              className={`rounded-md border-l-4 px-3 py-2 text-sm ${h.status === 'declined' ? 'border-rose-500 bg-rose-50 dark:bg-rose-950/40' : 'border-amber-500 bg-amber-50 dark:bg-amber-950/40'}`}
+            >
+              <span className="font-semibold">
+                {h.status === 'declined' ? 'Declined' : 'Changes requested'}
+                {h.decidedBy ? ` by ${h.decidedBy}` : ''}:
+              </span>{' '}
+              {h.reason}
             </p>
           )}
 
@@ -622,7 +704,11 @@ export function HandoffReview({ id }: { id: string }) {
             {h.diff ? (
               <DiffView diff={h.diff} empty="Nothing changed since the previous checkpoint." />
             ) : (
-              <p className={muted}>{h.checkpointId ? 'This is the session’s first checkpoint: there is nothing earlier to compare with.' : 'No checkpoint was taken with this handoff.'}</p>
+              <p className={muted}>
+                {h.checkpointId
+                  ? 'This is the session’s first checkpoint: there is nothing earlier to compare with.'
+                  : 'No checkpoint was taken with this handoff.'}
+              </p>
             )}
           </Card>
           <Links h={h} />

@@ -24,16 +24,68 @@ export const statusLook: Record<SessionStatus, string> = {
 };
 
 function summaryOf(board: SessionSummary): SessionSummary {
-  const { id, type, subtype, title, project, owner, status, startedAt, endedAt, expectedDuration, expectedMinutes, focusArea, tags, lastActivityAt, lastCheckpointAt, parentId, resumeCount, version, openBlockers, goalsDone, goalsTotal } = board;
-  return { id, type, subtype, title, project, owner, status, startedAt, endedAt, expectedDuration, expectedMinutes, focusArea, tags, lastActivityAt, lastCheckpointAt, parentId, resumeCount, version, openBlockers, goalsDone, goalsTotal };
+  const {
+    id,
+    type,
+    subtype,
+    title,
+    project,
+    owner,
+    status,
+    startedAt,
+    endedAt,
+    expectedDuration,
+    expectedMinutes,
+    focusArea,
+    tags,
+    lastActivityAt,
+    lastCheckpointAt,
+    parentId,
+    resumeCount,
+    version,
+    openBlockers,
+    goalsDone,
+    goalsTotal,
+  } = board;
+  return {
+    id,
+    type,
+    subtype,
+    title,
+    project,
+    owner,
+    status,
+    startedAt,
+    endedAt,
+    expectedDuration,
+    expectedMinutes,
+    focusArea,
+    tags,
+    lastActivityAt,
+    lastCheckpointAt,
+    parentId,
+    resumeCount,
+    version,
+    openBlockers,
+    goalsDone,
+    goalsTotal,
+  };
 }
 
 function Viewers({ viewers }: { viewers: PresenceViewer[] }) {
   if (viewers.length === 0) return null;
   return (
-    <span className="flex -space-x-1.5" data-testid="board-viewers" data-count={viewers.length} title={viewers.map((v) => `${v.name} (${v.kind === 'token' ? 'agent' : v.kind === 'share' ? 'shared screen' : 'person'})`).join(', ')}>
+    <span
+      className="flex -space-x-1.5"
+      data-testid="board-viewers"
+      data-count={viewers.length}
+      title={viewers.map((v) => `${v.name} (${v.kind === 'token' ? 'agent' : v.kind === 'share' ? 'shared screen' : 'person'})`).join(', ')}
+    >
       {viewers.slice(0, 4).map((v) => (
-        <span key={v.id} className={`inline-flex h-6 w-6 items-center justify-center rounded-full border-2 border-white text-[10px] font-bold uppercase text-white dark:border-slate-950 ${v.kind === 'token' ? 'bg-sky-600' : v.kind === 'share' ? 'bg-slate-500' : 'bg-accent-600'}`}>
+        <span
+          key={v.id}
+          className={`inline-flex h-6 w-6 items-center justify-center rounded-full border-2 border-white text-[10px] font-bold uppercase text-white dark:border-slate-950 ${v.kind === 'token' ? 'bg-sky-600' : v.kind === 'share' ? 'bg-slate-500' : 'bg-accent-600'}`}
+        >
           {v.name.slice(0, 2)}
         </span>
       ))}
@@ -57,14 +109,16 @@ function SessionCard({ session, now, viewers, needs }: { session: SessionSummary
         <div className="flex items-start justify-between gap-2">
           <div className="min-w-0 flex-1">
             <p className="truncate font-semibold">{session.title}</p>
-            <p className="truncate text-sm text-slate-500">
-              {[session.subtype, session.project, session.owner].filter(Boolean).join(' · ') || session.id}
-            </p>
+            <p className="truncate text-sm text-slate-500">{[session.subtype, session.project, session.owner].filter(Boolean).join(' · ') || session.id}</p>
           </div>
           <span className={`shrink-0 rounded-full px-2 py-0.5 text-xs font-semibold ${statusLook[session.status]}`}>{session.status}</span>
         </div>
         {waiting.map((a) => (
-          <p key={a.name} data-testid="card-waiting" className="mt-2 truncate rounded-md bg-rose-50 px-2 py-1 text-xs font-medium text-rose-800 dark:bg-rose-950 dark:text-rose-200">
+          <p
+            key={a.name}
+            data-testid="card-waiting"
+            className="mt-2 truncate rounded-md bg-rose-50 px-2 py-1 text-xs font-medium text-rose-800 dark:bg-rose-950 dark:text-rose-200"
+          >
             {a.name}: Waiting for you{a.message ? ` — ${a.message}` : ''}
           </p>
         ))}
@@ -76,8 +130,16 @@ function SessionCard({ session, now, viewers, needs }: { session: SessionSummary
           </div>
         )}
         <div className="mt-3 flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-500">
-          {session.goalsTotal > 0 && <span>{session.goalsDone}/{session.goalsTotal} goals</span>}
-          {session.openBlockers > 0 && <span className="font-semibold text-rose-600 dark:text-rose-400">{session.openBlockers} blocker{session.openBlockers === 1 ? '' : 's'}</span>}
+          {session.goalsTotal > 0 && (
+            <span>
+              {session.goalsDone}/{session.goalsTotal} goals
+            </span>
+          )}
+          {session.openBlockers > 0 && (
+            <span className="font-semibold text-rose-600 dark:text-rose-400">
+              {session.openBlockers} blocker{session.openBlockers === 1 ? '' : 's'}
+            </span>
+          )}
           <TimeAgo className="ml-auto" at={session.lastActivityAt} now={now} />
           <Viewers viewers={viewers} />
         </div>
@@ -111,19 +173,23 @@ export function SessionsDashboard() {
     load().catch((e: Error) => setError(e.message));
   }, [load]);
 
-  useFeed(ROOMS, data?.seq ?? null, (changes: Change[]) =>
-    setData((d) => {
-      if (!d) return d;
-      const sessions = new Map(d.sessions);
-      for (const c of changes) {
-        if (c.topic !== 'session' || !c.value) continue;
-        const board = JSON.parse(c.value) as SessionSummary;
-        const known = sessions.get(board.id);
-        if (!known || known.version <= board.version) sessions.set(board.id, summaryOf(board));
-      }
-      return { ...d, sessions };
-    }),
-  load);
+  useFeed(
+    ROOMS,
+    data?.seq ?? null,
+    (changes: Change[]) =>
+      setData((d) => {
+        if (!d) return d;
+        const sessions = new Map(d.sessions);
+        for (const c of changes) {
+          if (c.topic !== 'session' || !c.value) continue;
+          const board = JSON.parse(c.value) as SessionSummary;
+          const known = sessions.get(board.id);
+          if (!known || known.version <= board.version) sessions.set(board.id, summaryOf(board));
+        }
+        return { ...d, sessions };
+      }),
+    load,
+  );
 
   // Who is on which board: the server reports every board's viewers to the dashboard room.
   usePresence(DASHBOARD_ROOM, (state) => {
@@ -149,8 +215,18 @@ export function SessionsDashboard() {
   const live = shown.filter((s) => s.status === 'active' || s.status === 'paused');
   const recent = shown.filter((s) => s.status === 'handed-off' || s.status === 'completed').slice(0, 6);
 
-  if (error && !data) return <p role="alert" className="rounded-lg border border-rose-300 bg-rose-50 p-4 text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">Could not load sessions: {error}</p>;
-  if (!data) return <p className="text-slate-500" aria-busy="true">Loading sessions…</p>;
+  if (error && !data)
+    return (
+      <p role="alert" className="rounded-lg border border-rose-300 bg-rose-50 p-4 text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">
+        Could not load sessions: {error}
+      </p>
+    );
+  if (!data)
+    return (
+      <p className="text-slate-500" aria-busy="true">
+        Loading sessions…
+      </p>
+    );
 
   if (all.length === 0) {
     return (
@@ -158,15 +234,24 @@ export function SessionsDashboard() {
         <h2 className="text-lg font-semibold">No sessions yet</h2>
         <p className="mx-auto mt-2 max-w-xl text-slate-600 dark:text-slate-400">
           A session appears as soon as an agent stores its state, e.g. <code className="font-mono text-sm">session/development/init</code> with
-          <code className="font-mono text-sm"> memory_usage</code>. To look around first, load the example sessions: the calls of the
-          session-management guide, replayed through Baton.
+          <code className="font-mono text-sm"> memory_usage</code>. To look around first, load the example sessions: the calls of the session-management guide,
+          replayed through Baton.
         </p>
         {canWrite && (
-          <button type="button" onClick={() => void loadExamples()} disabled={loadingExamples} className="mt-4 rounded-md bg-accent-600 px-4 py-2 text-sm font-semibold text-white hover:bg-accent-500 disabled:opacity-60">
+          <button
+            type="button"
+            onClick={() => void loadExamples()}
+            disabled={loadingExamples}
+            className="mt-4 rounded-md bg-accent-600 px-4 py-2 text-sm font-semibold text-white hover:bg-accent-500 disabled:opacity-60"
+          >
             {loadingExamples ? 'Loading…' : 'Load example sessions'}
           </button>
         )}
-        {error && <p role="alert" className="mt-3 text-sm text-rose-600">{error}</p>}
+        {error && (
+          <p role="alert" className="mt-3 text-sm text-rose-600">
+            {error}
+          </p>
+        )}
       </section>
     );
   }
@@ -174,9 +259,22 @@ export function SessionsDashboard() {
   return (
     <div className="space-y-6" data-testid="sessions-dashboard">
       <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Filters">
-        <button type="button" aria-pressed={type === ''} onClick={() => setType('')} className={`rounded-full border px-3 py-1 text-sm ${type === '' ? 'border-accent-600 bg-accent-600 text-white' : 'border-slate-300 dark:border-slate-700'}`}>All</button>
+        <button
+          type="button"
+          aria-pressed={type === ''}
+          onClick={() => setType('')}
+          className={`rounded-full border px-3 py-1 text-sm ${type === '' ? 'border-accent-600 bg-accent-600 text-white' : 'border-slate-300 dark:border-slate-700'}`}
+        >
+          All
+        </button>
         {SESSION_TYPES.map((t) => (
-          <button key={t} type="button" aria-pressed={type === t} onClick={() => setType(t)} className={`rounded-full border px-3 py-1 text-sm ${type === t ? 'border-accent-600 bg-accent-600 text-white' : 'border-slate-300 dark:border-slate-700'}`}>
+          <button
+            key={t}
+            type="button"
+            aria-pressed={type === t}
+            onClick={() => setType(t)}
+            className={`rounded-full border px-3 py-1 text-sm ${type === t ? 'border-accent-600 bg-accent-600 text-white' : 'border-slate-300 dark:border-slate-700'}`}
+          >
             {typeLabel[t]}
           </button>
         ))}
@@ -193,18 +291,30 @@ export function SessionsDashboard() {
         )}
         <label className="ml-auto flex items-center gap-2 text-sm text-slate-600 dark:text-slate-400">
           Project
-          <select value={project} onChange={(e) => setProject(e.target.value)} className="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900">
+          <select
+            value={project}
+            onChange={(e) => setProject(e.target.value)}
+            className="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
+          >
             <option value="">All projects</option>
-            {projects.map((p) => <option key={p} value={p}>{p}</option>)}
+            {projects.map((p) => (
+              <option key={p} value={p}>
+                {p}
+              </option>
+            ))}
           </select>
         </label>
       </div>
 
       {interrupted.length > 0 && (
         <section aria-labelledby="needs-recovery" className="rounded-xl border border-amber-300 bg-amber-50/60 p-4 dark:border-amber-800 dark:bg-amber-950/40">
-          <h2 id="needs-recovery" className="text-sm font-semibold uppercase tracking-wide text-amber-800 dark:text-amber-300">Interrupted: needs recovery</h2>
+          <h2 id="needs-recovery" className="text-sm font-semibold uppercase tracking-wide text-amber-800 dark:text-amber-300">
+            Interrupted: needs recovery
+          </h2>
           <ul className="mt-3 grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-4 [&>li]:min-w-0" data-testid="interrupted">
-            {interrupted.map((s) => <SessionCard key={s.id} session={s} now={now} viewers={presence.get(s.id) ?? []} needs={needs} />)}
+            {interrupted.map((s) => (
+              <SessionCard key={s.id} session={s} now={now} viewers={presence.get(s.id) ?? []} needs={needs} />
+            ))}
           </ul>
         </section>
       )}
@@ -220,7 +330,11 @@ export function SessionsDashboard() {
               {sessions.length === 0 ? (
                 <p className="rounded-xl border border-dashed border-slate-200 p-4 text-sm text-slate-400 dark:border-slate-800">No active {t} sessions.</p>
               ) : (
-                <ul className="space-y-3">{sessions.map((s) => <SessionCard key={s.id} session={s} now={now} viewers={presence.get(s.id) ?? []} needs={needs} />)}</ul>
+                <ul className="space-y-3">
+                  {sessions.map((s) => (
+                    <SessionCard key={s.id} session={s} now={now} viewers={presence.get(s.id) ?? []} needs={needs} />
+                  ))}
+                </ul>
               )}
             </section>
           );
@@ -229,8 +343,14 @@ export function SessionsDashboard() {
 
       {recent.length > 0 && (
         <section aria-labelledby="recently-ended">
-          <h2 id="recently-ended" className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-500">Handed off and completed</h2>
-          <ul className="grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-3 [&>li]:min-w-0">{recent.map((s) => <SessionCard key={s.id} session={s} now={now} viewers={presence.get(s.id) ?? []} needs={needs} />)}</ul>
+          <h2 id="recently-ended" className="mb-2 text-sm font-semibold uppercase tracking-wide text-slate-500">
+            Handed off and completed
+          </h2>
+          <ul className="grid grid-cols-1 gap-3 sm:grid-cols-2 xl:grid-cols-3 [&>li]:min-w-0">
+            {recent.map((s) => (
+              <SessionCard key={s.id} session={s} now={now} viewers={presence.get(s.id) ?? []} needs={needs} />
+            ))}
+          </ul>
         </section>
       )}
     </div>

@@ -26,17 +26,18 @@ export const memoryApi = {
     return { items, seq: seq ?? 0 };
   },
 
-  search: (params: { pattern?: string; q?: string; namespace?: string }) =>
-    getJson<Page<MemoryEntry>>('/api/v1/memory/search', { ...params, limit: 500 }),
+  search: (params: { pattern?: string; q?: string; namespace?: string }) => getJson<Page<MemoryEntry>>('/api/v1/memory/search', { ...params, limit: 500 }),
 
   entry: (namespace: string, key: string) => getJson<MemoryEntry>('/api/v1/memory/entry', { namespace, key }),
 
-  history: (namespace: string, key: string) =>
-    getJson<{ items: HistoryItem[] }>('/api/v1/memory/history', { namespace, key }),
+  history: (namespace: string, key: string) => getJson<{ items: HistoryItem[] }>('/api/v1/memory/history', { namespace, key }),
 
   /** Writes the value `version` had as a new version (only while the key is still at `ifVersion`). */
   restore: (namespace: string, key: string, version: number, ifVersion?: number) =>
-    api<{ version: number; seq: number; restoredFrom: number }>('/api/v1/memory/entry/restore', { method: 'POST', body: { namespace, key, version, ifVersion } }),
+    api<{ version: number; seq: number; restoredFrom: number }>('/api/v1/memory/entry/restore', {
+      method: 'POST',
+      body: { namespace, key, version, ifVersion },
+    }),
 
   recent: (limit = 15) => getJson<{ items: Change[]; seq: number }>('/api/v1/changes/recent', { limit }),
 };

@@ -24,7 +24,8 @@ function Meta({ label, children }: { label: string; children: React.ReactNode })
   );
 }
 
-const btn = 'rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-accent-500 dark:border-slate-700 dark:hover:bg-slate-900';
+const btn =
+  'rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-accent-500 dark:border-slate-700 dark:hover:bg-slate-900';
 
 export function EntryPanel({ entry, now, onEdit, onDelete }: Props) {
   const [raw, setRaw] = useState(false);
@@ -89,27 +90,49 @@ export function EntryPanel({ entry, now, onEdit, onDelete }: Props) {
     <article aria-labelledby="entry-title" className="space-y-5" data-testid="entry-panel">
       <header className="space-y-1">
         <p className="font-mono text-xs text-slate-500">{entry.namespace}</p>
-        <h2 id="entry-title" className="break-all font-mono text-lg font-semibold">{entry.key}</h2>
+        <h2 id="entry-title" className="break-all font-mono text-lg font-semibold">
+          {entry.key}
+        </h2>
         <div className="flex flex-wrap gap-2 pt-2">
           {canWrite && (
             <>
-              <button type="button" className={btn} onClick={onEdit}>Edit <kbd className="ml-1 text-xs text-slate-400">e</kbd></button>
-              <button type="button" className={`${btn} text-rose-700 dark:text-rose-400`} onClick={onDelete}>Delete</button>
+              <button type="button" className={btn} onClick={onEdit}>
+                Edit <kbd className="ml-1 text-xs text-slate-400">e</kbd>
+              </button>
+              <button type="button" className={`${btn} text-rose-700 dark:text-rose-400`} onClick={onDelete}>
+                Delete
+              </button>
             </>
           )}
-          <button type="button" className={btn} onClick={() => void navigator.clipboard?.writeText(entry.raw)}>Copy value</button>
+          <button type="button" className={btn} onClick={() => void navigator.clipboard?.writeText(entry.raw)}>
+            Copy value
+          </button>
         </div>
       </header>
 
       {warning && (
-        <p role="note" data-testid="projection-warning" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+        <p
+          role="note"
+          data-testid="projection-warning"
+          className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+        >
           <span className="font-semibold">Stays plain memory.</span> {warning}
         </p>
       )}
       <dl className="grid grid-cols-2 gap-4 rounded-lg border border-slate-200 p-4 sm:grid-cols-3 dark:border-slate-800">
-        <Meta label="Version"><span data-testid="entry-version" className="tabular-nums">v{entry.version}</span></Meta>
-        <Meta label="Updated"><time dateTime={entry.updatedAt} title={new Date(entry.updatedAt).toLocaleString()}>{relative(entry.updatedAt, now)}</time></Meta>
-        <Meta label="By"><span className="break-all">{entry.updatedBy}</span></Meta>
+        <Meta label="Version">
+          <span data-testid="entry-version" className="tabular-nums">
+            v{entry.version}
+          </span>
+        </Meta>
+        <Meta label="Updated">
+          <time dateTime={entry.updatedAt} title={new Date(entry.updatedAt).toLocaleString()}>
+            {relative(entry.updatedAt, now)}
+          </time>
+        </Meta>
+        <Meta label="By">
+          <span className="break-all">{entry.updatedBy}</span>
+        </Meta>
         <Meta label="Expires">
           {entry.expiresAt ? (
             <span data-testid="ttl-countdown" className="tabular-nums text-amber-700 dark:text-amber-400" title={new Date(entry.expiresAt).toLocaleString()}>
@@ -120,31 +143,57 @@ export function EntryPanel({ entry, now, onEdit, onDelete }: Props) {
           )}
         </Meta>
         <Meta label="Size">{bytes(entry.size)}</Meta>
-        <Meta label="Created"><time dateTime={entry.createdAt} title={new Date(entry.createdAt).toLocaleString()}>{relative(entry.createdAt, now)}</time></Meta>
+        <Meta label="Created">
+          <time dateTime={entry.createdAt} title={new Date(entry.createdAt).toLocaleString()}>
+            {relative(entry.createdAt, now)}
+          </time>
+        </Meta>
       </dl>
 
       <section aria-labelledby="value-title">
         <div className="mb-2 flex items-center justify-between">
-          <h3 id="value-title" className="text-sm font-semibold">Value {entry.isJson ? <span className="font-normal text-slate-500">JSON</span> : <span className="font-normal text-slate-500">text</span>}</h3>
+          <h3 id="value-title" className="text-sm font-semibold">
+            Value {entry.isJson ? <span className="font-normal text-slate-500">JSON</span> : <span className="font-normal text-slate-500">text</span>}
+          </h3>
           {entry.isJson && (
             <div role="group" aria-label="Value format" className="inline-flex rounded-md border border-slate-300 text-xs dark:border-slate-700">
-              <button type="button" aria-pressed={!raw} onClick={() => setRaw(false)} className={`px-2 py-1 ${!raw ? 'bg-slate-200 dark:bg-slate-800' : ''}`}>Pretty</button>
-              <button type="button" aria-pressed={raw} onClick={() => setRaw(true)} className={`px-2 py-1 ${raw ? 'bg-slate-200 dark:bg-slate-800' : ''}`}>Raw</button>
+              <button type="button" aria-pressed={!raw} onClick={() => setRaw(false)} className={`px-2 py-1 ${!raw ? 'bg-slate-200 dark:bg-slate-800' : ''}`}>
+                Pretty
+              </button>
+              <button type="button" aria-pressed={raw} onClick={() => setRaw(true)} className={`px-2 py-1 ${raw ? 'bg-slate-200 dark:bg-slate-800' : ''}`}>
+                Raw
+              </button>
             </div>
           )}
         </div>
-        <pre data-testid="entry-value" className="max-h-[28rem] overflow-auto whitespace-pre-wrap break-words rounded-lg bg-slate-50 p-4 font-mono text-xs leading-relaxed dark:bg-slate-900">
+        <pre
+          data-testid="entry-value"
+          className="max-h-[28rem] overflow-auto whitespace-pre-wrap break-words rounded-lg bg-slate-50 p-4 font-mono text-xs leading-relaxed dark:bg-slate-900"
+        >
           {raw || !entry.isJson ? entry.raw : prettyValue(entry.raw)}
         </pre>
       </section>
 
       <section aria-labelledby="history-title" className="space-y-3">
-        <h3 id="history-title" className="text-sm font-semibold">History</h3>
-        {historyError && <p role="alert" className="text-sm text-rose-600">Could not load history: {historyError}</p>}
-        {!history && !historyError && <p className="text-sm text-slate-500" aria-busy="true">Loading history…</p>}
+        <h3 id="history-title" className="text-sm font-semibold">
+          History
+        </h3>
+        {historyError && (
+          <p role="alert" className="text-sm text-rose-600">
+            Could not load history: {historyError}
+          </p>
+        )}
+        {!history && !historyError && (
+          <p className="text-sm text-slate-500" aria-busy="true">
+            Loading history…
+          </p>
+        )}
         {history && (
           <>
-            <ol className="divide-y divide-slate-100 rounded-lg border border-slate-200 text-sm dark:divide-slate-900 dark:border-slate-800" data-testid="history">
+            <ol
+              className="divide-y divide-slate-100 rounded-lg border border-slate-200 text-sm dark:divide-slate-900 dark:border-slate-800"
+              data-testid="history"
+            >
               {history.map((h, i) => (
                 <li key={h.seq} className="flex items-center gap-3 px-3 py-1.5">
                   <span className="w-10 font-mono tabular-nums">v{h.version}</span>
@@ -165,7 +214,13 @@ export function EntryPanel({ entry, now, onEdit, onDelete }: Props) {
                     </button>
                   )}
                   <label className="flex items-center gap-1 text-xs" title="Compare from">
-                    <input type="radio" name="diff-from" checked={pair[0] === i} onChange={() => setPair([i, pair[1]])} aria-label={`Compare from v${h.version}`} />
+                    <input
+                      type="radio"
+                      name="diff-from"
+                      checked={pair[0] === i}
+                      onChange={() => setPair([i, pair[1]])}
+                      aria-label={`Compare from v${h.version}`}
+                    />
                     from
                   </label>
                   <label className="flex items-center gap-1 text-xs" title="Compare to">
@@ -178,21 +233,30 @@ export function EntryPanel({ entry, now, onEdit, onDelete }: Props) {
             {restoring && (
               <div role="region" aria-label="Restore preview" data-testid="restore-preview" className="space-y-2 rounded-lg border border-accent-500/40 p-3">
                 <p className="text-sm">
-                  Restoring writes the value of <span className="font-mono">v{restoring.version}</span> as a new version (v{entry.version + 1}); nothing is lost, the current value stays in the history. What changes:
+                  Restoring writes the value of <span className="font-mono">v{restoring.version}</span> as a new version (v{entry.version + 1}); nothing is
+                  lost, the current value stays in the history. What changes:
                 </p>
                 <ValueDiff before={entry.raw} after={restoring.value} />
-                {restoreState.error && <p role="alert" className="text-sm text-rose-600">{restoreState.error}</p>}
+                {restoreState.error && (
+                  <p role="alert" className="text-sm text-rose-600">
+                    {restoreState.error}
+                  </p>
+                )}
                 <div className="flex gap-2">
                   <button type="button" className={btn} disabled={restoreState.busy} onClick={() => void restore(restoring)}>
                     {restoreState.busy ? 'Restoring…' : 'Restore this version'}
                   </button>
-                  <button type="button" className={btn} onClick={() => setRestoring(null)}>Cancel</button>
+                  <button type="button" className={btn} onClick={() => setRestoring(null)}>
+                    Cancel
+                  </button>
                 </div>
               </div>
             )}
             {older && newer && older !== newer ? (
               <div className="space-y-1">
-                <p className="text-xs text-slate-500">Changes from v{older.version} ({older.op}) to v{newer.version} ({newer.op})</p>
+                <p className="text-xs text-slate-500">
+                  Changes from v{older.version} ({older.op}) to v{newer.version} ({newer.op})
+                </p>
                 <ValueDiff before={older.value} after={newer.value} />
               </div>
             ) : (
@@ -204,4 +268,3 @@ export function EntryPanel({ entry, now, onEdit, onDelete }: Props) {
     </article>
   );
 }
-

@@ -121,10 +121,7 @@ export function MemoryExplorer() {
   }, [flashing]);
 
   // Entries vanish the moment their TTL passes, before the sweeper's change arrives.
-  const entries = useMemo(
-    () => (snapshot ? [...snapshot.entries.values()].filter((e) => !isExpired(e, now)) : []),
-    [snapshot, now],
-  );
+  const entries = useMemo(() => (snapshot ? [...snapshot.entries.values()].filter((e) => !isExpired(e, now)) : []), [snapshot, now]);
   const tree = useMemo(() => buildTree(entries), [entries]);
   const leaves = useMemo(() => visibleLeaves(tree, collapsed), [tree, collapsed]);
   const selected = selectedKey ? entries.find((e) => e.key === selectedKey) : undefined;
@@ -193,7 +190,9 @@ export function MemoryExplorer() {
     return (
       <div role="alert" className="m-6 rounded-lg border border-rose-300 bg-rose-50 p-4 text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">
         Could not load memory: {loadError}{' '}
-        <button type="button" className="font-semibold underline" onClick={() => location.reload()}>Retry</button>
+        <button type="button" className="font-semibold underline" onClick={() => location.reload()}>
+          Retry
+        </button>
       </div>
     );
   }
@@ -208,7 +207,12 @@ export function MemoryExplorer() {
         <div className="mb-3 flex items-center justify-between">
           <h2 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Namespaces</h2>
           {canWrite && (
-            <button type="button" onClick={() => setMode('new')} className="rounded-md bg-accent-600 px-2.5 py-1 text-xs font-semibold text-white hover:bg-accent-500" title="New entry (n)">
+            <button
+              type="button"
+              onClick={() => setMode('new')}
+              className="rounded-md bg-accent-600 px-2.5 py-1 text-xs font-semibold text-white hover:bg-accent-500"
+              title="New entry (n)"
+            >
               + New
             </button>
           )}
@@ -222,7 +226,11 @@ export function MemoryExplorer() {
             </span>
           )}
         </div>
-        {!namespaces && <p className="text-sm text-slate-500" aria-busy="true">Loading…</p>}
+        {!namespaces && (
+          <p className="text-sm text-slate-500" aria-busy="true">
+            Loading…
+          </p>
+        )}
         <ul className="space-y-0.5" data-testid="namespaces">
           {namespaces?.map(([ns, count]) => (
             <li key={ns}>
@@ -233,7 +241,9 @@ export function MemoryExplorer() {
                 className={`flex w-full items-center justify-between rounded-md px-2 py-1.5 text-left text-sm ${ns === namespace ? 'bg-accent-600/10 font-semibold text-accent-600 dark:text-accent-500' : 'hover:bg-slate-100 dark:hover:bg-slate-900'}`}
               >
                 <span className="truncate font-mono">{ns}</span>
-                <span className="ml-2 tabular-nums text-xs text-slate-500" data-testid={`count-${ns}`}>{count}</span>
+                <span className="ml-2 tabular-nums text-xs text-slate-500" data-testid={`count-${ns}`}>
+                  {count}
+                </span>
               </button>
             </li>
           ))}
@@ -242,8 +252,17 @@ export function MemoryExplorer() {
 
       {/* Search and key tree */}
       <section aria-label="Keys" className="border-b border-slate-200 p-4 lg:border-b-0 lg:border-r dark:border-slate-800">
-        <form role="search" onSubmit={(e) => { e.preventDefault(); void runSearch(); }} className="space-y-2">
-          <label className="sr-only" htmlFor="search-pattern">Key pattern</label>
+        <form
+          role="search"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void runSearch();
+          }}
+          className="space-y-2"
+        >
+          <label className="sr-only" htmlFor="search-pattern">
+            Key pattern
+          </label>
           <input
             id="search-pattern"
             ref={searchBox}
@@ -253,7 +272,9 @@ export function MemoryExplorer() {
             className="w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 font-mono text-sm dark:border-slate-700 dark:bg-slate-900"
           />
           <div className="flex gap-2">
-            <label className="sr-only" htmlFor="search-text">Text in values</label>
+            <label className="sr-only" htmlFor="search-text">
+              Text in values
+            </label>
             <input
               id="search-text"
               value={search.q}
@@ -268,18 +289,31 @@ export function MemoryExplorer() {
           </div>
         </form>
 
-        {searchError && <p role="alert" className="mt-3 text-sm text-rose-600">{searchError}</p>}
+        {searchError && (
+          <p role="alert" className="mt-3 text-sm text-rose-600">
+            {searchError}
+          </p>
+        )}
         {results ? (
           <div className="mt-4">
             <div className="mb-2 flex items-center justify-between text-xs text-slate-500">
-              <span data-testid="search-count">{results.length} {results.length === 1 ? 'match' : 'matches'}</span>
-              <button type="button" className="underline" onClick={() => setSearch({ ...search, pattern: '', q: '' })}>Clear search</button>
+              <span data-testid="search-count">
+                {results.length} {results.length === 1 ? 'match' : 'matches'}
+              </span>
+              <button type="button" className="underline" onClick={() => setSearch({ ...search, pattern: '', q: '' })}>
+                Clear search
+              </button>
             </div>
             <ul className="space-y-0.5" data-testid="search-results">
               {results.map((r) => (
                 <li key={`${r.namespace}\u0000${r.key}`}>
-                  <button type="button" onClick={() => navigate(r.namespace, r.key)} className="w-full truncate rounded px-2 py-1 text-left font-mono text-sm hover:bg-slate-100 dark:hover:bg-slate-900">
-                    <span className="text-slate-500">{r.namespace} › </span>{r.key}
+                  <button
+                    type="button"
+                    onClick={() => navigate(r.namespace, r.key)}
+                    className="w-full truncate rounded px-2 py-1 text-left font-mono text-sm hover:bg-slate-100 dark:hover:bg-slate-900"
+                  >
+                    <span className="text-slate-500">{r.namespace} › </span>
+                    {r.key}
                   </button>
                 </li>
               ))}
@@ -287,16 +321,29 @@ export function MemoryExplorer() {
           </div>
         ) : (
           <div ref={treeRef} className="mt-4" data-testid="key-tree">
-            {!snapshot && !empty && <p className="text-sm text-slate-500" aria-busy="true">Loading keys…</p>}
+            {!snapshot && !empty && (
+              <p className="text-sm text-slate-500" aria-busy="true">
+                Loading keys…
+              </p>
+            )}
             {snapshot && entries.length === 0 && !empty && (
-              <p className="text-sm text-slate-500">No live entries in <span className="font-mono">{snapshot.namespace}</span>.</p>
+              <p className="text-sm text-slate-500">
+                No live entries in <span className="font-mono">{snapshot.namespace}</span>.
+              </p>
             )}
             {snapshot && entries.length > 0 && (
               <Folder
                 folder={tree}
                 depth={0}
                 collapsed={collapsed}
-                onToggle={(path) => setCollapsed((c) => { const n = new Set(c); if (n.has(path)) n.delete(path); else n.add(path); return n; })}
+                onToggle={(path) =>
+                  setCollapsed((c) => {
+                    const n = new Set(c);
+                    if (n.has(path)) n.delete(path);
+                    else n.add(path);
+                    return n;
+                  })
+                }
                 selectedKey={selectedKey}
                 flashing={flashing}
                 now={now}
@@ -310,9 +357,14 @@ export function MemoryExplorer() {
       {/* Entry */}
       <section aria-label="Entry" className="p-4 lg:p-6">
         {notice && (
-          <div role="status" className="mb-4 flex items-start justify-between rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
+          <div
+            role="status"
+            className="mb-4 flex items-start justify-between rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+          >
             <span>{notice}</span>
-            <button type="button" onClick={() => setNotice(null)} aria-label="Dismiss" className="ml-3">✕</button>
+            <button type="button" onClick={() => setNotice(null)} aria-label="Dismiss" className="ml-3">
+              ✕
+            </button>
           </div>
         )}
         {canWrite && (mode === 'new' || (mode === 'edit' && selected)) ? (
@@ -332,7 +384,11 @@ export function MemoryExplorer() {
             <h2 className="text-xl font-semibold">No memory yet</h2>
             <AgentHowTo />
             {canWrite && (
-              <button type="button" onClick={() => setMode('new')} className="rounded-md bg-accent-600 px-4 py-2 text-sm font-semibold text-white hover:bg-accent-500">
+              <button
+                type="button"
+                onClick={() => setMode('new')}
+                className="rounded-md bg-accent-600 px-4 py-2 text-sm font-semibold text-white hover:bg-accent-500"
+              >
                 Create the first entry
               </button>
             )}
@@ -344,7 +400,16 @@ export function MemoryExplorer() {
             {selectedKey ? (
               <p>“{selectedKey}” is not (or no longer) in this namespace.</p>
             ) : (
-              <p>Pick a key to see its value and history. <kbd className="rounded border px-1">↑</kbd> <kbd className="rounded border px-1">↓</kbd> move, <kbd className="rounded border px-1">/</kbd> searches{canWrite && <>, <kbd className="rounded border px-1">n</kbd> adds</>}.</p>
+              <p>
+                Pick a key to see its value and history. <kbd className="rounded border px-1">↑</kbd> <kbd className="rounded border px-1">↓</kbd> move,{' '}
+                <kbd className="rounded border px-1">/</kbd> searches
+                {canWrite && (
+                  <>
+                    , <kbd className="rounded border px-1">n</kbd> adds
+                  </>
+                )}
+                .
+              </p>
             )}
           </div>
         )}
@@ -369,8 +434,15 @@ function Folder(props: {
       {folder.children.map((node) =>
         node.kind === 'folder' ? (
           <li key={`f:${node.path}`} role="treeitem" aria-expanded={!collapsed.has(node.path)} aria-selected={false}>
-            <button type="button" onClick={() => onToggle(node.path)} className="flex w-full items-center gap-1 rounded px-1 py-0.5 text-left text-sm text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-900" style={{ paddingLeft: `${depth * 0.9 + 0.25}rem` }}>
-              <span aria-hidden className="w-3 text-xs text-slate-400">{collapsed.has(node.path) ? '▸' : '▾'}</span>
+            <button
+              type="button"
+              onClick={() => onToggle(node.path)}
+              className="flex w-full items-center gap-1 rounded px-1 py-0.5 text-left text-sm text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-900"
+              style={{ paddingLeft: `${depth * 0.9 + 0.25}rem` }}
+            >
+              <span aria-hidden className="w-3 text-xs text-slate-400">
+                {collapsed.has(node.path) ? '▸' : '▾'}
+              </span>
               <span className="font-mono">{node.name}/</span>
               <span className="ml-auto text-xs tabular-nums text-slate-400">{node.count}</span>
             </button>
@@ -388,7 +460,10 @@ function Folder(props: {
             >
               <span className="min-w-0 flex-1 truncate font-mono">{node.name}</span>
               {node.entry.expiresAt && (
-                <span className={`text-xs tabular-nums ${node.entry.key === selectedKey ? 'text-white/80' : 'text-amber-600 dark:text-amber-400'}`} title="Time to live">
+                <span
+                  className={`text-xs tabular-nums ${node.entry.key === selectedKey ? 'text-white/80' : 'text-amber-600 dark:text-amber-400'}`}
+                  title="Time to live"
+                >
                   TTL {countdown(node.entry.expiresAt, now)}
                 </span>
               )}

@@ -15,7 +15,10 @@ export function ValueDiff({ before, after }: { before: string | null; after: str
   const changed = parts.some((p) => p.added || p.removed);
   if (!changed) return <p className="text-sm text-slate-500">No difference in value.</p>;
   return (
-    <pre className="max-h-80 overflow-auto rounded-lg border border-slate-200 font-mono text-xs leading-relaxed dark:border-slate-800" data-testid="history-diff">
+    <pre
+      className="max-h-80 overflow-auto rounded-lg border border-slate-200 font-mono text-xs leading-relaxed dark:border-slate-800"
+      data-testid="history-diff"
+    >
       {parts.map((part, i) =>
         part.value
           .replace(/\n$/, '')
@@ -31,7 +34,9 @@ export function ValueDiff({ before, after }: { before: string | null; after: str
                     : 'text-slate-600 dark:text-slate-400'
               }
             >
-              <span aria-hidden className="inline-block w-5 select-none pl-1 text-slate-400">{part.added ? '+' : part.removed ? '−' : ' '}</span>
+              <span aria-hidden className="inline-block w-5 select-none pl-1 text-slate-400">
+                {part.added ? '+' : part.removed ? '−' : ' '}
+              </span>
               <span className="sr-only">{part.added ? 'added: ' : part.removed ? 'removed: ' : ''}</span>
               {line}
             </div>

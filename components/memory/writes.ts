@@ -17,10 +17,7 @@ async function emit<T>(socket: BatonSocket | null, run: (s: BatonSocket) => Prom
 }
 
 /** Browser writes go over the socket; the ack arrives after commit, the broadcast from the feed. */
-export function storeEntry(
-  socket: BatonSocket | null,
-  input: { namespace: string; key: string; value: string; ttl?: number | null; ifVersion?: number },
-) {
+export function storeEntry(socket: BatonSocket | null, input: { namespace: string; key: string; value: string; ttl?: number | null; ifVersion?: number }) {
   return emit<StoreResult>(socket, (s): Promise<Ack<StoreResult>> => s.emitWithAck('memory:store', input));
 }
 

@@ -33,7 +33,21 @@ function boardIdOf(pathname: string | null): string | null {
 
 const isMac = () => typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
-function Item({ value, keywords, onSelect, children, hint, testId }: { value: string; keywords?: string[]; onSelect: () => void; children: ReactNode; hint?: ReactNode; testId?: string }) {
+function Item({
+  value,
+  keywords,
+  onSelect,
+  children,
+  hint,
+  testId,
+}: {
+  value: string;
+  keywords?: string[];
+  onSelect: () => void;
+  children: ReactNode;
+  hint?: ReactNode;
+  testId?: string;
+}) {
   return (
     <Command.Item
       value={value}
@@ -149,17 +163,23 @@ export function CommandPalette() {
             className="fixed left-1/2 top-[12vh] z-50 w-[calc(100%-1.5rem)] max-w-xl -translate-x-1/2 overflow-hidden rounded-2xl border border-slate-200 bg-white shadow-2xl focus:outline-none dark:border-slate-700 dark:bg-slate-900"
           >
             <Dialog.Title className="sr-only">Command palette</Dialog.Title>
-            <Dialog.Description className="sr-only">Type to find a page, a session or an action; arrows to choose, Enter to run, Escape to close.</Dialog.Description>
+            <Dialog.Description className="sr-only">
+              Type to find a page, a session or an action; arrows to choose, Enter to run, Escape to close.
+            </Dialog.Description>
             <Command label="Commands" loop className="flex max-h-[70vh] flex-col">
               <div className="flex items-center gap-2 border-b border-slate-200 px-4 dark:border-slate-700">
-                <span aria-hidden className="text-xl text-slate-400">⌕</span>
+                <span aria-hidden className="text-xl text-slate-400">
+                  ⌕
+                </span>
                 <Command.Input
                   value={search}
                   onValueChange={setSearch}
                   placeholder="Go to, open a session, or run a command…"
                   className="h-14 w-full min-w-0 bg-transparent text-base text-slate-900 placeholder:text-slate-400 focus:outline-none dark:text-slate-100"
                 />
-                <kbd className="shrink-0 rounded border border-slate-300 px-1.5 text-[0.7rem] text-slate-500 dark:border-slate-600 dark:text-slate-400">Esc</kbd>
+                <kbd className="shrink-0 rounded border border-slate-300 px-1.5 text-[0.7rem] text-slate-500 dark:border-slate-600 dark:text-slate-400">
+                  Esc
+                </kbd>
               </div>
               <Command.List className="min-h-0 flex-1 overflow-y-auto overscroll-contain py-1">
                 <Command.Empty className="px-4 py-8 text-center text-sm text-slate-500 dark:text-slate-400">Nothing matches “{search}”.</Command.Empty>
@@ -167,7 +187,14 @@ export function CommandPalette() {
                 {groups.map(([group, list]) => (
                   <Command.Group key={group} heading={group} className={groupCls}>
                     {list.map((c) => (
-                      <Item key={c.id} value={`${group} ${c.label}`} keywords={c.keywords} onSelect={() => run(c.run)} hint={c.shortcut && <kbd>{c.shortcut}</kbd>} testId={`cmd-${c.id}`}>
+                      <Item
+                        key={c.id}
+                        value={`${group} ${c.label}`}
+                        keywords={c.keywords}
+                        onSelect={() => run(c.run)}
+                        hint={c.shortcut && <kbd>{c.shortcut}</kbd>}
+                        testId={`cmd-${c.id}`}
+                      >
                         {c.label}
                       </Item>
                     ))}
@@ -176,11 +203,22 @@ export function CommandPalette() {
 
                 {boardId && (
                   <Command.Group heading="This session" className={groupCls}>
-                    <Item value="present this session" keywords={['meeting', 'projector', 'screen', 'share']} onSelect={() => go(`/present/${encodeURIComponent(boardId)}`)} testId="cmd-present">
+                    <Item
+                      value="present this session"
+                      keywords={['meeting', 'projector', 'screen', 'share']}
+                      onSelect={() => go(`/present/${encodeURIComponent(boardId)}`)}
+                      testId="cmd-present"
+                    >
                       Present this session
                     </Item>
                     {canWrite && (
-                      <Item value="add checkpoint" keywords={['save', 'snapshot']} onSelect={() => checkpoint(boardId)} hint={<kbd>c</kbd>} testId="cmd-checkpoint">
+                      <Item
+                        value="add checkpoint"
+                        keywords={['save', 'snapshot']}
+                        onSelect={() => checkpoint(boardId)}
+                        hint={<kbd>c</kbd>}
+                        testId="cmd-checkpoint"
+                      >
                         Add checkpoint{boardTitle ? ` to “${boardTitle}”` : ''}
                       </Item>
                     )}
@@ -189,7 +227,14 @@ export function CommandPalette() {
 
                 <Command.Group heading="Go to" className={groupCls}>
                   {PAGES.map((p) => (
-                    <Item key={p.href} value={`go to ${p.label}`} keywords={p.keywords} onSelect={() => go(p.href)} hint={pathname === p.href ? 'here' : undefined} testId={`cmd-go-${p.label.toLowerCase()}`}>
+                    <Item
+                      key={p.href}
+                      value={`go to ${p.label}`}
+                      keywords={p.keywords}
+                      onSelect={() => go(p.href)}
+                      hint={pathname === p.href ? 'here' : undefined}
+                      testId={`cmd-go-${p.label.toLowerCase()}`}
+                    >
                       {p.label}
                     </Item>
                   ))}
@@ -201,7 +246,11 @@ export function CommandPalette() {
                       <p className="px-3 py-2 text-sm text-slate-500 dark:text-slate-400">Loading sessions…</p>
                     </Command.Loading>
                   )}
-                  {loadError && <p className="px-3 py-2 text-sm text-rose-700 dark:text-rose-300" role="alert">Could not load sessions: {loadError}</p>}
+                  {loadError && (
+                    <p className="px-3 py-2 text-sm text-rose-700 dark:text-rose-300" role="alert">
+                      Could not load sessions: {loadError}
+                    </p>
+                  )}
                   {sessions?.length === 0 && <p className="px-3 py-2 text-sm text-slate-500 dark:text-slate-400">No sessions yet.</p>}
                   {sessions?.map((s) => (
                     <Item
@@ -220,8 +269,12 @@ export function CommandPalette() {
                 </Command.Group>
               </Command.List>
               <div className="flex items-center gap-4 border-t border-slate-200 px-4 py-2 text-xs text-slate-500 dark:border-slate-700 dark:text-slate-400">
-                <span><kbd>↑</kbd> <kbd>↓</kbd> choose</span>
-                <span><kbd>Enter</kbd> run</span>
+                <span>
+                  <kbd>↑</kbd> <kbd>↓</kbd> choose
+                </span>
+                <span>
+                  <kbd>Enter</kbd> run
+                </span>
                 <span className="ml-auto">{isMac() ? '⌘' : 'Ctrl'} K to close</span>
               </div>
             </Command>
@@ -229,7 +282,11 @@ export function CommandPalette() {
         </Dialog.Portal>
       </Dialog.Root>
       {toast && (
-        <p role={toast.kind === 'error' ? 'alert' : 'status'} data-testid="palette-toast" className={`fixed bottom-5 right-5 z-50 max-w-sm rounded-xl px-4 py-3 text-sm font-semibold shadow-xl ${toast.kind === 'error' ? 'bg-rose-700 text-white' : 'bg-slate-900 text-white dark:bg-white dark:text-slate-900'}`}>
+        <p
+          role={toast.kind === 'error' ? 'alert' : 'status'}
+          data-testid="palette-toast"
+          className={`fixed bottom-5 right-5 z-50 max-w-sm rounded-xl px-4 py-3 text-sm font-semibold shadow-xl ${toast.kind === 'error' ? 'bg-rose-700 text-white' : 'bg-slate-900 text-white dark:bg-white dark:text-slate-900'}`}
+        >
           {toast.text}
         </p>
       )}

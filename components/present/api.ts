@@ -17,8 +17,10 @@ export function meetingApi(id: string, share: string | null) {
     board: () => api<SessionBoard & { seq: number }>(`${base}${q}`),
     state: () => api<{ meeting: MeetingState; serverNow: number }>(`${base}/meeting${q}`),
     act: (action: MeetingAction) => api<SessionBoard>(`${base}/meeting`, { method: 'POST', body: action }),
-    addDecision: (input: { topic: string; decision: string; rationale?: string | null }) => api<SessionBoard>(`${base}/decisions`, { method: 'POST', body: input }),
-    addActionItem: (data: { title: string; owner?: string | null; due?: string | null }) => api<SessionBoard>(`${base}/items`, { method: 'POST', body: { kind: 'action', data } }),
+    addDecision: (input: { topic: string; decision: string; rationale?: string | null }) =>
+      api<SessionBoard>(`${base}/decisions`, { method: 'POST', body: input }),
+    addActionItem: (data: { title: string; owner?: string | null; due?: string | null }) =>
+      api<SessionBoard>(`${base}/items`, { method: 'POST', body: { kind: 'action', data } }),
   };
 }
 

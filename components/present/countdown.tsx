@@ -30,7 +30,19 @@ function useTicking(running: boolean): number {
  * `elapsedMs` and our estimate of the server's clock, so every screen shows the same second.
  * Past the timebox it counts up in red ("+1:20 over").
  */
-export function Countdown({ timer, timeboxMinutes, offset, live, spentMs }: { timer: MeetingTimer; timeboxMinutes: number; offset: number; live: boolean; spentMs: number }) {
+export function Countdown({
+  timer,
+  timeboxMinutes,
+  offset,
+  live,
+  spentMs,
+}: {
+  timer: MeetingTimer;
+  timeboxMinutes: number;
+  offset: number;
+  live: boolean;
+  spentMs: number;
+}) {
   const running = live && timer.startedAt !== null;
   const now = useTicking(running);
   const elapsed = live ? timerElapsed(timer, now + offset) : spentMs;
@@ -40,7 +52,15 @@ export function Countdown({ timer, timeboxMinutes, offset, live, spentMs }: { ti
   const pct = Math.min(100, (elapsed / box) * 100);
   const state = running ? 'running' : elapsed > 0 ? 'paused' : 'ready';
   return (
-    <div role="timer" aria-label={`${timeboxMinutes} minute timebox, ${over ? `${clock(-remaining)} over` : `${clock(remaining)} left`}, ${state === 'running' ? 'running' : state}`} data-testid="timer" data-running={running} data-remaining-ms={Math.round(remaining)} data-elapsed-ms={Math.round(elapsed)} data-over={over}>
+    <div
+      role="timer"
+      aria-label={`${timeboxMinutes} minute timebox, ${over ? `${clock(-remaining)} over` : `${clock(remaining)} left`}, ${state === 'running' ? 'running' : state}`}
+      data-testid="timer"
+      data-running={running}
+      data-remaining-ms={Math.round(remaining)}
+      data-elapsed-ms={Math.round(elapsed)}
+      data-over={over}
+    >
       <div className="flex flex-wrap items-end gap-x-6 gap-y-1">
         <p
           className={`text-7xl font-bold leading-none tabular-nums tracking-tight sm:text-8xl 2xl:text-[10rem] ${over ? 'text-rose-600 dark:text-rose-400' : running ? 'text-slate-900 dark:text-white' : 'text-slate-500 dark:text-slate-400'}`}
@@ -64,7 +84,10 @@ export function Countdown({ timer, timeboxMinutes, offset, live, spentMs }: { ti
         aria-valuenow={Math.round(pct)}
         className="mt-4 h-3 overflow-hidden rounded-full bg-slate-200 2xl:h-4 dark:bg-slate-800"
       >
-        <div className={`h-full rounded-full transition-[width] duration-300 ${over ? 'bg-rose-500' : pct > 80 ? 'bg-amber-500' : 'bg-accent-500'}`} style={{ width: `${over ? 100 : pct}%` }} />
+        <div
+          className={`h-full rounded-full transition-[width] duration-300 ${over ? 'bg-rose-500' : pct > 80 ? 'bg-amber-500' : 'bg-accent-500'}`}
+          style={{ width: `${over ? 100 : pct}%` }}
+        />
       </div>
     </div>
   );

@@ -108,10 +108,24 @@ export function InvitesSection() {
 
   return (
     <Section id="invites" title="Invitations" description="Invite a teammate with a link that works once. They pick their own name and password.">
-      <form ref={form} onSubmit={(e) => void submit(e)} aria-label="Create invitation" noValidate data-testid="invite-create-form" className="grid gap-4 rounded-lg border border-slate-200 bg-slate-50/60 p-4 sm:grid-cols-[10rem_minmax(0,1fr)_9rem_auto] sm:items-start dark:border-slate-800 dark:bg-slate-900/40">
+      <form
+        ref={form}
+        onSubmit={(e) => void submit(e)}
+        aria-label="Create invitation"
+        noValidate
+        data-testid="invite-create-form"
+        className="grid gap-4 rounded-lg border border-slate-200 bg-slate-50/60 p-4 sm:grid-cols-[10rem_minmax(0,1fr)_9rem_auto] sm:items-start dark:border-slate-800 dark:bg-slate-900/40"
+      >
         <label className="block text-sm font-medium">
           Role
-          <select name="role" value={role} onChange={(e) => setRole(e.target.value as Role)} className={inputClass} aria-invalid={invalid(error, 'role')} aria-describedby="invite-role-error">
+          <select
+            name="role"
+            value={role}
+            onChange={(e) => setRole(e.target.value as Role)}
+            className={inputClass}
+            aria-invalid={invalid(error, 'role')}
+            aria-describedby="invite-role-error"
+          >
             <option value="viewer">viewer</option>
             <option value="member">member</option>
             <option value="admin">admin</option>
@@ -120,12 +134,33 @@ export function InvitesSection() {
         </label>
         <label className="block text-sm font-medium">
           Email <span className="font-normal text-slate-500">(optional: only this address may use it)</span>
-          <input name="email" type="email" value={email} onChange={(e) => setEmail(e.target.value)} placeholder="anyone with the link" className={inputClass} aria-invalid={invalid(error, 'email')} aria-describedby="invite-email-error" />
+          <input
+            name="email"
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            placeholder="anyone with the link"
+            className={inputClass}
+            aria-invalid={invalid(error, 'email')}
+            aria-describedby="invite-email-error"
+          />
           <FieldError error={error} field="email" id="invite-email-error" />
         </label>
         <label className="block text-sm font-medium">
           Valid for <span className="font-normal text-slate-500">(hours)</span>
-          <input name="expiresInHours" type="number" min={1} max={720} step={1} inputMode="numeric" value={hours} onChange={(e) => setHours(e.target.value)} className={inputClass} aria-invalid={invalid(error, 'expiresInHours')} aria-describedby="invite-hours-error" />
+          <input
+            name="expiresInHours"
+            type="number"
+            min={1}
+            max={720}
+            step={1}
+            inputMode="numeric"
+            value={hours}
+            onChange={(e) => setHours(e.target.value)}
+            className={inputClass}
+            aria-invalid={invalid(error, 'expiresInHours')}
+            aria-describedby="invite-hours-error"
+          />
           <FieldError error={error} field="expiresInHours" id="invite-hours-error" />
         </label>
         <div className="sm:pt-6">
@@ -141,17 +176,28 @@ export function InvitesSection() {
       </form>
 
       {created && (
-        <div role="region" aria-label="New invitation link" data-testid="new-invite" className="space-y-2 rounded-lg border border-emerald-400 bg-emerald-50 p-4 dark:border-emerald-700 dark:bg-emerald-950/40">
+        <div
+          role="region"
+          aria-label="New invitation link"
+          data-testid="new-invite"
+          className="space-y-2 rounded-lg border border-emerald-400 bg-emerald-50 p-4 dark:border-emerald-700 dark:bg-emerald-950/40"
+        >
           <p className="text-sm">
             Send this link to the person you invite as <RoleBadge role={created.role} />. It works once, until{' '}
             <time dateTime={created.expiresAt}>{new Date(created.expiresAt).toLocaleString()}</time>, and is shown only now.
           </p>
           <CopyBox value={link} label="Invitation link" testId="new-invite-link" />
-          <button type="button" onClick={() => setCreated(null)} className={secondaryButton}>Done</button>
+          <button type="button" onClick={() => setCreated(null)} className={secondaryButton}>
+            Done
+          </button>
         </div>
       )}
 
-      {loadError && <p role="alert" className="text-sm text-rose-600 dark:text-rose-400">Could not load invitations: {loadError}</p>}
+      {loadError && (
+        <p role="alert" className="text-sm text-rose-600 dark:text-rose-400">
+          Could not load invitations: {loadError}
+        </p>
+      )}
       {!items && !loadError && <Spinner label="Loading invitations…" />}
       {items && items.length === 0 && <p className="text-sm text-slate-500">No invitations yet.</p>}
       {items && items.length > 0 && (
@@ -159,12 +205,24 @@ export function InvitesSection() {
           <table className={tableClass} data-testid="invites">
             <thead>
               <tr>
-                <th scope="col" className={thClass}>Role</th>
-                <th scope="col" className={thClass}>For</th>
-                <th scope="col" className={thClass}>Created</th>
-                <th scope="col" className={thClass}>Expires</th>
-                <th scope="col" className={thClass}>Status</th>
-                <th scope="col" className={thClass}><span className="sr-only">Actions</span></th>
+                <th scope="col" className={thClass}>
+                  Role
+                </th>
+                <th scope="col" className={thClass}>
+                  For
+                </th>
+                <th scope="col" className={thClass}>
+                  Created
+                </th>
+                <th scope="col" className={thClass}>
+                  Expires
+                </th>
+                <th scope="col" className={thClass}>
+                  Status
+                </th>
+                <th scope="col" className={thClass}>
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -172,18 +230,35 @@ export function InvitesSection() {
                 const status = inviteStatus(i, now);
                 return (
                   <tr key={i.id} className={rowClass} data-testid="invite-row" data-status={status}>
-                    <td className={tdClass}><RoleBadge role={i.role} /></td>
+                    <td className={tdClass}>
+                      <RoleBadge role={i.role} />
+                    </td>
                     <td className={`${tdClass} break-all`}>{i.email ?? <span className="text-slate-500">anyone with the link</span>}</td>
-                    <td className={tdClass}><When at={toDate(i.createdAt)} now={now} /></td>
-                    <td className={tdClass}><When at={toDate(i.expiresAt)} now={now} /></td>
-                    <td className={tdClass}><Badge tone={statusTone[status]}>{status}</Badge></td>
+                    <td className={tdClass}>
+                      <When at={toDate(i.createdAt)} now={now} />
+                    </td>
+                    <td className={tdClass}>
+                      <When at={toDate(i.expiresAt)} now={now} />
+                    </td>
+                    <td className={tdClass}>
+                      <Badge tone={statusTone[status]}>{status}</Badge>
+                    </td>
                     <td className={`${tdClass} text-right`}>
                       {status === 'open' && (
-                        <button type="button" onClick={() => void revoke(i)} className={`${dangerButton} py-1 text-xs`} aria-label={`Revoke ${i.role} invitation${i.email ? ` for ${i.email}` : ''}`}>
+                        <button
+                          type="button"
+                          onClick={() => void revoke(i)}
+                          className={`${dangerButton} py-1 text-xs`}
+                          aria-label={`Revoke ${i.role} invitation${i.email ? ` for ${i.email}` : ''}`}
+                        >
                           Revoke
                         </button>
                       )}
-                      {rowError?.id === i.id && <p role="alert" className="mt-1 text-xs text-rose-600 dark:text-rose-400">{rowError.message}</p>}
+                      {rowError?.id === i.id && (
+                        <p role="alert" className="mt-1 text-xs text-rose-600 dark:text-rose-400">
+                          {rowError.message}
+                        </p>
+                      )}
                     </td>
                   </tr>
                 );

@@ -97,18 +97,32 @@ export function MembersSection({
       title="Members"
       description="Admins manage people and tokens; members read and write memory; viewers only read. A role change applies at once, open connections included; a disabled account is signed out everywhere and its tokens stop."
     >
-      {loadError && <p role="alert" className="text-sm text-rose-600 dark:text-rose-400">Could not load members: {loadError}</p>}
+      {loadError && (
+        <p role="alert" className="text-sm text-rose-600 dark:text-rose-400">
+          Could not load members: {loadError}
+        </p>
+      )}
       {!users && !loadError && <Spinner label="Loading members…" />}
       {users && (
         <div className="relative overflow-x-auto">
           <table className={tableClass} data-testid="members">
             <thead>
               <tr>
-                <th scope="col" className={th}>Name</th>
-                <th scope="col" className={`${th} hidden sm:table-cell`}>Email</th>
-                <th scope="col" className={th}>Role</th>
-                <th scope="col" className={th}>Access</th>
-                <th scope="col" className={`${th} hidden md:table-cell`}>Joined</th>
+                <th scope="col" className={th}>
+                  Name
+                </th>
+                <th scope="col" className={`${th} hidden sm:table-cell`}>
+                  Email
+                </th>
+                <th scope="col" className={th}>
+                  Role
+                </th>
+                <th scope="col" className={th}>
+                  Access
+                </th>
+                <th scope="col" className={`${th} hidden md:table-cell`}>
+                  Joined
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -121,17 +135,27 @@ export function MembersSection({
                 const muted = u.disabled ? 'text-slate-500 dark:text-slate-400' : '';
                 return (
                   <Fragment key={u.id}>
-                    <tr className={`${rowClass} ${u.disabled ? 'bg-slate-50 dark:bg-slate-900/60' : ''}`} data-testid="member-row" data-disabled={u.disabled ? 'true' : 'false'}>
+                    <tr
+                      className={`${rowClass} ${u.disabled ? 'bg-slate-50 dark:bg-slate-900/60' : ''}`}
+                      data-testid="member-row"
+                      data-disabled={u.disabled ? 'true' : 'false'}
+                    >
                       <td className={`${td} font-medium ${muted}`}>
                         <span className={u.disabled ? 'line-through decoration-slate-400' : ''}>{u.name}</span>{' '}
                         {u.id === me.id && <span className="font-normal text-slate-500">(you)</span>}{' '}
-                        {u.disabled && <Badge tone="slate" testId="disabled-badge">disabled</Badge>}
+                        {u.disabled && (
+                          <Badge tone="slate" testId="disabled-badge">
+                            disabled
+                          </Badge>
+                        )}
                         {/* On a phone the email column is hidden: the address goes under the name. */}
                         <span className="mt-0.5 block break-all text-xs font-normal text-slate-500 sm:hidden dark:text-slate-400">{u.email}</span>
                       </td>
                       <td className={`${td} hidden break-all sm:table-cell ${muted}`}>{u.email}</td>
                       <td className={td}>
-                        <label className="sr-only" htmlFor={`role-${u.id}`}>Role of {u.name}</label>
+                        <label className="sr-only" htmlFor={`role-${u.id}`}>
+                          Role of {u.name}
+                        </label>
                         <div className="flex items-center gap-2">
                           <select
                             id={`role-${u.id}`}
@@ -143,14 +167,22 @@ export function MembersSection({
                             aria-describedby={roleError ? `role-${u.id}-error` : undefined}
                           >
                             {ROLES.map((r) => (
-                              <option key={r} value={r}>{r}</option>
+                              <option key={r} value={r}>
+                                {r}
+                              </option>
                             ))}
                           </select>
                           {busy && saving?.action === 'role' && <span className="text-xs text-slate-500">Saving…</span>}
-                          {saved?.id === u.id && saved.action === 'role' && <span role="status" className="text-xs text-emerald-600 dark:text-emerald-400">Saved</span>}
+                          {saved?.id === u.id && saved.action === 'role' && (
+                            <span role="status" className="text-xs text-emerald-600 dark:text-emerald-400">
+                              Saved
+                            </span>
+                          )}
                         </div>
                         {roleError && (
-                          <p id={`role-${u.id}-error`} role="alert" className="mt-1 text-sm text-rose-600 dark:text-rose-400">{roleError}</p>
+                          <p id={`role-${u.id}-error`} role="alert" className="mt-1 text-sm text-rose-600 dark:text-rose-400">
+                            {roleError}
+                          </p>
                         )}
                       </td>
                       <td className={td}>
@@ -172,15 +204,21 @@ export function MembersSection({
                               {busy && saving?.action === 'disabled' ? (u.disabled ? 'Enabling…' : 'Disabling…') : u.disabled ? 'Enable' : 'Disable'}
                             </button>
                             {saved?.id === u.id && saved.action === 'disabled' && (
-                              <span role="status" className="text-xs text-emerald-600 dark:text-emerald-400">{u.disabled ? 'Disabled' : 'Enabled'}</span>
+                              <span role="status" className="text-xs text-emerald-600 dark:text-emerald-400">
+                                {u.disabled ? 'Disabled' : 'Enabled'}
+                              </span>
                             )}
                           </div>
                         )}
                         {accessError && (
-                          <p id={`access-${u.id}-error`} role="alert" className="mt-1 text-sm text-rose-600 dark:text-rose-400">{accessError}</p>
+                          <p id={`access-${u.id}-error`} role="alert" className="mt-1 text-sm text-rose-600 dark:text-rose-400">
+                            {accessError}
+                          </p>
                         )}
                       </td>
-                      <td className={`${td} hidden md:table-cell ${muted}`}><When at={toDate(u.createdAt)} now={now} /></td>
+                      <td className={`${td} hidden md:table-cell ${muted}`}>
+                        <When at={toDate(u.createdAt)} now={now} />
+                      </td>
                     </tr>
                     {asking && (
                       // The question gets a row of its own under the person's, so it has the table's full width (a phone included).
@@ -197,7 +235,8 @@ export function MembersSection({
                             }}
                           >
                             <p id={`access-${u.id}-ask`} className="text-sm text-rose-900 dark:text-rose-100">
-                              <strong className="font-semibold">Disable {u.name}?</strong> They are signed out everywhere at once, their API tokens and share links stop, and they cannot sign in until an admin enables them again.
+                              <strong className="font-semibold">Disable {u.name}?</strong> They are signed out everywhere at once, their API tokens and share
+                              links stop, and they cannot sign in until an admin enables them again.
                             </p>
                             <div className="flex shrink-0 flex-wrap gap-2">
                               <button type="button" autoFocus onClick={() => void setDisabled(u, true)} className={dangerButton}>

@@ -116,7 +116,11 @@ export function PasswordSection({ email }: { email: string }) {
   };
 
   return (
-    <Section id="password" title="Password" description="Change the password you sign in with. Every other browser signed in as you is signed out; this one stays signed in.">
+    <Section
+      id="password"
+      title="Password"
+      description="Change the password you sign in with. Every other browser signed in as you is signed out; this one stays signed in."
+    >
       <form ref={form} onSubmit={(e) => void submit(e)} aria-label="Change password" noValidate className="max-w-md space-y-4" data-testid="password-form">
         {/* Lets password managers file the new password under this account. */}
         <input type="email" name="username" autoComplete="username" value={email} readOnly hidden />

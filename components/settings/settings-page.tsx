@@ -41,8 +41,19 @@ export function SettingsPage() {
         </div>
 
         {state.status === 'loading' && <Spinner />}
-        {state.status === 'error' && <p role="alert" className="text-rose-600 dark:text-rose-400">Could not load your account: {state.message}</p>}
-        {state.status === 'signed-out' && <p role="alert" className="text-slate-600 dark:text-slate-400">You are signed out. <a className="font-medium text-accent-600 underline dark:text-accent-500" href="/sign-in?next=/settings">Sign in</a></p>}
+        {state.status === 'error' && (
+          <p role="alert" className="text-rose-600 dark:text-rose-400">
+            Could not load your account: {state.message}
+          </p>
+        )}
+        {state.status === 'signed-out' && (
+          <p role="alert" className="text-slate-600 dark:text-slate-400">
+            You are signed out.{' '}
+            <a className="font-medium text-accent-600 underline dark:text-accent-500" href="/sign-in?next=/settings">
+              Sign in
+            </a>
+          </p>
+        )}
 
         {me && (
           <>
@@ -58,12 +69,18 @@ export function SettingsPage() {
                 </div>
                 <div>
                   <dt className="text-xs font-medium uppercase tracking-wide text-slate-500">Role</dt>
-                  <dd className="mt-0.5"><RoleBadge role={me.role} /></dd>
+                  <dd className="mt-0.5">
+                    <RoleBadge role={me.role} />
+                  </dd>
                 </div>
               </dl>
               {me.role === 'viewer' && (
-                <p data-testid="viewer-note" className="rounded-md border border-slate-200 bg-slate-50 p-3 text-sm text-slate-700 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-300">
-                  You have read-only access: you can browse memory and boards as they change, but not change them, create API tokens or share links. Ask an admin if you need more.
+                <p
+                  data-testid="viewer-note"
+                  className="rounded-md border border-slate-200 bg-slate-50 p-3 text-sm text-slate-700 dark:border-slate-800 dark:bg-slate-900 dark:text-slate-300"
+                >
+                  You have read-only access: you can browse memory and boards as they change, but not change them, create API tokens or share links. Ask an
+                  admin if you need more.
                 </p>
               )}
             </Section>
@@ -76,7 +93,9 @@ export function SettingsPage() {
                 me={me}
                 users={users}
                 loadError={usersError}
-                onChanged={(id: string, change: Partial<Pick<UserRow, 'role' | 'disabled'>>) => setUsers((u) => u && u.map((x) => (x.id === id ? { ...x, ...change } : x)))}
+                onChanged={(id: string, change: Partial<Pick<UserRow, 'role' | 'disabled'>>) =>
+                  setUsers((u) => u && u.map((x) => (x.id === id ? { ...x, ...change } : x)))
+                }
               />
             )}
             {isAdmin && <InvitesSection />}

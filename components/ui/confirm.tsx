@@ -54,10 +54,19 @@ function ConfirmDialog({ ask, onDone }: { ask: Ask | null; onDone: (ok: boolean)
     >
       {ask && (
         <div className="p-5">
-          <h2 id={titleId} className="text-lg font-semibold">{ask.title}</h2>
-          <div id={bodyId} className="mt-2 text-sm text-slate-600 dark:text-slate-300">{ask.body}</div>
+          <h2 id={titleId} className="text-lg font-semibold">
+            {ask.title}
+          </h2>
+          <div id={bodyId} className="mt-2 text-sm text-slate-600 dark:text-slate-300">
+            {ask.body}
+          </div>
           <div className="mt-5 flex flex-wrap justify-end gap-2">
-            <button ref={cancelRef} type="button" onClick={() => onDone(false)} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-accent-500 dark:border-slate-600 dark:hover:bg-slate-800">
+            <button
+              ref={cancelRef}
+              type="button"
+              onClick={() => onDone(false)}
+              className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-accent-500 dark:border-slate-600 dark:hover:bg-slate-800"
+            >
               Cancel
             </button>
             <button

@@ -85,7 +85,11 @@ type Lineage = { sessionStart: number; sessionStatus: string; isCopy: number; co
 const happenedHere = (r: Lineage, at: number) => !r.isCopy || at >= r.sessionStart;
 
 /** A row of the sessions query: the answer's row with times as stored (ms) and the end time. */
-type SessionRowRaw = Omit<AnalyticsSessionRow, 'startedAt' | 'lastActivityAt' | 'hours'> & { startedAt: number; endedAt: number | null; lastActivityAt: number };
+type SessionRowRaw = Omit<AnalyticsSessionRow, 'startedAt' | 'lastActivityAt' | 'hours'> & {
+  startedAt: number;
+  endedAt: number | null;
+  lastActivityAt: number;
+};
 
 /**
  * Figures computed from what Baton recorded: sessions and their goals, blockers, checkpoints and
@@ -174,7 +178,13 @@ export class AnalyticsService {
         continue;
       }
       if (!value || typeof value !== 'object' || Array.isArray(value)) continue;
-      out.push({ namespace: r.namespace, key, updatedAt: new Date(r.updatedAt).toISOString(), updatedBy: r.updatedBy, value: value as Record<string, unknown> });
+      out.push({
+        namespace: r.namespace,
+        key,
+        updatedAt: new Date(r.updatedAt).toISOString(),
+        updatedBy: r.updatedBy,
+        value: value as Record<string, unknown>,
+      });
     }
     return out;
   }
@@ -185,7 +195,10 @@ export class AnalyticsService {
     const localDays = this.localDays(query.tz);
     const { from, dates } = localDays.window(now, query.days);
     const days = new Map<string, AnalyticsDay>(
-      dates.map((date) => [date, { date, writes: 0, agentWrites: 0, peopleWrites: 0, checkpoints: 0, goalsDone: 0, blockersRaised: 0, sessionsStarted: 0, handoffs: 0 }]),
+      dates.map((date) => [
+        date,
+        { date, writes: 0, agentWrites: 0, peopleWrites: 0, checkpoints: 0, goalsDone: 0, blockersRaised: 0, sessionsStarted: 0, handoffs: 0 },
+      ]),
     );
     const inWindow = (at: number | null): at is number => at !== null && at >= from && at <= now;
     const day = (at: number) => days.get(localDays.of(at));
@@ -198,7 +211,13 @@ export class AnalyticsService {
       const seq = this.q.head.get()!.seq;
       const countingSince = this.writeStats.countingSince();
 
-      const sessions = { total: 0, byStatus: zeroes(SESSION_STATUSES), byType: zeroes(SESSION_TYPES), startedInWindow: 0, medianHoursToFinish: null as number | null };
+      const sessions = {
+        total: 0,
+        byStatus: zeroes(SESSION_STATUSES),
+        byType: zeroes(SESSION_TYPES),
+        startedInWindow: 0,
+        medianHoursToFinish: null as number | null,
+      };
       const toFinish: number[] = [];
       for (const r of this.q.sessions.all(filter)) {
         sessions.total++;
@@ -225,7 +244,13 @@ export class AnalyticsService {
       }
       goals.completionRate = rate(goals.done, goals.total);
 
-      const blockers = { open: 0, openBySeverity: zeroes(BLOCKER_SEVERITIES), raisedInWindow: 0, resolvedInWindow: 0, medianHoursToResolve: null as number | null };
+      const blockers = {
+        open: 0,
+        openBySeverity: zeroes(BLOCKER_SEVERITIES),
+        raisedInWindow: 0,
+        resolvedInWindow: 0,
+        medianHoursToResolve: null as number | null,
+      };
       const toResolve: number[] = [];
       for (const b of this.q.blockers.all(filter)) {
         // Open: still in the way of a session that is not finished and was not carried on elsewhere.
@@ -251,7 +276,16 @@ export class AnalyticsService {
         day(c.createdAt)!.checkpoints++;
       }
 
-      const handoffs = { createdInWindow: 0, open: 0, accepted: 0, declined: 0, expired: 0, cancelled: 0, acceptanceRate: null as number | null, medianHoursToAccept: null as number | null };
+      const handoffs = {
+        createdInWindow: 0,
+        open: 0,
+        accepted: 0,
+        declined: 0,
+        expired: 0,
+        cancelled: 0,
+        acceptanceRate: null as number | null,
+        medianHoursToAccept: null as number | null,
+      };
       const toAccept: number[] = [];
       for (const h of this.q.handoffs.all(filter)) {
         if (h.status === 'pending' || h.status === 'changes-requested') handoffs.open++;

@@ -32,7 +32,9 @@ export class WriteStats {
          ON CONFLICT (bucket, actor) DO UPDATE SET writes = writes + excluded.writes, last_at = max(last_at, excluded.last_at)`,
       ),
       prune: s.prepare<[number]>('DELETE FROM write_stats WHERE bucket < ?'),
-      since: s.prepare<[number], { bucket: number; actor: string; writes: number; lastAt: number }>('SELECT bucket, actor, writes, last_at AS lastAt FROM write_stats WHERE bucket >= ?'),
+      since: s.prepare<[number], { bucket: number; actor: string; writes: number; lastAt: number }>(
+        'SELECT bucket, actor, writes, last_at AS lastAt FROM write_stats WHERE bucket >= ?',
+      ),
     };
   }
 

@@ -27,7 +27,10 @@ export class AuditLog {
   private readonly insert;
   private readonly updateDetail;
 
-  constructor(private readonly h: DbHandle, private readonly now: () => number = Date.now) {
+  constructor(
+    private readonly h: DbHandle,
+    private readonly now: () => number = Date.now,
+  ) {
     this.updateDetail = h.sqlite.prepare<[string, number]>('UPDATE audit_log SET detail = ? WHERE id = ?');
     this.insert = h.sqlite.prepare(
       `INSERT INTO audit_log (at, actor_kind, actor_id, actor_label, action, target, outcome, ip, detail)

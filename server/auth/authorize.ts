@@ -34,7 +34,11 @@ export function authorize(principal: Principal, permission: Permission): void {
  * Editing a session is writing the namespace it is projected from. An unknown session is a 404
  * only for callers who may view sessions (others get 401/403, and learn nothing).
  */
-export function authorizeSessionWrite(principal: Principal, sessions: { sourceNamespaceOf(id: string): string | null; requireSession(id: string): unknown }, sessionId: string): void {
+export function authorizeSessionWrite(
+  principal: Principal,
+  sessions: { sourceNamespaceOf(id: string): string | null; requireSession(id: string): unknown },
+  sessionId: string,
+): void {
   const namespace = sessions.sourceNamespaceOf(sessionId);
   if (namespace === null) {
     authorize(principal, { action: 'session:view', sessionId });

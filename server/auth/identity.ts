@@ -31,7 +31,12 @@ export const tokenInputSchema = z.object({
 export const inviteInputSchema = z.object({
   role: roleSchema,
   email: emailSchema.optional(),
-  expiresInHours: z.number().int().min(1).max(24 * 30).default(72),
+  expiresInHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(72),
 });
 const accountPatchSchema = z
   .object({ role: z.unknown().optional(), disabled: z.boolean({ error: 'must be true or false' }).optional() })
@@ -42,7 +47,12 @@ export const passwordChangeSchema = z.object({
 });
 export const shareInputSchema = z.object({
   sessionId: z.string().trim().min(1, 'must not be empty').max(200),
-  expiresInHours: z.number().int().min(1).max(24 * 90).default(24),
+  expiresInHours: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 90)
+    .default(24),
 });
 
 const TOUCH_EVERY_MS = 60_000;
@@ -99,7 +109,10 @@ export class Identity {
     this.onAccessChanged = options.onAccessChanged ?? (() => {});
     const s = h.sqlite;
     this.q = {
-      tokenByHash: s.prepare<[string], { id: string; name: string; scopes: string; createdBy: string; expiresAt: number | null; revokedAt: number | null; lastUsedAt: number | null }>(
+      tokenByHash: s.prepare<
+        [string],
+        { id: string; name: string; scopes: string; createdBy: string; expiresAt: number | null; revokedAt: number | null; lastUsedAt: number | null }
+      >(
         'SELECT id, name, scopes, created_by AS createdBy, expires_at AS expiresAt, revoked_at AS revokedAt, last_used_at AS lastUsedAt FROM api_tokens WHERE token_hash = ?',
       ),
       tokenById: s.prepare<[string], { revokedAt: number | null; expiresAt: number | null; scopes: string; createdBy: string }>(
@@ -257,7 +270,11 @@ export class Identity {
     if (user.role === 'admin' && role !== 'admin') {
       if (this.enabledAdmins() <= 1) throw new BatonError('invalid_input', 'role: Baton needs at least one admin', { field: 'role' });
     }
-    this.h.db.update(authUser).set({ role, updatedAt: new Date(this.now()) }).where(eq(authUser.id, userId)).run();
+    this.h.db
+      .update(authUser)
+      .set({ role, updatedAt: new Date(this.now()) })
+      .where(eq(authUser.id, userId))
+      .run();
     record?.({ action: 'account.role', target: userId, detail: { from: user.role, to: role } });
     this.accessChanged({ kind: 'user', id: userId, name: user.name, email: user.email, role });
     return { id: userId, role };
@@ -276,7 +293,11 @@ export class Identity {
       throw new BatonError('invalid_input', 'disabled: Baton needs at least one admin', { field: 'disabled' });
     }
     if (Boolean(user.disabled) !== disabled) {
-      this.h.db.update(authUser).set({ disabled, updatedAt: new Date(this.now()) }).where(eq(authUser.id, userId)).run();
+      this.h.db
+        .update(authUser)
+        .set({ disabled, updatedAt: new Date(this.now()) })
+        .where(eq(authUser.id, userId))
+        .run();
       if (disabled) this.endSessions(userId);
       record?.({ action: disabled ? 'account.disable' : 'account.enable', target: userId });
       if (disabled) {
@@ -289,7 +310,11 @@ export class Identity {
   }
 
   private enabledAdmins(): number {
-    return this.h.db.select({ n: sql<number>`count(*)` }).from(authUser).where(and(eq(authUser.role, 'admin'), eq(authUser.disabled, false))).get()!.n;
+    return this.h.db
+      .select({ n: sql<number>`count(*)` })
+      .from(authUser)
+      .where(and(eq(authUser.role, 'admin'), eq(authUser.disabled, false)))
+      .get()!.n;
   }
 
   /**
@@ -358,17 +383,36 @@ export class Identity {
     const id = newId();
     const now = this.now();
     const expiresAt = now + data.expiresInHours * 3600_000;
-    this.h.db.insert(invites).values({ id, tokenHash: hashSecret(token), role: data.role, email: data.email ?? null, createdBy: by.id, createdAt: now, expiresAt }).run();
+    this.h.db
+      .insert(invites)
+      .values({ id, tokenHash: hashSecret(token), role: data.role, email: data.email ?? null, createdBy: by.id, createdAt: now, expiresAt })
+      .run();
     record?.({ action: 'invite.create', target: id, detail: { role: data.role } });
     return { id, token, path: `/invite/${token}`, role: data.role, expiresAt: new Date(expiresAt).toISOString() };
   }
 
   listInvites() {
-    return this.h.db.select({ id: invites.id, role: invites.role, email: invites.email, createdAt: invites.createdAt, expiresAt: invites.expiresAt, acceptedAt: invites.acceptedAt, revokedAt: invites.revokedAt }).from(invites).orderBy(desc(invites.createdAt)).all();
+    return this.h.db
+      .select({
+        id: invites.id,
+        role: invites.role,
+        email: invites.email,
+        createdAt: invites.createdAt,
+        expiresAt: invites.expiresAt,
+        acceptedAt: invites.acceptedAt,
+        revokedAt: invites.revokedAt,
+      })
+      .from(invites)
+      .orderBy(desc(invites.createdAt))
+      .all();
   }
 
   revokeInvite(id: string, record: AuditRecorder | null) {
-    const r = this.h.db.update(invites).set({ revokedAt: this.now() }).where(and(eq(invites.id, id), isNull(invites.revokedAt), isNull(invites.acceptedAt))).run();
+    const r = this.h.db
+      .update(invites)
+      .set({ revokedAt: this.now() })
+      .where(and(eq(invites.id, id), isNull(invites.revokedAt), isNull(invites.acceptedAt)))
+      .run();
     if (r.changes === 0) throw new BatonError('not_found', 'id: no open invitation with this id', { field: 'id' });
     record?.({ action: 'invite.revoke', target: id });
     return { id, revoked: true };
@@ -376,7 +420,11 @@ export class Identity {
 
   /** What the invitation page shows before the invitee picks a password. */
   inviteInfo(token: string) {
-    const row = this.h.db.select().from(invites).where(eq(invites.tokenHash, hashSecret(token))).get();
+    const row = this.h.db
+      .select()
+      .from(invites)
+      .where(eq(invites.tokenHash, hashSecret(token)))
+      .get();
     if (!row || row.revokedAt || row.acceptedAt || row.expiresAt <= this.now()) {
       throw new BatonError('not_found', 'token: this invitation is invalid, used or expired', { field: 'token' });
     }
@@ -402,7 +450,11 @@ export class Identity {
       created = await this.createAccount(data, info.role);
     } catch (err) {
       // The account was not made (e.g. the email is taken): the invitation stays usable.
-      this.h.db.update(invites).set({ acceptedAt: null }).where(and(eq(invites.tokenHash, tokenHash), isNull(invites.acceptedBy))).run();
+      this.h.db
+        .update(invites)
+        .set({ acceptedAt: null })
+        .where(and(eq(invites.tokenHash, tokenHash), isNull(invites.acceptedBy)))
+        .run();
       throw err;
     }
     const { userId, response } = created;
@@ -429,7 +481,19 @@ export class Identity {
     const now = this.now();
     const expiresAt = data.expiresInDays ? now + data.expiresInDays * 86_400_000 : null;
     const ownerId = accountIdOf(by)!;
-    this.h.db.insert(apiTokens).values({ id, name: data.name, tokenHash: hashSecret(token), prefix: token.slice(0, 10), scopes: JSON.stringify(data.scopes), createdBy: ownerId, createdAt: now, expiresAt }).run();
+    this.h.db
+      .insert(apiTokens)
+      .values({
+        id,
+        name: data.name,
+        tokenHash: hashSecret(token),
+        prefix: token.slice(0, 10),
+        scopes: JSON.stringify(data.scopes),
+        createdBy: ownerId,
+        createdAt: now,
+        expiresAt,
+      })
+      .run();
     record?.({ action: 'token.create', target: id, detail: { name: data.name, scopes: data.scopes } });
     return { id, token, name: data.name, prefix: token.slice(0, 10), scopes: data.scopes, expiresAt: expiresAt ? new Date(expiresAt).toISOString() : null };
   }
@@ -460,7 +524,11 @@ export class Identity {
   revokeToken(by: Principal, id: string, record: AuditRecorder | null) {
     const mine = this.listTokens(by).find((t) => t.id === id);
     if (!mine) throw new BatonError('not_found', 'id: no token with this id that you may revoke', { field: 'id' });
-    this.h.db.update(apiTokens).set({ revokedAt: this.now() }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).run();
+    this.h.db
+      .update(apiTokens)
+      .set({ revokedAt: this.now() })
+      .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+      .run();
     record?.({ action: 'token.revoke', target: id });
     this.accessChanged({ kind: 'token', id, name: mine.name, ownerId: mine.createdBy, scopes: mine.scopes });
     return { id, revoked: true };
@@ -474,15 +542,31 @@ export class Identity {
     const id = newId();
     const now = this.now();
     const expiresAt = now + data.expiresInHours * 3600_000;
-    this.h.db.insert(shareLinks).values({ id, tokenHash: hashSecret(token), sessionId: data.sessionId, createdBy: by.kind === 'user' ? by.id : by.ownerId, createdAt: now, expiresAt }).run();
+    this.h.db
+      .insert(shareLinks)
+      .values({ id, tokenHash: hashSecret(token), sessionId: data.sessionId, createdBy: by.kind === 'user' ? by.id : by.ownerId, createdAt: now, expiresAt })
+      .run();
     record?.({ action: 'share.create', target: data.sessionId, detail: { id } });
-    return { id, token, sessionId: data.sessionId, path: `/sessions/${encodeURIComponent(data.sessionId)}?share=${token}`, expiresAt: new Date(expiresAt).toISOString() };
+    return {
+      id,
+      token,
+      sessionId: data.sessionId,
+      path: `/sessions/${encodeURIComponent(data.sessionId)}?share=${token}`,
+      expiresAt: new Date(expiresAt).toISOString(),
+    };
   }
 
   /** Admins see every share link; others their own (like tokens: members manage only what they made). */
   listShareLinks(by: Principal) {
     return this.h.db
-      .select({ id: shareLinks.id, sessionId: shareLinks.sessionId, createdBy: shareLinks.createdBy, createdAt: shareLinks.createdAt, expiresAt: shareLinks.expiresAt, revokedAt: shareLinks.revokedAt })
+      .select({
+        id: shareLinks.id,
+        sessionId: shareLinks.sessionId,
+        createdBy: shareLinks.createdBy,
+        createdAt: shareLinks.createdAt,
+        expiresAt: shareLinks.expiresAt,
+        revokedAt: shareLinks.revokedAt,
+      })
       .from(shareLinks)
       .orderBy(desc(shareLinks.createdAt))
       .all()
@@ -493,7 +577,11 @@ export class Identity {
     // Before, any member could revoke anyone's share link (and list them all).
     const link = this.h.db.select({ createdBy: shareLinks.createdBy }).from(shareLinks).where(eq(shareLinks.id, id)).get();
     if (!link || !this.manages(by, link.createdBy)) throw new BatonError('not_found', 'id: no active share link with this id', { field: 'id' });
-    const r = this.h.db.update(shareLinks).set({ revokedAt: this.now() }).where(and(eq(shareLinks.id, id), isNull(shareLinks.revokedAt))).run();
+    const r = this.h.db
+      .update(shareLinks)
+      .set({ revokedAt: this.now() })
+      .where(and(eq(shareLinks.id, id), isNull(shareLinks.revokedAt)))
+      .run();
     if (r.changes === 0) throw new BatonError('not_found', 'id: no active share link with this id', { field: 'id' });
     record?.({ action: 'share.revoke', target: id });
     this.accessChanged({ kind: 'share', id, sessionId: '' });

@@ -6,7 +6,12 @@ const BATCH = 1000;
 
 /** The rooms roomsForChange() names: the only rooms a change is emitted to. */
 const isFeedRoom = (room: string) =>
-  room === ALL_MEMORY_ROOM || room === DASHBOARD_ROOM || room === HANDOFFS_ROOM || room.startsWith('ns:') || room.startsWith('session:') || room.startsWith('user:');
+  room === ALL_MEMORY_ROOM ||
+  room === DASHBOARD_ROOM ||
+  room === HANDOFFS_ROOM ||
+  room.startsWith('ns:') ||
+  room.startsWith('session:') ||
+  room.startsWith('user:');
 
 /**
  * Follows the change table by seq and emits each change to its rooms. In-process writes call

@@ -51,9 +51,7 @@ export class ChangeFeed {
         `INSERT INTO changes (topic, namespace, key, op, version, value, actor, at, expires_at)
          VALUES (@topic, @namespace, @key, @op, @version, @value, @actor, @at, @expiresAt)`,
       ),
-      head: s.prepare<[], { seq: number }>(
-        HEAD_SEQ_SQL,
-      ),
+      head: s.prepare<[], { seq: number }>(HEAD_SEQ_SQL),
       oldest: s.prepare<[], { seq: number | null }>('SELECT min(seq) AS seq FROM changes'),
       after: s.prepare<[number, number], ChangeRow>(`SELECT ${COLUMNS} FROM changes WHERE seq > ? ORDER BY seq LIMIT ?`),
       prune: s.prepare<[number], unknown>('DELETE FROM changes WHERE seq <= ?'),

@@ -28,7 +28,13 @@ export function authorizeHandoffRead(p: Principal, sessionId: string) {
 }
 
 /** Making a handoff from a session, as a gate operation (REST and MCP): writing the session's namespace. */
-export function handoffCreateOp(handoffs: HandoffService, sessions: SessionService, sessionId: string, input: Record<string, unknown>, source: 'api' | 'cli' | 'board' | 'mcp'): GateOp<Handoff> {
+export function handoffCreateOp(
+  handoffs: HandoffService,
+  sessions: SessionService,
+  sessionId: string,
+  input: Record<string, unknown>,
+  source: 'api' | 'cli' | 'board' | 'mcp',
+): GateOp<Handoff> {
   return {
     action: 'handoff.create',
     target: sessionId,
@@ -56,7 +62,14 @@ const STEP_PERMISSION: Record<string, keyof HandoffPermissions> = {
   'handoff.cancel': 'cancel',
 };
 
-export function handoffStepOp(handoffs: HandoffService, sessions: SessionService, id: string, action: string, input: unknown, run: (actor: HandoffActor) => Handoff): GateOp<Handoff> {
+export function handoffStepOp(
+  handoffs: HandoffService,
+  sessions: SessionService,
+  id: string,
+  action: string,
+  input: unknown,
+  run: (actor: HandoffActor) => Handoff,
+): GateOp<Handoff> {
   const sessionId = handoffs.sessionOf(id);
   const permission = STEP_PERMISSION[action];
   if (!permission) throw new Error(`no handoff step ${action}`);
@@ -73,4 +86,3 @@ export function handoffStepOp(handoffs: HandoffService, sessions: SessionService
     detail: (h) => ({ session: sessionId, status: h.status, ...(h.continuationId ? { continuation: h.continuationId } : {}) }),
   };
 }
-

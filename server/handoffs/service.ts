@@ -2,7 +2,17 @@ import { randomBytes } from 'node:crypto';
 import { and, asc, count, desc, eq, inArray, lte, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DbHandle } from '../../db/client.ts';
-import { HEAD_SEQ_SQL, authUser, handoffChecklist, handoffEvents, handoffs, sessionAgents, sessionCheckpoints, workSessions, type HandoffRow } from '../../db/schema.ts';
+import {
+  HEAD_SEQ_SQL,
+  authUser,
+  handoffChecklist,
+  handoffEvents,
+  handoffs,
+  sessionAgents,
+  sessionCheckpoints,
+  workSessions,
+  type HandoffRow,
+} from '../../db/schema.ts';
 import { diffSnapshots } from '../../lib/checkpoint-diff.ts';
 import { BatonError, parseInput } from '../../lib/errors.ts';
 import {
@@ -40,7 +50,6 @@ export interface HandoffActor {
   agentName?: string | null;
 }
 
-
 const SESSION_NAMESPACE = 'session-management';
 const OPEN = new Set<HandoffStatus>(OPEN_HANDOFF_STATUSES);
 const emptySummary = (): HandoffSummary => ({ completed: [], inProgress: [], blockers: [], notes: [] });
@@ -57,7 +66,14 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms == null ? null : iso(ms));
 
 const updateSchema = handoffCreateSchema.omit({ fromBoard: true, ttl: true }).partial().extend({ to: handoffCreateSchema.shape.to.optional() });
-const renewSchema = z.object({ ttl: z.number().int().min(60).max(90 * 86_400).default(DEFAULT_HANDOFF_TTL_SECONDS) });
+const renewSchema = z.object({
+  ttl: z
+    .number()
+    .int()
+    .min(60)
+    .max(90 * 86_400)
+    .default(DEFAULT_HANDOFF_TTL_SECONDS),
+});
 
 /** The pure rule: what this actor may do with this handoff now. */
 export function handoffPermissions(h: Pick<HandoffRow, 'status' | 'toKind' | 'toUserId' | 'fromUserId'>, a: HandoffActor): HandoffPermissions {
@@ -126,8 +142,16 @@ export class HandoffService implements SeedHandoffSink {
   private listItem(r: HandoffRow): HandoffListItem {
     // Only the title: building the whole board here made every list row and feed change cost a board.
     const title = this.h.db.select({ title: workSessions.title }).from(workSessions).where(eq(workSessions.id, r.sessionId)).get()?.title ?? r.sessionId;
-    const checks = this.h.db.select({ total: count(), done: sql<number>`coalesce(sum(${handoffChecklist.done}), 0)` }).from(handoffChecklist).where(eq(handoffChecklist.handoffId, r.id)).get()!;
-    const comments = this.h.db.select({ n: count() }).from(handoffEvents).where(and(eq(handoffEvents.handoffId, r.id), eq(handoffEvents.kind, 'comment'))).get()!.n;
+    const checks = this.h.db
+      .select({ total: count(), done: sql<number>`coalesce(sum(${handoffChecklist.done}), 0)` })
+      .from(handoffChecklist)
+      .where(eq(handoffChecklist.handoffId, r.id))
+      .get()!;
+    const comments = this.h.db
+      .select({ n: count() })
+      .from(handoffEvents)
+      .where(and(eq(handoffEvents.handoffId, r.id), eq(handoffEvents.kind, 'comment')))
+      .get()!.n;
     return {
       id: r.id,
       sessionId: r.sessionId,
@@ -241,7 +265,13 @@ export class HandoffService implements SeedHandoffSink {
       .where(and(eq(authUser.disabled, false), inArray(authUser.role, ['admin', 'member'])))
       .orderBy(asc(authUser.name))
       .all();
-    const agents = this.h.db.selectDistinct({ name: sessionAgents.name }).from(sessionAgents).orderBy(asc(sessionAgents.name)).limit(500).all().map((a) => a.name);
+    const agents = this.h.db
+      .selectDistinct({ name: sessionAgents.name })
+      .from(sessionAgents)
+      .orderBy(asc(sessionAgents.name))
+      .limit(500)
+      .all()
+      .map((a) => a.name);
     return { users, agents };
   }
 
@@ -257,10 +287,24 @@ export class HandoffService implements SeedHandoffSink {
 
   /** Bumps the handoff's version, appends it to the feed, and re-publishes the boards it shows on. */
   private publish(id: string, actor: string, at: number, sessionIds: (string | null)[] = []) {
-    this.h.db.update(handoffs).set({ version: sql`${handoffs.version} + 1` }).where(eq(handoffs.id, id)).run();
+    this.h.db
+      .update(handoffs)
+      .set({ version: sql`${handoffs.version} + 1` })
+      .where(eq(handoffs.id, id))
+      .run();
     const r = this.row(id);
     const item = this.listItem(r);
-    this.feed.append({ topic: 'handoff', namespace: this.sessions.sourceNamespaceOf(r.sessionId) ?? '', key: id, op: 'store', version: r.version, value: JSON.stringify(item), actor, at, expiresAt: null });
+    this.feed.append({
+      topic: 'handoff',
+      namespace: this.sessions.sourceNamespaceOf(r.sessionId) ?? '',
+      key: id,
+      op: 'store',
+      version: r.version,
+      value: JSON.stringify(item),
+      actor,
+      at,
+      expiresAt: null,
+    });
     for (const s of new Set([r.sessionId, ...sessionIds])) if (s) this.sessions.bump(s, actor, at);
   }
 
@@ -283,12 +327,19 @@ export class HandoffService implements SeedHandoffSink {
       comment: 'you may not comment on this handoff',
       edit: OPEN.has(r.status) ? `only ${r.fromLabel} can change this handoff` : `this handoff is ${r.status}`,
       cancel: OPEN.has(r.status) ? `only ${r.fromLabel} can cancel this handoff` : `this handoff is ${r.status}`,
-      renew: r.status === 'expired' || r.status === 'declined' || r.status === 'cancelled' ? `only ${r.fromLabel} can renew this handoff` : `only an expired, declined or cancelled handoff can be renewed (this one is ${r.status})`,
+      renew:
+        r.status === 'expired' || r.status === 'declined' || r.status === 'cancelled'
+          ? `only ${r.fromLabel} can renew this handoff`
+          : `only an expired, declined or cancelled handoff can be renewed (this one is ${r.status})`,
     };
     // A caller who may not write the session is refused outright; a writer hears what the state allows.
     if (!actor.canWrite) throw new BatonError('forbidden', `status: ${reason[what]}`, { field: 'status' });
     const conflict = !OPEN.has(r.status) && what !== 'comment' && what !== 'renew';
-    throw new BatonError(conflict || (what === 'renew' && !['expired', 'declined', 'cancelled'].includes(r.status)) ? 'version_conflict' : 'forbidden', `status: ${reason[what]}`, { field: 'status' });
+    throw new BatonError(
+      conflict || (what === 'renew' && !['expired', 'declined', 'cancelled'].includes(r.status)) ? 'version_conflict' : 'forbidden',
+      `status: ${reason[what]}`,
+      { field: 'status' },
+    );
   }
 
   private resolveRecipient(input: z.output<typeof handoffCreateSchema>['to']): { toKind: HandoffRow['toKind']; toUserId: string | null; toLabel: string } {
@@ -296,7 +347,8 @@ export class HandoffService implements SeedHandoffSink {
     if (input.kind === 'agent') return { toKind: 'agent', toUserId: null, toLabel: input.name };
     const user = this.h.db.select().from(authUser).where(eq(authUser.id, input.userId)).get();
     if (!user || user.disabled) throw new BatonError('invalid_input', `to.userId: no member "${input.userId}"`, { field: 'to.userId' });
-    if (user.role === 'viewer') throw new BatonError('invalid_input', `to.userId: ${user.name} is a viewer and cannot continue a session`, { field: 'to.userId' });
+    if (user.role === 'viewer')
+      throw new BatonError('invalid_input', `to.userId: ${user.name} is a viewer and cannot continue a session`, { field: 'to.userId' });
     return { toKind: 'user', toUserId: user.id, toLabel: user.name || user.email };
   }
 
@@ -317,7 +369,12 @@ export class HandoffService implements SeedHandoffSink {
   }
 
   private openFor(sessionId: string): HandoffRow | undefined {
-    return this.h.db.select().from(handoffs).where(and(eq(handoffs.sessionId, sessionId), inArray(handoffs.status, [...OPEN_HANDOFF_STATUSES]))).orderBy(desc(handoffs.createdAt)).get();
+    return this.h.db
+      .select()
+      .from(handoffs)
+      .where(and(eq(handoffs.sessionId, sessionId), inArray(handoffs.status, [...OPEN_HANDOFF_STATUSES])))
+      .orderBy(desc(handoffs.createdAt))
+      .get();
   }
 
   private latestCheckpoint(sessionId: string, before?: number): number | null {
@@ -325,7 +382,9 @@ export class HandoffService implements SeedHandoffSink {
       this.h.db
         .select({ id: sessionCheckpoints.id })
         .from(sessionCheckpoints)
-        .where(before ? and(eq(sessionCheckpoints.sessionId, sessionId), sql`${sessionCheckpoints.id} < ${before}`) : eq(sessionCheckpoints.sessionId, sessionId))
+        .where(
+          before ? and(eq(sessionCheckpoints.sessionId, sessionId), sql`${sessionCheckpoints.id} < ${before}`) : eq(sessionCheckpoints.sessionId, sessionId),
+        )
         .orderBy(desc(sessionCheckpoints.id))
         .get()?.id ?? null
     );
@@ -336,13 +395,20 @@ export class HandoffService implements SeedHandoffSink {
     return {
       summary: {
         completed: board.goals.filter((g) => g.done).map((g) => g.text),
-        inProgress: board.workstreams.filter((w) => w.progress < 100).map((w) => ({ task: w.name, progress: w.progress, nextSteps: w.nextSteps, files: w.files, estimatedCompletion: null })),
-        blockers: board.blockers.filter((b) => !b.resolvedAt).map((b) => ({ description: b.description, impact: b.impact, owner: b.owner, expectedResolution: b.expectedResolution })),
+        inProgress: board.workstreams
+          .filter((w) => w.progress < 100)
+          .map((w) => ({ task: w.name, progress: w.progress, nextSteps: w.nextSteps, files: w.files, estimatedCompletion: null })),
+        blockers: board.blockers
+          .filter((b) => !b.resolvedAt)
+          .map((b) => ({ description: b.description, impact: b.impact, owner: b.owner, expectedResolution: b.expectedResolution })),
         notes: [],
       },
       context: {
         priorities: [...board.nextSteps, ...board.goals.filter((g) => !g.done).map((g) => g.text)].slice(0, 20),
-        filesToReview: board.files.filter((f) => f.kind !== 'test').map((f) => f.path).slice(0, 50),
+        filesToReview: board.files
+          .filter((f) => f.kind !== 'test')
+          .map((f) => f.path)
+          .slice(0, 50),
         decisionsNeeded: [],
         testStatus: null,
         branch: board.branch,
@@ -368,7 +434,10 @@ export class HandoffService implements SeedHandoffSink {
 
   private insert(values: Omit<typeof handoffs.$inferInsert, 'id' | 'version' | 'status'>, checklist: string[], author: string, at: number): string {
     const id = this.newId();
-    this.h.db.insert(handoffs).values({ ...values, id, status: 'pending' }).run();
+    this.h.db
+      .insert(handoffs)
+      .values({ ...values, id, status: 'pending' })
+      .run();
     checklist.forEach((text, position) => this.h.db.insert(handoffChecklist).values({ handoffId: id, position, text }).run());
     this.event(id, 'created', author, null, at);
     return id;
@@ -380,20 +449,43 @@ export class HandoffService implements SeedHandoffSink {
     const raw = (input ?? {}) as { summary?: Record<string, unknown>; context?: Record<string, unknown> };
     const id = this.edit(() => {
       const session = this.sessions.requireSession(sessionId);
-      if (session.status === 'completed') throw new BatonError('version_conflict', `sessionId: session ${sessionId} is completed; there is nothing to hand off`, { field: 'sessionId' });
+      if (session.status === 'completed')
+        throw new BatonError('version_conflict', `sessionId: session ${sessionId} is completed; there is nothing to hand off`, { field: 'sessionId' });
       const open = this.openFor(sessionId);
-      if (open) throw new BatonError('version_conflict', `sessionId: session ${sessionId} already has an open handoff (${open.id}) to ${open.toLabel}`, { field: 'sessionId' });
+      if (open)
+        throw new BatonError('version_conflict', `sessionId: session ${sessionId} already has an open handoff (${open.id}) to ${open.toLabel}`, {
+          field: 'sessionId',
+        });
       const to = this.resolveRecipient(data.to);
       const prefill = data.fromBoard ? this.fromBoard(this.sessions.requireBoard(sessionId)) : { summary: emptySummary(), context: emptyContext() };
       // Fields the caller sent win over what the board knows.
-      const summary: HandoffSummary = { ...prefill.summary, ...Object.fromEntries(Object.keys(raw.summary ?? {}).map((k) => [k, (data.summary as Record<string, unknown>)[k]])) };
-      const context: HandoffContext = { ...prefill.context, ...Object.fromEntries(Object.keys(raw.context ?? {}).map((k) => [k, (data.context as Record<string, unknown>)[k]])) };
+      const summary: HandoffSummary = {
+        ...prefill.summary,
+        ...Object.fromEntries(Object.keys(raw.summary ?? {}).map((k) => [k, (data.summary as Record<string, unknown>)[k]])),
+      };
+      const context: HandoffContext = {
+        ...prefill.context,
+        ...Object.fromEntries(Object.keys(raw.context ?? {}).map((k) => [k, (data.context as Record<string, unknown>)[k]])),
+      };
       const now = this.now();
       const base = this.latestCheckpoint(sessionId);
       this.h.db.update(workSessions).set({ status: 'handed-off', endedAt: now }).where(eq(workSessions.id, sessionId)).run();
       const checkpointId = this.sessions.writeCheckpoint(sessionId, 'handoff', `Handoff ${actor.label} → ${to.toLabel}`, actor.label, now);
       const id = this.insert(
-        { sessionId, handoffType: data.handoffType ?? null, fromLabel: actor.label, fromUserId: actor.userId, ...to, summary: JSON.stringify(summary), context: JSON.stringify(context), checkpointId, baseCheckpointId: base, source, createdAt: now, expiresAt: now + data.ttl * 1000 },
+        {
+          sessionId,
+          handoffType: data.handoffType ?? null,
+          fromLabel: actor.label,
+          fromUserId: actor.userId,
+          ...to,
+          summary: JSON.stringify(summary),
+          context: JSON.stringify(context),
+          checkpointId,
+          baseCheckpointId: base,
+          source,
+          createdAt: now,
+          expiresAt: now + data.ttl * 1000,
+        },
         data.checklist ?? this.defaultChecklist(summary, context),
         actor.label,
         now,
@@ -414,7 +506,15 @@ export class HandoffService implements SeedHandoffSink {
       if (!keys.some((k) => k.namespace === link.namespace && k.key === link.key)) keys.push(link);
       this.h.db
         .update(handoffs)
-        .set({ ...to, handoffType: seed.type ?? open.handoffType, summary: JSON.stringify(seed.summary), context: JSON.stringify(seed.context), checkpointId: checkpointId ?? open.checkpointId, memoryKeys: JSON.stringify(keys), status: 'pending' })
+        .set({
+          ...to,
+          handoffType: seed.type ?? open.handoffType,
+          summary: JSON.stringify(seed.summary),
+          context: JSON.stringify(seed.context),
+          checkpointId: checkpointId ?? open.checkpointId,
+          memoryKeys: JSON.stringify(keys),
+          status: 'pending',
+        })
         .where(eq(handoffs.id, open.id))
         .run();
       this.event(open.id, 'updated', write.actor, `Updated by a write to ${write.key}`, write.at);
@@ -474,7 +574,10 @@ export class HandoffService implements SeedHandoffSink {
     this.edit(() => {
       const r = this.require(id, actor, 'decide');
       const now = this.now();
-      if (r.expiresAt <= now) throw new BatonError('version_conflict', `expiresAt: this handoff expired at ${iso(r.expiresAt)}; ask ${r.fromLabel} to renew it`, { field: 'expiresAt' });
+      if (r.expiresAt <= now)
+        throw new BatonError('version_conflict', `expiresAt: this handoff expired at ${iso(r.expiresAt)}; ask ${r.fromLabel} to renew it`, {
+          field: 'expiresAt',
+        });
       const owner = r.toKind === 'team' ? actor.label : r.toLabel;
       const session = this.sessions.requireSession(r.sessionId);
       // A continuation of a continuation is named after the original (auth-1-h1 → auth-1-h2).
@@ -483,7 +586,11 @@ export class HandoffService implements SeedHandoffSink {
       const namespace = session.sourceNamespace || SESSION_NAMESPACE;
       const keys = json<{ namespace: string; key: string }[]>(r.memoryKeys, []);
       keys.push({ namespace, key: 'session/current/ownership' });
-      this.h.db.update(handoffs).set({ status: 'accepted', continuationId: childId, decidedAt: now, decidedBy: actor.label, memoryKeys: JSON.stringify(keys) }).where(eq(handoffs.id, id)).run();
+      this.h.db
+        .update(handoffs)
+        .set({ status: 'accepted', continuationId: childId, decidedAt: now, decidedBy: actor.label, memoryKeys: JSON.stringify(keys) })
+        .where(eq(handoffs.id, id))
+        .run();
       this.event(id, 'accepted', actor.label, `Continues in ${childId}`, now);
       this.sessions.writeCheckpoint(childId, 'handoff', `Handoff from ${r.fromLabel} accepted by ${actor.label}`, actor.label, now);
       const checklist = this.h.db.select({ done: handoffChecklist.done }).from(handoffChecklist).where(eq(handoffChecklist.handoffId, id)).all();
@@ -551,7 +658,14 @@ export class HandoffService implements SeedHandoffSink {
       const context = { ...json<HandoffContext>(r.context, emptyContext()), ...(data.context ?? {}) };
       this.h.db
         .update(handoffs)
-        .set({ status: 'pending', reason: null, summary: JSON.stringify(summary), context: JSON.stringify(context), ...(data.to ? this.resolveRecipient(data.to) : {}), ...(data.handoffType !== undefined ? { handoffType: data.handoffType ?? null } : {}) })
+        .set({
+          status: 'pending',
+          reason: null,
+          summary: JSON.stringify(summary),
+          context: JSON.stringify(context),
+          ...(data.to ? this.resolveRecipient(data.to) : {}),
+          ...(data.handoffType !== undefined ? { handoffType: data.handoffType ?? null } : {}),
+        })
         .where(eq(handoffs.id, id))
         .run();
       if (data.checklist) {
@@ -579,10 +693,18 @@ export class HandoffService implements SeedHandoffSink {
     const { done } = parseInput(handoffChecklistPatchSchema, input);
     this.edit(() => {
       this.require(id, actor, 'check');
-      const item = this.h.db.select().from(handoffChecklist).where(and(eq(handoffChecklist.id, itemId), eq(handoffChecklist.handoffId, id))).get();
+      const item = this.h.db
+        .select()
+        .from(handoffChecklist)
+        .where(and(eq(handoffChecklist.id, itemId), eq(handoffChecklist.handoffId, id)))
+        .get();
       if (!item) throw new BatonError('not_found', `item: no checklist item ${itemId} in handoff ${id}`, { field: 'item' });
       const now = this.now();
-      this.h.db.update(handoffChecklist).set({ done, doneBy: done ? actor.label : null, doneAt: done ? now : null }).where(eq(handoffChecklist.id, itemId)).run();
+      this.h.db
+        .update(handoffChecklist)
+        .set({ done, doneBy: done ? actor.label : null, doneAt: done ? now : null })
+        .where(eq(handoffChecklist.id, itemId))
+        .run();
       this.publish(id, actor.label, now);
     });
     return this.get(id);
@@ -595,9 +717,16 @@ export class HandoffService implements SeedHandoffSink {
       const open = this.openFor(r.sessionId);
       if (open) throw new BatonError('version_conflict', `status: session ${r.sessionId} already has an open handoff (${open.id})`, { field: 'status' });
       const session = this.sessions.requireSession(r.sessionId);
-      if (session.status === 'completed' || session.status === 'handed-off') throw new BatonError('version_conflict', `status: session ${r.sessionId} is ${session.status}; start a new handoff from the current session`, { field: 'status' });
+      if (session.status === 'completed' || session.status === 'handed-off')
+        throw new BatonError('version_conflict', `status: session ${r.sessionId} is ${session.status}; start a new handoff from the current session`, {
+          field: 'status',
+        });
       const now = this.now();
-      this.h.db.update(handoffs).set({ status: 'pending', expiresAt: now + ttl * 1000, decidedAt: null, decidedBy: null, reason: null }).where(eq(handoffs.id, id)).run();
+      this.h.db
+        .update(handoffs)
+        .set({ status: 'pending', expiresAt: now + ttl * 1000, decidedAt: null, decidedBy: null, reason: null })
+        .where(eq(handoffs.id, id))
+        .run();
       this.h.db.update(workSessions).set({ status: 'handed-off', endedAt: now }).where(eq(workSessions.id, r.sessionId)).run();
       this.event(id, 'renewed', actor.label, `Expires ${iso(now + ttl * 1000)}`, now);
       this.publish(id, actor.label, now);
@@ -619,7 +748,11 @@ export class HandoffService implements SeedHandoffSink {
 
   /** A handed-off session whose handoff did not go through is the sender's again. */
   private releaseSession(sessionId: string, status: 'active' | 'paused') {
-    this.h.db.update(workSessions).set({ status, endedAt: null, lastActivityAt: this.now() }).where(and(eq(workSessions.id, sessionId), eq(workSessions.status, 'handed-off'))).run();
+    this.h.db
+      .update(workSessions)
+      .set({ status, endedAt: null, lastActivityAt: this.now() })
+      .where(and(eq(workSessions.id, sessionId), eq(workSessions.status, 'handed-off')))
+      .run();
   }
 
   /** Expires open handoffs past their expiry (the sweeper calls this); their sessions are paused. */

@@ -20,7 +20,15 @@ import { registerHandoffRoutes } from './handoffs-api.ts';
 import type { HandoffService } from '../handoffs/service.ts';
 import type { BoardItems } from '../sessions/items.ts';
 import type { MeetingService } from '../sessions/meeting.ts';
-import { mcpRequestOf, mcpUnauthorized, protectedResourceMetadata, publicOrigin, RESOURCE_METADATA_PATH, wellKnownNotFound, type McpHttpRequest } from '../mcp/http.ts';
+import {
+  mcpRequestOf,
+  mcpUnauthorized,
+  protectedResourceMetadata,
+  publicOrigin,
+  RESOURCE_METADATA_PATH,
+  wellKnownNotFound,
+  type McpHttpRequest,
+} from '../mcp/http.ts';
 import { jsonBody } from './body.ts';
 import { isSameOrigin } from './origin.ts';
 import type { KnownPrincipal, WriteGate } from '../gate.ts';
@@ -52,7 +60,6 @@ interface Deps {
   metrics?: MiddlewareHandler<Env>;
 }
 
-
 function errorResponse(c: Context, error: ApiError, status: number) {
   if (error.retryAfter) c.header('Retry-After', String(error.retryAfter));
   return c.json({ error }, status as 400);
@@ -60,8 +67,6 @@ function errorResponse(c: Context, error: ApiError, status: number) {
 
 /** Query parameters as a plain object; repeated parameters keep the first value. */
 const query = (c: Context): Record<string, string> => c.req.query();
-
-
 
 const signInBodySchema = z.object({ email: z.string().max(254).default(''), password: z.string().max(256).default('') }).loose();
 const auditQuerySchema = z.object({
@@ -146,7 +151,8 @@ export function createApi(deps: Deps): Hono<Env> {
     if (cookieAuth && !['GET', 'HEAD', 'OPTIONS'].includes(method)) {
       const origin = c.req.header('origin') ?? c.req.header('referer');
       const scheme = new URL(c.req.url).protocol === 'https:' ? 'https' : 'http';
-      if (!isSameOrigin(origin, c.req.header('host'), scheme, c.req.header('x-forwarded-proto'))) throw new BatonError('forbidden', 'origin: cross-site request refused', { field: 'origin' });
+      if (!isSameOrigin(origin, c.req.header('host'), scheme, c.req.header('x-forwarded-proto')))
+        throw new BatonError('forbidden', 'origin: cross-site request refused', { field: 'origin' });
     }
     await next();
   });
@@ -187,7 +193,13 @@ export function createApi(deps: Deps): Hono<Env> {
     }
     // Said only once the password was right, so it reveals nothing to someone guessing.
     if (identity.refuseDisabledSignIn(body.email)) {
-      audit.record({ principal: { kind: 'anonymous' }, action: 'auth.sign-in.disabled', target: body.email.toLowerCase().slice(0, 254), outcome: 'denied', ip: c.get('ip') });
+      audit.record({
+        principal: { kind: 'anonymous' },
+        action: 'auth.sign-in.disabled',
+        target: body.email.toLowerCase().slice(0, 254),
+        outcome: 'denied',
+        ip: c.get('ip'),
+      });
       return errorResponse(c, { code: 'forbidden', message: 'This account is disabled; ask an admin to enable it', field: 'email' }, 403);
     }
     return res;
@@ -214,7 +226,11 @@ export function createApi(deps: Deps): Hono<Env> {
       // A token (or share link) that was sent and refused is told so, not asked to sign in.
       const bearer = !!c.req.header('authorization')?.toLowerCase().startsWith('bearer ');
       const share = !!(c.req.query('share') ?? c.req.header('x-baton-share'));
-      if (bearer) throw new BatonError('unauthorized', 'The token was refused: it is unknown, revoked or expired. Make a new one in Settings → API tokens (or baton token create)');
+      if (bearer)
+        throw new BatonError(
+          'unauthorized',
+          'The token was refused: it is unknown, revoked or expired. Make a new one in Settings → API tokens (or baton token create)',
+        );
       if (share) throw new BatonError('unauthorized', 'The share link was refused: it is unknown, revoked or expired');
       throw new BatonError('unauthorized', 'Sign in or send an API token (Authorization: Bearer …)');
     }
@@ -226,13 +242,19 @@ export function createApi(deps: Deps): Hono<Env> {
     return c.json({ principal: p.kind === 'token' ? { ...p } : p });
   });
 
-
   /**
    * A change to accounts, invitations, tokens or share links, through the write gate: the service
    * writes its own audit rows through the gate's recorder (it knows what changed), denials and
    * limits are the gate's.
    */
-  const accountWrite = <T>(c: Context<Env>, action: string, target: string, permission: Permission, input: unknown, run: (p: KnownPrincipal, record: AuditRecorder) => T | Promise<T>) =>
+  const accountWrite = <T>(
+    c: Context<Env>,
+    action: string,
+    target: string,
+    permission: Permission,
+    input: unknown,
+    run: (p: KnownPrincipal, record: AuditRecorder) => T | Promise<T>,
+  ) =>
     gate.write(callerOf(c), {
       action,
       target,
@@ -271,7 +293,10 @@ export function createApi(deps: Deps): Hono<Env> {
   });
   app.post('/api/v1/invites', async (c) => {
     const input = await jsonBody(c);
-    return c.json(await accountWrite(c, 'invite.create', 'invites', { action: 'admin' }, input, (by, record) => identity.createInvite(accountHolder(by), input, record)), 201);
+    return c.json(
+      await accountWrite(c, 'invite.create', 'invites', { action: 'admin' }, input, (by, record) => identity.createInvite(accountHolder(by), input, record)),
+      201,
+    );
   });
   app.delete('/api/v1/invites/:id', async (c) => {
     const id = c.req.param('id');
@@ -284,7 +309,10 @@ export function createApi(deps: Deps): Hono<Env> {
   });
   app.post('/api/v1/tokens', async (c) => {
     const input = await jsonBody(c);
-    return c.json(await accountWrite(c, 'token.create', 'tokens', { action: 'tokens:own' }, input, (by, record) => identity.createToken(accountHolder(by), input, record)), 201);
+    return c.json(
+      await accountWrite(c, 'token.create', 'tokens', { action: 'tokens:own' }, input, (by, record) => identity.createToken(accountHolder(by), input, record)),
+      201,
+    );
   });
   app.delete('/api/v1/tokens/:id', async (c) => {
     const id = c.req.param('id');

@@ -45,11 +45,21 @@ export function registerHandoffRoutes(app: Hono<Env>, deps: { handoffs: HandoffS
   });
 
   /** One step on an existing handoff: readable by the caller, then the service checks the step's own rule. */
-  const step = (method: 'post' | 'patch', path: string, action: string, run: (id: string, input: Record<string, unknown>, actor: HandoffActor, c: Context<Env>) => Handoff) =>
+  const step = (
+    method: 'post' | 'patch',
+    path: string,
+    action: string,
+    run: (id: string, input: Record<string, unknown>, actor: HandoffActor, c: Context<Env>) => Handoff,
+  ) =>
     app[method](path, async (c) => {
       const id = c.req.param('id')!;
       const input = await body(c);
-      return c.json(await gate.write(callerOf(c), handoffStepOp(handoffs, sessions, id, action, input, (actor) => run(id, input, actor, c))));
+      return c.json(
+        await gate.write(
+          callerOf(c),
+          handoffStepOp(handoffs, sessions, id, action, input, (actor) => run(id, input, actor, c)),
+        ),
+      );
     });
 
   step('post', '/api/v1/handoffs/:id/accept', 'handoff.accept', (id, _input, actor) => handoffs.accept(id, actor));

@@ -112,12 +112,21 @@ export function registerSessionRoutes(
     path: string,
     action: string,
     status: 200 | 201,
-    run: (c: Context<Env>, id: string, input: Record<string, unknown>, by: string, principal: Principal) => { board: SessionBoard; detail?: Record<string, unknown> },
+    run: (
+      c: Context<Env>,
+      id: string,
+      input: Record<string, unknown>,
+      by: string,
+      principal: Principal,
+    ) => { board: SessionBoard; detail?: Record<string, unknown> },
   ) =>
     app[method](path, async (c) => {
       const id = c.req.param('id')!;
       const input = await body(c);
-      const board = await gate.write(callerOf(c), sessionEditOp(sessions, id, action, input, ({ writer, principal }) => run(c, id, input, writer.label, principal)));
+      const board = await gate.write(
+        callerOf(c),
+        sessionEditOp(sessions, id, action, input, ({ writer, principal }) => run(c, id, input, writer.label, principal)),
+      );
       return c.json(board, status);
     });
 
@@ -149,7 +158,9 @@ export function registerSessionRoutes(
     const input = parseInput(filesSchema, raw);
     return { board: sessions.touchFiles(id, input.paths, input.kind, by) };
   });
-  editRoute('post', '/api/v1/sessions/:id/agents', 'session.agent', 200, (_c, id, input, by) => ({ board: sessions.reportAgent(id, parseInput(agentSchema, input), by) }));
+  editRoute('post', '/api/v1/sessions/:id/agents', 'session.agent', 200, (_c, id, input, by) => ({
+    board: sessions.reportAgent(id, parseInput(agentSchema, input), by),
+  }));
 
   // Board items (lib/board-items.ts): typed agenda, projects, findings, backlog…; and single-valued fields.
   editRoute('post', '/api/v1/sessions/:id/items', 'session.item.add', 201, (_c, id, input, by) => {
@@ -158,13 +169,19 @@ export function registerSessionRoutes(
   });
   editRoute('patch', '/api/v1/sessions/:id/items/:item', 'session.item.update', 200, (c, id, input, by) => {
     const item = parseInput(idSchema, c.req.param('item'), 'item');
-    return { board: items.update(id, item, input, by), detail: { item, fields: Object.keys((input.data as object | undefined) ?? {}), position: input.position } };
+    return {
+      board: items.update(id, item, input, by),
+      detail: { item, fields: Object.keys((input.data as object | undefined) ?? {}), position: input.position },
+    };
   });
   editRoute('delete', '/api/v1/sessions/:id/items/:item', 'session.item.remove', 200, (c, id, _input, by) => {
     const item = parseInput(idSchema, c.req.param('item'), 'item');
     return { board: items.remove(id, item, by), detail: { item } };
   });
-  editRoute('patch', '/api/v1/sessions/:id/fields', 'session.fields', 200, (_c, id, input, by) => ({ board: items.setFields(id, input, by), detail: { fields: Object.keys(input) } }));
+  editRoute('patch', '/api/v1/sessions/:id/fields', 'session.fields', 200, (_c, id, input, by) => ({
+    board: items.setFields(id, input, by),
+    detail: { fields: Object.keys(input) },
+  }));
 
   // Meeting mode (/present/<id>): the shared state and the server's clock, for everyone who may view
   // the board (share links too); actions for those who may edit it, driven by the presenter.

@@ -44,7 +44,13 @@ export interface SessionBackend {
   analytics(query: AnalyticsQuery): Promise<Analytics>;
 }
 
-function actOn(handoffs: HandoffService, id: string, action: 'accept' | 'decline' | 'request-changes' | 'comment', text: string | undefined, actor: HandoffActor): Handoff {
+function actOn(
+  handoffs: HandoffService,
+  id: string,
+  action: 'accept' | 'decline' | 'request-changes' | 'comment',
+  text: string | undefined,
+  actor: HandoffActor,
+): Handoff {
   if (action === 'accept') return handoffs.accept(id, actor);
   if (action === 'decline') return handoffs.decline(id, { reason: text }, actor);
   if (action === 'request-changes') return handoffs.requestChanges(id, { reason: text }, actor);
@@ -65,7 +71,10 @@ export function gatedSessionBackend(
   const view = (id: string) => authorize(principal(), { action: 'session:view', sessionId: id });
   const readAll = () => authorize(principal(), { action: 'memory:read', namespace: '*' });
   const edit = (id: string, action: string, input: unknown, run: (by: string) => SessionBoard) =>
-    gate.write(caller(), sessionEditOp(sessions, id, action, input, ({ writer }) => ({ board: run(writer.label) })));
+    gate.write(
+      caller(),
+      sessionEditOp(sessions, id, action, input, ({ writer }) => ({ board: run(writer.label) })),
+    );
   return {
     list: async ({ mine, ...filters }) => {
       const p = principal();
@@ -81,7 +90,10 @@ export function gatedSessionBackend(
     setGoalDone: (id, goalId, done) => edit(id, 'session.goal.update', { goalId, done }, (by) => sessions.setGoalDone(id, goalId, done, by)),
     handoffCreate: (sessionId, input) => gate.write(caller(), handoffCreateOp(handoffs, sessions, sessionId, input as Record<string, unknown>, 'mcp')),
     handoffAct: async (id, action, text) =>
-      gate.write(caller(), handoffStepOp(handoffs, sessions, id, `handoff.${action.replace('-', '_')}`, { text }, (actor) => actOn(handoffs, id, action, text, actor))),
+      gate.write(
+        caller(),
+        handoffStepOp(handoffs, sessions, id, `handoff.${action.replace('-', '_')}`, { text }, (actor) => actOn(handoffs, id, action, text, actor)),
+      ),
     handoffGet: async (id) => (authorizeHandoffRead(principal(), handoffs.sessionOf(id)), handoffs.get(id)),
     handoffList: async (filters) => (readAll(), handoffs.list(filters, handoffActor(principal(), sessions, '')).items),
     handoffRecipients: async () => (readAll(), handoffs.recipients()),

@@ -171,16 +171,12 @@ export class MemoryService {
       updateEntry: s.prepare<MemoryEntryRow>(updateEntrySql(false)),
       updateEntryTtl: s.prepare<MemoryEntryRow>(updateEntrySql(true)),
       setWarning: s.prepare<[string, string, string]>('UPDATE memory_entries SET projection_warning = ? WHERE namespace = ? AND key = ?'),
-      deleteEntry: s.prepare<{ namespace: string; key: string }>(
-        'DELETE FROM memory_entries WHERE namespace = @namespace AND key = @key',
-      ),
+      deleteEntry: s.prepare<{ namespace: string; key: string }>('DELETE FROM memory_entries WHERE namespace = @namespace AND key = @key'),
       insertHistory: s.prepare<ChangeInsert & { seq: number }>(
         `INSERT INTO memory_history (seq, namespace, key, op, version, value, actor, at, expires_at)
          VALUES (@seq, @namespace, @key, @op, @version, @value, @actor, @at, @expiresAt)`,
       ),
-      headSeq: s.prepare<[], { seq: number }>(
-        HEAD_SEQ_SQL,
-      ),
+      headSeq: s.prepare<[], { seq: number }>(HEAD_SEQ_SQL),
       pruneHistory: s.prepare<[string, string, string, string, number]>(
         `DELETE FROM memory_history WHERE namespace = ? AND key = ? AND seq <= (
            SELECT seq FROM memory_history WHERE namespace = ? AND key = ? ORDER BY seq DESC LIMIT 1 OFFSET ?)`,
@@ -235,11 +231,10 @@ export class MemoryService {
       }
       const currentVersion = existing?.version ?? 0;
       if (data.ifVersion !== undefined && data.ifVersion !== currentVersion) {
-        throw new BatonError(
-          'version_conflict',
-          `ifVersion: expected version ${data.ifVersion} but the current version is ${currentVersion}`,
-          { field: 'ifVersion', currentVersion },
-        );
+        throw new BatonError('version_conflict', `ifVersion: expected version ${data.ifVersion} but the current version is ${currentVersion}`, {
+          field: 'ifVersion',
+          currentVersion,
+        });
       }
       const version = currentVersion + 1;
       const expiresAt = data.ttl ? now + Math.round(data.ttl * 1000) : null;
@@ -278,11 +273,7 @@ export class MemoryService {
   }
 
   /** store() through group commit, for request handlers that run concurrently. */
-  storeSoon(
-    input: StoreInput | Record<string, unknown>,
-    actor: WriterRef,
-    after?: (result: StoreResult) => void,
-  ): Promise<StoreResult> {
+  storeSoon(input: StoreInput | Record<string, unknown>, actor: WriterRef, after?: (result: StoreResult) => void): Promise<StoreResult> {
     return this.group.run(() => {
       const result = this.store(input, actor);
       after?.(result); // e.g. the audit row, committed with the write
@@ -318,11 +309,7 @@ export class MemoryService {
   }
 
   /** delete() through group commit. */
-  deleteSoon(
-    input: EntryRef | Record<string, unknown>,
-    actor: WriterRef,
-    after?: (result: DeleteResult) => void,
-  ): Promise<DeleteResult> {
+  deleteSoon(input: EntryRef | Record<string, unknown>, actor: WriterRef, after?: (result: DeleteResult) => void): Promise<DeleteResult> {
     return this.group.run(() => {
       const result = this.delete(input, actor);
       after?.(result);
@@ -387,10 +374,7 @@ export class MemoryService {
     const data = parseInput(listInputSchema, input);
     const after = data.cursor ? decodeCursor(data.cursor, 1)[0]! : null;
     return this.readConsistent(() => {
-      const conditions = [
-        eq(memoryEntries.namespace, data.namespace),
-        or(isNull(memoryEntries.expiresAt), gt(memoryEntries.expiresAt, this.now())),
-      ];
+      const conditions = [eq(memoryEntries.namespace, data.namespace), or(isNull(memoryEntries.expiresAt), gt(memoryEntries.expiresAt, this.now()))];
       if (data.prefix) {
         // SQLite's substr counts code points, not UTF-16 units: an emoji is 1 there and 2 in `.length`.
         const chars = [...data.prefix].length;
@@ -451,12 +435,7 @@ export class MemoryService {
       items: this.h.db
         .select({ namespace: memoryEntries.namespace, count: count() })
         .from(memoryEntries)
-        .where(
-          and(
-            or(isNull(memoryEntries.expiresAt), gt(memoryEntries.expiresAt, this.now())),
-            namespaceScope(memoryEntries.namespace, readable),
-          ),
-        )
+        .where(and(or(isNull(memoryEntries.expiresAt), gt(memoryEntries.expiresAt, this.now())), namespaceScope(memoryEntries.namespace, readable)))
         .groupBy(memoryEntries.namespace)
         .orderBy(asc(memoryEntries.namespace))
         .all(),
@@ -482,7 +461,6 @@ export class MemoryService {
         seq: r.seq,
       }));
   }
-
 
   /** Runs reads and the head seq in one read transaction, so a snapshot and its seq agree. */
   private readConsistent<T extends object>(fn: () => T): T & { seq: number } {

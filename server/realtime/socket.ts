@@ -61,12 +61,22 @@ function on<E extends ClientEventName, R>(
     const reply = typeof ack === 'function' ? (ack as (r: Ack<R>) => void) : () => {};
     // Depth first, without recursion: zod (and any reply echoing it) would overflow on a deep payload.
     const deep = tooDeepPath(payload, maxDepth);
-    if (deep !== null) return reply({ ok: false, error: new BatonError('invalid_input', `${deep || 'payload'}: nested deeper than ${maxDepth} levels`, { field: deep.split('.')[0] || 'payload' }).toJSON() });
+    if (deep !== null)
+      return reply({
+        ok: false,
+        error: new BatonError('invalid_input', `${deep || 'payload'}: nested deeper than ${maxDepth} levels`, {
+          field: deep.split('.')[0] || 'payload',
+        }).toJSON(),
+      });
     const parsed = schema.safeParse(payload ?? {});
     if (!parsed.success) return reply({ ok: false, error: fromZodError(parsed.error).toJSON() });
     try {
       const result = fn(parsed.data as z.output<(typeof clientEventSchemas)[E]>);
-      if (result instanceof Promise) result.then((data) => reply({ ok: true, data }), (err) => fail(reply, err));
+      if (result instanceof Promise)
+        result.then(
+          (data) => reply({ ok: true, data }),
+          (err) => fail(reply, err),
+        );
       else reply({ ok: true, data: result });
     } catch (err) {
       fail(reply, err);
@@ -167,9 +177,17 @@ export function registerSocketHandlers(io: BatonServer, { memory, feed, logger, 
       const p = caller();
       authorize(p, roomPermission(room));
       void socket.join(`presence:${room}`);
-      presence.set(room, { socketId: socket.id, id: `${p.kind}:${p.id}`, name: presenceName(p), kind: p.kind === 'local' ? 'token' : p.kind, focus: focus ?? null, since: new Date().toISOString() });
+      presence.set(room, {
+        socketId: socket.id,
+        id: `${p.kind}:${p.id}`,
+        name: presenceName(p),
+        kind: p.kind === 'local' ? 'token' : p.kind,
+        focus: focus ?? null,
+        since: new Date().toISOString(),
+      });
       broadcastPresence(room);
-      if (room === DASHBOARD_ROOM) for (const board of presence.roomNames().filter((r) => r.startsWith('session:'))) socket.emit('presence:state', stateOf(board));
+      if (room === DASHBOARD_ROOM)
+        for (const board of presence.roomNames().filter((r) => r.startsWith('session:'))) socket.emit('presence:state', stateOf(board));
       return stateOf(room);
     });
     on(socket, 'presence:leave', logger, gate.maxDepth, ({ room }) => {

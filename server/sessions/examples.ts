@@ -15,7 +15,12 @@ export function exampleStores(now: number = Date.now()): SeedStore[] {
   const moveTime = exampleClock(now);
   return seed.memoryCalls
     .filter((c) => c.action === 'store')
-    .map((c) => ({ namespace: c.namespace, key: c.key, value: c.value!.replace(ISO_TIME, moveTime), ...((c as { ttl?: number }).ttl ? { ttl: (c as { ttl?: number }).ttl } : {}) }));
+    .map((c) => ({
+      namespace: c.namespace,
+      key: c.key,
+      value: c.value!.replace(ISO_TIME, moveTime),
+      ...((c as { ttl?: number }).ttl ? { ttl: (c as { ttl?: number }).ttl } : {}),
+    }));
 }
 
 /** The seed's fixed clock (its ids end in this time, kept as they are). */

@@ -1,14 +1,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client.ts';
 import { sessionItems, workSessions } from '../../db/schema.ts';
-import {
-  boardFieldsSchema,
-  boardItemSchemas,
-  itemCreateSchema,
-  itemPatchSchema,
-  type BoardFields,
-  type BoardItemKind,
-} from '../../lib/board-items.ts';
+import { boardFieldsSchema, boardItemSchemas, itemCreateSchema, itemPatchSchema, type BoardFields, type BoardItemKind } from '../../lib/board-items.ts';
 import { BatonError, fromZodError } from '../../lib/errors.ts';
 import type { SessionBoard } from '../../lib/session-types.ts';
 import type { SessionRow } from './reads.ts';
@@ -63,7 +56,9 @@ const countItems = (h: DbHandle, sessionId: string, kind?: BoardItemKind) =>
 function requireRoom(h: DbHandle, sessionId: string, adding: number) {
   const n = countItems(h, sessionId);
   if (n + adding > MAX_ITEMS_PER_SESSION) {
-    throw new BatonError('invalid_input', `items: a session holds at most ${MAX_ITEMS_PER_SESSION} board items (this one has ${n}); remove some first`, { field: 'items' });
+    throw new BatonError('invalid_input', `items: a session holds at most ${MAX_ITEMS_PER_SESSION} board items (this one has ${n}); remove some first`, {
+      field: 'items',
+    });
   }
 }
 
@@ -73,7 +68,11 @@ function insertItem(h: DbHandle, sessionId: string, kind: BoardItemKind, data: R
     .from(sessionItems)
     .where(and(eq(sessionItems.sessionId, sessionId), eq(sessionItems.kind, kind)))
     .get()!.next;
-  const row = h.db.insert(sessionItems).values({ sessionId, kind, position, data: JSON.stringify(data), createdAt: at, updatedAt: at, createdBy: by }).returning({ id: sessionItems.id }).get();
+  const row = h.db
+    .insert(sessionItems)
+    .values({ sessionId, kind, position, data: JSON.stringify(data), createdAt: at, updatedAt: at, createdBy: by })
+    .returning({ id: sessionItems.id })
+    .get();
   return row.id;
 }
 
@@ -83,7 +82,11 @@ function mergeFields(h: DbHandle, sessionId: string, fields: BoardFields, at: nu
   const details = json<Record<string, unknown>>(row.details, {});
   const current = details.fields && typeof details.fields === 'object' && !Array.isArray(details.fields) ? (details.fields as Record<string, unknown>) : {};
   details.fields = { ...current, ...fields };
-  h.db.update(workSessions).set({ details: JSON.stringify(details), lastActivityAt: at, updatedAt: at }).where(eq(workSessions.id, sessionId)).run();
+  h.db
+    .update(workSessions)
+    .set({ details: JSON.stringify(details), lastActivityAt: at, updatedAt: at })
+    .where(eq(workSessions.id, sessionId))
+    .run();
 }
 
 /** What the projection of a seed write adds to a board: typed items and single-valued fields. */
@@ -106,7 +109,11 @@ export function applySeedPatch(h: DbHandle, sessionId: string, patch: SeedBoardP
       byKind.set(item.kind, [...(byKind.get(item.kind) ?? []), data]);
     }
     const fresh = [...byKind].filter(([kind]) => countItems(h, sessionId, kind) === 0);
-    requireRoom(h, sessionId, fresh.reduce((n, [, list]) => n + list.length, 0));
+    requireRoom(
+      h,
+      sessionId,
+      fresh.reduce((n, [, list]) => n + list.length, 0),
+    );
     for (const [kind, list] of fresh) for (const data of list) insertItem(h, sessionId, kind, data, by, at);
   }
   if (patch.fields && Object.keys(patch.fields).length) mergeFields(h, sessionId, validateFields(patch.fields, 'fields'), at);
@@ -155,7 +162,11 @@ export class BoardItems {
       const at = this.now();
       if (patch.data) {
         const data = validateItemData(kind, { ...json<Record<string, unknown>>(item.data, {}), ...patch.data });
-        this.h.db.update(sessionItems).set({ data: JSON.stringify(data), updatedAt: at }).where(eq(sessionItems.id, item.id)).run();
+        this.h.db
+          .update(sessionItems)
+          .set({ data: JSON.stringify(data), updatedAt: at })
+          .where(eq(sessionItems.id, item.id))
+          .run();
       }
       if (patch.position !== undefined) this.reposition(sessionId, kind, item.id, patch.position, at);
       return this.finish(sessionId, by, at);
@@ -171,7 +182,11 @@ export class BoardItems {
     const item = this.requireItem(sessionId, itemId);
     if (item.kind !== 'agenda') throw new BatonError('invalid_input', `item: ${itemId} is a ${item.kind}, not an agenda item`, { field: 'item' });
     const data = validateItemData('agenda', { ...json<Record<string, unknown>>(item.data, {}), status });
-    this.h.db.update(sessionItems).set({ data: JSON.stringify(data), updatedAt: at }).where(eq(sessionItems.id, item.id)).run();
+    this.h.db
+      .update(sessionItems)
+      .set({ data: JSON.stringify(data), updatedAt: at })
+      .where(eq(sessionItems.id, item.id))
+      .run();
   }
 
   remove(sessionId: string, itemId: number, by: string): SessionBoard {
@@ -192,7 +207,8 @@ export class BoardItems {
   /** Sets single-valued board fields (`boardFieldsSchema`), merged into the session's `details.fields`. */
   setFields(sessionId: string, input: unknown, by: string): SessionBoard {
     const fields = validateFields(input);
-    if (Object.keys(fields).length === 0) throw new BatonError('invalid_input', 'fields: give at least one of sprintGoal, capacity, verdict, signOff, horizon', { field: 'fields' });
+    if (Object.keys(fields).length === 0)
+      throw new BatonError('invalid_input', 'fields: give at least one of sprintGoal, capacity, verdict, signOff, horizon', { field: 'fields' });
     return this.sessions.edit(() => {
       this.sessions.requireSession(sessionId);
       const at = this.now();
@@ -208,7 +224,11 @@ export class BoardItems {
 
   private requireItem(sessionId: string, itemId: number) {
     this.sessions.requireSession(sessionId);
-    const item = this.h.db.select().from(sessionItems).where(and(eq(sessionItems.id, itemId), eq(sessionItems.sessionId, sessionId))).get();
+    const item = this.h.db
+      .select()
+      .from(sessionItems)
+      .where(and(eq(sessionItems.id, itemId), eq(sessionItems.sessionId, sessionId)))
+      .get();
     if (!item) throw new BatonError('not_found', `item: no item ${itemId} in session ${sessionId}`, { field: 'item' });
     return item;
   }
@@ -224,7 +244,12 @@ export class BoardItems {
       .filter((id) => id !== itemId);
     ids.splice(Math.min(position, ids.length), 0, itemId);
     // Only rows whose position changes are written (one prepared statement: a 500-item kind stays cheap).
-    const current = new Map(this.h.sqlite.prepare<[string, string], { id: number; position: number }>('SELECT id, position FROM session_items WHERE session_id = ? AND kind = ?').all(sessionId, kind).map((r) => [r.id, r.position]));
+    const current = new Map(
+      this.h.sqlite
+        .prepare<[string, string], { id: number; position: number }>('SELECT id, position FROM session_items WHERE session_id = ? AND kind = ?')
+        .all(sessionId, kind)
+        .map((r) => [r.id, r.position]),
+    );
     const setPosition = this.h.sqlite.prepare<[number, number]>('UPDATE session_items SET position = ? WHERE id = ?');
     ids.forEach((id, i) => {
       if (current.get(id) !== i) setPosition.run(i, id);
@@ -291,8 +316,22 @@ const SEED_LISTS: { key: string; kind: BoardItemKind; textField: string; fix?: (
   },
   { key: 'shared_resources', kind: 'resource', textField: 'name' },
   { key: 'dependencies', kind: 'dependency', textField: 'description' },
-  { key: 'review_criteria', kind: 'criterion', textField: 'text', fix: (d) => ({ ...d, category: str(d.category) ?? criterionCategory(typeof d.text === 'string' ? d.text : '') }) },
-  { key: 'testing_scope', kind: 'result', textField: 'area', fix: (d, v) => ({ ...d, environment: d.environment ?? (Array.isArray(v.test_environment) ? null : str(v.test_environment)), outcome: d.outcome ?? 'pending' }) },
+  {
+    key: 'review_criteria',
+    kind: 'criterion',
+    textField: 'text',
+    fix: (d) => ({ ...d, category: str(d.category) ?? criterionCategory(typeof d.text === 'string' ? d.text : '') }),
+  },
+  {
+    key: 'testing_scope',
+    kind: 'result',
+    textField: 'area',
+    fix: (d, v) => ({
+      ...d,
+      environment: d.environment ?? (Array.isArray(v.test_environment) ? null : str(v.test_environment)),
+      outcome: d.outcome ?? 'pending',
+    }),
+  },
   { key: 'test_environment', kind: 'environment', textField: 'name' },
   { key: 'action_items', kind: 'action', textField: 'title' },
   { key: 'backlog', kind: 'backlog', textField: 'title' },
@@ -342,12 +381,17 @@ export function seedBoardOf(value: Json): SeedBoardPatch {
   if (capacity) {
     let buffer = num(capacity.capacity_buffer ?? capacity.buffer) ?? 0;
     if (buffer > 1) buffer /= 100;
-    fields.capacity = { points: num(capacity.total_story_points ?? capacity.points) ?? 0, developerDays: num(capacity.available_developer_days ?? capacity.developer_days) ?? 0, buffer };
+    fields.capacity = {
+      points: num(capacity.total_story_points ?? capacity.points) ?? 0,
+      developerDays: num(capacity.available_developer_days ?? capacity.developer_days) ?? 0,
+      buffer,
+    };
   }
   if (str(value.planning_horizon)) fields.horizon = str(value.planning_horizon);
   if (str(value.sprint_goal)) fields.sprintGoal = str(value.sprint_goal);
   const valid: Json = {};
-  for (const [k, v] of Object.entries(fields)) if (boardFieldsSchema.safeParse({ [k]: v }).success) valid[k] = boardFieldsSchema.parse({ [k]: v })[k as keyof BoardFields];
+  for (const [k, v] of Object.entries(fields))
+    if (boardFieldsSchema.safeParse({ [k]: v }).success) valid[k] = boardFieldsSchema.parse({ [k]: v })[k as keyof BoardFields];
 
   const out: SeedBoardPatch = {};
   if (items.length) out.items = items;

@@ -51,7 +51,11 @@ export class MeetingService {
       const now = this.now();
       const { state, statuses } = reduceMeeting(readMeeting(details.meeting), action, { now, actor, agenda: this.agenda(sessionId) });
       details.meeting = state;
-      this.h.db.update(workSessions).set({ details: JSON.stringify(details), lastActivityAt: now }).where(eq(workSessions.id, sessionId)).run();
+      this.h.db
+        .update(workSessions)
+        .set({ details: JSON.stringify(details), lastActivityAt: now })
+        .where(eq(workSessions.id, sessionId))
+        .run();
       // The agenda statuses and the meeting state change together, and the board is appended once.
       for (const s of statuses) this.items.markAgenda(sessionId, s.itemId, s.status, now);
       this.sessions.bump(sessionId, by, now);

@@ -105,7 +105,17 @@ const KNOWN_SECTIONS = new Set([
 
 const str = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : typeof v === 'number' ? String(v) : null);
 const strings = (v: unknown): string[] =>
-  Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : x && typeof x === 'object' ? str((x as Json).name ?? (x as Json).task ?? (x as Json).description ?? (x as Json).title) : str(x))).filter((x): x is string => !!x) : [];
+  Array.isArray(v)
+    ? v
+        .map((x) =>
+          typeof x === 'string'
+            ? x
+            : x && typeof x === 'object'
+              ? str((x as Json).name ?? (x as Json).task ?? (x as Json).description ?? (x as Json).title)
+              : str(x),
+        )
+        .filter((x): x is string => !!x)
+    : [];
 const obj = (v: unknown): Json | null => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : null);
 const time = (v: unknown): number | null => {
   if (typeof v === 'number' && Number.isFinite(v)) return v;
@@ -241,8 +251,7 @@ export function projectWrite(namespace: string, key: string, raw: string, seq: n
 
   const id = str(value.session_id) ?? idFromKey;
   const { type, subtype } = kindOf(section, value);
-  const target = (create: boolean): SessionTarget =>
-    id ? { by: 'id', id, create } : { by: 'latest', type, namespace, create, newId: `${type}-${seq}` };
+  const target = (create: boolean): SessionTarget => (id ? { by: 'id', id, create } : { by: 'latest', type, namespace, create, newId: `${type}-${seq}` });
   const context = obj(value.context) ?? {};
   const startedAt = time(value.started_at);
 
@@ -251,7 +260,9 @@ export function projectWrite(namespace: string, key: string, raw: string, seq: n
     const title =
       str(value.title) ??
       str(value.feature) ??
-      (obj(value.review_scope) && str(obj(value.review_scope)!.feature) ? `Review ${str(obj(value.review_scope)!.pull_request) ?? ''} ${str(obj(value.review_scope)!.feature)}`.trim() : null) ??
+      (obj(value.review_scope) && str(obj(value.review_scope)!.feature)
+        ? `Review ${str(obj(value.review_scope)!.pull_request) ?? ''} ${str(obj(value.review_scope)!.feature)}`.trim()
+        : null) ??
       str(value.project_name) ??
       str(value.scope) ??
       (value.sprint_number !== undefined ? `Sprint ${str(value.sprint_number)} planning` : null) ??
@@ -262,7 +273,9 @@ export function projectWrite(namespace: string, key: string, raw: string, seq: n
     for (const [k, v] of Object.entries(value)) {
       if (!['session_id', 'session_type', 'started_at', 'goals', 'context', 'project_name', 'focus_area', 'expected_duration'].includes(k)) details[k] = v;
     }
-    const owner = str(value.developer_id ?? value.coordinator ?? value.reviewer ?? value.qa_lead ?? value.planning_facilitator ?? value.architect ?? value.owner);
+    const owner = str(
+      value.developer_id ?? value.coordinator ?? value.reviewer ?? value.qa_lead ?? value.planning_facilitator ?? value.architect ?? value.owner,
+    );
     const participants = [...strings(value.participants), ...strings(value.team_members)];
     return {
       kind: 'patch',
@@ -299,7 +312,11 @@ export function projectWrite(namespace: string, key: string, raw: string, seq: n
       patch: {
         target: target(true),
         // A session an agent starts with a save: named after its project, focus or key, not its type.
-        create: { type, subtype, title: str(value.project_name) ?? (str(value.focus_area) ? titleCase(str(value.focus_area)!) : null) ?? id ?? titleCase(`${type} session`) },
+        create: {
+          type,
+          subtype,
+          title: str(value.project_name) ?? (str(value.focus_area) ? titleCase(str(value.focus_area)!) : null) ?? id ?? titleCase(`${type} session`),
+        },
         core: {
           branch: str(value.current_branch ?? context.current_branch),
           lastCommit: str(value.last_commit ?? context.last_commit),
@@ -322,7 +339,15 @@ export function projectWrite(namespace: string, key: string, raw: string, seq: n
       kind: 'patch',
       patch: {
         target: target(false),
-        details: { swarm: { id: str(value.swarm_id), topology: str(value.topology), maxAgents: typeof value.max_agents === 'number' ? value.max_agents : null, strategy: str(value.strategy), coordinator: str(value.coordinator) } },
+        details: {
+          swarm: {
+            id: str(value.swarm_id),
+            topology: str(value.topology),
+            maxAgents: typeof value.max_agents === 'number' ? value.max_agents : null,
+            strategy: str(value.strategy),
+            coordinator: str(value.coordinator),
+          },
+        },
       },
     };
   }
@@ -336,7 +361,14 @@ export function projectWrite(namespace: string, key: string, raw: string, seq: n
         target: target(false),
         core: { status: 'active' },
         resumed: true,
-        details: { lastRecovery: { status: str(value.recovery_status), resumedFrom: str(value.work_resumed_from), contextRestored: value.context_restored ?? null, previousEnd: str(value.previous_session_end) } },
+        details: {
+          lastRecovery: {
+            status: str(value.recovery_status),
+            resumedFrom: str(value.work_resumed_from),
+            contextRestored: value.context_restored ?? null,
+            previousEnd: str(value.previous_session_end),
+          },
+        },
         checkpoint: { kind: 'recovery', label: `Recovered: ${str(value.work_resumed_from) ?? str(value.recovery_status) ?? 'resumed'}`, validation },
       },
     };
@@ -352,7 +384,12 @@ export function projectWrite(namespace: string, key: string, raw: string, seq: n
       patch: {
         target: target(true),
         // Named after the work handed over (its first task in progress, else its branch).
-        create: { type: 'development', subtype: null, title: inProgress.map((w) => str(obj(w)?.task)).find(Boolean) ?? str(next.current_branch) ?? `Work of ${str(value.current_owner) ?? 'the previous owner'}` },
+        create: {
+          type: 'development',
+          subtype: null,
+          title:
+            inProgress.map((w) => str(obj(w)?.task)).find(Boolean) ?? str(next.current_branch) ?? `Work of ${str(value.current_owner) ?? 'the previous owner'}`,
+        },
         core: {
           owner: str(value.current_owner),
           status: 'handed-off',
@@ -363,7 +400,13 @@ export function projectWrite(namespace: string, key: string, raw: string, seq: n
         workstreams: inProgress
           .map((w) => obj(w))
           .filter((w): w is Json => !!w && !!str(w.task))
-          .map((w) => ({ name: str(w.task)!, status: 'in-progress', progress: percent(w.progress) ?? 0, nextSteps: strings(w.next_steps), files: strings(w.files_modified) })),
+          .map((w) => ({
+            name: str(w.task)!,
+            status: 'in-progress',
+            progress: percent(w.progress) ?? 0,
+            nextSteps: strings(w.next_steps),
+            files: strings(w.files_modified),
+          })),
         files: strings(next.active_files).map((path) => ({ path, kind: 'active' as const })),
         blockers: blockersOf(summary.blockers),
         details: {
@@ -386,11 +429,22 @@ export function projectWrite(namespace: string, key: string, raw: string, seq: n
             inProgress: inProgress
               .map((w) => obj(w))
               .filter((w): w is Json => !!w && !!str(w.task))
-              .map((w) => ({ task: str(w.task)!, progress: percent(w.progress) ?? 0, nextSteps: strings(w.next_steps), files: strings(w.files_modified), estimatedCompletion: str(w.estimated_completion) })),
+              .map((w) => ({
+                task: str(w.task)!,
+                progress: percent(w.progress) ?? 0,
+                nextSteps: strings(w.next_steps),
+                files: strings(w.files_modified),
+                estimatedCompletion: str(w.estimated_completion),
+              })),
             blockers: (Array.isArray(summary.blockers) ? summary.blockers : [])
               .map((b) => (typeof b === 'string' ? { description: b } : obj(b)))
               .filter((b): b is Json => !!b && !!str(b.description))
-              .map((b) => ({ description: str(b.description)!, impact: str(b.impact), owner: str(b.escalated_to ?? b.owner), expectedResolution: str(b.expected_resolution) })),
+              .map((b) => ({
+                description: str(b.description)!,
+                impact: str(b.impact),
+                owner: str(b.escalated_to ?? b.owner),
+                expectedResolution: str(b.expected_resolution),
+              })),
             notes: strings(summary.important_notes),
           },
           context: {

@@ -73,10 +73,22 @@ export class SessionReads {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
     const blockers = new Map(
-      this.h.db.select({ id: sessionBlockers.sessionId, n: sql<number>`count(*)` }).from(sessionBlockers).where(and(inArray(sessionBlockers.sessionId, ids), isNull(sessionBlockers.resolvedAt))).groupBy(sessionBlockers.sessionId).all().map((r) => [r.id, r.n]),
+      this.h.db
+        .select({ id: sessionBlockers.sessionId, n: sql<number>`count(*)` })
+        .from(sessionBlockers)
+        .where(and(inArray(sessionBlockers.sessionId, ids), isNull(sessionBlockers.resolvedAt)))
+        .groupBy(sessionBlockers.sessionId)
+        .all()
+        .map((r) => [r.id, r.n]),
     );
     const goals = new Map(
-      this.h.db.select({ id: sessionGoals.sessionId, total: sql<number>`count(*)`, done: sql<number>`sum(${sessionGoals.done})` }).from(sessionGoals).where(inArray(sessionGoals.sessionId, ids)).groupBy(sessionGoals.sessionId).all().map((r) => [r.id, r]),
+      this.h.db
+        .select({ id: sessionGoals.sessionId, total: sql<number>`count(*)`, done: sql<number>`sum(${sessionGoals.done})` })
+        .from(sessionGoals)
+        .where(inArray(sessionGoals.sessionId, ids))
+        .groupBy(sessionGoals.sessionId)
+        .all()
+        .map((r) => [r.id, r]),
     );
     return rows.map((r) => ({
       id: r.id,
@@ -115,7 +127,13 @@ export class SessionReads {
         if (q.createdBy) conditions.push(sql`json_extract(${workSessions.details}, '$.createdBy') = ${q.createdBy}`);
         if (q.archived === 'false') conditions.push(sql`json_extract(${workSessions.details}, '$.archivedAt') IS NULL`);
         if (q.archived === 'only') conditions.push(sql`json_extract(${workSessions.details}, '$.archivedAt') IS NOT NULL`);
-        const rows = this.h.db.select().from(workSessions).where(conditions.length ? and(...conditions) : undefined).orderBy(desc(workSessions.lastActivityAt)).limit(q.limit).all();
+        const rows = this.h.db
+          .select()
+          .from(workSessions)
+          .where(conditions.length ? and(...conditions) : undefined)
+          .orderBy(desc(workSessions.lastActivityAt))
+          .limit(q.limit)
+          .all();
         const seq = this.headSeq();
         return { items: this.summaries(rows), seq };
       })
@@ -126,8 +144,18 @@ export class SessionReads {
     const r = this.h.db.select().from(workSessions).where(eq(workSessions.id, id)).get();
     if (!r) return null;
     const [summary] = this.summaries([r]);
-    const children = this.h.db.select({ id: workSessions.id, title: workSessions.title, status: workSessions.status }).from(workSessions).where(eq(workSessions.parentId, id)).all();
-    const parent = r.parentId ? (this.h.db.select({ id: workSessions.id, title: workSessions.title, status: workSessions.status }).from(workSessions).where(eq(workSessions.id, r.parentId)).get() ?? null) : null;
+    const children = this.h.db
+      .select({ id: workSessions.id, title: workSessions.title, status: workSessions.status })
+      .from(workSessions)
+      .where(eq(workSessions.parentId, id))
+      .all();
+    const parent = r.parentId
+      ? (this.h.db
+          .select({ id: workSessions.id, title: workSessions.title, status: workSessions.status })
+          .from(workSessions)
+          .where(eq(workSessions.id, r.parentId))
+          .get() ?? null)
+      : null;
     return {
       ...summary!,
       branch: r.branch,
@@ -136,15 +164,122 @@ export class SessionReads {
       metrics: json(r.metrics, {}),
       details: json(r.details, {}),
       autosaveMinutes: r.autosaveMinutes,
-      goals: this.h.db.select().from(sessionGoals).where(eq(sessionGoals.sessionId, id)).orderBy(asc(sessionGoals.position), asc(sessionGoals.id)).all().map((g) => ({ id: g.id, text: g.text, done: g.done, doneAt: isoOrNull(g.doneAt) })),
-      workstreams: this.h.db.select().from(sessionWorkstreams).where(eq(sessionWorkstreams.sessionId, id)).orderBy(asc(sessionWorkstreams.position)).all().map((w) => ({ id: w.id, name: w.name, status: w.status, progress: w.progress, nextSteps: json(w.nextSteps, []), files: json(w.files, []) })),
-      files: this.h.db.select().from(sessionFiles).where(eq(sessionFiles.sessionId, id)).orderBy(desc(sessionFiles.touchedAt)).all().map((f) => ({ path: f.path, kind: f.kind, touchedAt: iso(f.touchedAt), touchedBy: f.touchedBy })),
-      blockers: this.h.db.select().from(sessionBlockers).where(eq(sessionBlockers.sessionId, id)).orderBy(asc(sessionBlockers.id)).all().map((b) => ({ id: b.id, description: b.description, kind: b.kind, severity: b.severity, owner: b.owner, impact: b.impact, expectedResolution: b.expectedResolution, createdAt: iso(b.createdAt), resolvedAt: isoOrNull(b.resolvedAt), resolvedBy: b.resolvedBy })),
-      decisions: this.h.db.select().from(sessionDecisions).where(eq(sessionDecisions.sessionId, id)).orderBy(asc(sessionDecisions.decidedAt)).all().map((d) => ({ id: d.id, topic: d.topic, decision: d.decision, rationale: d.rationale, alternatives: json(d.alternatives, []), decidedAt: iso(d.decidedAt), decidedBy: d.decidedBy })),
-      agents: this.h.db.select().from(sessionAgents).where(eq(sessionAgents.sessionId, id)).orderBy(asc(sessionAgents.name)).all().map((a) => ({ name: a.name, role: a.role, status: a.status, currentTask: a.currentTask, lastActivityAt: iso(a.lastActivityAt), ...(a.status === 'waiting' ? { message: a.waitingMessage, waitingSince: a.waitingSince == null ? null : iso(a.waitingSince) } : {}) })),
-      checkpoints: this.h.db.select().from(sessionCheckpoints).where(eq(sessionCheckpoints.sessionId, id)).orderBy(desc(sessionCheckpoints.id)).limit(100).all().map((c) => ({ id: c.id, kind: c.kind, label: c.label, createdAt: iso(c.createdAt), createdBy: c.createdBy, sessionVersion: c.sessionVersion, metrics: json<CheckpointSnapshot>(c.snapshot, {} as CheckpointSnapshot).metrics ?? {} })),
-      items: this.h.db.select().from(sessionItems).where(eq(sessionItems.sessionId, id)).orderBy(asc(sessionItems.kind), asc(sessionItems.position), asc(sessionItems.id)).all().map((i) => ({ id: i.id, kind: i.kind as BoardItemKind, position: i.position, data: json(i.data, {}) as BoardItemData, createdAt: iso(i.createdAt), updatedAt: iso(i.updatedAt), createdBy: i.createdBy })),
-      handoffs: this.h.db.select().from(handoffs).where(or(eq(handoffs.sessionId, id), eq(handoffs.continuationId, id))).orderBy(desc(handoffs.createdAt)).limit(50).all().map((x) => ({ id: x.id, status: x.status, from: x.fromLabel, to: x.toLabel, createdAt: iso(x.createdAt), expiresAt: iso(x.expiresAt), continuationId: x.continuationId, reason: x.reason ?? null })),
+      goals: this.h.db
+        .select()
+        .from(sessionGoals)
+        .where(eq(sessionGoals.sessionId, id))
+        .orderBy(asc(sessionGoals.position), asc(sessionGoals.id))
+        .all()
+        .map((g) => ({ id: g.id, text: g.text, done: g.done, doneAt: isoOrNull(g.doneAt) })),
+      workstreams: this.h.db
+        .select()
+        .from(sessionWorkstreams)
+        .where(eq(sessionWorkstreams.sessionId, id))
+        .orderBy(asc(sessionWorkstreams.position))
+        .all()
+        .map((w) => ({ id: w.id, name: w.name, status: w.status, progress: w.progress, nextSteps: json(w.nextSteps, []), files: json(w.files, []) })),
+      files: this.h.db
+        .select()
+        .from(sessionFiles)
+        .where(eq(sessionFiles.sessionId, id))
+        .orderBy(desc(sessionFiles.touchedAt))
+        .all()
+        .map((f) => ({ path: f.path, kind: f.kind, touchedAt: iso(f.touchedAt), touchedBy: f.touchedBy })),
+      blockers: this.h.db
+        .select()
+        .from(sessionBlockers)
+        .where(eq(sessionBlockers.sessionId, id))
+        .orderBy(asc(sessionBlockers.id))
+        .all()
+        .map((b) => ({
+          id: b.id,
+          description: b.description,
+          kind: b.kind,
+          severity: b.severity,
+          owner: b.owner,
+          impact: b.impact,
+          expectedResolution: b.expectedResolution,
+          createdAt: iso(b.createdAt),
+          resolvedAt: isoOrNull(b.resolvedAt),
+          resolvedBy: b.resolvedBy,
+        })),
+      decisions: this.h.db
+        .select()
+        .from(sessionDecisions)
+        .where(eq(sessionDecisions.sessionId, id))
+        .orderBy(asc(sessionDecisions.decidedAt))
+        .all()
+        .map((d) => ({
+          id: d.id,
+          topic: d.topic,
+          decision: d.decision,
+          rationale: d.rationale,
+          alternatives: json(d.alternatives, []),
+          decidedAt: iso(d.decidedAt),
+          decidedBy: d.decidedBy,
+        })),
+      agents: this.h.db
+        .select()
+        .from(sessionAgents)
+        .where(eq(sessionAgents.sessionId, id))
+        .orderBy(asc(sessionAgents.name))
+        .all()
+        .map((a) => ({
+          name: a.name,
+          role: a.role,
+          status: a.status,
+          currentTask: a.currentTask,
+          lastActivityAt: iso(a.lastActivityAt),
+          ...(a.status === 'waiting' ? { message: a.waitingMessage, waitingSince: a.waitingSince == null ? null : iso(a.waitingSince) } : {}),
+        })),
+      checkpoints: this.h.db
+        .select()
+        .from(sessionCheckpoints)
+        .where(eq(sessionCheckpoints.sessionId, id))
+        .orderBy(desc(sessionCheckpoints.id))
+        .limit(100)
+        .all()
+        .map((c) => ({
+          id: c.id,
+          kind: c.kind,
+          label: c.label,
+          createdAt: iso(c.createdAt),
+          createdBy: c.createdBy,
+          sessionVersion: c.sessionVersion,
+          metrics: json<CheckpointSnapshot>(c.snapshot, {} as CheckpointSnapshot).metrics ?? {},
+        })),
+      items: this.h.db
+        .select()
+        .from(sessionItems)
+        .where(eq(sessionItems.sessionId, id))
+        .orderBy(asc(sessionItems.kind), asc(sessionItems.position), asc(sessionItems.id))
+        .all()
+        .map((i) => ({
+          id: i.id,
+          kind: i.kind as BoardItemKind,
+          position: i.position,
+          data: json(i.data, {}) as BoardItemData,
+          createdAt: iso(i.createdAt),
+          updatedAt: iso(i.updatedAt),
+          createdBy: i.createdBy,
+        })),
+      handoffs: this.h.db
+        .select()
+        .from(handoffs)
+        .where(or(eq(handoffs.sessionId, id), eq(handoffs.continuationId, id)))
+        .orderBy(desc(handoffs.createdAt))
+        .limit(50)
+        .all()
+        .map((x) => ({
+          id: x.id,
+          status: x.status,
+          from: x.fromLabel,
+          to: x.toLabel,
+          createdAt: iso(x.createdAt),
+          expiresAt: iso(x.expiresAt),
+          continuationId: x.continuationId,
+          reason: x.reason ?? null,
+        })),
       lineage: { parent, children },
     };
   }
@@ -172,7 +307,11 @@ export class SessionReads {
   }
 
   checkpointSnapshot(id: string, checkpointId: number): CheckpointSnapshot & { id: number; createdAt: string; kind: string; label: string | null } {
-    const c = this.h.db.select().from(sessionCheckpoints).where(and(eq(sessionCheckpoints.sessionId, id), eq(sessionCheckpoints.id, checkpointId))).get();
+    const c = this.h.db
+      .select()
+      .from(sessionCheckpoints)
+      .where(and(eq(sessionCheckpoints.sessionId, id), eq(sessionCheckpoints.id, checkpointId)))
+      .get();
     if (!c) throw new BatonError('not_found', `checkpoint: no checkpoint ${checkpointId} in session ${id}`, { field: 'checkpoint' });
     return { ...json<CheckpointSnapshot>(c.snapshot, {} as CheckpointSnapshot), id: c.id, createdAt: iso(c.createdAt), kind: c.kind, label: c.label };
   }
@@ -182,7 +321,16 @@ export class SessionReads {
     const board = this.requireBoard(id);
     const last = board.checkpoints[0] ? this.checkpointSnapshot(id, board.checkpoints[0].id) : null;
     return {
-      session: { id: board.id, title: board.title, type: board.type, status: board.status, owner: board.owner, project: board.project, branch: board.branch, lastCommit: board.lastCommit },
+      session: {
+        id: board.id,
+        title: board.title,
+        type: board.type,
+        status: board.status,
+        owner: board.owner,
+        project: board.project,
+        branch: board.branch,
+        lastCommit: board.lastCommit,
+      },
       lastCheckpoint: last,
       changedSinceCheckpoint: last ? diffSnapshots(last, this.snapshotOf(board)) : null,
       openBlockers: board.blockers.filter((b) => !b.resolvedAt),
@@ -193,5 +341,4 @@ export class SessionReads {
       workstreams: board.workstreams,
     };
   }
-
 }

@@ -31,4 +31,3 @@ export const sessionListSchema = z.object({
   /** Only sessions started by this principal (`user:<id>`, `token:<id>`, `local:<name>`); set by the server from the caller, never by the client. */
   createdBy: z.string().max(200).optional(),
 });
-

@@ -23,7 +23,6 @@ import { blockerInputSchema, checkpointInputSchema, decisionInputSchema, goalInp
 export { blockerInputSchema, checkpointInputSchema, decisionInputSchema, goalInputSchema, recoverInputSchema, sessionListSchema } from './schemas.ts';
 import { applySeedPatch } from './items.ts';
 
-
 const json = <T>(text: string, fallback: T): T => {
   try {
     return JSON.parse(text) as T;
@@ -122,7 +121,13 @@ export class SessionService extends SessionReads {
         .orderBy(desc(workSessions.lastActivityAt))
         .limit(1)
         .get() ??
-      this.h.db.select({ id: workSessions.id }).from(workSessions).where(eq(workSessions.type, t.type)).orderBy(desc(workSessions.lastActivityAt)).limit(1).get();
+      this.h.db
+        .select({ id: workSessions.id })
+        .from(workSessions)
+        .where(eq(workSessions.type, t.type))
+        .orderBy(desc(workSessions.lastActivityAt))
+        .limit(1)
+        .get();
     if (latest) return latest.id;
     return t.create ? this.createSession(t.newId, patch, write) : null;
   }
@@ -136,17 +141,19 @@ export class SessionService extends SessionReads {
       const named = patch.continuation.handoffId
         ? this.h.db.select({ id: handoffs.sessionId }).from(handoffs).where(eq(handoffs.id, patch.continuation.handoffId)).get()
         : undefined;
-      const parent = named ?? this.h.db
-        .select({ id: workSessions.id, title: workSessions.title, project: workSessions.project, type: workSessions.type })
-        .from(workSessions)
-        .where(
-          patch.continuation.previousOwner
-            ? and(eq(workSessions.status, 'handed-off'), eq(workSessions.owner, patch.continuation.previousOwner))
-            : eq(workSessions.status, 'handed-off'),
-        )
-        .orderBy(desc(workSessions.lastActivityAt))
-        .limit(1)
-        .get();
+      const parent =
+        named ??
+        this.h.db
+          .select({ id: workSessions.id, title: workSessions.title, project: workSessions.project, type: workSessions.type })
+          .from(workSessions)
+          .where(
+            patch.continuation.previousOwner
+              ? and(eq(workSessions.status, 'handed-off'), eq(workSessions.owner, patch.continuation.previousOwner))
+              : eq(workSessions.status, 'handed-off'),
+          )
+          .orderBy(desc(workSessions.lastActivityAt))
+          .limit(1)
+          .get();
       if (parent) parentId = parent.id;
     }
     this.h.db
@@ -177,20 +184,46 @@ export class SessionService extends SessionReads {
     this.h.db
       .update(workSessions)
       // A continuation says what it continues (never "Continuation of Continuation of …").
-      .set({ title: `Continuation of “${parent.title.replace(/^Continuation of “(.*)”$/, '$1')}”`, project: parent.project, branch: parent.branch, lastCommit: parent.lastCommit, nextSteps: parent.nextSteps, focusArea: parent.focusArea, resumeCount: parent.resumeCount + 1 })
+      .set({
+        title: `Continuation of “${parent.title.replace(/^Continuation of “(.*)”$/, '$1')}”`,
+        project: parent.project,
+        branch: parent.branch,
+        lastCommit: parent.lastCommit,
+        nextSteps: parent.nextSteps,
+        focusArea: parent.focusArea,
+        resumeCount: parent.resumeCount + 1,
+      })
       .where(eq(workSessions.id, id))
       .run();
     const s = this.h.sqlite;
-    s.prepare(`INSERT INTO session_goals (session_id, position, text, done, done_at) SELECT ?, position, text, done, done_at FROM session_goals WHERE session_id = ?`).run(id, parentId);
-    s.prepare(`INSERT INTO session_workstreams (session_id, name, status, progress, next_steps, files, position, updated_at) SELECT ?, name, status, progress, next_steps, files, position, ? FROM session_workstreams WHERE session_id = ?`).run(id, at, parentId);
-    s.prepare(`INSERT INTO session_files (session_id, path, kind, touched_at, touched_by) SELECT ?, path, kind, touched_at, touched_by FROM session_files WHERE session_id = ?`).run(id, parentId);
-    s.prepare(`INSERT INTO session_blockers (session_id, description, kind, severity, owner, impact, expected_resolution, created_at) SELECT ?, description, kind, severity, owner, impact, expected_resolution, created_at FROM session_blockers WHERE session_id = ? AND resolved_at IS NULL`).run(id, parentId);
-    s.prepare(`INSERT INTO session_decisions (session_id, topic, decision, rationale, alternatives, decided_at, decided_by) SELECT ?, topic, decision, rationale, alternatives, decided_at, decided_by FROM session_decisions WHERE session_id = ?`).run(id, parentId);
+    s.prepare(
+      `INSERT INTO session_goals (session_id, position, text, done, done_at) SELECT ?, position, text, done, done_at FROM session_goals WHERE session_id = ?`,
+    ).run(id, parentId);
+    s.prepare(
+      `INSERT INTO session_workstreams (session_id, name, status, progress, next_steps, files, position, updated_at) SELECT ?, name, status, progress, next_steps, files, position, ? FROM session_workstreams WHERE session_id = ?`,
+    ).run(id, at, parentId);
+    s.prepare(
+      `INSERT INTO session_files (session_id, path, kind, touched_at, touched_by) SELECT ?, path, kind, touched_at, touched_by FROM session_files WHERE session_id = ?`,
+    ).run(id, parentId);
+    s.prepare(
+      `INSERT INTO session_blockers (session_id, description, kind, severity, owner, impact, expected_resolution, created_at) SELECT ?, description, kind, severity, owner, impact, expected_resolution, created_at FROM session_blockers WHERE session_id = ? AND resolved_at IS NULL`,
+    ).run(id, parentId);
+    s.prepare(
+      `INSERT INTO session_decisions (session_id, topic, decision, rationale, alternatives, decided_at, decided_by) SELECT ?, topic, decision, rationale, alternatives, decided_at, decided_by FROM session_decisions WHERE session_id = ?`,
+    ).run(id, parentId);
     // The agents carry on in the continuation; board items (agenda, backlog, ADRs…) come along too.
-    s.prepare(`INSERT OR IGNORE INTO session_agents (session_id, name, role, status, current_task, last_activity_at) SELECT ?, name, role, status, current_task, ? FROM session_agents WHERE session_id = ?`).run(id, at, parentId);
+    s.prepare(
+      `INSERT OR IGNORE INTO session_agents (session_id, name, role, status, current_task, last_activity_at) SELECT ?, name, role, status, current_task, ? FROM session_agents WHERE session_id = ?`,
+    ).run(id, at, parentId);
     s.prepare(`UPDATE session_agents SET status = 'reassigned' WHERE session_id = ?`).run(parentId);
-    s.prepare(`INSERT INTO session_items (session_id, kind, position, data, created_at, updated_at, created_by) SELECT ?, kind, position, data, created_at, ?, created_by FROM session_items WHERE session_id = ?`).run(id, at, parentId);
-    this.h.db.update(workSessions).set({ status: 'handed-off', endedAt: parent.endedAt ?? at }).where(eq(workSessions.id, parentId)).run();
+    s.prepare(
+      `INSERT INTO session_items (session_id, kind, position, data, created_at, updated_at, created_by) SELECT ?, kind, position, data, created_at, ?, created_by FROM session_items WHERE session_id = ?`,
+    ).run(id, at, parentId);
+    this.h.db
+      .update(workSessions)
+      .set({ status: 'handed-off', endedAt: parent.endedAt ?? at })
+      .where(eq(workSessions.id, parentId))
+      .run();
     this.bump(parentId, 'system', at);
   }
 
@@ -225,7 +258,9 @@ export class SessionService extends SessionReads {
     if (patch.agents) for (const a of patch.agents) this.upsertAgent(id, a.name, a.role ?? null, a.status ?? 'active', null, at);
     if (patch.items || patch.fields) applySeedPatch(this.h, id, patch, write.actor, at);
     this.bump(id, write.actor, at);
-    const checkpointId = patch.checkpoint ? this.writeCheckpoint(id, patch.checkpoint.kind, patch.checkpoint.label, write.actor, at, patch.checkpoint.validation) : null;
+    const checkpointId = patch.checkpoint
+      ? this.writeCheckpoint(id, patch.checkpoint.kind, patch.checkpoint.label, write.actor, at, patch.checkpoint.validation)
+      : null;
     if (patch.handoff) this.seedHandoffs.prepared(id, patch.handoff, write, checkpointId);
     const parentId = this.h.db.select({ parentId: workSessions.parentId }).from(workSessions).where(eq(workSessions.id, id)).get()?.parentId;
     if (patch.continuation && parentId) this.seedHandoffs.continued(parentId, id, patch.core?.owner ?? null, write, patch.continuation.handoffId);
@@ -237,7 +272,10 @@ export class SessionService extends SessionReads {
     this.h.db.delete(sessionGoals).where(eq(sessionGoals.sessionId, id)).run();
     goals.forEach((text, position) => {
       const previous = doneByText.get(text);
-      this.h.db.insert(sessionGoals).values({ sessionId: id, position, text, done: previous?.done ?? false, doneAt: previous?.doneAt ?? null }).run();
+      this.h.db
+        .insert(sessionGoals)
+        .values({ sessionId: id, position, text, done: previous?.done ?? false, doneAt: previous?.doneAt ?? null })
+        .run();
     });
   }
 
@@ -253,7 +291,11 @@ export class SessionService extends SessionReads {
   }
 
   private upsertWorkstream(id: string, w: { name: string; status?: string; progress?: number; nextSteps?: string[]; files?: string[] }, at: number) {
-    const existing = this.h.db.select().from(sessionWorkstreams).where(and(eq(sessionWorkstreams.sessionId, id), eq(sessionWorkstreams.name, w.name))).get();
+    const existing = this.h.db
+      .select()
+      .from(sessionWorkstreams)
+      .where(and(eq(sessionWorkstreams.sessionId, id), eq(sessionWorkstreams.name, w.name)))
+      .get();
     const values = {
       status: w.status ?? existing?.status ?? 'in-progress',
       progress: w.progress ?? existing?.progress ?? 0,
@@ -263,8 +305,15 @@ export class SessionService extends SessionReads {
     };
     if (existing) this.h.db.update(sessionWorkstreams).set(values).where(eq(sessionWorkstreams.id, existing.id)).run();
     else {
-      const position = this.h.db.select({ n: sql<number>`count(*)` }).from(sessionWorkstreams).where(eq(sessionWorkstreams.sessionId, id)).get()!.n;
-      this.h.db.insert(sessionWorkstreams).values({ sessionId: id, name: w.name, position, ...values }).run();
+      const position = this.h.db
+        .select({ n: sql<number>`count(*)` })
+        .from(sessionWorkstreams)
+        .where(eq(sessionWorkstreams.sessionId, id))
+        .get()!.n;
+      this.h.db
+        .insert(sessionWorkstreams)
+        .values({ sessionId: id, name: w.name, position, ...values })
+        .run();
     }
   }
 
@@ -276,17 +325,63 @@ export class SessionService extends SessionReads {
       .run();
   }
 
-  private upsertBlocker(id: string, b: { description: string; kind?: string | null; severity?: 'low' | 'medium' | 'high' | 'critical'; owner?: string | null; impact?: string | null; expectedResolution?: string | null; createdAt?: number | null }, at: number) {
-    const existing = this.h.db.select().from(sessionBlockers).where(and(eq(sessionBlockers.sessionId, id), eq(sessionBlockers.description, b.description))).get();
-    const values = { kind: b.kind ?? null, severity: b.severity ?? 'medium', owner: b.owner ?? null, impact: b.impact ?? null, expectedResolution: b.expectedResolution ?? null };
+  private upsertBlocker(
+    id: string,
+    b: {
+      description: string;
+      kind?: string | null;
+      severity?: 'low' | 'medium' | 'high' | 'critical';
+      owner?: string | null;
+      impact?: string | null;
+      expectedResolution?: string | null;
+      createdAt?: number | null;
+    },
+    at: number,
+  ) {
+    const existing = this.h.db
+      .select()
+      .from(sessionBlockers)
+      .where(and(eq(sessionBlockers.sessionId, id), eq(sessionBlockers.description, b.description)))
+      .get();
+    const values = {
+      kind: b.kind ?? null,
+      severity: b.severity ?? 'medium',
+      owner: b.owner ?? null,
+      impact: b.impact ?? null,
+      expectedResolution: b.expectedResolution ?? null,
+    };
     if (existing) this.h.db.update(sessionBlockers).set(values).where(eq(sessionBlockers.id, existing.id)).run();
-    else this.h.db.insert(sessionBlockers).values({ sessionId: id, description: b.description, createdAt: b.createdAt ?? at, ...values }).run();
+    else
+      this.h.db
+        .insert(sessionBlockers)
+        .values({ sessionId: id, description: b.description, createdAt: b.createdAt ?? at, ...values })
+        .run();
   }
 
-  private upsertDecision(id: string, d: { topic: string; decision: string; rationale?: string | null; alternatives?: string[]; decidedAt?: number | null; decidedBy?: string | null }, by: string, at: number) {
-    const existing = this.h.db.select().from(sessionDecisions).where(and(eq(sessionDecisions.sessionId, id), eq(sessionDecisions.topic, d.topic), eq(sessionDecisions.decision, d.decision))).get();
+  private upsertDecision(
+    id: string,
+    d: { topic: string; decision: string; rationale?: string | null; alternatives?: string[]; decidedAt?: number | null; decidedBy?: string | null },
+    by: string,
+    at: number,
+  ) {
+    const existing = this.h.db
+      .select()
+      .from(sessionDecisions)
+      .where(and(eq(sessionDecisions.sessionId, id), eq(sessionDecisions.topic, d.topic), eq(sessionDecisions.decision, d.decision)))
+      .get();
     if (existing) return;
-    this.h.db.insert(sessionDecisions).values({ sessionId: id, topic: d.topic, decision: d.decision, rationale: d.rationale ?? null, alternatives: JSON.stringify(d.alternatives ?? []), decidedAt: d.decidedAt ?? at, decidedBy: d.decidedBy ?? by }).run();
+    this.h.db
+      .insert(sessionDecisions)
+      .values({
+        sessionId: id,
+        topic: d.topic,
+        decision: d.decision,
+        rationale: d.rationale ?? null,
+        alternatives: JSON.stringify(d.alternatives ?? []),
+        decidedAt: d.decidedAt ?? at,
+        decidedBy: d.decidedBy ?? by,
+      })
+      .run();
   }
 
   upsertAgent(id: string, name: string, role: string | null, status: string, currentTask: string | null, at: number) {
@@ -307,9 +402,23 @@ export class SessionService extends SessionReads {
 
   /** Bumps the version and appends the whole board to the change feed (room session:<id>). */
   bump(id: string, actor: string, at: number) {
-    this.h.db.update(workSessions).set({ version: sql`${workSessions.version} + 1`, updatedAt: at }).where(eq(workSessions.id, id)).run();
+    this.h.db
+      .update(workSessions)
+      .set({ version: sql`${workSessions.version} + 1`, updatedAt: at })
+      .where(eq(workSessions.id, id))
+      .run();
     const board = this.board(id)!;
-    this.feed.append({ topic: 'session', namespace: this.sourceNamespace(id) ?? '', key: id, op: 'store', version: board.version, value: JSON.stringify(board), actor, at, expiresAt: null });
+    this.feed.append({
+      topic: 'session',
+      namespace: this.sourceNamespace(id) ?? '',
+      key: id,
+      op: 'store',
+      version: board.version,
+      value: JSON.stringify(board),
+      actor,
+      at,
+      expiresAt: null,
+    });
   }
 
   /** Runs a board edit in its own transaction, then wakes the broadcaster. */
@@ -321,13 +430,36 @@ export class SessionService extends SessionReads {
 
   // ---- checkpoints -------------------------------------------------------------------------
 
-  writeCheckpoint(id: string, kind: 'manual' | 'auto' | 'agent' | 'recovery' | 'handoff', label: string | null, by: string, at: number, validation?: Record<string, unknown>): number {
+  writeCheckpoint(
+    id: string,
+    kind: 'manual' | 'auto' | 'agent' | 'recovery' | 'handoff',
+    label: string | null,
+    by: string,
+    at: number,
+    validation?: Record<string, unknown>,
+  ): number {
     const board = this.board(id)!;
-    const { id: checkpointId } = this.h.db.insert(sessionCheckpoints).values({ sessionId: id, kind, label, snapshot: JSON.stringify(this.snapshotOf(board, validation)), sessionVersion: board.version, createdAt: at, createdBy: by }).returning({ id: sessionCheckpoints.id }).get();
+    const { id: checkpointId } = this.h.db
+      .insert(sessionCheckpoints)
+      .values({
+        sessionId: id,
+        kind,
+        label,
+        snapshot: JSON.stringify(this.snapshotOf(board, validation)),
+        sessionVersion: board.version,
+        createdAt: at,
+        createdBy: by,
+      })
+      .returning({ id: sessionCheckpoints.id })
+      .get();
     this.h.db.update(workSessions).set({ lastCheckpointAt: at, checkpointVersion: board.version }).where(eq(workSessions.id, id)).run();
     this.bump(id, by, at);
     // The bump itself changed the version: the checkpoint covers everything up to it.
-    this.h.db.update(workSessions).set({ checkpointVersion: sql`${workSessions.version}` }).where(eq(workSessions.id, id)).run();
+    this.h.db
+      .update(workSessions)
+      .set({ checkpointVersion: sql`${workSessions.version}` })
+      .where(eq(workSessions.id, id))
+      .run();
     return checkpointId;
   }
 
@@ -358,7 +490,12 @@ export class SessionService extends SessionReads {
           this.writeCheckpoint(s.id, 'auto', 'Autosave', 'system:autosave', now);
           autosaved.push(s.id);
         }
-        const lastAgent = this.h.db.select({ at: sql<number>`max(${sessionAgents.lastActivityAt})` }).from(sessionAgents).where(eq(sessionAgents.sessionId, s.id)).get()?.at ?? 0;
+        const lastAgent =
+          this.h.db
+            .select({ at: sql<number>`max(${sessionAgents.lastActivityAt})` })
+            .from(sessionAgents)
+            .where(eq(sessionAgents.sessionId, s.id))
+            .get()?.at ?? 0;
         if (now - Math.max(s.lastActivityAt, lastAgent ?? 0) > this.idleMs) {
           this.h.db.update(workSessions).set({ status: 'interrupted' }).where(eq(workSessions.id, s.id)).run();
           this.bump(s.id, 'system:idle', now);
@@ -411,7 +548,11 @@ export class SessionService extends SessionReads {
       const session = this.requireSession(id);
       if (json<Record<string, unknown>>(session.details, {}).archivedAt === undefined) return this.board(id)!;
       const now = this.now();
-      this.h.db.update(workSessions).set({ details: withoutArchive(session.details) }).where(eq(workSessions.id, id)).run();
+      this.h.db
+        .update(workSessions)
+        .set({ details: withoutArchive(session.details) })
+        .where(eq(workSessions.id, id))
+        .run();
       this.touch(id, now);
       this.bump(id, by, now);
       return this.board(id)!;
@@ -429,12 +570,18 @@ export class SessionService extends SessionReads {
     return this.edit(() => {
       const original = this.requireSession(id);
       if (!['interrupted', 'paused'].includes(original.status)) {
-        throw new BatonError('invalid_input', `status: only an interrupted or paused session can be recovered (this one is ${original.status})`, { field: 'status' });
+        throw new BatonError('invalid_input', `status: only an interrupted or paused session can be recovered (this one is ${original.status})`, {
+          field: 'status',
+        });
       }
       const now = this.now();
       const base = original.parentId ? id.replace(/-[rh]\d+(-\d+)?$/, '') : id;
       const childId = this.continueAs(id, `${base}-r${original.resumeCount + 1}`, original.owner, now);
-      this.h.db.update(workSessions).set({ status: 'completed', endedAt: original.endedAt ?? now }).where(eq(workSessions.id, id)).run();
+      this.h.db
+        .update(workSessions)
+        .set({ status: 'completed', endedAt: original.endedAt ?? now })
+        .where(eq(workSessions.id, id))
+        .run();
       this.bump(id, by, now);
       this.writeCheckpoint(childId, 'recovery', `Recovered from ${id}`, by, now, validation);
       return this.board(childId)!;
@@ -452,7 +599,28 @@ export class SessionService extends SessionReads {
     for (let n = 2; this.h.db.select({ id: workSessions.id }).from(workSessions).where(eq(workSessions.id, childId)).get(); n++) childId = `${wantedId}-${n}`;
     this.h.db
       .insert(workSessions)
-      .values({ id: childId, type: original.type, subtype: original.subtype, title: original.title, owner, project: original.project, status: 'active', startedAt: at, expectedDuration: original.expectedDuration, expectedMinutes: original.expectedMinutes, focusArea: original.focusArea, tags: original.tags, metrics: original.metrics, details: withoutArchive(original.details), autosaveMinutes: original.autosaveMinutes, parentId, lastActivityAt: at, sourceNamespace: original.sourceNamespace, createdAt: at, updatedAt: at })
+      .values({
+        id: childId,
+        type: original.type,
+        subtype: original.subtype,
+        title: original.title,
+        owner,
+        project: original.project,
+        status: 'active',
+        startedAt: at,
+        expectedDuration: original.expectedDuration,
+        expectedMinutes: original.expectedMinutes,
+        focusArea: original.focusArea,
+        tags: original.tags,
+        metrics: original.metrics,
+        details: withoutArchive(original.details),
+        autosaveMinutes: original.autosaveMinutes,
+        parentId,
+        lastActivityAt: at,
+        sourceNamespace: original.sourceNamespace,
+        createdAt: at,
+        updatedAt: at,
+      })
       .run();
     this.inheritFrom(parentId, childId, at);
     return childId;
@@ -465,7 +633,10 @@ export class SessionService extends SessionReads {
     return this.edit(() => {
       this.requireSession(id);
       const now = this.now();
-      this.h.db.insert(sessionBlockers).values({ sessionId: id, description: b.description, severity: b.severity, owner: b.owner ?? null, kind: b.kind ?? null, createdAt: now }).run();
+      this.h.db
+        .insert(sessionBlockers)
+        .values({ sessionId: id, description: b.description, severity: b.severity, owner: b.owner ?? null, kind: b.kind ?? null, createdAt: now })
+        .run();
       this.touch(id, now);
       this.bump(id, by, now);
       return this.board(id)!;
@@ -475,7 +646,11 @@ export class SessionService extends SessionReads {
   resolveBlocker(id: string, blockerId: number, by: string) {
     return this.edit(() => {
       const now = this.now();
-      const r = this.h.db.update(sessionBlockers).set({ resolvedAt: now, resolvedBy: by }).where(and(eq(sessionBlockers.sessionId, id), eq(sessionBlockers.id, blockerId), isNull(sessionBlockers.resolvedAt))).run();
+      const r = this.h.db
+        .update(sessionBlockers)
+        .set({ resolvedAt: now, resolvedBy: by })
+        .where(and(eq(sessionBlockers.sessionId, id), eq(sessionBlockers.id, blockerId), isNull(sessionBlockers.resolvedAt)))
+        .run();
       if (r.changes === 0) throw new BatonError('not_found', `blocker: no open blocker ${blockerId} in session ${id}`, { field: 'blocker' });
       this.touch(id, now);
       this.bump(id, by, now);
@@ -488,7 +663,11 @@ export class SessionService extends SessionReads {
     return this.edit(() => {
       this.requireSession(id);
       const now = this.now();
-      const position = this.h.db.select({ n: sql<number>`count(*)` }).from(sessionGoals).where(eq(sessionGoals.sessionId, id)).get()!.n;
+      const position = this.h.db
+        .select({ n: sql<number>`count(*)` })
+        .from(sessionGoals)
+        .where(eq(sessionGoals.sessionId, id))
+        .get()!.n;
       this.h.db.insert(sessionGoals).values({ sessionId: id, position, text }).run();
       this.touch(id, now);
       this.bump(id, by, now);
@@ -499,7 +678,11 @@ export class SessionService extends SessionReads {
   setGoalDone(id: string, goalId: number, done: boolean, by: string) {
     return this.edit(() => {
       const now = this.now();
-      const r = this.h.db.update(sessionGoals).set({ done, doneAt: done ? now : null }).where(and(eq(sessionGoals.sessionId, id), eq(sessionGoals.id, goalId))).run();
+      const r = this.h.db
+        .update(sessionGoals)
+        .set({ done, doneAt: done ? now : null })
+        .where(and(eq(sessionGoals.sessionId, id), eq(sessionGoals.id, goalId)))
+        .run();
       if (r.changes === 0) throw new BatonError('not_found', `goal: no goal ${goalId} in session ${id}`, { field: 'goal' });
       this.touch(id, now);
       this.bump(id, by, now);
@@ -512,7 +695,18 @@ export class SessionService extends SessionReads {
     return this.edit(() => {
       this.requireSession(id);
       const now = this.now();
-      this.h.db.insert(sessionDecisions).values({ sessionId: id, topic: d.topic, decision: d.decision, rationale: d.rationale ?? null, alternatives: JSON.stringify(d.alternatives), decidedAt: now, decidedBy: by }).run();
+      this.h.db
+        .insert(sessionDecisions)
+        .values({
+          sessionId: id,
+          topic: d.topic,
+          decision: d.decision,
+          rationale: d.rationale ?? null,
+          alternatives: JSON.stringify(d.alternatives),
+          decidedAt: now,
+          decidedBy: by,
+        })
+        .run();
       this.touch(id, now);
       this.bump(id, by, now);
       return this.board(id)!;
@@ -523,7 +717,11 @@ export class SessionService extends SessionReads {
     return this.edit(() => {
       this.requireSession(id);
       const now = this.now();
-      this.h.db.update(workSessions).set({ status, endedAt: status === 'completed' ? now : null }).where(eq(workSessions.id, id)).run();
+      this.h.db
+        .update(workSessions)
+        .set({ status, endedAt: status === 'completed' ? now : null })
+        .where(eq(workSessions.id, id))
+        .run();
       this.touch(id, now);
       this.bump(id, by, now);
       return this.board(id)!;
@@ -531,7 +729,8 @@ export class SessionService extends SessionReads {
   }
 
   setAutosave(id: string, minutes: number, by: string) {
-    if (!Number.isInteger(minutes) || minutes < 0 || minutes > 24 * 60) throw new BatonError('invalid_input', 'autosaveMinutes: must be 0 (off) to 1440', { field: 'autosaveMinutes' });
+    if (!Number.isInteger(minutes) || minutes < 0 || minutes > 24 * 60)
+      throw new BatonError('invalid_input', 'autosaveMinutes: must be 0 (off) to 1440', { field: 'autosaveMinutes' });
     return this.edit(() => {
       this.requireSession(id);
       this.h.db.update(workSessions).set({ autosaveMinutes: minutes }).where(eq(workSessions.id, id)).run();

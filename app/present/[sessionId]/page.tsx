@@ -15,7 +15,13 @@ function decode(id: string): string {
  * Meeting mode: the shared screen of a session. Signed in, or with a read-only share link
  * (`?share=…`, let through by the page guard in server/http/pages.ts) that follows without controls.
  */
-export default async function PresentPage({ params, searchParams }: { params: Promise<{ sessionId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function PresentPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ sessionId: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { sessionId } = await params;
   const q = await searchParams;
   const share = typeof q.share === 'string' && q.share ? q.share : null;

@@ -22,7 +22,9 @@ export function meetingMinutes(board: BoardSectionProps['board']): number | null
 /** The agenda item being discussed: the meeting mode's current item, else the one marked active. */
 export function currentAgendaItem(board: BoardSectionProps['board'], items: AgendaItem[]): AgendaItem | null {
   const meeting = readMeeting(detail(board, 'meeting'));
-  return (meeting.agendaItemId !== null ? items.find((i) => i.id === meeting.agendaItemId) : undefined) ?? items.find((i) => i.data.status === 'active') ?? null;
+  return (
+    (meeting.agendaItemId !== null ? items.find((i) => i.id === meeting.agendaItemId) : undefined) ?? items.find((i) => i.data.status === 'active') ?? null
+  );
 }
 
 /** Minutes the meeting timer has counted on an item (running or paused), or null when it is not timing it. */
@@ -33,7 +35,13 @@ function timedMinutes(board: BoardSectionProps['board'], itemId: number, now: nu
 }
 
 /** An item's timebox (with the meeting timer's minutes while it runs); members click it to change it. */
-function Timebox({ board, onBoard, item, spent, editable }: Pick<BoardSectionProps, 'board' | 'onBoard'> & { item: AgendaItem; spent: number | null; editable: boolean }) {
+function Timebox({
+  board,
+  onBoard,
+  item,
+  spent,
+  editable,
+}: Pick<BoardSectionProps, 'board' | 'onBoard'> & { item: AgendaItem; spent: number | null; editable: boolean }) {
   const edit = useBoardEdit(board, onBoard);
   const [draft, setDraft] = useState<string | null>(null);
   const late = spent !== null && spent > item.data.timeboxMinutes;
@@ -69,16 +77,28 @@ function Timebox({ board, onBoard, item, spent, editable }: Pick<BoardSectionPro
           />
           <span className="text-sm text-slate-500 dark:text-slate-400">min</span>
         </span>
-        {error && <span role="alert" className="text-xs font-medium text-rose-700 dark:text-rose-300">{error}</span>}
+        {error && (
+          <span role="alert" className="text-xs font-medium text-rose-700 dark:text-rose-300">
+            {error}
+          </span>
+        )}
       </span>
     );
   }
   return editable ? (
-    <button type="button" className={`${tone} rounded px-1 hover:bg-slate-100 dark:hover:bg-slate-800`} title="Change the timebox" data-testid="timebox" onClick={() => setDraft(String(item.data.timeboxMinutes))}>
+    <button
+      type="button"
+      className={`${tone} rounded px-1 hover:bg-slate-100 dark:hover:bg-slate-800`}
+      title="Change the timebox"
+      data-testid="timebox"
+      onClick={() => setDraft(String(item.data.timeboxMinutes))}
+    >
       {text}
     </button>
   ) : (
-    <span className={tone} data-testid="timebox">{text}</span>
+    <span className={tone} data-testid="timebox">
+      {text}
+    </span>
   );
 }
 
@@ -121,7 +141,10 @@ export function Agenda({ board, onBoard, canEdit, now = Date.now() }: BoardSecti
       count={items.length ? `${done}/${items.length}` : undefined}
       action={
         items.length > 0 ? (
-          <span data-testid="agenda-total" className={`text-sm font-semibold tabular-nums ${over ? 'text-rose-700 dark:text-rose-300' : 'text-slate-600 dark:text-slate-300'}`}>
+          <span
+            data-testid="agenda-total"
+            className={`text-sm font-semibold tabular-nums ${over ? 'text-rose-700 dark:text-rose-300' : 'text-slate-600 dark:text-slate-300'}`}
+          >
             {planned} min{meeting !== null && ` of ${meeting} min`}
           </span>
         ) : undefined
@@ -156,11 +179,18 @@ export function Agenda({ board, onBoard, canEdit, now = Date.now() }: BoardSecti
                     : 'border-slate-200 dark:border-slate-800'
               }`}
             >
-              <span aria-hidden className={`flex h-8 w-8 shrink-0 items-center justify-center rounded-full text-sm font-bold tabular-nums ${isCurrent ? 'bg-accent-600 text-white' : s === 'done' ? 'bg-emerald-500 text-white' : 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200'}`}>
+              <span
+                aria-hidden
+                className={`flex h-8 w-8 shrink-0 items-center justify-center rounded-full text-sm font-bold tabular-nums ${isCurrent ? 'bg-accent-600 text-white' : s === 'done' ? 'bg-emerald-500 text-white' : 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200'}`}
+              >
                 {s === 'done' ? '✓' : idx + 1}
               </span>
               <div className="min-w-0 flex-1 basis-40">
-                <p className={`text-lg font-semibold leading-snug ${s === 'done' ? 'text-slate-500 line-through decoration-slate-400 dark:text-slate-400' : ''}`}>{item.data.title}</p>
+                <p
+                  className={`text-lg font-semibold leading-snug ${s === 'done' ? 'text-slate-500 line-through decoration-slate-400 dark:text-slate-400' : ''}`}
+                >
+                  {item.data.title}
+                </p>
                 {item.data.notes && <p className="text-sm text-slate-600 dark:text-slate-300">{item.data.notes}</p>}
               </div>
               <Timebox board={board} onBoard={onBoard} item={item} spent={isCurrent ? timedMinutes(board, item.id, now) : null} editable={editable} />
@@ -177,9 +207,23 @@ export function Agenda({ board, onBoard, canEdit, now = Date.now() }: BoardSecti
                       Done
                     </button>
                   )}
-                  <IconButton label={`Move "${item.data.title}" up`} disabled={idx === 0 || edit.busy} onClick={() => void edit.update(item.id, { position: idx - 1 })}>↑</IconButton>
-                  <IconButton label={`Move "${item.data.title}" down`} disabled={idx === items.length - 1 || edit.busy} onClick={() => void edit.update(item.id, { position: idx + 1 })}>↓</IconButton>
-                  <IconButton label={`Remove "${item.data.title}"`} disabled={edit.busy} onClick={() => void edit.remove(item.id)}>✕</IconButton>
+                  <IconButton
+                    label={`Move "${item.data.title}" up`}
+                    disabled={idx === 0 || edit.busy}
+                    onClick={() => void edit.update(item.id, { position: idx - 1 })}
+                  >
+                    ↑
+                  </IconButton>
+                  <IconButton
+                    label={`Move "${item.data.title}" down`}
+                    disabled={idx === items.length - 1 || edit.busy}
+                    onClick={() => void edit.update(item.id, { position: idx + 1 })}
+                  >
+                    ↓
+                  </IconButton>
+                  <IconButton label={`Remove "${item.data.title}"`} disabled={edit.busy} onClick={() => void edit.remove(item.id)}>
+                    ✕
+                  </IconButton>
                 </div>
               )}
             </li>
@@ -190,19 +234,39 @@ export function Agenda({ board, onBoard, canEdit, now = Date.now() }: BoardSecti
       {editable && (
         <form onSubmit={(e) => void add(e)} aria-label="Add agenda item" className="mt-3 flex flex-wrap items-start gap-2">
           <div className="min-w-0 flex-1 basis-48">
-            <label htmlFor="agenda-title" className="sr-only">Agenda item</label>
-            <input id="agenda-title" value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} placeholder="Add an agenda item…" className={inputCls} aria-describedby="agenda-title-error" />
+            <label htmlFor="agenda-title" className="sr-only">
+              Agenda item
+            </label>
+            <input
+              id="agenda-title"
+              value={form.title}
+              onChange={(e) => setForm({ ...form, title: e.target.value })}
+              placeholder="Add an agenda item…"
+              className={inputCls}
+              aria-describedby="agenda-title-error"
+            />
             <FieldError id="agenda-title-error" message={edit.errorFor('title')} />
           </div>
           <div className="w-28">
-            <label htmlFor="agenda-minutes" className={`${labelCls} sr-only`}>Timebox (minutes)</label>
+            <label htmlFor="agenda-minutes" className={`${labelCls} sr-only`}>
+              Timebox (minutes)
+            </label>
             <div className="flex items-center gap-1">
-              <input id="agenda-minutes" inputMode="numeric" value={form.minutes} onChange={(e) => setForm({ ...form, minutes: e.target.value })} className={`${inputCls} text-right`} aria-describedby="agenda-minutes-error" />
+              <input
+                id="agenda-minutes"
+                inputMode="numeric"
+                value={form.minutes}
+                onChange={(e) => setForm({ ...form, minutes: e.target.value })}
+                className={`${inputCls} text-right`}
+                aria-describedby="agenda-minutes-error"
+              />
               <span className="text-sm text-slate-500 dark:text-slate-400">min</span>
             </div>
             <FieldError id="agenda-minutes-error" message={edit.errorFor('timeboxMinutes')} />
           </div>
-          <button type="submit" className={btnCls} disabled={edit.pending.has('add:agenda')}>{edit.pending.has('add:agenda') ? 'Adding…' : 'Add'}</button>
+          <button type="submit" className={btnCls} disabled={edit.pending.has('add:agenda')}>
+            {edit.pending.has('add:agenda') ? 'Adding…' : 'Add'}
+          </button>
         </form>
       )}
       <ErrorNote message={edit.otherError(['title', 'timeboxMinutes'])} onDismiss={edit.clear} />

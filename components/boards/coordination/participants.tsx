@@ -28,19 +28,36 @@ export function peopleOf(board: SessionBoard, leadRole: string | null): Person[]
 }
 
 /** Who is in the meeting (or on the team): name, role and status. */
-export function Participants({ board, title = 'Participants', leadRole = 'Coordinator', people }: { board: SessionBoard; title?: string; leadRole?: string | null; people?: Person[] }) {
+export function Participants({
+  board,
+  title = 'Participants',
+  leadRole = 'Coordinator',
+  people,
+}: {
+  board: SessionBoard;
+  title?: string;
+  leadRole?: string | null;
+  people?: Person[];
+}) {
   const list = people ?? peopleOf(board, leadRole);
   return (
     <Card id="participants" title={title} count={list.length || undefined}>
       <ul data-testid="participants" className="grid gap-x-4 gap-y-1 sm:grid-cols-2 lg:grid-cols-1 2xl:grid-cols-2">
         {list.map((p) => (
           <li key={p.name} data-participant={p.name} data-role={p.role ?? ''} className="flex min-w-0 items-center gap-3 py-1.5">
-            <span aria-hidden className="relative flex h-9 w-9 shrink-0 items-center justify-center rounded-full bg-slate-100 text-sm font-bold text-slate-700 dark:bg-slate-800 dark:text-slate-200">
+            <span
+              aria-hidden
+              className="relative flex h-9 w-9 shrink-0 items-center justify-center rounded-full bg-slate-100 text-sm font-bold text-slate-700 dark:bg-slate-800 dark:text-slate-200"
+            >
               {initials(p.name)}
-              {p.status && <span className={`absolute -right-0.5 -bottom-0.5 h-3 w-3 rounded-full ring-2 ring-white dark:ring-slate-900 ${p.dot ?? agentDot(p.status)}`} />}
+              {p.status && (
+                <span className={`absolute -right-0.5 -bottom-0.5 h-3 w-3 rounded-full ring-2 ring-white dark:ring-slate-900 ${p.dot ?? agentDot(p.status)}`} />
+              )}
             </span>
             <div className="min-w-0 flex-1">
-              <p className="truncate text-base font-semibold" title={p.name}>{p.name}</p>
+              <p className="truncate text-base font-semibold" title={p.name}>
+                {p.name}
+              </p>
               <p className="truncate text-sm text-slate-600 dark:text-slate-300">
                 {p.role ? roleLabel(p.role) : 'No role'}
                 {p.status && <span className="text-slate-500 dark:text-slate-400"> · {p.status}</span>}

@@ -49,23 +49,50 @@ export function InlineField({
   if (draft !== null) {
     return (
       <form onSubmit={(e) => void submit(e)} aria-label={`Edit ${label.toLowerCase()}`} className="space-y-2">
-        <label htmlFor={id} className="sr-only">{label}</label>
+        <label htmlFor={id} className="sr-only">
+          {label}
+        </label>
         {multiline ? (
-          <textarea id={id} rows={2} value={draft} onChange={(e) => setDraft(e.target.value)} onKeyDown={onKey} placeholder={placeholder} className={`${inputCls} text-base`} autoFocus aria-describedby={`${id}-error`} />
+          <textarea
+            id={id}
+            rows={2}
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            onKeyDown={onKey}
+            placeholder={placeholder}
+            className={`${inputCls} text-base`}
+            autoFocus
+            aria-describedby={`${id}-error`}
+          />
         ) : (
-          <input id={id} value={draft} onChange={(e) => setDraft(e.target.value)} onKeyDown={onKey} placeholder={placeholder} className={`${inputCls} text-base`} autoFocus aria-describedby={`${id}-error`} />
+          <input
+            id={id}
+            value={draft}
+            onChange={(e) => setDraft(e.target.value)}
+            onKeyDown={onKey}
+            placeholder={placeholder}
+            className={`${inputCls} text-base`}
+            autoFocus
+            aria-describedby={`${id}-error`}
+          />
         )}
         <FieldError id={`${id}-error`} message={error} />
         <div className="flex gap-2">
-          <button type="submit" className={primaryCls} disabled={saving}>{saving ? 'Saving…' : 'Save'}</button>
-          <button type="button" className={btnCls} onClick={() => setDraft(null)}>Cancel</button>
+          <button type="submit" className={primaryCls} disabled={saving}>
+            {saving ? 'Saving…' : 'Save'}
+          </button>
+          <button type="button" className={btnCls} onClick={() => setDraft(null)}>
+            Cancel
+          </button>
         </div>
       </form>
     );
   }
   return (
     <div className="flex items-start gap-3">
-      <p data-testid={id} className={`min-w-0 flex-1 whitespace-pre-wrap ${value ? className : 'text-base text-slate-500 italic dark:text-slate-400'}`}>{value ?? empty}</p>
+      <p data-testid={id} className={`min-w-0 flex-1 whitespace-pre-wrap ${value ? className : 'text-base text-slate-500 italic dark:text-slate-400'}`}>
+        {value ?? empty}
+      </p>
       {editable && (
         <button type="button" className={`${linkBtnCls} shrink-0`} onClick={() => setDraft(value ?? '')} aria-label={`Edit ${label.toLowerCase()}`}>
           Edit

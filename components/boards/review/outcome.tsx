@@ -61,18 +61,39 @@ export function OutcomePanel<O extends string>({
   return (
     <Card id={id} title={title}>
       <div data-testid={id} data-outcome={value?.outcome ?? 'pending'}>
-        <p className={`inline-flex items-center rounded-lg px-3 py-1.5 text-xl font-bold ${current ? current.tone : 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200'}`}>{current ? current.label : pendingLabel}</p>
+        <p
+          className={`inline-flex items-center rounded-lg px-3 py-1.5 text-xl font-bold ${current ? current.tone : 'bg-slate-100 text-slate-700 dark:bg-slate-800 dark:text-slate-200'}`}
+        >
+          {current ? current.label : pendingLabel}
+        </p>
         {current && value?.note && <p className="mt-2 whitespace-pre-wrap text-base text-slate-700 dark:text-slate-200">{value.note}</p>}
       </div>
       {editable && (
         <div className="mt-3 space-y-2">
           {warning}
-          <label htmlFor={noteId} className="block text-xs font-semibold text-slate-600 dark:text-slate-300">Note</label>
-          <textarea id={noteId} rows={2} value={note} onChange={(e) => setNote(e.target.value)} className={inputCls} placeholder="Why (required to reject or block)" aria-describedby={`${noteId}-error`} />
+          <label htmlFor={noteId} className="block text-xs font-semibold text-slate-600 dark:text-slate-300">
+            Note
+          </label>
+          <textarea
+            id={noteId}
+            rows={2}
+            value={note}
+            onChange={(e) => setNote(e.target.value)}
+            className={inputCls}
+            placeholder="Why (required to reject or block)"
+            aria-describedby={`${noteId}-error`}
+          />
           <FieldError id={`${noteId}-error`} message={missing ?? edit.errorFor(`${field}.note`)} />
           <div className="flex flex-wrap gap-2">
             {choices.map((c) => (
-              <button key={c.outcome} type="button" className={c.button} disabled={edit.pending.has(field)} onClick={() => void decide(c)} aria-pressed={value?.outcome === c.outcome}>
+              <button
+                key={c.outcome}
+                type="button"
+                className={c.button}
+                disabled={edit.pending.has(field)}
+                onClick={() => void decide(c)}
+                aria-pressed={value?.outcome === c.outcome}
+              >
                 {c.action}
               </button>
             ))}
@@ -89,7 +110,8 @@ export function OutcomePanel<O extends string>({
   );
 }
 
-const solid = 'inline-flex items-center justify-center rounded-md px-3 py-1.5 text-sm font-semibold text-white focus-visible:outline-2 focus-visible:outline-offset-2 disabled:opacity-60';
+const solid =
+  'inline-flex items-center justify-center rounded-md px-3 py-1.5 text-sm font-semibold text-white focus-visible:outline-2 focus-visible:outline-offset-2 disabled:opacity-60';
 export const outcomeButtons = {
   good: `${solid} bg-emerald-700 hover:bg-emerald-600 focus-visible:outline-emerald-600`,
   warn: `${solid} bg-amber-600 hover:bg-amber-500 focus-visible:outline-amber-500`,
