@@ -224,7 +224,6 @@ async function benchCatchUp(server: BenchServer) {
   const t0 = performance.now();
   let tConnected = 0;
   let applied = 0;
-  let batches = 0;
   let resync = false;
   const socket = connectClient(server.url, server.token);
   socket.once('connect', () => (tConnected = performance.now()));
@@ -235,7 +234,6 @@ async function benchCatchUp(server: BenchServer) {
       sinceSeq: before,
       onChanges: (changes) => {
         applied += changes.length;
-        batches++;
         if (applied >= N) {
           clearTimeout(timer);
           feed.close();

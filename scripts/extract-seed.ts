@@ -134,7 +134,7 @@ export function extractSeed(markdown: string): SeedCalls {
     }
     if (Object.keys(rest).length > 0) throw new Error(`line ${lineAt(m.index) + 1}: unexpected arguments ${Object.keys(rest).join(', ')}`);
     const call: SeedMemoryCall = { section, action, key };
-    if (namespace !== undefined) call.namespace = String(namespace);
+    if (namespace !== undefined) call.namespace = typeof namespace === 'string' ? namespace : JSON.stringify(namespace);
     if (value !== undefined) call.value = typeof value === 'string' ? value : JSON.stringify(value);
     if (ttl !== undefined) call.ttl = Number(ttl);
     memoryCalls.push(call);

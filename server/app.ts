@@ -301,7 +301,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
       notify.stop();
       await mcp.close();
       broadcaster.stop();
-      await new Promise<void>((done) => io.close(() => done()));
+      await new Promise<void>((done) => void io.close(() => done()));
       if (http.listening) await new Promise<void>((done) => http.close(() => done()));
       db.close();
     },

@@ -53,8 +53,8 @@ try {
     await app.close();
     process.exit(0);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
 } catch (err) {
   const message = err instanceof Error ? err.message : String(err);
   logger.fatal(`Baton failed to start: ${message}`);

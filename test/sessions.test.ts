@@ -33,7 +33,7 @@ const replaySeed = async () => {
   await client.connect(new StreamableHTTPClientTransport(new URL(`${s.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${s.token}` } } }));
   try {
     for (const call of seed.memoryCalls) {
-      const { section: _section, ...args } = call as typeof call & { section?: string };
+      const { section: _section, ...args } = call;
       const r = (await client.callTool({ name: 'memory_usage', arguments: args })) as { isError?: boolean; content: { text: string }[] };
       const body = JSON.parse(r.content[0]!.text);
       expect([r.isError ?? false, body.success], `${call.action} ${call.key}: ${r.content[0]!.text}`).toEqual([false, true]);

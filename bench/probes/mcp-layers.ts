@@ -23,7 +23,7 @@ const ops = Number(process.argv[2] ?? 3000);
 const tmp = mkdtempSync(join(tmpdir(), 'baton-probe-layers-'));
 const value = JSON.stringify({ session_id: 'bench', progress: { api: { completion_percentage: 50 } }, note: 'x'.repeat(64) });
 
-async function measure(name: string, op: (i: number) => unknown | Promise<unknown>) {
+async function measure(name: string, op: (i: number) => unknown) {
   for (let i = 0; i < 300; i++) await op(i + 1_000_000);
   const c0 = process.cpuUsage();
   const t0 = performance.now();

@@ -627,7 +627,8 @@ export function Metrics({ board }: SectionProps) {
 
 function DetailValue({ value, depth }: { value: unknown; depth: number }) {
   if (value === null || value === undefined) return <span className="text-slate-400">—</span>;
-  if (typeof value !== 'object') return <span>{String(value)}</span>;
+  // Details come from JSON: a non-object is a string, number or boolean.
+  if (typeof value !== 'object') return <span>{typeof value === 'string' ? value : JSON.stringify(value)}</span>;
   if (Array.isArray(value)) {
     if (value.every((v) => typeof v !== 'object' || v === null)) {
       return (

@@ -110,7 +110,9 @@ export function MemoryExplorer() {
       if (touched) setNotice(`“${touched.key}” was ${touched.op === 'delete' ? 'deleted' : 'expired'} by ${touched.actor}.`);
     }
   }, []);
-  const nsRooms = useMemo(() => (snapshot ? [namespaceRoom(snapshot.namespace)] : []), [snapshot?.namespace]);
+  const snapshotNamespace = snapshot?.namespace;
+  // Rooms change with the namespace only, not with every new snapshot of it.
+  const nsRooms = useMemo(() => (snapshotNamespace ? [namespaceRoom(snapshotNamespace)] : []), [snapshotNamespace]);
   useFeed(nsRooms, snapshot?.seq ?? null, onNamespaceChanges, () => loadEntries(snapshot?.namespace ?? 'default'));
 
   // Flash highlights end on their own.

@@ -105,7 +105,7 @@ export function createApi(deps: Deps): Hono<Env> {
 
   app.onError((err, c) => {
     if (err instanceof BatonError) return errorResponse(c, err.toJSON(), err.status);
-    logger.error({ err: { message: (err as Error).message, stack: (err as Error).stack }, path: c.req.path }, 'request failed');
+    logger.error({ err: { message: err.message, stack: err.stack }, path: c.req.path }, 'request failed');
     return errorResponse(c, toApiError(err), 500);
   });
   app.notFound((c) => errorResponse(c, { code: 'not_found', message: `No route ${c.req.method} ${c.req.path}` }, 404));
@@ -326,7 +326,7 @@ export function createApi(deps: Deps): Hono<Env> {
   app.post('/api/v1/share-links', async (c) => {
     const input = await jsonBody(c);
     return c.json(
-      await accountWrite(c, 'share.create', String((input as { sessionId?: unknown }).sessionId ?? ''), { action: 'share:create' }, input, (by, record) => {
+      await accountWrite(c, 'share.create', typeof input.sessionId === 'string' ? input.sessionId : '', { action: 'share:create' }, input, (by, record) => {
         // A link only for a session that exists (a typo made a link that could never open).
         const { sessionId } = parseInput(shareInputSchema, input);
         if (!sessions.board(sessionId)) throw new BatonError('not_found', `sessionId: no session "${sessionId}"`, { field: 'sessionId' });

@@ -1,7 +1,7 @@
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import { principalKey, type Principal } from '../../lib/access.ts';
-import { BatonError, parseInput } from '../../lib/errors.ts';
+import { parseInput } from '../../lib/errors.ts';
 import { authorize } from '../auth/authorize.ts';
 import type { SessionService } from '../sessions/service.ts';
 import type { AnalyticsService } from '../analytics/service.ts';

@@ -6,7 +6,7 @@ import type { MemoryService } from './service.ts';
 // Memory writes as gate operations: the one description of a store or a delete that every transport
 // (REST, Socket.IO, MCP, the CLI on a file) hands to the write gate.
 
-const target = (namespace: string, key: unknown) => `${namespace}/${String(key ?? '')}`.slice(0, 700);
+const target = (namespace: string, key: unknown) => `${namespace}/${typeof key === 'string' ? key : ''}`.slice(0, 700);
 
 /**
  * A store. `immediate` commits at once instead of through group commit (a one-agent process has
