@@ -48,4 +48,35 @@ test.describe('board notices', () => {
       await mia.context.close();
     }
   });
+
+  test('each person chooses per board: pop-ups, or only the activity list', async ({ browser, page, request }) => {
+    const id = uid('notice-mode');
+    await startDevSession(request, id);
+    const mia = await newUser(browser, 'Mia');
+    try {
+      await openBoard(mia.page, id);
+      await mia.page.getByTestId('notice-mode').selectOption('list');
+      // An agent records a decision: Mia gets no pop-up, and finds it in the board's activity list.
+      expect((await request.post(`/api/v1/sessions/${id}/decisions`, { data: { topic: 'Cache', decision: 'Use Redis' } })).ok()).toBe(true);
+      await expect(mia.page.getByTestId('decisions')).toContainText('Use Redis');
+      await expect(mia.page.getByTestId('milestones').getByTestId('milestone')).toHaveCount(0);
+      await mia.page.getByTestId('board-activity').locator('summary').click();
+      await expect(mia.page.getByTestId('activity-item')).toHaveCount(1);
+      await expect(mia.page.getByTestId('activity-item')).toContainText('decision Cache: Use Redis');
+      // The choice is this board's and survives a reload; another board still pops up.
+      await mia.page.reload();
+      await expect(mia.page.getByTestId('notice-mode')).toHaveValue('list');
+      const other = uid('notice-other');
+      await startDevSession(request, other);
+      await openBoard(mia.page, other);
+      await expect(mia.page.getByTestId('notice-mode')).toHaveValue('popups');
+      expect((await request.post(`/api/v1/sessions/${other}/decisions`, { data: { topic: 'Queue', decision: 'Use NATS' } })).ok()).toBe(true);
+      await expect(mia.page.getByTestId('milestones').getByTestId('milestone')).toHaveCount(1);
+      // And the owner's own board still shows their page as before (no pop-up for their own change).
+      await openBoard(page, id);
+      await expect(page.getByTestId('notice-mode')).toHaveValue('popups');
+    } finally {
+      await mia.context.close();
+    }
+  });
 });

@@ -57,6 +57,25 @@ test.describe('form messages', () => {
       .screenshot({ path: join(SHOTS, 'limit-counter-1440.png') });
   });
 
+  test('the development board’s goal, blocker and decision inputs stop at their limit and count down near it', async ({ page, request }) => {
+    const id = uid('limits');
+    const init = await request.put('/api/v1/memory/entry', {
+      data: { namespace: 'session-management', key: `session/${id}/init`, value: JSON.stringify({ session_id: id, goals: ['g'] }) },
+    });
+    expect(init.ok(), await init.text()).toBe(true);
+    await page.goto(`/sessions/${encodeURIComponent(id)}`);
+    const goal = page.locator('#new-goal');
+    await expect(goal).toHaveAttribute('maxlength', '500');
+    await goal.fill('g'.repeat(450));
+    await expect(page.getByTestId('limit-counter')).toHaveText(/^450 \/ 500/);
+    await goal.fill('');
+    await page.getByRole('button', { name: '+ Add blocker' }).click();
+    const what = page.getByLabel('What is blocking?');
+    await expect(what).toHaveAttribute('maxlength', '2000');
+    await what.fill('b'.repeat(2000));
+    await expect(page.getByTestId('limit-counter')).toHaveText(/^2000 \/ 2000/);
+  });
+
   test('the dashboard’s curl example uses this page’s origin, not localhost:3000', async ({ page, baseURL }) => {
     // The example shows while nothing has been written yet: this Baton's latest writes, emptied.
     await page.route('**/api/v1/changes/recent*', async (route) => {

@@ -4,6 +4,9 @@ import type { BoardItem } from './board-items.ts';
 export const HANDOFF_STATUSES = ['pending', 'changes-requested', 'accepted', 'declined', 'expired', 'cancelled'] as const;
 export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
 
+/** Longest text of each board edit: the server's schemas and the forms' maxlength and counters share them. */
+export const BOARD_TEXT_LIMITS = { goal: 500, blockerDescription: 2000, blockerOwner: 120, decisionTopic: 300, decision: 2000, rationale: 4000 } as const;
+
 /** The one list of each: the schema's columns, the APIs' validation and the pages all use these. */
 export const SESSION_TYPES = ['development', 'coordination', 'review', 'planning'] as const;
 export const SESSION_STATUSES = ['active', 'paused', 'interrupted', 'handed-off', 'completed'] as const;

@@ -44,6 +44,9 @@ export function Milestones({ board, writerOf, self }: { board: SessionBoard; wri
   const next = useRef(1);
   const [groups, setGroups] = useState<NoticeGroup[]>([]);
   const [now, setNow] = useState(() => Date.now());
+  // Each person chooses per board: pop-ups, or only the activity list (kept in this browser).
+  const [mode, setMode] = useNoticeMode(board.id);
+  const [activity, setActivity] = useState<{ id: number; at: number; writer: string; kind: Milestone['kind']; text: string }[]>([]);
 
   useEffect(() => {
     const before = previous.current;
@@ -55,8 +58,11 @@ export function Milestones({ board, writerOf, self }: { board: SessionBoard; wri
     if (found.length === 0) return;
     const at = Date.now();
     setNow(at);
-    setGroups((cur) => addNotices(liveNotices(cur, at), writer ?? '', found, at, () => next.current++));
+    setActivity((cur) => [...found.map((m) => ({ ...m, id: next.current++, at, writer: writer ?? 'someone' })).reverse(), ...cur].slice(0, ACTIVITY_KEEP));
+    if (modeRef.current === 'popups') setGroups((cur) => addNotices(liveNotices(cur, at), writer ?? '', found, at, () => next.current++));
   }, [board]); // eslint-disable-line react-hooks/exhaustive-deps
+  const modeRef = useRef(mode);
+  modeRef.current = mode;
 
   // Expire notices: a busy board must not keep them up forever.
   const shown = liveNotices(groups, now);
@@ -68,35 +74,93 @@ export function Milestones({ board, writerOf, self }: { board: SessionBoard; wri
   }, [shown]);
 
   return (
-    <div role="status" aria-live="polite" className={shown.length ? 'flex flex-col gap-2 sm:flex-row sm:flex-wrap' : 'contents'} data-testid="milestones">
-      {shown.map((g) => {
-        const { title, detail } = describeGroup(g);
-        const kind = g.events[g.events.length - 1]!.kind;
-        return (
-          <div
-            key={g.id}
-            className={`flex min-w-0 items-start gap-2 rounded-lg border px-3 py-2 text-sm shadow-sm sm:max-w-md ${LOOK[kind].tone}`}
-            data-milestone={kind}
-            data-count={g.events.length}
-            data-testid="milestone"
+    <>
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-500 dark:text-slate-400" data-testid="notice-settings">
+        <label className="inline-flex items-center gap-1">
+          Others&apos; changes on this board:
+          <select
+            value={mode}
+            onChange={(e) => {
+              setMode(e.target.value === 'list' ? 'list' : 'popups');
+              if (e.target.value === 'list') setGroups([]);
+            }}
+            className="rounded border border-slate-300 bg-transparent px-1 py-0.5 dark:border-slate-600"
+            data-testid="notice-mode"
           >
-            <span aria-hidden className="font-bold">
-              {LOOK[kind].icon}
-            </span>
-            <p className="min-w-0 flex-1">
-              <span className="font-semibold">{title}</span> <span className="break-words">{detail}</span>
-            </p>
-            <button
-              type="button"
-              onClick={() => setGroups((cur) => cur.filter((x) => x.id !== g.id))}
-              className="ml-auto rounded px-1 text-xs opacity-70 hover:opacity-100"
-              aria-label="Dismiss"
+            <option value="popups">pop up</option>
+            <option value="list">activity list only</option>
+          </select>
+        </label>
+        <details data-testid="board-activity">
+          <summary className="cursor-pointer">Activity ({activity.length})</summary>
+          {activity.length === 0 ? (
+            <p className="mt-1">Nothing yet from others since you opened this board.</p>
+          ) : (
+            <ul className="mt-1 space-y-0.5">
+              {activity.map((a) => (
+                <li key={a.id} data-testid="activity-item" data-milestone={a.kind}>
+                  <span className="font-medium">{a.writer}</span>: {LABEL[a.kind]} <span className="break-words">{a.text}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </details>
+      </div>
+      <div role="status" aria-live="polite" className={shown.length ? 'flex flex-col gap-2 sm:flex-row sm:flex-wrap' : 'contents'} data-testid="milestones">
+        {shown.map((g) => {
+          const { title, detail } = describeGroup(g);
+          const kind = g.events[g.events.length - 1]!.kind;
+          return (
+            <div
+              key={g.id}
+              className={`flex min-w-0 items-start gap-2 rounded-lg border px-3 py-2 text-sm shadow-sm sm:max-w-md ${LOOK[kind].tone}`}
+              data-milestone={kind}
+              data-count={g.events.length}
+              data-testid="milestone"
             >
-              ✕
-            </button>
-          </div>
-        );
-      })}
-    </div>
+              <span aria-hidden className="font-bold">
+                {LOOK[kind].icon}
+              </span>
+              <p className="min-w-0 flex-1">
+                <span className="font-semibold">{title}</span> <span className="break-words">{detail}</span>
+              </p>
+              <button
+                type="button"
+                onClick={() => setGroups((cur) => cur.filter((x) => x.id !== g.id))}
+                className="ml-auto rounded px-1 text-xs opacity-70 hover:opacity-100"
+                aria-label="Dismiss"
+              >
+                ✕
+              </button>
+            </div>
+          );
+        })}
+      </div>
+    </>
   );
+}
+
+const ACTIVITY_KEEP = 50;
+const LABEL: Record<Milestone['kind'], string> = { goal: 'goal done', blocker: 'blocker raised', resolved: 'blocker resolved', decision: 'decision' };
+
+/** This browser's choice for one board: pop-ups (the default) or only the activity list. */
+function useNoticeMode(boardId: string): ['popups' | 'list', (mode: 'popups' | 'list') => void] {
+  const key = `baton:notices:${boardId}`;
+  const [mode, setModeState] = useState<'popups' | 'list'>('popups');
+  useEffect(() => {
+    try {
+      setModeState(window.localStorage.getItem(key) === 'list' ? 'list' : 'popups');
+    } catch {
+      setModeState('popups');
+    }
+  }, [key]);
+  const setMode = (m: 'popups' | 'list') => {
+    setModeState(m);
+    try {
+      window.localStorage.setItem(key, m);
+    } catch {
+      // storage refused (private mode): the choice lasts for this page only
+    }
+  };
+  return [mode, setMode];
 }

@@ -2,7 +2,8 @@
 
 import { useMemo, useState, type FormEvent } from 'react';
 import { MiddlePath } from '../ui/middle-path';
-import type { SessionBoard } from '../../lib/session-types';
+import { LimitCounter } from '../ui/limit-counter';
+import { BOARD_TEXT_LIMITS as MAX, type SessionBoard } from '../../lib/session-types';
 
 import { sessionsApi } from './api';
 import { absolute, ago, age, agentDot, fileKindLook, flattenMetrics, formatMetric, humanize, metricAt, metricLabel, SEVERITIES, severityLook } from './look';
@@ -98,8 +99,10 @@ export function Goals({ board, canEdit, onBoard }: SectionProps) {
             onChange={(e) => setText(e.target.value)}
             placeholder="Add a goal…"
             className={inputCls}
+            maxLength={MAX.goal}
             disabled={pending.has('add')}
           />
+          <LimitCounter value={text} max={MAX.goal} />
           <button type="submit" className={btnCls} disabled={pending.has('add')}>
             {pending.has('add') ? 'Adding…' : 'Add'}
           </button>
@@ -342,8 +345,10 @@ export function Blockers({ board, now, canEdit, onBoard }: SectionProps) {
             value={form.description}
             onChange={(e) => setForm({ ...form, description: e.target.value })}
             className={inputCls}
+            maxLength={MAX.blockerDescription}
             autoFocus
           />
+          <LimitCounter value={form.description} max={MAX.blockerDescription} />
           <div className="flex flex-wrap gap-2">
             <label className="flex items-center gap-2 text-xs font-medium text-slate-600 dark:text-slate-300">
               Severity
@@ -368,6 +373,7 @@ export function Blockers({ board, now, canEdit, onBoard }: SectionProps) {
                 className={inputCls}
                 placeholder="optional"
                 aria-label="Owner"
+                maxLength={MAX.blockerOwner}
               />
             </label>
           </div>
@@ -449,15 +455,19 @@ export function Decisions({ board, now, canEdit, onBoard }: SectionProps) {
             className={inputCls}
             placeholder="Topic"
             aria-label="Topic"
+            maxLength={MAX.decisionTopic}
             autoFocus
           />
+          <LimitCounter value={form.topic} max={MAX.decisionTopic} />
           <input
             value={form.decision}
             onChange={(e) => setForm({ ...form, decision: e.target.value })}
             className={inputCls}
             placeholder="Decision"
             aria-label="Decision"
+            maxLength={MAX.decision}
           />
+          <LimitCounter value={form.decision} max={MAX.decision} />
           <textarea
             rows={2}
             value={form.rationale}
@@ -465,7 +475,9 @@ export function Decisions({ board, now, canEdit, onBoard }: SectionProps) {
             className={inputCls}
             placeholder="Rationale (optional)"
             aria-label="Rationale"
+            maxLength={MAX.rationale}
           />
+          <LimitCounter value={form.rationale} max={MAX.rationale} />
           <input
             value={form.alternatives}
             onChange={(e) => setForm({ ...form, alternatives: e.target.value })}

@@ -1,21 +1,21 @@
 import { z } from 'zod';
-import { BLOCKER_SEVERITIES, SESSION_STATUSES, SESSION_TYPES } from '../../lib/session-types.ts';
+import { BLOCKER_SEVERITIES, BOARD_TEXT_LIMITS as MAX, SESSION_STATUSES, SESSION_TYPES } from '../../lib/session-types.ts';
 
 // The inputs of session edits and lists, validated once at the service.
 
 export const blockerInputSchema = z.object({
-  description: z.string().trim().min(1, 'must not be empty').max(2000),
+  description: z.string().trim().min(1, 'must not be empty').max(MAX.blockerDescription),
   severity: z.enum(BLOCKER_SEVERITIES).default('medium'),
-  owner: z.string().trim().max(120).nullish(),
+  owner: z.string().trim().max(MAX.blockerOwner).nullish(),
   kind: z.string().trim().max(60).nullish(),
 });
 export const decisionInputSchema = z.object({
-  topic: z.string().trim().min(1, 'must not be empty').max(300),
-  decision: z.string().trim().min(1, 'must not be empty').max(2000),
-  rationale: z.string().trim().max(4000).nullish(),
+  topic: z.string().trim().min(1, 'must not be empty').max(MAX.decisionTopic),
+  decision: z.string().trim().min(1, 'must not be empty').max(MAX.decision),
+  rationale: z.string().trim().max(MAX.rationale).nullish(),
   alternatives: z.array(z.string().trim().min(1).max(300)).max(20).default([]),
 });
-export const goalInputSchema = z.object({ text: z.string().trim().min(1, 'must not be empty').max(500) });
+export const goalInputSchema = z.object({ text: z.string().trim().min(1, 'must not be empty').max(MAX.goal) });
 export const checkpointInputSchema = z.object({ label: z.string().trim().max(200).nullish() });
 export const recoverInputSchema = z.object({
   /** What the agent or CLI found when checking the workspace (files present, branch, commit…). */
