@@ -3,6 +3,7 @@ import { openDatabase } from '../db/client.ts';
 import { gatedBackend, type MemoryBackend } from './mcp/backend.ts';
 import { gatedSessionBackend, type SessionBackend } from './mcp/session-backend.ts';
 import { createServices } from './services.ts';
+import { envSchema } from './env.ts';
 import { AuditLog } from './auth/audit.ts';
 import { DEFAULT_RATE_LIMITS, RateLimiter } from './http/rate-limit.ts';
 import { WriteGate, type Caller } from './gate.ts';
@@ -20,7 +21,12 @@ export function openLocalServices(
 ): { memory: MemoryBackend; sessions: SessionBackend; close(): void } {
   const handle = openDatabase(resolve(path), options);
   // Seed-shaped handoff writes open handoffs here too (accepting one needs the server's identities).
-  const { memory, sessions, handoffs, analytics } = createServices(handle, { maxValueBytes: Number(process.env.MAX_VALUE_BYTES) || undefined });
+  // The same HISTORY_KEEP as the server's (validated the same way; a bad value keeps the default).
+  const historyKeep = envSchema.shape.HISTORY_KEEP.safeParse(process.env.HISTORY_KEEP);
+  const { memory, sessions, handoffs, analytics } = createServices(handle, {
+    maxValueBytes: Number(process.env.MAX_VALUE_BYTES) || undefined,
+    historyLimit: historyKeep.success ? historyKeep.data : undefined,
+  });
   const gate = new WriteGate({
     audit: new AuditLog(handle),
     limiter: new RateLimiter(DEFAULT_RATE_LIMITS),
