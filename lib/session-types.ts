@@ -154,3 +154,53 @@ export interface BoardHandoff {
   /** Why it was declined or sent back (null otherwise). */
   reason?: string | null;
 }
+
+/** A board reduced to its summary (the fields of SessionSummary only), for lists fed by whole-board changes. */
+export function summaryOf(board: SessionSummary): SessionSummary {
+  const {
+    id,
+    type,
+    subtype,
+    title,
+    project,
+    owner,
+    status,
+    startedAt,
+    endedAt,
+    expectedDuration,
+    expectedMinutes,
+    focusArea,
+    tags,
+    lastActivityAt,
+    lastCheckpointAt,
+    parentId,
+    resumeCount,
+    version,
+    openBlockers,
+    goalsDone,
+    goalsTotal,
+  } = board;
+  return {
+    id,
+    type,
+    subtype,
+    title,
+    project,
+    owner,
+    status,
+    startedAt,
+    endedAt,
+    expectedDuration,
+    expectedMinutes,
+    focusArea,
+    tags,
+    lastActivityAt,
+    lastCheckpointAt,
+    parentId,
+    resumeCount,
+    version,
+    openBlockers,
+    goalsDone,
+    goalsTotal,
+  };
+}

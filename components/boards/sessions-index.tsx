@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { DASHBOARD_ROOM, type Change } from '../../lib/events';
-import type { SessionSummary } from '../../lib/session-types';
+import { summaryOf, type SessionSummary } from '../../lib/session-types';
 import { apiError } from '../auth/api';
 
 import { useFeed } from '../realtime/connection';
@@ -16,55 +16,6 @@ import { inputCls } from './ui';
 const ROOMS = [DASHBOARD_ROOM];
 const FILTERS = ['type', 'status', 'owner', 'project'] as const;
 type Filter = (typeof FILTERS)[number];
-
-function summaryOf(board: SessionSummary): SessionSummary {
-  const {
-    id,
-    type,
-    subtype,
-    title,
-    project,
-    owner,
-    status,
-    startedAt,
-    endedAt,
-    expectedDuration,
-    expectedMinutes,
-    focusArea,
-    tags,
-    lastActivityAt,
-    lastCheckpointAt,
-    parentId,
-    resumeCount,
-    version,
-    openBlockers,
-    goalsDone,
-    goalsTotal,
-  } = board;
-  return {
-    id,
-    type,
-    subtype,
-    title,
-    project,
-    owner,
-    status,
-    startedAt,
-    endedAt,
-    expectedDuration,
-    expectedMinutes,
-    focusArea,
-    tags,
-    lastActivityAt,
-    lastCheckpointAt,
-    parentId,
-    resumeCount,
-    version,
-    openBlockers,
-    goalsDone,
-    goalsTotal,
-  };
-}
 
 /** Every session in a table, filterable by type, status, owner and project; live from the dashboard room. */
 export function SessionsIndex() {

@@ -4,7 +4,7 @@ import { TimeAgo } from '../ui/time-ago';
 import Link from 'next/link';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { DASHBOARD_ROOM, type Change, type PresenceViewer } from '../../lib/events';
-import { SESSION_TYPES, type SessionStatus, type SessionSummary, type SessionType } from '../../lib/session-types';
+import { SESSION_TYPES, summaryOf, type SessionStatus, type SessionSummary, type SessionType } from '../../lib/session-types';
 import { api } from '../auth/api';
 import { useCanWrite } from '../auth/me';
 import { useFeed } from '../realtime/connection';
@@ -22,55 +22,6 @@ export const statusLook: Record<SessionStatus, string> = {
   'handed-off': 'bg-violet-100 text-violet-800 dark:bg-violet-950 dark:text-violet-300',
   completed: 'bg-slate-100 text-slate-500 dark:bg-slate-900 dark:text-slate-400',
 };
-
-function summaryOf(board: SessionSummary): SessionSummary {
-  const {
-    id,
-    type,
-    subtype,
-    title,
-    project,
-    owner,
-    status,
-    startedAt,
-    endedAt,
-    expectedDuration,
-    expectedMinutes,
-    focusArea,
-    tags,
-    lastActivityAt,
-    lastCheckpointAt,
-    parentId,
-    resumeCount,
-    version,
-    openBlockers,
-    goalsDone,
-    goalsTotal,
-  } = board;
-  return {
-    id,
-    type,
-    subtype,
-    title,
-    project,
-    owner,
-    status,
-    startedAt,
-    endedAt,
-    expectedDuration,
-    expectedMinutes,
-    focusArea,
-    tags,
-    lastActivityAt,
-    lastCheckpointAt,
-    parentId,
-    resumeCount,
-    version,
-    openBlockers,
-    goalsDone,
-    goalsTotal,
-  };
-}
 
 function Viewers({ viewers }: { viewers: PresenceViewer[] }) {
   if (viewers.length === 0) return null;
