@@ -1,0 +1,52 @@
+// Column helpers shared by the two schemas (db/schema.ts for SQLite, db/pg/schema.ts for PostgreSQL).
+// Each dialect has the same helper names with its own column types, so a table reads the same in
+// both files and the comparison test (test/pg-schema.test.ts) keeps their columns in step.
+//
+// Follow-up: db/schema.ts still spells its columns out; moving it onto `sqliteCols` is a separate,
+// behaviour-free change (its migrations must not change when it happens).
+import { bigint, boolean, integer as pgInteger, text as pgText, timestamp } from 'drizzle-orm/pg-core';
+import { integer as sqliteInteger, text as sqliteText } from 'drizzle-orm/sqlite-core';
+
+/** The operations of the change feed and of memory history. */
+export const CHANGE_OPS = ['store', 'delete', 'expire'] as const;
+export const AUDIT_OUTCOMES = ['ok', 'denied', 'failed'] as const;
+export const SESSION_FILE_KINDS = ['active', 'modified', 'test'] as const;
+export const HANDOFF_TO_KINDS = ['user', 'agent', 'team'] as const;
+export const HANDOFF_SOURCES = ['board', 'api', 'mcp', 'cli', 'memory'] as const;
+export const WEBHOOK_FORMATS = ['json', 'slack'] as const;
+export const DELIVERY_STATES = ['pending', 'delivered', 'failed'] as const;
+
+/**
+ * PostgreSQL. JSON stays `text` in both dialects: the portable export must give back the stored
+ * bytes, and `jsonb` would reorder keys, drop duplicates and respace; memory values need not be JSON.
+ */
+export const pgCols = {
+  /** A time in ms since the epoch (Date.now()): bigint, read as a JS number. */
+  ms: (name: string) => bigint(name, { mode: 'number' }),
+  /** A 64-bit integer that is not a time (a feed seq, a row id referred to from elsewhere). */
+  int64: (name: string) => bigint(name, { mode: 'number' }),
+  /** A small count, a position, a version. */
+  int: (name: string) => pgInteger(name),
+  /** A row id the database assigns (SQLite: the rowid); explicit values are accepted (copies, imports). */
+  id: (name = 'id') => bigint(name, { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
+  /** better-auth's dates (SQLite: integer ms in `timestamp_ms` mode; here timestamptz, millisecond precision). */
+  authTime: (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' }),
+  bool: (name: string) => boolean(name),
+  json: (name: string) => pgText(name),
+  text: (name: string) => pgText(name),
+  /** Text limited to these values by the application (as in SQLite, no database constraint). */
+  enum: <U extends string, T extends Readonly<[U, ...U[]]>>(name: string, values: T) => pgText(name, { enum: values }),
+};
+
+/** SQLite: the same shapes, as db/schema.ts declares them today. */
+export const sqliteCols = {
+  ms: (name: string) => sqliteInteger(name),
+  int64: (name: string) => sqliteInteger(name),
+  int: (name: string) => sqliteInteger(name),
+  id: (name = 'id') => sqliteInteger(name).primaryKey({ autoIncrement: true }),
+  authTime: (name: string) => sqliteInteger(name, { mode: 'timestamp_ms' }),
+  bool: (name: string) => sqliteInteger(name, { mode: 'boolean' }),
+  json: (name: string) => sqliteText(name),
+  text: (name: string) => sqliteText(name),
+  enum: <U extends string, T extends Readonly<[U, ...U[]]>>(name: string, values: T) => sqliteText(name, { enum: values }),
+};
