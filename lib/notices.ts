@@ -33,10 +33,26 @@ export function writerName(writer: string): string {
   return writer || 'Someone';
 }
 
-/** True when the change is the viewer's own (made in this tab, or by the same person elsewhere). */
-export function isOwnChange(writer: string | null, self: string | null): boolean {
-  if (writer === SELF) return true;
-  return !!writer && !!self && writer === self;
+/**
+ * True when the change is the viewer's own: made in this tab (SELF), or by the same account
+ * elsewhere. `writerId` is who the feed says made it (`user:<id>`, `token:<id>`: session and
+ * handoff changes carry it); `myAccountId` the viewer's account id. Compared by id, never by name
+ * (two people may share one); an agent on my token is not me.
+ */
+export function isOwnChange(writerId: string | null, myAccountId: string | null): boolean {
+  if (writerId === SELF) return true;
+  return !!writerId && !!myAccountId && writerId === `user:${myAccountId}`;
+}
+
+/** The `writerId` a session or handoff change's value carries (null when it has none: internal writes). */
+export function writerIdOf(value: string | null): string | null {
+  if (!value) return null;
+  try {
+    const v = JSON.parse(value) as { writerId?: unknown };
+    return typeof v.writerId === 'string' ? v.writerId : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The writer of a change made from this screen (a mutation's own answer). */

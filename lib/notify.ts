@@ -156,6 +156,8 @@ export interface NeedsYou {
   agents: { sessionId: string; sessionTitle: string; name: string; message: string | null; since: string | null }[];
   handoffs: { id: string; sessionId: string; sessionTitle: string; from: string; expiresAt: string }[];
   blockers: { sessionId: string; sessionTitle: string; id: number; description: string; severity: Severity }[];
+  /** Open blockers on my sessions at or above my browser-notification threshold (Settings → Notifications), for those notifications. */
+  blockerAlerts: { sessionId: string; sessionTitle: string; id: number; description: string; severity: Severity }[];
   /** Session ids with anything above (the dashboard's "Needs you" filter). */
   sessionIds: string[];
   seq: number;

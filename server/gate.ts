@@ -11,6 +11,7 @@ import { BatonError } from '../lib/errors.ts';
 import { DEFAULT_MAX_JSON_DEPTH, jsonTextTooDeep, tooDeepPath } from '../lib/json-depth.ts';
 import type { AuditLog } from './auth/audit.ts';
 import { authorize } from './auth/authorize.ts';
+import { runAsWriter } from './feed/writer-scope.ts';
 import type { RateLimiter } from './http/rate-limit.ts';
 
 /** What carried a call: kept in the audit row's detail (`via`), never part of who the caller is. */
@@ -177,7 +178,7 @@ export class WriteGate {
     };
     let result: T;
     try {
-      result = await op.run(ctx);
+      result = await runAsWriter(ctx.writer, () => op.run(ctx));
     } catch (err) {
       // A step's own rule (only the recipient may accept…) is a refusal like any other.
       if (isRefusal(err)) this.refused(c, principal, op);

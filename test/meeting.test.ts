@@ -294,7 +294,8 @@ describe('POST /api/v1/sessions/:id/meeting', () => {
     // Two agenda items and the meeting state changed: the board goes out once, with all three.
     const appended = s.app.feed.readAfter(before, 100).filter((c) => c.topic === 'session' && c.key === ID);
     expect(appended).toHaveLength(1);
-    expect(JSON.parse(appended[0]!.value!)).toEqual(r.body);
+    // The feed's copy also names who made the change, by id (pages never tell people about their own).
+    expect(JSON.parse(appended[0]!.value!)).toEqual({ ...r.body, writerId: `user:${alice.id}` });
     const m = meetingOf(r.body);
     expect(m.agendaItemId).toBe(agenda[1]);
     expect(m.timer).toEqual({ itemId: agenda[1], startedAt: new Date(clock).toISOString(), elapsedMs: 0 });

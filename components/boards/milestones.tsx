@@ -1,8 +1,11 @@
 'use client';
 
 import { useEffect, useRef, useState } from 'react';
+import Link from 'next/link';
 import { addNotices, describeGroup, isOwnChange, liveNotices, NOTICE_MS, type NoticeGroup } from '../../lib/notices';
 import type { SessionBoard } from '../../lib/session-types';
+import { boardNoticeMode, useNotifyPrefs } from '../notify/prefs';
+import type { BoardWriter } from './use-live-board';
 
 interface Milestone {
   id: number;
@@ -36,33 +39,44 @@ const LOOK: Record<Milestone['kind'], { icon: string; tone: string }> = {
 /**
  * Milestone notices on a live board: when someone else ticks a goal, raises or resolves a blocker,
  * or records a decision — an agent's hook included — everyone else watching sees it for a few
- * seconds. Never your own changes; one notice per writer while they keep writing ("claude: 12
- * updates"); shown in the page's flow above the board, so they never cover a card.
+ * seconds. Never your own changes (by account id: `self` is my account id); one notice per writer
+ * while they keep writing ("claude: 12 updates"); shown in the page's flow above the board, so they
+ * never cover a card. Whether they pop up follows Settings → Notifications ("Board changes by
+ * others", quiet mode); a board may override it in this browser. The activity list always records.
  */
-export function Milestones({ board, writerOf, self }: { board: SessionBoard; writerOf?: (version: number) => string | null; self?: string | null }) {
+export function Milestones({ board, writerOf, self }: { board: SessionBoard; writerOf?: (version: number) => BoardWriter | null; self?: string | null }) {
   const previous = useRef<SessionBoard | null>(null);
   const next = useRef(1);
   const [groups, setGroups] = useState<NoticeGroup[]>([]);
   const [now, setNow] = useState(() => Date.now());
-  // Each person chooses per board: pop-ups, or only the activity list (kept in this browser).
-  const [mode, setMode] = useNoticeMode(board.id);
+  // The person's setting (server-stored) is the default; each board may override it in this browser.
+  const [prefs, , prefsReady] = useNotifyPrefs();
+  const [override, setOverride] = useNoticeOverride(board.id);
+  const mode = boardNoticeMode(prefs, override);
   const [activity, setActivity] = useState<{ id: number; at: number; writer: string; kind: Milestone['kind']; text: string }[]>([]);
 
   useEffect(() => {
     const before = previous.current;
     previous.current = board;
     if (!before || before.id !== board.id || board.version <= before.version) return;
-    const writer = writerOf?.(board.version) ?? null;
-    if (isOwnChange(writer, self ?? null)) return;
+    const by = writerOf?.(board.version) ?? null;
+    if (isOwnChange(by?.id ?? null, self ?? null)) return;
+    const writer = by?.label ?? null;
     const found = milestonesBetween(before, board);
     if (found.length === 0) return;
     const at = Date.now();
     setNow(at);
     setActivity((cur) => [...found.map((m) => ({ ...m, id: next.current++, at, writer: writer ?? 'someone' })).reverse(), ...cur].slice(0, ACTIVITY_KEEP));
-    if (modeRef.current === 'popups') setGroups((cur) => addNotices(liveNotices(cur, at), writer ?? '', found, at, () => next.current++));
+    // Until the person's settings are read, nothing pops up (they may have turned pop-ups off).
+    if (modeRef.current === 'popups' && readyRef.current) setGroups((cur) => addNotices(liveNotices(cur, at), writer ?? '', found, at, () => next.current++));
   }, [board]); // eslint-disable-line react-hooks/exhaustive-deps
   const modeRef = useRef(mode);
   modeRef.current = mode;
+  const readyRef = useRef(prefsReady);
+  readyRef.current = prefsReady;
+  useEffect(() => {
+    if (mode === 'list') setGroups([]);
+  }, [mode]);
 
   // Expire notices: a busy board must not keep them up forever.
   const shown = liveNotices(groups, now);
@@ -79,18 +93,37 @@ export function Milestones({ board, writerOf, self }: { board: SessionBoard; wri
         <label className="inline-flex items-center gap-1">
           Others&apos; changes on this board:
           <select
-            value={mode}
-            onChange={(e) => {
-              setMode(e.target.value === 'list' ? 'list' : 'popups');
-              if (e.target.value === 'list') setGroups([]);
-            }}
+            value={override ?? 'default'}
+            onChange={(e) => setOverride(e.target.value === 'list' || e.target.value === 'popups' ? e.target.value : null)}
             className="rounded border border-slate-300 bg-transparent px-1 py-0.5 dark:border-slate-600"
             data-testid="notice-mode"
+            data-effective={mode}
+            aria-describedby={`notice-mode-note-${board.id}`}
           >
-            <option value="popups">pop up</option>
-            <option value="list">activity list only</option>
+            <option value="default">as in my settings ({prefs.popups.boardChanges ? 'pop up' : 'activity list only'})</option>
+            <option value="popups">pop up on this board</option>
+            <option value="list">activity list only on this board</option>
           </select>
         </label>
+        <span id={`notice-mode-note-${board.id}`} data-testid="notice-mode-note">
+          {prefs.quiet ? (
+            <>
+              Quiet mode is on: nothing pops up (
+              <Link href="/settings#notifications" className="underline">
+                Settings → Notifications
+              </Link>
+              ).
+            </>
+          ) : override ? (
+            <>
+              This board overrides your{' '}
+              <Link href="/settings#notifications" className="underline">
+                notification settings
+              </Link>{' '}
+              in this browser.
+            </>
+          ) : null}
+        </span>
         <details data-testid="board-activity">
           <summary className="cursor-pointer">Activity ({activity.length})</summary>
           {activity.length === 0 ? (
@@ -143,21 +176,25 @@ export function Milestones({ board, writerOf, self }: { board: SessionBoard; wri
 const ACTIVITY_KEEP = 50;
 const LABEL: Record<Milestone['kind'], string> = { goal: 'goal done', blocker: 'blocker raised', resolved: 'blocker resolved', decision: 'decision' };
 
-/** This browser's choice for one board: pop-ups (the default) or only the activity list. */
-function useNoticeMode(boardId: string): ['popups' | 'list', (mode: 'popups' | 'list') => void] {
+type Override = 'popups' | 'list' | null;
+
+/** This browser's override for one board: pop-ups, only the activity list, or none (null: as in my settings). */
+function useNoticeOverride(boardId: string): [Override, (mode: Override) => void] {
   const key = `baton:notices:${boardId}`;
-  const [mode, setModeState] = useState<'popups' | 'list'>('popups');
+  const [mode, setModeState] = useState<Override>(null);
   useEffect(() => {
     try {
-      setModeState(window.localStorage.getItem(key) === 'list' ? 'list' : 'popups');
+      const v = window.localStorage.getItem(key);
+      setModeState(v === 'list' || v === 'popups' ? v : null);
     } catch {
-      setModeState('popups');
+      setModeState(null);
     }
   }, [key]);
-  const setMode = (m: 'popups' | 'list') => {
+  const setMode = (m: Override) => {
     setModeState(m);
     try {
-      window.localStorage.setItem(key, m);
+      if (m) window.localStorage.setItem(key, m);
+      else window.localStorage.removeItem(key);
     } catch {
       // storage refused (private mode): the choice lasts for this page only
     }

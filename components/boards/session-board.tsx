@@ -143,7 +143,7 @@ export function SessionBoard({ id, share = null }: { id: string; share?: string 
           )}
           {/* Handoffs are for accounts (a share link may not read them); their links would ask a shared screen to sign in. */}
           {!share && <BoardHandoffs board={board} now={now} />}
-          <Milestones board={board} writerOf={writerOf} self={!share && me ? me.name || me.email : null} />
+          <Milestones board={board} writerOf={writerOf} self={!share && me ? me.id : null} />
           <UndoBar />
           {!share && <ArchivedBanner board={board} canEdit={canEdit} onBoard={apply} />}
           {needsRecovery && <RecoverPanel board={board} now={now} canEdit={canEdit} onBoard={apply} />}

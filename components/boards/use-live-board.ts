@@ -7,6 +7,12 @@ import type { SessionBoard } from '../../lib/session-types';
 import { useFeed } from '../realtime/connection';
 import { useSnapshot } from '../realtime/use-snapshot';
 
+/** Who made a version of a board: the feed's label (for display) and id (`user:<id>`…, to tell my own changes). */
+export interface BoardWriter {
+  label: string;
+  id: string | null;
+}
+
 /** A newer board wins; an older one (a late mutation answer, a replayed change) is ignored. */
 export const newer = (next: SessionBoard) => (cur: SessionBoard | null) => (!cur || next.version > cur.version ? next : cur);
 
@@ -17,14 +23,14 @@ export const newer = (next: SessionBoard) => (cur: SessionBoard | null) => (!cur
  */
 export function useLiveBoard(id: string, fetchBoard: () => Promise<SessionBoard & { seq: number }>) {
   const [board, setBoard] = useState<SessionBoard | null>(null);
-  /** Who wrote each version we saw: the feed names them; a mutation's answer is this screen's own. */
-  const writers = useRef(new Map<number, string>());
-  const remember = (version: number, writer: string) => {
+  /** Who wrote each version we saw: the feed names them (label and id); a mutation's answer is this screen's own. */
+  const writers = useRef(new Map<number, BoardWriter>());
+  const remember = (version: number, writer: BoardWriter) => {
     if (!writers.current.has(version)) writers.current.set(version, writer);
     if (writers.current.size > 500) writers.current.delete(writers.current.keys().next().value!);
   };
   const apply = useCallback((next: SessionBoard) => {
-    remember(next.version, SELF);
+    remember(next.version, { label: SELF, id: SELF });
     setBoard(newer(next));
   }, []);
   const writerOf = useCallback((version: number) => writers.current.get(version) ?? null, []);
@@ -42,8 +48,8 @@ export function useLiveBoard(id: string, fetchBoard: () => Promise<SessionBoard 
       for (const c of changes) {
         if (c.topic !== 'session' || c.key !== id || !c.value) continue;
         try {
-          const next = JSON.parse(c.value) as SessionBoard;
-          remember(next.version, c.actor);
+          const next = JSON.parse(c.value) as SessionBoard & { writerId?: string | null };
+          remember(next.version, { label: c.actor, id: next.writerId ?? null });
           setBoard(newer(next));
         } catch {
           // A malformed change is skipped; the next one (or a resync) brings the board back in line.

@@ -8,6 +8,8 @@ import type { HandoffListItem } from '../../lib/handoff-types';
 import { HANDOFFS_ROOM, userRoom, type Change } from '../../lib/events';
 import { useMe } from '../auth/me';
 import { useFeed } from '../realtime/connection';
+import { isOwnChange } from '../../lib/notices';
+import { useNotifyPrefs } from '../notify/prefs';
 import { handoffsApi } from './api';
 import { isFromMe, isOpenHandoff, isToMe, toastFor, type Toast } from './look';
 
@@ -20,6 +22,8 @@ const toneLook: Record<Toast['tone'], string> = {
 /**
  * The header's Handoffs link with the count of open handoffs waiting for me, kept live through my
  * user room, and a toast when one arrives (or when one I sent is decided). Mounted once, in the header.
+ * Toasts follow Settings → Notifications ("Handoffs to me" pop-ups, quiet mode), and never tell me
+ * about a step I took myself (the change's writer id against my account id).
  */
 export function HandoffsNav() {
   const { me } = useMe();
@@ -33,6 +37,13 @@ export function HandoffsNav() {
   const nextToast = useRef(1);
   // Mine arrive through my user room; a handoff to the whole team only through `handoffs`.
   const rooms = useMemo(() => (myId ? [userRoom(myId), HANDOFFS_ROOM] : [HANDOFFS_ROOM]), [myId]);
+  const [prefs, , prefsReady] = useNotifyPrefs();
+  const popups = prefsReady && prefs.popups.handoffs && !prefs.quiet;
+  const popupsRef = useRef(popups);
+  popupsRef.current = popups;
+  useEffect(() => {
+    if (!popups) setToasts([]);
+  }, [popups]);
 
   const load = useCallback(async () => {
     const [inbox, sent] = await Promise.all([handoffsApi.list({ box: 'inbox', limit: 200 }), handoffsApi.list({ box: 'sent', limit: 200 })]);
@@ -68,15 +79,16 @@ export function HandoffsNav() {
       const fresh: Toast[] = [];
       for (const c of changes) {
         if (c.topic !== 'handoff' || !c.value) continue;
-        let h: HandoffListItem;
+        let h: HandoffListItem & { writerId?: string | null };
         try {
-          h = JSON.parse(c.value) as HandoffListItem;
+          h = JSON.parse(c.value) as HandoffListItem & { writerId?: string | null };
         } catch {
           continue;
         }
         const before = next.get(h.id);
         if (before && before.version > h.version) continue;
         next.set(h.id, h);
+        if (!popupsRef.current || isOwnChange(h.writerId ?? null, myId)) continue;
         const t = toastFor(before, h, myId);
         if (t) fresh.push({ ...t, id: nextToast.current++ });
       }

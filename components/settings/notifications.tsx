@@ -6,7 +6,7 @@ import { NOTIFY_EVENTS, type Webhook, type WebhookDelivery } from '../../lib/not
 import { BLOCKER_SEVERITIES } from '../../lib/session-types';
 import { api, apiError } from '../auth/api';
 import { CopyBox, dangerButton, FormError, inputClass, primaryButton, secondaryButton, Section, tableClass, tdClass, thClass, rowClass } from '../auth/ui';
-import { useNotifyPrefs } from '../notify/needs-you';
+import { useNotifyPrefs } from '../notify/prefs';
 
 /** Settings → Notifications: browser notifications (opt-in), what pops up, quiet mode. */
 export function NotificationsSection() {

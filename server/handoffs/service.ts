@@ -38,6 +38,7 @@ import type { MemoryService, StoredWrite } from '../memory/service.ts';
 import type { SeedHandoff } from '../sessions/projection.ts';
 import type { SeedHandoffSink, SessionService } from '../sessions/service.ts';
 import type { ChangeFeed } from '../feed/feed.ts';
+import { currentWriterId } from '../feed/writer-scope.ts';
 
 /** Who is acting, as far as handoffs care; `canWrite` = may write the handoff's session. */
 export interface HandoffActor {
@@ -300,7 +301,8 @@ export class HandoffService implements SeedHandoffSink {
       key: id,
       op: 'store',
       version: r.version,
-      value: JSON.stringify(item),
+      // Who made the step (`user:<id>`…) (pages never tell people about their own actions).
+      value: JSON.stringify({ ...item, writerId: currentWriterId() }),
       actor,
       at,
       expiresAt: null,

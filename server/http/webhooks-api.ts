@@ -52,6 +52,7 @@ export function registerNotifyRoutes(app: Hono<Env>, deps: NotifyRouteDeps) {
     const p = c.get('principal');
     authorize(p, { action: 'memory:read', namespace: '*' });
     personOnly(p);
-    return c.json(needsYou.read(p as { id: string; name: string; email: string }));
+    const user = p as { id: string; name: string; email: string };
+    return c.json(needsYou.read(user, prefs.get(user.id).browser.blockerSeverity));
   });
 }

@@ -1,6 +1,7 @@
 import type { DbHandle } from '../../db/client.ts';
 import { HEAD_SEQ_SQL } from '../../db/schema.ts';
-import { DEFAULT_NOTIFY_PREFS, notifyPrefsSchema, type NeedsYou, type NotifyPrefs, type Severity } from '../../lib/notify.ts';
+import { DEFAULT_NOTIFY_PREFS, notifyPrefsSchema, SEVERITY_RANK, type NeedsYou, type NotifyPrefs, type Severity } from '../../lib/notify.ts';
+import { BLOCKER_SEVERITIES } from '../../lib/session-types.ts';
 import { BatonError } from '../../lib/errors.ts';
 import { z } from 'zod';
 
@@ -24,7 +25,8 @@ export function ownerNames(user: { name: string; email: string }): string[] {
 export class NeedsYouReader {
   constructor(private readonly h: DbHandle) {}
 
-  read(user: { id: string; name: string; email: string }): NeedsYou {
+  /** `alertFrom`: the person's browser-notification threshold for blockers (their `blockerAlerts`); null: none. */
+  read(user: { id: string; name: string; email: string }, alertFrom: Severity | null = null): NeedsYou {
     const names = ownerNames(user);
     const inNames = `(json_extract(s.details, '$.createdByAccount') = ? OR lower(s.owner) IN (${names.map(() => '?').join(', ')}))`;
     const mine = [user.id, ...names];
@@ -52,9 +54,20 @@ export class NeedsYouReader {
          WHERE b.resolved_at IS NULL AND b.severity = 'critical' AND ${OPEN_SESSION} AND ${inNames} ORDER BY b.created_at`,
       )
       .all(...mine);
+    const alertSeverities = alertFrom ? BLOCKER_SEVERITIES.filter((v) => SEVERITY_RANK[v] >= SEVERITY_RANK[alertFrom]) : [];
+    const blockerAlerts = alertSeverities.length
+      ? s
+          .prepare<unknown[], { sessionId: string; sessionTitle: string; id: number; description: string; severity: Severity }>(
+            `SELECT b.session_id AS sessionId, s.title AS sessionTitle, b.id, b.description, b.severity
+             FROM session_blockers b JOIN work_sessions s ON s.id = b.session_id
+             WHERE b.resolved_at IS NULL AND b.severity IN (${alertSeverities.map(() => '?').join(', ')}) AND ${OPEN_SESSION} AND ${inNames}
+             ORDER BY b.created_at`,
+          )
+          .all(...alertSeverities, ...mine)
+      : [];
     const sessionIds = [...new Set([...agents.map((a) => a.sessionId), ...handoffs.map((h) => h.sessionId), ...blockers.map((b) => b.sessionId)])];
     const seq = s.prepare<[], { seq: number }>(HEAD_SEQ_SQL).get()!.seq;
-    return { count: agents.length + handoffs.length + blockers.length, agents, handoffs, blockers, sessionIds, seq };
+    return { count: agents.length + handoffs.length + blockers.length, agents, handoffs, blockers, blockerAlerts, sessionIds, seq };
   }
 }
 

@@ -17,6 +17,7 @@ import type { SessionBoard, SessionStatus, SessionType } from '../../lib/session
 import type { StoredWrite } from '../memory/service.ts';
 import { projectWrite, type SeedHandoff, type SessionPatch } from './projection.ts';
 import type { ChangeFeed } from '../feed/feed.ts';
+import { currentWriterId } from '../feed/writer-scope.ts';
 import { SessionReads, type SessionRow } from './reads.ts';
 import { blockerInputSchema, checkpointInputSchema, decisionInputSchema, goalInputSchema, recoverInputSchema } from './schemas.ts';
 
@@ -257,7 +258,7 @@ export class SessionService extends SessionReads {
     if (patch.decisions) for (const d of patch.decisions) this.upsertDecision(id, d, write.actor, at);
     if (patch.agents) for (const a of patch.agents) this.upsertAgent(id, a.name, a.role ?? null, a.status ?? 'active', null, at);
     if (patch.items || patch.fields) applySeedPatch(this.h, id, patch, write.actor, at);
-    this.bump(id, write.actor, at);
+    this.bump(id, write.actor, at, write.writer.principalId);
     const checkpointId = patch.checkpoint
       ? this.writeCheckpoint(id, patch.checkpoint.kind, patch.checkpoint.label, write.actor, at, patch.checkpoint.validation)
       : null;
@@ -400,8 +401,12 @@ export class SessionService extends SessionReads {
 
   // ---- the feed --------------------------------------------------------------------------------
 
-  /** Bumps the version and appends the whole board to the change feed (room session:<id>). */
-  bump(id: string, actor: string, at: number) {
+  /**
+   * Bumps the version and appends the whole board to the change feed (room session:<id>), with
+   * `writerId`: who made the change (`user:<id>`, `token:<id>`; by default the gate's current
+   * writer), so pages never tell people about their own changes.
+   */
+  bump(id: string, actor: string, at: number, writerId: string | null = currentWriterId()) {
     this.h.db
       .update(workSessions)
       .set({ version: sql`${workSessions.version} + 1`, updatedAt: at })
@@ -414,7 +419,7 @@ export class SessionService extends SessionReads {
       key: id,
       op: 'store',
       version: board.version,
-      value: JSON.stringify(board),
+      value: JSON.stringify({ ...board, writerId }),
       actor,
       at,
       expiresAt: null,
