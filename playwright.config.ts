@@ -54,6 +54,8 @@ export default defineConfig({
         BATON_ADMIN_NAME: E2E_ADMIN.name,
         BATON_AUTH_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e-secret',
         RATE_LIMIT_SIGNIN_PER_MINUTE: '1000',
+        // e2e/settings-webhooks.spec.ts delivers to a receiver on this machine (refused otherwise: SSRF guard).
+        WEBHOOK_ALLOW_PRIVATE: 'true',
       },
     },
     // A Baton with no account yet (no BATON_ADMIN_* env, a database of its own): e2e/auth.spec.ts

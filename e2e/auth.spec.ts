@@ -238,8 +238,18 @@ test.describe('accounts on the main server', () => {
       const refused = await put(other);
       expect(refused.status()).toBe(403);
 
-      page.once('dialog', (d) => void d.accept());
-      await row.getByRole('button', { name: `Revoke token ${name}` }).click();
+      // The app's own confirmation (no browser dialog): Escape cancels and gives focus back; Enter confirms.
+      const revokeButton = row.getByRole('button', { name: `Revoke token ${name}` });
+      await revokeButton.click();
+      const confirm = page.getByTestId('confirm-dialog');
+      await expect(confirm).toContainText(name);
+      await page.keyboard.press('Escape');
+      await expect(confirm).toBeHidden();
+      await expect(revokeButton).toBeFocused();
+      await expect(row).not.toHaveAttribute('data-status', 'revoked');
+      await revokeButton.click();
+      await expect(confirm.getByRole('button', { name: 'Revoke token' })).toBeFocused();
+      await page.keyboard.press('Enter');
       await expect(row).toHaveAttribute('data-status', 'revoked');
       await expect(row.getByRole('button', { name: /^Revoke/ })).toHaveCount(0);
       const after = await put(ns);

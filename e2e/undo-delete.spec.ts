@@ -64,9 +64,11 @@ test.describe('deleting with a way back', () => {
     const confirm = page.getByTestId('confirm-dialog');
     await expect(confirm).toBeVisible();
     await expect(confirm).toContainText(id);
-    await expect(confirm.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    // Focus starts on the confirming button (Enter confirms); Escape cancels and gives focus back.
+    await expect(confirm.getByRole('button', { name: 'Revoke link' })).toBeFocused();
     await page.keyboard.press('Escape');
     await expect(confirm).toBeHidden();
+    await expect(row.getByRole('button', { name: /Revoke/ })).toBeFocused();
     await expect(row).toHaveAttribute('data-status', 'active');
     await row.getByRole('button', { name: /Revoke/ }).click();
     await confirm.getByRole('button', { name: 'Revoke link' }).click();

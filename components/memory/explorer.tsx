@@ -4,16 +4,18 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ALL_MEMORY_ROOM, namespaceRoom, type Change } from '../../lib/events';
 import { globToRegExp } from '../../lib/glob';
-import type { MemoryEntry } from '../../lib/memory-types';
+import type { MemoryEntry, SearchHit } from '../../lib/memory-types';
 import { useCanWrite, useMe } from '../auth/me';
 import { useConnection, useFeed } from '../realtime/connection';
 import { countdown } from '../ui/format';
 import { useNow } from '../ui/use-now';
+import { useConfirm } from '../ui/confirm';
 import { AgentHowTo } from './agent-howto';
 import { memoryApi } from './api';
 import { applyChanges, applyCounts, isExpired } from './apply';
 import { EntryForm } from './entry-form';
 import { EntryPanel } from './entry-panel';
+import { Highlighted } from './highlight';
 import { buildTree, visibleLeaves, type TreeFolder } from './tree';
 import { deleteEntry } from './writes';
 
@@ -27,6 +29,7 @@ interface NamespaceSnapshot {
 }
 
 export function MemoryExplorer() {
+  const [confirm, confirmDialog] = useConfirm();
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
@@ -44,7 +47,7 @@ export function MemoryExplorer() {
   const [collapsed, setCollapsed] = useState<Set<string>>(new Set());
   const [notice, setNotice] = useState<string | null>(null);
   const [search, setSearch] = useState({ pattern: '', q: '', allNamespaces: true });
-  const [results, setResults] = useState<MemoryEntry[] | null>(null);
+  const [results, setResults] = useState<SearchHit[] | null>(null);
   const [searchError, setSearchError] = useState<string | null>(null);
   const mySeqs = useRef(new Set<number>());
   const onSearchChanges = useRef<(changes: Change[]) => void>(() => {});
@@ -128,7 +131,7 @@ export function MemoryExplorer() {
   const leaves = useMemo(() => visibleLeaves(tree, collapsed), [tree, collapsed]);
   const selected = selectedKey ? entries.find((e) => e.key === selectedKey) : undefined;
 
-  // Search: glob over keys plus text in values; re-run when a matching key changes.
+  // Search: glob over keys plus text in keys and values (best matches first); re-run when a matching key changes.
   const runSearch = useCallback(async () => {
     if (!search.pattern && !search.q) return setResults(null);
     try {
@@ -153,7 +156,13 @@ export function MemoryExplorer() {
     if (results && changes.some((c) => !searchMatcher || searchMatcher.test(c.key))) void runSearch();
   };
   const remove = async (entry: MemoryEntry) => {
-    if (!window.confirm(`Delete “${entry.key}” from ${entry.namespace}? Its history is kept.`)) return;
+    const ok = await confirm({
+      title: `Delete “${entry.key}”?`,
+      body: `From ${entry.namespace}. Its history is kept.`,
+      confirm: 'Delete entry',
+      danger: true,
+    });
+    if (!ok) return;
     const ack = await deleteEntry(socket, { namespace: entry.namespace, key: entry.key });
     if (!ack.ok) return setNotice(`Delete failed: ${ack.error.message}`);
     if (ack.data.seq) mySeqs.current.add(ack.data.seq);
@@ -275,13 +284,13 @@ export function MemoryExplorer() {
           />
           <div className="flex gap-2">
             <label className="sr-only" htmlFor="search-text">
-              Text in values
+              Text in keys and values
             </label>
             <input
               id="search-text"
               value={search.q}
               onChange={(e) => setSearch({ ...search, q: e.target.value })}
-              placeholder="Text in values"
+              placeholder="Text in keys and values"
               className="min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900"
             />
             <label className="flex items-center gap-1 text-xs text-slate-600 dark:text-slate-400">
@@ -312,10 +321,18 @@ export function MemoryExplorer() {
                   <button
                     type="button"
                     onClick={() => navigate(r.namespace, r.key)}
-                    className="w-full truncate rounded px-2 py-1 text-left font-mono text-sm hover:bg-slate-100 dark:hover:bg-slate-900"
+                    className="w-full rounded px-2 py-1 text-left text-sm hover:bg-slate-100 dark:hover:bg-slate-900"
                   >
-                    <span className="text-slate-500">{r.namespace} › </span>
-                    {r.key}
+                    <span className="block truncate font-mono">
+                      <span className="text-slate-500">{r.namespace} › </span>
+                      {r.match ? <Highlighted span={r.match.key} /> : r.key}
+                    </span>
+                    {r.match && (
+                      <Highlighted
+                        span={r.match.value}
+                        className="mt-0.5 line-clamp-2 break-all text-xs text-slate-600 dark:text-slate-400"
+                      />
+                    )}
                   </button>
                 </li>
               ))}
@@ -416,6 +433,7 @@ export function MemoryExplorer() {
           </div>
         )}
       </section>
+      {confirmDialog}
     </div>
   );
 }

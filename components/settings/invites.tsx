@@ -28,6 +28,7 @@ import {
   type Tone,
 } from '../auth/ui';
 import { useNow } from '../ui/use-now';
+import { useConfirm } from '../ui/confirm';
 
 interface InviteRow {
   id: string;
@@ -59,6 +60,7 @@ function inviteStatus(i: InviteRow, now: number): InviteStatus {
 
 /** Invitations (admins only): a one-time link that creates an account with a role. */
 export function InvitesSection() {
+  const [confirm, confirmDialog] = useConfirm();
   const [role, setRole] = useState<Role>('member');
   const [email, setEmail] = useState('');
   const [hours, setHours] = useState('72');
@@ -93,7 +95,13 @@ export function InvitesSection() {
   };
 
   const revoke = async (i: InviteRow) => {
-    if (!window.confirm(`Revoke this ${i.role} invitation${i.email ? ` for ${i.email}` : ''}? The link stops working at once.`)) return;
+    const ok = await confirm({
+      title: `Revoke this ${i.role} invitation?`,
+      body: `${i.email ? `The invitation for ${i.email}` : 'The link'} stops working at once.`,
+      confirm: 'Revoke invitation',
+      danger: true,
+    });
+    if (!ok) return;
     setRowError(null);
     try {
       await api(`/api/v1/invites/${encodeURIComponent(i.id)}`, { method: 'DELETE' });
@@ -267,6 +275,7 @@ export function InvitesSection() {
           </table>
         </div>
       )}
+      {confirmDialog}
     </Section>
   );
 }

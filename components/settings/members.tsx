@@ -5,6 +5,7 @@ import { api, apiError, messageFor, toDate } from '../auth/api';
 import type { Me } from '../auth/me';
 import { Badge, dangerButton, inputBase, rowClass, secondaryButton, Section, Spinner, tableClass, tdClass, thClass, When } from '../auth/ui';
 import { useNow } from '../ui/use-now';
+import { useConfirm } from '../ui/confirm';
 import { Fragment, useEffect, useState } from 'react';
 
 export interface UserRow {
@@ -43,6 +44,7 @@ export function MembersSection({
   const [saving, setSaving] = useState<{ id: string; action: RowAction } | null>(null);
   const [rowError, setRowError] = useState<{ id: string; action: RowAction; message: string } | null>(null);
   const [saved, setSaved] = useState<{ id: string; action: RowAction } | null>(null);
+  const [confirm, confirmDialog] = useConfirm();
   /** The row whose "Disable" waits for a yes. */
   const [confirming, setConfirming] = useState<string | null>(null);
   /** Where focus goes after the buttons it was on are replaced (element id). */
@@ -75,7 +77,17 @@ export function MembersSection({
 
   const changeRole = async (u: UserRow, role: Role) => {
     if (role === u.role) return;
-    if (u.id === me.id && role !== 'admin' && !window.confirm('Give up your own admin role? You will lose access to this page.')) return;
+    if (
+      u.id === me.id &&
+      role !== 'admin' &&
+      !(await confirm({
+        title: 'Give up your own admin role?',
+        body: `You become a ${role} at once and lose access to this page.`,
+        confirm: `Make me a ${role}`,
+        danger: true,
+      }))
+    )
+      return;
     if ((await patch(u, 'role', { role })) && u.id === me.id) window.location.reload();
   };
 
@@ -257,6 +269,7 @@ export function MembersSection({
           </table>
         </div>
       )}
+      {confirmDialog}
     </Section>
   );
 }

@@ -27,6 +27,7 @@ import {
   When,
 } from '../auth/ui';
 import { useNow } from '../ui/use-now';
+import { useConfirm } from '../ui/confirm';
 
 interface TokenRow {
   id: string;
@@ -287,12 +288,19 @@ function tokenStatus(t: TokenRow, now: number): { label: string; tone: 'green' |
 export function TokensSection({ me, userNames }: { me: Me; userNames: Map<string, string> }) {
   const [created, setCreated] = useState<CreatedToken | null>(null);
   const [rowError, setRowError] = useState<{ id: string; message: string } | null>(null);
+  const [confirm, confirmDialog] = useConfirm();
   const now = useNow(30_000);
 
   const { items: tokens, loadError: error, reload: load } = useApiList<TokenRow>('/api/v1/tokens');
 
   const revoke = async (t: TokenRow) => {
-    if (!window.confirm(`Revoke the token “${t.name}” (${t.prefix}…)? Anything using it loses access at once. This can't be undone.`)) return;
+    const ok = await confirm({
+      title: `Revoke the token “${t.name}”?`,
+      body: `${t.prefix}… — anything using it loses access at once. This can't be undone.`,
+      confirm: 'Revoke token',
+      danger: true,
+    });
+    if (!ok) return;
     setRowError(null);
     try {
       await api(`/api/v1/tokens/${encodeURIComponent(t.id)}`, { method: 'DELETE' });
@@ -422,6 +430,7 @@ export function TokensSection({ me, userNames }: { me: Me; userNames: Map<string
           </table>
         </div>
       )}
+      {confirmDialog}
     </Section>
   );
 }

@@ -12,8 +12,9 @@ interface Ask {
 
 /**
  * The app's own confirmation (instead of the browser's confirm()): a native modal <dialog>, so the
- * page behind is inert, Esc cancels, and focus starts on Cancel. `const [confirm, dialog] =
- * useConfirm()`; render `dialog`, then `if (!(await confirm({...}))) return;`.
+ * page behind is inert; focus starts on the confirming button, so Enter confirms; Esc (or Cancel)
+ * cancels; either way focus goes back to what had it before (the button that asked). `const
+ * [confirm, dialog] = useConfirm()`; render `dialog`, then `if (!(await confirm({...}))) return;`.
  */
 export function useConfirm(): [(ask: Omit<Ask, 'resolve'>) => Promise<boolean>, ReactNode] {
   const [ask, setAsk] = useState<Ask | null>(null);
@@ -27,17 +28,24 @@ export function useConfirm(): [(ask: Omit<Ask, 'resolve'>) => Promise<boolean>, 
 
 function ConfirmDialog({ ask, onDone }: { ask: Ask | null; onDone: (ok: boolean) => void }) {
   const ref = useRef<HTMLDialogElement>(null);
-  const cancelRef = useRef<HTMLButtonElement>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
   const titleId = useId();
   const bodyId = useId();
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
     if (ask && !d.open) {
+      opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
       d.showModal();
-      cancelRef.current?.focus();
+      confirmRef.current?.focus();
     }
-    if (!ask && d.open) d.close();
+    if (!ask && d.open) {
+      d.close();
+      // Back to the button that asked (if it is still there: a revoked row may have changed it).
+      if (opener.current?.isConnected) opener.current.focus();
+      opener.current = null;
+    }
   }, [ask]);
   return (
     <dialog
@@ -62,15 +70,17 @@ function ConfirmDialog({ ask, onDone }: { ask: Ask | null; onDone: (ok: boolean)
           </div>
           <div className="mt-5 flex flex-wrap justify-end gap-2">
             <button
-              ref={cancelRef}
               type="button"
+              data-testid="confirm-cancel"
               onClick={() => onDone(false)}
               className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-accent-500 dark:border-slate-600 dark:hover:bg-slate-800"
             >
               Cancel
             </button>
             <button
+              ref={confirmRef}
               type="button"
+              data-testid="confirm-ok"
               onClick={() => onDone(true)}
               className={`rounded-md px-3 py-1.5 text-sm font-semibold text-white focus-visible:outline-2 focus-visible:outline-offset-2 ${ask.danger ? 'bg-rose-600 hover:bg-rose-500 focus-visible:outline-rose-600' : 'bg-accent-600 hover:bg-accent-500 focus-visible:outline-accent-500'}`}
             >
