@@ -1,7 +1,8 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { openPg, migratePg } from '../db/pg/client.ts';
 import { appendChange, headSeq, inTransaction, readSince, type PgNewChange, type PgQueryable } from '../db/pg/feed.ts';
-import { CHANGES_TABLE_SQL, describePg, freshPgDatabase, type FreshPgDatabase } from './pg-helpers.ts';
+import { describePg, freshPgDatabase, type FreshPgDatabase } from './pg-helpers.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -65,8 +66,8 @@ describePg('change feed on PostgreSQL: seq order is commit order', () => {
 
   beforeAll(async () => {
     db = await freshPgDatabase('baton_feed');
-    pool = new pg.Pool({ connectionString: db.url, max: 12 });
-    await pool.query(CHANGES_TABLE_SQL);
+    pool = openPg(db.url, { max: 12 }).pool;
+    await migratePg(pool); // the changes table as db/migrations-pg makes it
   });
   afterAll(async () => {
     await pool?.end();

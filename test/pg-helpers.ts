@@ -76,23 +76,6 @@ export async function freshPgDatabase(prefix = 'baton_test'): Promise<FreshPgDat
   };
 }
 
-/**
- * The `changes` table as `ChangeFeed.append` writes it (db/schema.ts), for the feed suites until the PostgreSQL
- * migrations (db/migrations-pg/) can be applied instead.
- */
-export const CHANGES_TABLE_SQL = `CREATE TABLE IF NOT EXISTS changes (
-  seq bigserial PRIMARY KEY,
-  topic text NOT NULL,
-  namespace text NOT NULL,
-  key text NOT NULL,
-  op text NOT NULL,
-  version integer NOT NULL,
-  value text,
-  actor text NOT NULL,
-  at bigint NOT NULL,
-  expires_at bigint
-)`;
-
 /** Whether PostgreSQL answered when this module loaded (once per test file). */
 export const pgUp = await pgAvailable();
 const ci = process.env.CI === 'true';

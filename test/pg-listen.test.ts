@@ -1,9 +1,10 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { ChangeRow } from '../db/schema.ts';
+import { openPg, migratePg } from '../db/pg/client.ts';
 import { appendChange, headSeq, inTransaction, type PgNewChange } from '../db/pg/feed.ts';
 import { PgFeedFollower, writeAndNotify } from '../db/pg/listen.ts';
-import { CHANGES_TABLE_SQL, describePg, freshPgDatabase, type FreshPgDatabase } from './pg-helpers.ts';
+import { describePg, freshPgDatabase, type FreshPgDatabase } from './pg-helpers.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -55,8 +56,8 @@ describePg('cross-node wake-ups: LISTEN/NOTIFY with a fallback poll', () => {
 
   beforeAll(async () => {
     db = await freshPgDatabase('baton_listen');
-    pool = new pg.Pool({ connectionString: db.url, max: 12 });
-    await pool.query(CHANGES_TABLE_SQL);
+    pool = openPg(db.url, { max: 12 }).pool;
+    await migratePg(pool); // the changes table as db/migrations-pg makes it
   });
   afterEach(async () => {
     await Promise.all(followers.splice(0).map((f) => f.stop()));

@@ -23,8 +23,9 @@ export type PgNewChange = Omit<ChangeRow, 'seq'>;
 
 const COLUMNS = 'seq, topic, namespace, key, op, version, value, actor, at, expires_at';
 
+/** bigint columns arrive as numbers from openPg's pool, as strings from a plain one; Number() takes both. */
 interface RawRow {
-  seq: string;
+  seq: string | number;
   topic: string;
   namespace: string;
   key: string;
@@ -32,8 +33,8 @@ interface RawRow {
   version: number;
   value: string | null;
   actor: string;
-  at: string;
-  expires_at: string | null;
+  at: string | number;
+  expires_at: string | number | null;
 }
 
 const toRow = (r: RawRow): ChangeRow => ({
@@ -55,7 +56,7 @@ const toRow = (r: RawRow): ChangeRow => ({
  */
 export async function appendChange(tx: PgQueryable, change: PgNewChange): Promise<number> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [FEED_LOCK_ID]);
-  const res = await tx.query<{ seq: string }>(
+  const res = await tx.query<{ seq: string | number }>(
     `INSERT INTO changes (topic, namespace, key, op, version, value, actor, at, expires_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq`,
     [change.topic, change.namespace, change.key, change.op, change.version, change.value, change.actor, change.at, change.expiresAt],
@@ -71,7 +72,7 @@ export async function readSince(q: PgQueryable, afterSeq: number, limit: number)
 
 /** The last seq committed (0 on an empty feed). */
 export async function headSeq(q: PgQueryable): Promise<number> {
-  const res = await q.query<{ seq: string }>('SELECT coalesce(max(seq), 0) AS seq FROM changes');
+  const res = await q.query<{ seq: string | number }>('SELECT coalesce(max(seq), 0) AS seq FROM changes');
   return Number(res.rows[0]!.seq);
 }
 
