@@ -12,6 +12,12 @@
  * BENCH_LAT_2000_THREADS (4: the 2,000-receiver run of (c), its receivers spread over that many worker
  * threads so they are not what is measured; 0 skips it)
  * BENCH_CPU_PROF=<dir> (V8 CPU profile of the server child)
+ * (h) scale, bench/scale.ts: BENCH_SCALE=full (1,000,000 entries, 10,000,000 changes, 2,000 sessions, a
+ * board of 500 items and 200 checkpoints; reduced by default), or each of BENCH_SCALE_ENTRIES,
+ * BENCH_SCALE_CHANGES, BENCH_SCALE_SESSIONS, BENCH_SCALE_BOARD_ITEMS, BENCH_SCALE_CHECKPOINTS;
+ * BENCH_SCALE_DB=<file> keeps the generated database there (and reuses it when it exists);
+ * BENCH_SCALE_REQUESTS (100 per figure)
+ * (i) team day, bench/day.ts: BENCH_DAY_SECONDS (30 by default; 90 for the full figure)
  */
 import autocannon from 'autocannon';
 import { spawnSync } from 'node:child_process';
@@ -44,15 +50,29 @@ import {
 } from './lib.ts';
 import { rawBaseline, serviceStore, type Workload } from './raw.ts';
 import { benchMcpInChild } from './mcp.ts';
+import { benchScale } from './scale.ts';
+import { benchDay } from './day.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e,f').split(',').map((s) => s.trim()));
+const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e,f,h,i').split(',').map((s) => s.trim()));
 const REST_SECONDS = Number(process.env.BENCH_REST_SECONDS ?? 10);
 const LAT_WRITES = Number(process.env.BENCH_LAT_WRITES ?? 300);
 const LAT_INTERVAL_MS = Number(process.env.BENCH_LAT_INTERVAL_MS ?? 80);
 const LAT_THREADS = Number(process.env.BENCH_LAT_THREADS ?? 2);
 const LAT_2000_THREADS = Number(process.env.BENCH_LAT_2000_THREADS ?? 4);
 const CPU_PROF = process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined;
+const SCALE_FULL = process.env.BENCH_SCALE === 'full';
+const scaleKnob = (name: string, full: number, reduced: number) => Number(process.env[name] ?? (SCALE_FULL ? full : reduced));
+const SCALE = {
+  entries: scaleKnob('BENCH_SCALE_ENTRIES', 1_000_000, 20_000),
+  changes: scaleKnob('BENCH_SCALE_CHANGES', 10_000_000, 200_000),
+  sessions: scaleKnob('BENCH_SCALE_SESSIONS', 2000, 300),
+  boardItems: scaleKnob('BENCH_SCALE_BOARD_ITEMS', 500, 100),
+  checkpoints: scaleKnob('BENCH_SCALE_CHECKPOINTS', 200, 40),
+  requests: Number(process.env.BENCH_SCALE_REQUESTS ?? 100),
+  db: process.env.BENCH_SCALE_DB || undefined,
+};
+const DAY_SECONDS = Number(process.env.BENCH_DAY_SECONDS ?? 30);
 
 const TARGETS = {
   restWritesPerSec: 5000,
@@ -538,6 +558,31 @@ if (only.has('e')) {
   };
 }
 
+if (only.has('h')) {
+  const scale = await section('(h)', () => benchScale({ tmp, ...SCALE, measure }));
+  if (!('error' in scale)) contention.h = scale.cpu.otherProcessesPct;
+  figures.h_scale = scale;
+}
+
+if (only.has('i')) {
+  const day = await section('(i)', () =>
+    benchDay({
+      tmp,
+      seconds: DAY_SECONDS,
+      agents: 50,
+      ratePerSec: 5,
+      valueBytes: 2048,
+      people: 20,
+      boards: 30,
+      boardSubscribers: 270,
+      explorerSubscribers: 30,
+      measure,
+    }),
+  );
+  if (!('error' in day)) contention.i = day.cpu.otherProcessesPct;
+  figures.i_teamDay = day;
+}
+
 const get = (path: string[]): unknown => path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], figures);
 const pass = {
   restWritesPerSec: get(['b_restStore', 'pass', 'writesPerSec']) ?? null,
@@ -550,6 +595,16 @@ const pass = {
   mcpStdio: get(['f_mcpStore', 'pass', 'stdio']) ?? null,
   mcpHttp: get(['f_mcpStore', 'pass', 'http']) ?? null,
   mcpHttpBareClient: get(['f_mcpStore', 'pass', 'httpBareClient']) ?? null,
+  scaleTextSearch: get(['h_scale', 'pass', 'textSearch']) ?? null,
+  scaleGlobSearch: get(['h_scale', 'pass', 'globSearch']) ?? null,
+  scaleNamespacePage: get(['h_scale', 'pass', 'namespacePage']) ?? null,
+  scaleAnalytics: get(['h_scale', 'pass', 'analytics']) ?? null,
+  scaleDashboard: get(['h_scale', 'pass', 'dashboard']) ?? null,
+  scaleBoard: get(['h_scale', 'pass', 'board']) ?? null,
+  dayStoreAckP99: get(['i_teamDay', 'pass', 'storeAckP99']) ?? null,
+  dayWriteToScreenP99: get(['i_teamDay', 'pass', 'writeToScreenP99']) ?? null,
+  dayNoErrors: get(['i_teamDay', 'pass', 'noErrors']) ?? null,
+  dayNoMissedOrDuplicated: get(['i_teamDay', 'pass', 'noMissedOrDuplicated']) ?? null,
 };
 const report = {
   startedAt: startedAt.toISOString(),

@@ -14,7 +14,8 @@
  *   drain  Broadcaster.drain: read the new changes and emit each to its rooms (the whole fan-out)
  *   flush  the group-commit flush, when MemoryService has one: one transaction (and commit) per batch
  *
- * Environment: BENCH_DATABASE (required), BENCH_WEB=1 to serve the Next.js production build too.
+ * Environment: BENCH_DATABASE (required), BENCH_WEB=1 to serve the Next.js production build too,
+ * BENCH_FEED_RETENTION (FEED_RETENTION: changes the feed keeps; the scale section keeps all 10 million).
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -142,6 +143,7 @@ try {
     authSecret: randomBytes(32).toString('hex'),
     rateLimits: { writesPerMinute: 100_000_000 },
     notify: { allowPrivate: process.env.WEBHOOK_ALLOW_PRIVATE === 'true' },
+    ...(process.env.BENCH_FEED_RETENTION ? { feedRetention: Number(process.env.BENCH_FEED_RETENTION) } : {}),
   });
   const owner = app.identity.userPrincipal(app.identity.listUsers()[0]!.id);
   if (owner?.kind !== 'user') throw new Error('the owner account was not created');
