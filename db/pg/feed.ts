@@ -8,6 +8,11 @@
  * rolled back) and visible. Commit order is seq order; a follower can keep one number, the last seq it read.
  * The lock covers only the tail of a write transaction (change row to commit); the rest of the write runs in
  * parallel. See docs/architecture.md#the-change-feed-on-postgresql for the measured cost and the alternative.
+ *
+ * Append last: once a transaction holds the feed lock, every other writer queues behind it, so a transaction that
+ * took the lock and then waited for a row lock held by one of them would deadlock (PostgreSQL would abort one after
+ * deadlock_timeout). A transaction with several changes appends them together after its data writes; the lock is
+ * re-entrant within the transaction.
  */
 import type pg from 'pg';
 import type { ChangeRow } from '../schema.ts';
