@@ -8,6 +8,7 @@ import { remoteBackend, remoteSessionBackend } from './remote.ts';
 import type { SessionBackend } from '../server/mcp/session-backend.ts';
 import type { Analytics } from '../lib/analytics-types.ts';
 import { registerDataCommands } from './data.ts';
+import { registerMigrateCommand } from './migrate.ts';
 
 /** Exit codes scripts can rely on. */
 export const EXIT = { ok: 0, failure: 1, invalid: 2, notFound: 3, conflict: 4, unreachable: 5 } as const;
@@ -556,6 +557,7 @@ export function buildProgram(): Command {
     });
 
   registerDataCommands(program);
+  registerMigrateCommand(program);
   return program;
 }
 

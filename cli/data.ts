@@ -190,9 +190,17 @@ export function registerDataCommands(program: Command): void {
   program
     .command('backup <file>')
     .description('a consistent copy of the database while it runs (SQLite online backup, checked with quick_check, mode 0600)')
+    .addHelpText('after', '\nOn PostgreSQL (DATABASE_URL or --db postgres://…) it prints the pg_dump and pg_restore commands to use instead.')
     .action(async (file: string) => {
       const opts = g();
       const target = resolve(file);
+      const pgUrl = opts.db && /^postgres(ql)?:\/\//.test(opts.db) ? opts.db : !opts.db ? process.env.DATABASE_URL : undefined;
+      if (pgUrl) {
+        const { postgresBackupCommands } = await import('./migrate.ts');
+        const r = postgresBackupCommands(pgUrl, target, opts.db ? 'db' : 'DATABASE_URL');
+        out(opts, r, () => r.text);
+        return;
+      }
       if (opts.db) {
         const Database = (await import('better-sqlite3')).default;
         const { backupDatabase } = await import('../server/safety/backup.ts');
