@@ -21,6 +21,7 @@ import { gatedBackend } from './mcp/backend.ts';
 import { gatedSessionBackend } from './mcp/session-backend.ts';
 import { WriteGate, type Caller } from './gate.ts';
 import { createMcpHttpHandler } from './mcp/http.ts';
+import { apiResponseHeaders, mcpNodeRoute } from './mcp/node-route.ts';
 import { createServices, type Services } from './services.ts';
 import { startSweeper } from './memory/sweeper.ts';
 import { Backups } from './safety/backup.ts';
@@ -41,6 +42,8 @@ export interface ApplicationOptions {
   feedPollMs?: number;
   /** Answer plain memory_usage calls on /mcp without the SDK's Protocol (default true; tests compare both). */
   mcpFastPath?: boolean;
+  /** Serve POST /mcp with an API token straight from Node's request, without the Hono app (default true; tests compare both). */
+  mcpNodeRoute?: boolean;
   feedRetention?: number;
   now?: () => number;
   logger?: Logger;
@@ -69,8 +72,8 @@ export interface Application extends Services {
   api: ReturnType<typeof createApi>;
   /** The one write gate every transport's mutations pass. */
   gate: WriteGate;
-  /** /mcp counters: how many calls the fast path answered. */
-  mcpStats: { fastCalls: number };
+  /** /mcp counters: how many calls the fast path answered, how many requests the direct Node route served. */
+  mcpStats: { fastCalls: number; directCalls: number };
   /** Scheduled and on-demand backups (BACKUP_DIR). */
   backups: Backups;
   /** Webhooks, their outbox and delivery, the notifier following the feed, preferences (docs/notifications.md). */
@@ -197,6 +200,19 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     },
   });
   const apiListener = getRequestListener(api.fetch);
+  // An agent's MCP calls skip the Hono app (same checks, headers and answers: server/mcp/node-route.ts).
+  const mcpRoute =
+    options.mcpNodeRoute === false
+      ? null
+      : mcpNodeRoute({
+          reply: mcp.reply,
+          tokenPrincipal: (secret) => identity.tokenPrincipal(secret),
+          headers: await apiResponseHeaders(),
+          maxBodyBytes: maxValueBytes * 6 + 64 * 1024,
+          countRequest: metrics.countRequest,
+          onError: (err) => logger.error({ err, path: '/mcp' }, 'request failed'),
+          stats: mcp.stats,
+        });
   const serveMetrics = metricsHandler(metrics, { token: data.metricsToken, principalFrom: (headers) => identity.principalFrom(headers) });
 
   let nextHandler: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | null = null;
@@ -212,6 +228,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
 
   const http = createServer((req, res) => {
     const url = req.url ?? '/';
+    if (mcpRoute && url === '/mcp' && mcpRoute(req, res)) return;
     if (url.startsWith('/api/') || url === '/mcp' || url.startsWith('/mcp?') || url.startsWith('/.well-known/')) return void apiListener(req, res);
     if (url === '/metrics' || url.startsWith('/metrics?')) {
       return void serveMetrics(req, res).catch((err: unknown) => {

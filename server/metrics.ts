@@ -103,7 +103,12 @@ export class Metrics {
   /** Counts each API request by its matched route pattern (server/http/api.ts uses it first). */
   readonly middleware: MiddlewareHandler = async (c, next) => {
     await next();
-    this.httpRequests.inc({ method: c.req.method, route: routeOf(c), status: String(c.res.status) });
+    this.countRequest(c.req.method, routeOf(c), c.res.status);
+  };
+
+  /** Counts one request answered outside Hono (the direct /mcp route, server/mcp/node-route.ts). */
+  readonly countRequest = (method: string, route: string, status: number): void => {
+    this.httpRequests.inc({ method, route, status: String(status) });
   };
 
   text(): Promise<string> {

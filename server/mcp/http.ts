@@ -54,7 +54,7 @@ export function mcpRequestOf(raw: Request, env: unknown): McpHttpRequest {
   };
 }
 
-function nodeRequest(req: IncomingMessage): McpHttpRequest {
+export function nodeRequest(req: IncomingMessage): McpHttpRequest {
   return {
     method: req.method ?? 'GET',
     header: (name) => {
@@ -147,15 +147,30 @@ const ownerOf = (p: Principal) => ('id' in p ? `${p.kind}:${p.id}` : p.kind);
 /** isInitializeRequest, without its zod parse (and the error it builds) for every other message. */
 const isInitialize = (m: JSONRPCMessage) => 'method' in m && m.method === 'initialize' && isInitializeRequest(m);
 
-const json = (status: number, body: string | null, headers: Record<string, string> = {}) =>
-  new Response(body, { status, headers: body === null ? headers : { 'content-type': 'application/json', ...headers } });
+/** An answer from /mcp before it becomes a web Response (Hono) or is written to Node's response (the direct route). */
+export interface McpReply {
+  status: number;
+  body: string | null;
+  headers: Record<string, string>;
+}
+
+const json = (status: number, body: string | null, headers: Record<string, string> = {}): McpReply => ({
+  status,
+  body,
+  headers: body === null ? headers : { 'content-type': 'application/json', ...headers },
+});
+
+const isReply = (x: Session | McpReply): x is McpReply => 'status' in x;
+
+/** The reply as a web Response. */
+export const toResponse = (r: McpReply) => new Response(r.body, { status: r.status, headers: r.headers });
 
 /** A JSON-RPC error with no id, as the SDK's transport answers transport-level failures. */
 const rpcError = (status: number, message: string, code = -32000, headers: Record<string, string> = {}) =>
   json(status, JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }), headers);
 
 /** The SDK transport's answer to a Mcp-Protocol-Version it does not speak; null when it does (or none is sent). */
-function unsupportedVersion(req: McpHttpRequest): Response | null {
+function unsupportedVersion(req: McpHttpRequest): McpReply | null {
   const version = req.header('mcp-protocol-version');
   if (version === undefined || SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return null;
   return rpcError(400, `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
@@ -191,8 +206,8 @@ export function createMcpHttpHandler(
 ) {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
   const fastPath = options.fastPath ?? true;
-  /** How many calls took the fast path (for tests and probes). */
-  const stats = { fastCalls: 0 };
+  /** How many calls took the fast path, and how many requests the direct Node route served (for tests and probes). */
+  const stats = { fastCalls: 0, directCalls: 0 };
   const { accessGeneration } = options;
   const callerCacheMs = options.callerCacheMs ?? CALLER_CACHE_MS;
   /** The session's caller as of now: re-read per call, or from a short cache invalidated by access changes. */
@@ -221,7 +236,7 @@ export function createMcpHttpHandler(
   sweep.unref();
 
   /** The caller's own session, or the error response that refuses it. */
-  function sessionFor(id: string, principal: Principal): Session | Response {
+  function sessionFor(id: string, principal: Principal): Session | McpReply {
     const session = sessions.get(id);
     if (!session) return rpcError(404, 'Unknown or expired MCP session; initialize again', -32001);
     if (session.owner !== ownerOf(principal)) return rpcError(403, 'This MCP session belongs to another caller');
@@ -229,12 +244,12 @@ export function createMcpHttpHandler(
     return session;
   }
 
-  async function handle(req: McpHttpRequest, principal: Principal, ip: string | null): Promise<Response> {
+  async function reply(req: McpHttpRequest, principal: Principal, ip: string | null): Promise<McpReply> {
     const sessionId = req.header('mcp-session-id');
     if (req.method === 'DELETE') {
       if (!sessionId) return rpcError(400, 'Mcp-Session-Id header is required');
       const session = sessionFor(sessionId, principal);
-      if (session instanceof Response) return session;
+      if (isReply(session)) return session;
       await session.transport.close();
       return json(200, null);
     }
@@ -267,7 +282,7 @@ export function createMcpHttpHandler(
     const fastId = fastPath && sessionId ? plainToolCallId(raw, 'memory_usage') : null;
     if (fastId !== null) {
       const found = sessionFor(sessionId!, principal);
-      if (found instanceof Response) return found;
+      if (isReply(found)) return found;
       const badVersion = unsupportedVersion(req);
       if (badVersion) return badVersion;
       if (found.transport.inFlight(fastId)) return idInFlight();
@@ -288,7 +303,7 @@ export function createMcpHttpHandler(
     let session: Session;
     if (sessionId) {
       const found = sessionFor(sessionId, principal);
-      if (found instanceof Response) return found;
+      if (isReply(found)) return found;
       session = found;
       if (messages.some(isInitialize)) return rpcError(400, 'Invalid Request: Server already initialized', -32600);
       const badVersion = unsupportedVersion(req);
@@ -322,7 +337,10 @@ export function createMcpHttpHandler(
   }
 
   return {
-    handle,
+    /** The answer as a web Response (the Hono route). */
+    handle: async (req: McpHttpRequest, principal: Principal, ip: string | null): Promise<Response> => toResponse(await reply(req, principal, ip)),
+    /** The answer as status, body and headers (the direct Node route, server/mcp/node-route.ts). */
+    reply,
     sessions,
     stats,
     async close() {
@@ -367,15 +385,17 @@ export function mcpUnauthorized(origin: string, tokenSent: boolean): Response {
     ? 'The token was refused: it is unknown, revoked or expired. Make a new one in Baton (Settings → API tokens, or baton token create) and send it as Authorization: Bearer btn_…'
     : 'This MCP endpoint needs an API token: send Authorization: Bearer btn_… (make one in Baton: Settings → API tokens, or baton token create)';
   const challenge = `Bearer resource_metadata="${origin}${RESOURCE_METADATA_PATH}"${tokenSent ? ', error="invalid_token", error_description="The token was refused"' : ''}`;
-  return rpcError(401, message, -32001, { 'www-authenticate': challenge });
+  return toResponse(rpcError(401, message, -32001, { 'www-authenticate': challenge }));
 }
 
 /** Any other /.well-known path: a JSON 404. */
 export function wellKnownNotFound(path: string): Response {
-  return json(
-    404,
-    JSON.stringify({
-      error: { code: 'not_found', message: `No ${path} here: Baton takes API tokens (Authorization: Bearer btn_…) and runs no OAuth authorization server` },
-    }),
+  return toResponse(
+    json(
+      404,
+      JSON.stringify({
+        error: { code: 'not_found', message: `No ${path} here: Baton takes API tokens (Authorization: Bearer btn_…) and runs no OAuth authorization server` },
+      }),
+    ),
   );
 }
