@@ -18,7 +18,7 @@ const shapeOf = (cfg: ReturnType<typeof pgTableConfig> | ReturnType<typeof sqlit
     cfg.columns.map((c) => [c.name, { notNull: c.notNull, enumValues: (c as { enumValues?: string[] }).enumValues ?? null, primary: c.primary }]),
   ),
   primaryKey: cfg.primaryKeys.flatMap((pk) => pk.columns.map((c) => c.name)),
-  indexes: cfg.indexes.map((i) => i.config.name).sort(),
+  indexes: cfg.indexes.map((i) => i.config.name ?? '(unnamed)').sort(),
   foreignKeys: cfg.foreignKeys
     .map((fk) => {
       const r = fk.reference();
@@ -28,14 +28,12 @@ const shapeOf = (cfg: ReturnType<typeof pgTableConfig> | ReturnType<typeof sqlit
 });
 
 const sqliteTables = new Map(
-  Object.values(sqliteSchema)
+  (Object.values(sqliteSchema) as unknown[])
     .filter((v): v is SQLiteTable => v instanceof SQLiteTable)
     .map((t) => [sqliteTableConfig(t).name, shapeOf(sqliteTableConfig(t))]),
 );
 const pgTables = new Map(
-  Object.values(pgSchema)
-    .filter((v): v is PgTable => v instanceof PgTable)
-    .map((t) => [pgTableConfig(t).name, shapeOf(pgTableConfig(t))]),
+  (Object.values(pgSchema) as unknown[]).filter((v): v is PgTable => v instanceof PgTable).map((t) => [pgTableConfig(t).name, shapeOf(pgTableConfig(t))]),
 );
 
 /** Indexes only one dialect has, each for a reason. memory_fts (SQLite's FTS5 table) is a virtual table outside drizzle's schema. */
