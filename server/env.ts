@@ -10,6 +10,18 @@ export const envSchema = z.object({
   PORT: int(3000, 0, 65535),
   HOST: z.string().min(1).default('0.0.0.0'),
   DATABASE_PATH: z.string().min(1).default('./data/baton.db'),
+  /** PostgreSQL for several nodes (issue 19); unset: SQLite at DATABASE_PATH, the default. */
+  DATABASE_URL: z
+    .string()
+    .url('must be a URL such as postgres://baton@db.internal:5432/baton')
+    .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** This node's name among several; setting it (or BATON_CLUSTER=true) says several nodes share one database. */
+  BATON_NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be 1 to 64 letters, digits, dots, dashes or underscores')
+    .optional(),
+  BATON_CLUSTER: z.enum(['true', 'false']).default('false'),
   MAX_VALUE_BYTES: int(DEFAULT_MAX_VALUE_BYTES, 1, 64 * 1024 * 1024),
   MAX_JSON_DEPTH: int(DEFAULT_MAX_JSON_DEPTH, 8, 1000),
   SWEEP_INTERVAL_MS: int(1000, 50, 3_600_000),
@@ -41,11 +53,33 @@ export const envSchema = z.object({
 });
 export type Env = z.output<typeof envSchema>;
 
-// The owner bootstrap needs both halves.
-const refinedEnvSchema = envSchema.refine((e) => !e.BATON_ADMIN_EMAIL === !e.BATON_ADMIN_PASSWORD, {
-  path: ['BATON_ADMIN_PASSWORD'],
-  message: 'BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD must be set together',
-});
+// The owner bootstrap needs both halves; several nodes need PostgreSQL, and every node the same secret.
+const refinedEnvSchema = envSchema
+  .refine((e) => !e.BATON_ADMIN_EMAIL === !e.BATON_ADMIN_PASSWORD, {
+    path: ['BATON_ADMIN_PASSWORD'],
+    message: 'BATON_ADMIN_EMAIL and BATON_ADMIN_PASSWORD must be set together',
+  })
+  .refine((e) => e.DATABASE_URL || (!e.BATON_NODE_ID && e.BATON_CLUSTER !== 'true'), {
+    path: ['DATABASE_URL'],
+    message:
+      'several nodes (BATON_NODE_ID or BATON_CLUSTER=true) need one shared PostgreSQL database: set DATABASE_URL; SQLite (DATABASE_PATH) serves one node only',
+  })
+  .refine((e) => !e.DATABASE_URL || e.BATON_AUTH_SECRET, {
+    path: ['BATON_AUTH_SECRET'],
+    message:
+      'must be set with DATABASE_URL: every node needs the same secret, or a sign-in made on one node is refused by the others (openssl rand -base64 48)',
+  });
+
+/**
+ * Why this server must not start with this environment, or null. The services run on SQLite only
+ * (issue 19: the PostgreSQL store is groundwork so far), so a DATABASE_URL is refused rather than
+ * silently ignored, which would split a team across nodes that each think they hold the data.
+ */
+export function serverStartRefusal(env: Env): string | null {
+  if (env.DATABASE_URL)
+    return 'DATABASE_URL is set, but the PostgreSQL store is not wired into the services yet; see docs/operations.md#postgresql-several-nodes. Unset DATABASE_URL to run on SQLite (DATABASE_PATH).';
+  return null;
+}
 
 /** Parses the environment; on a bad value returns a message naming each variable, never a stack. */
 export function parseEnv(source: Record<string, string | undefined>): { ok: true; env: Env } | { ok: false; message: string } {

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { createApplication } from './app.ts';
-import { parseEnv } from './env.ts';
+import { parseEnv, serverStartRefusal } from './env.ts';
 import { createLogger } from './logger.ts';
 
 const parsed = parseEnv(process.env);
@@ -9,6 +9,11 @@ if (!parsed.ok) {
   process.exit(1);
 }
 const env = parsed.env;
+const refusal = serverStartRefusal(env);
+if (refusal) {
+  console.error(refusal);
+  process.exit(1);
+}
 const logger = createLogger(env.LOG_LEVEL);
 
 try {

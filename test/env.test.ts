@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { parseEnv } from '../server/env.ts';
+import { parseEnv, serverStartRefusal } from '../server/env.ts';
 
 describe('environment', () => {
   it('takes the defaults on an empty environment', () => {
@@ -14,6 +14,66 @@ describe('environment', () => {
     if (r.ok) return;
     for (const name of ['PORT', 'MAX_VALUE_BYTES', 'LOG_LEVEL']) expect(r.message).toContain(name);
     expect(parseEnv({ BATON_ADMIN_EMAIL: 'owner@example.test' }).ok).toBe(false);
+  });
+
+  const SECRET = 'x'.repeat(32);
+
+  it('DATABASE_URL must be a postgres:// or postgresql:// URL, named in the error', () => {
+    for (const url of ['postgres://baton@db:5432/baton', 'postgresql://baton:pw@db/baton']) {
+      const r = parseEnv({ DATABASE_URL: url, BATON_AUTH_SECRET: SECRET });
+      expect(r.ok && r.env.DATABASE_URL).toBe(url);
+    }
+    for (const url of ['mysql://db/baton', 'db.internal:5432', './data/baton.db']) {
+      const r = parseEnv({ DATABASE_URL: url, BATON_AUTH_SECRET: SECRET });
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.message).toMatch(/DATABASE_URL: must be (a postgres:\/\/ or postgresql:\/\/ URL|a URL such as postgres:)/);
+    }
+  });
+
+  it('refuses several nodes on SQLite: BATON_NODE_ID or BATON_CLUSTER=true without DATABASE_URL', () => {
+    for (const env of [{ BATON_NODE_ID: 'node-a' }, { BATON_CLUSTER: 'true' }]) {
+      const r = parseEnv(env);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.message).toMatch(/DATABASE_URL: several nodes .* need one shared PostgreSQL database/);
+    }
+    expect(parseEnv({ BATON_CLUSTER: 'false' }).ok).toBe(true);
+    expect(parseEnv({ BATON_NODE_ID: 'node-a', DATABASE_URL: 'postgres://db/baton', BATON_AUTH_SECRET: SECRET }).ok).toBe(true);
+    const bad = parseEnv({ BATON_NODE_ID: 'node a!', DATABASE_URL: 'postgres://db/baton', BATON_AUTH_SECRET: SECRET });
+    expect(!bad.ok && bad.message).toContain('BATON_NODE_ID: must be 1 to 64 letters');
+  });
+
+  it('refuses DATABASE_URL without BATON_AUTH_SECRET: every node needs the same secret', () => {
+    const r = parseEnv({ DATABASE_URL: 'postgres://db/baton' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.message).toMatch(/BATON_AUTH_SECRET: must be set with DATABASE_URL: every node needs the same secret/);
+  });
+
+  it('a valid DATABASE_URL still may not start the server: the services are not on PostgreSQL yet', () => {
+    const r = parseEnv({ DATABASE_URL: 'postgres://db/baton', BATON_AUTH_SECRET: SECRET });
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(serverStartRefusal(r.env)).toMatch(/the PostgreSQL store is not wired into the services yet; see docs\/operations\.md/);
+    const lite = parseEnv({});
+    expect(lite.ok && serverStartRefusal(lite.env)).toBeNull();
+  });
+
+  it('the server refuses to start with DATABASE_URL, plainly, rather than running on SQLite', async () => {
+    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn('node', ['--import', 'tsx', 'server/index.ts'], {
+        env: {
+          ...process.env,
+          PORT: '0',
+          DATABASE_URL: 'postgres://baton@127.0.0.1:5432/baton',
+          BATON_AUTH_SECRET: SECRET,
+          DATABASE_PATH: '/tmp/never-created/baton.db',
+        },
+      });
+      let err = '';
+      child.stderr.on('data', (d) => (err += d));
+      child.on('close', (c) => resolve({ code: c, stderr: err }));
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^DATABASE_URL is set, but the PostgreSQL store is not wired into the services yet; see docs\/operations\.md/);
+    expect(stderr).not.toMatch(/\bat .+\.ts:\d+/);
   });
 
   it('the server refuses to start on a bad variable with that message, no stack trace', async () => {
