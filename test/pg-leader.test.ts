@@ -29,7 +29,7 @@ class Node {
   constructor(url: string) {
     this.child = spawn(process.execPath, ['--import', 'tsx', fixture, url, String(CHORES_LOCK_ID), String(RETRY_MS), String(HEARTBEAT_MS), String(LEASE_MS)], {
       cwd: root,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     let buffered = '';
     this.child.stdout!.on('data', (chunk: Buffer) => {
