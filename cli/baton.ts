@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { BatonError, toApiError } from '../lib/errors.ts';
 import type { MemoryEntry } from '../lib/memory-types.ts';
+import type { TextSpan } from '../lib/search-text.ts';
 import type { MemoryBackend } from '../server/mcp/backend.ts';
 import { remoteBackend, remoteSessionBackend } from './remote.ts';
 import type { SessionBackend } from '../server/mcp/session-backend.ts';
@@ -66,6 +67,20 @@ async function backendFor(opts: GlobalOptions): Promise<Backends> {
 
 function print(opts: GlobalOptions, data: unknown, human: () => string) {
   process.stdout.write(`${opts.json ? JSON.stringify(data, null, 2) : human()}\n`);
+}
+
+/** A search snippet on one line: matches in reverse video on a terminal, plain text otherwise. */
+function markFor(tty: boolean) {
+  return (span: TextSpan): string => {
+    let out = '';
+    let at = 0;
+    for (const [start, end] of span.ranges) {
+      out += span.text.slice(at, start) + (tty ? `\x1b[7m${span.text.slice(start, end)}\x1b[27m` : span.text.slice(start, end));
+      at = end;
+    }
+    out += span.text.slice(at);
+    return `${span.cutStart ? '…' : ''}${out.replace(/\s+/g, ' ')}${span.cutEnd ? '…' : ''}`;
+  };
 }
 
 function showValue(entry: MemoryEntry): string {
@@ -164,14 +179,25 @@ export function buildProgram(): Command {
 
   memory
     .command('search [pattern]')
-    .description('find keys by glob (*/blockers, session/*) across namespaces, and/or text in values')
+    .description('find keys by glob (*/blockers, session/*) across namespaces, and/or text in keys and values (best matches first)')
     .option('-n, --namespace <namespace>', 'only this namespace')
-    .option('-q, --query <text>', 'text to find in values')
+    .option('-q, --query <text>', 'text to find in keys and values: plain words, each matched as a substring')
     .option('--limit <n>', 'page size', num('limit'), 100)
     .action((pattern: string | undefined, o: { namespace?: string; query?: string; limit: number }) =>
       withBackend(async (b) => {
         const page = await b.search({ ...o, pattern });
-        print(g(), page, () => (page.items.length === 0 ? '(no matches)' : page.items.map((e) => `${e.namespace}\t${e.key}\tv${e.version}`).join('\n')));
+        const mark = markFor(process.stdout.isTTY);
+        print(g(), page, () =>
+          page.items.length === 0
+            ? '(no matches)'
+            : page.items
+                .map((e) =>
+                  e.match
+                    ? `${e.namespace}\t${e.key}\tv${e.version}\t${e.match.score.toFixed(2)}\t${mark(e.match.value)}`
+                    : `${e.namespace}\t${e.key}\tv${e.version}`,
+                )
+                .join('\n'),
+        );
       }),
     );
 

@@ -1,10 +1,18 @@
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { BLOCKER_SEVERITIES, CHECKPOINT_KINDS, SESSION_STATUSES, SESSION_TYPES } from '../lib/session-types.ts';
 
-/** Live memory entries. An entry whose expiresAt has passed is invisible and purged by the sweeper. */
+/**
+ * Live memory entries. An entry whose expiresAt has passed is invisible and purged by the sweeper.
+ * `id` is a rowid alias (INTEGER PRIMARY KEY), so VACUUM never renumbers it: the full-text index
+ * `memory_fts` (FTS5, trigram, external content; migration 0008, hand-written: drizzle-kit cannot
+ * express virtual tables or triggers) is keyed by it and kept in step by triggers on this table, in
+ * the writing transaction, whoever writes. (namespace, key) is unique: the same B-tree the old
+ * composite primary key had, so a write touches no more pages than before.
+ */
 export const memoryEntries = sqliteTable(
   'memory_entries',
   {
+    id: integer('id').primaryKey(),
     namespace: text('namespace').notNull(),
     key: text('key').notNull(),
     value: text('value').notNull(),
@@ -17,7 +25,7 @@ export const memoryEntries = sqliteTable(
     /** Set when a session-shaped key held a value that could not become a session (shown in the explorer). */
     projectionWarning: text('projection_warning'),
   },
-  (t) => [primaryKey({ columns: [t.namespace, t.key] }), index('memory_entries_expires_at').on(t.expiresAt)],
+  (t) => [uniqueIndex('memory_entries_namespace_key').on(t.namespace, t.key), index('memory_entries_expires_at').on(t.expiresAt)],
 );
 
 /**
@@ -66,7 +74,8 @@ export const changes = sqliteTable('changes', {
 /** The feed's head: the last seq assigned (pruning always keeps the newest row). */
 export const HEAD_SEQ_SQL = 'SELECT coalesce(max(seq), 0) AS seq FROM changes';
 
-export type MemoryEntryRow = typeof memoryEntries.$inferSelect;
+/** An entry as the services read it (its `id` only keys the full-text index). */
+export type MemoryEntryRow = Omit<typeof memoryEntries.$inferSelect, 'id'>;
 export type MemoryHistoryRow = typeof memoryHistory.$inferSelect;
 export type ChangeRow = typeof changes.$inferSelect;
 

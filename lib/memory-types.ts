@@ -1,3 +1,5 @@
+import type { SearchMatch } from './search-text.ts';
+
 /** An entry as every transport returns it. `value` is parsed when the stored string is JSON. */
 export interface MemoryEntry {
   namespace: string;
@@ -13,6 +15,11 @@ export interface MemoryEntry {
   expiresAt: string | null;
   /** Why a session-shaped value did not become a session, if it did not. */
   projectionWarning?: string | null;
+}
+
+/** A search result: an entry, and for a text query why it matched (results then come best first). */
+export interface SearchHit extends MemoryEntry {
+  match?: SearchMatch;
 }
 
 export interface StoreResult {

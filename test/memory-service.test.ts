@@ -344,8 +344,12 @@ describe('search', () => {
     expect(seen).toEqual(['alpha:session/dev-1/blockers', 'beta:session/dev-2/blockers', 'beta:session/dev-2/state']);
   });
 
-  it('matches text inside values, with % and _ taken literally', () => {
+  it('matches words in keys and values, text inside words when no word matches, with % and _ taken literally', () => {
     expect(found(memory.search({ query: 'lock' }))).toEqual(['alpha:session/dev-1/blockers']);
+    expect(found(memory.search({ query: 'database lock' }))).toEqual(['alpha:session/dev-1/blockers']);
+    expect(found(memory.search({ query: 'blocker' }))).toEqual(['alpha:session/dev-1/blockers', 'beta:session/dev-2/blockers']);
+    // No word starts with 'ocke': found inside 'blockers' (newest first).
+    expect(found(memory.search({ query: 'ocke' }))).toEqual(['beta:session/dev-2/blockers', 'alpha:session/dev-1/blockers']);
     expect(found(memory.search({ query: '100%' }))).toEqual(['beta:session/dev-2/state']);
     expect(found(memory.search({ query: 'e_c' }))).toEqual(['gamma:notes']);
     expect(found(memory.search({ query: 'e_w' }))).toEqual([]);

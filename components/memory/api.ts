@@ -1,6 +1,6 @@
 import { api } from '../auth/api';
 import type { Change } from '../../lib/events';
-import type { HistoryItem, MemoryEntry, NamespaceCount, Page } from '../../lib/memory-types';
+import type { HistoryItem, MemoryEntry, NamespaceCount, Page, SearchHit } from '../../lib/memory-types';
 
 /** GET with query parameters (empty ones left out), through the app's one API client. */
 function getJson<T>(path: string, params: Record<string, string | number | undefined> = {}): Promise<T> {
@@ -26,7 +26,9 @@ export const memoryApi = {
     return { items, seq: seq ?? 0 };
   },
 
-  search: (params: { pattern?: string; q?: string; namespace?: string }) => getJson<Page<MemoryEntry>>('/api/v1/memory/search', { ...params, limit: 500 }),
+  /** A text query answers best first, so its first 100 are the ones worth showing; a glob lists up to 500. */
+  search: (params: { pattern?: string; q?: string; namespace?: string }) =>
+    getJson<Page<SearchHit>>('/api/v1/memory/search', { ...params, limit: params.q ? 100 : 500 }),
 
   entry: (namespace: string, key: string) => getJson<MemoryEntry>('/api/v1/memory/entry', { namespace, key }),
 

@@ -327,12 +327,7 @@ export function MemoryExplorer() {
                       <span className="text-slate-500">{r.namespace} › </span>
                       {r.match ? <Highlighted span={r.match.key} /> : r.key}
                     </span>
-                    {r.match && (
-                      <Highlighted
-                        span={r.match.value}
-                        className="mt-0.5 line-clamp-2 break-all text-xs text-slate-600 dark:text-slate-400"
-                      />
-                    )}
+                    {r.match && <Highlighted span={r.match.value} className="mt-0.5 line-clamp-2 break-all text-xs text-slate-600 dark:text-slate-400" />}
                   </button>
                 </li>
               ))}

@@ -1,4 +1,4 @@
-import type { DeleteResult, HistoryItem, MemoryEntry, Page, StoreResult } from '../../lib/memory-types.ts';
+import type { DeleteResult, HistoryItem, MemoryEntry, Page, SearchHit, StoreResult } from '../../lib/memory-types.ts';
 import type { MemoryService } from '../memory/service.ts';
 import { readableNamespacePatterns } from '../../lib/access.ts';
 import { authorize } from '../auth/authorize.ts';
@@ -15,7 +15,7 @@ export interface MemoryBackend {
   store(input: Record<string, unknown>): Promise<StoreResult>;
   retrieve(input: Record<string, unknown>): Promise<MemoryEntry | null>;
   list(input: Record<string, unknown>): Promise<Page<MemoryEntry>>;
-  search(input: Record<string, unknown>): Promise<Page<MemoryEntry>>;
+  search(input: Record<string, unknown>): Promise<Page<SearchHit>>;
   delete(input: Record<string, unknown>): Promise<DeleteResult>;
   history(input: Record<string, unknown>): Promise<HistoryItem[]>;
 }

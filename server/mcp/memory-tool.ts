@@ -29,7 +29,10 @@ export const memoryUsageInputSchema = {
     ifVersion: { type: 'integer', minimum: 0, description: 'Store only if the current version is this (0: only if absent)' },
     prefix: { type: 'string', description: 'Only keys starting with this (list)' },
     pattern: { type: 'string', description: 'Key glob for search: */blockers, session/*, session/*/state' },
-    query: { type: 'string', description: 'Text to find in values (search)' },
+    query: {
+      type: 'string',
+      description: 'Text to find in keys and values (search): plain words, each matched as a substring, results best first with highlighted snippets',
+    },
     q: { type: 'string', description: 'Same as query' },
     limit: { type: 'integer', minimum: 1, maximum: MAX_LIST_LIMIT, description: 'Page size (list, search)' },
     cursor: { type: 'string', description: 'nextCursor from a previous list or search' },
@@ -55,7 +58,10 @@ export const memoryReadInputSchema = {
     },
     prefix: { type: 'string', description: 'Only keys starting with this (list)' },
     pattern: { type: 'string', description: 'Key glob (search): */blockers, session/*, session/*/state' },
-    query: { type: 'string', description: 'Text to find in values (search)' },
+    query: {
+      type: 'string',
+      description: 'Text to find in keys and values (search): plain words, each matched as a substring, results best first with highlighted snippets',
+    },
     limit: { type: 'integer', minimum: 1, maximum: MAX_LIST_LIMIT, description: 'Page size (list, search)' },
     cursor: { type: 'string', description: 'nextCursor from a previous list or search' },
   },
@@ -190,7 +196,8 @@ export async function runMemoryUsage(backend: MemoryBackend, rawArgs: unknown): 
           action: 'search',
           namespace: args.namespace ?? '*',
           pattern: pattern ?? null,
-          results: page.items.map((e) => ({ ...listed(e), score: 1 })),
+          // A text query ranks (score: higher is better, with the highlighted key and value snippet); a glob alone lists, score 1.
+          results: page.items.map((e) => (e.match ? { ...listed(e), score: e.match.score, match: e.match } : { ...listed(e), score: 1 })),
           count: page.items.length,
           nextCursor: page.nextCursor,
         });

@@ -5,7 +5,8 @@ import { HEAD_SEQ_SQL, memoryEntries, memoryHistory, type MemoryEntryRow } from 
 import { BatonError, parseInput } from '../../lib/errors.ts';
 import type { MemoryChange } from '../../lib/events.ts';
 import { ChangeFeed } from '../feed/feed.ts';
-import { toSqliteGlob } from '../../lib/glob.ts';
+import { hasWildcard, toSqliteGlob } from '../../lib/glob.ts';
+import { hasWordChars, highlightAll, isPlainWord, searchTerms, snippet } from '../../lib/search-text.ts';
 import {
   DEFAULT_MAX_VALUE_BYTES,
   entryRefSchema,
@@ -20,7 +21,7 @@ import {
   versionSchema,
 } from '../../lib/memory-schema.ts';
 import { z } from 'zod';
-import type { DeleteResult, HistoryItem, MemoryEntry, NamespaceCount, Page, StoreResult } from '../../lib/memory-types.ts';
+import type { DeleteResult, HistoryItem, MemoryEntry, NamespaceCount, Page, SearchHit, StoreResult } from '../../lib/memory-types.ts';
 import { GroupCommit } from './group-commit.ts';
 import type { Writer } from '../gate.ts';
 
@@ -120,6 +121,50 @@ export function toEntry(row: MemoryEntryRow): MemoryEntry {
     expiresAt: isoOrNull(row.expiresAt),
     projectionWarning: row.projectionWarning ?? null,
   };
+}
+
+/** bm25 weight of a key match against a value match (1). */
+const KEY_WEIGHT = 10.0;
+
+const ENTRY_COLUMNS_E =
+  'e.namespace, e.key, e.value, e.version, e.size, e.created_at AS createdAt, e.updated_at AS updatedAt, e.updated_by AS updatedBy, e.expires_at AS expiresAt, e.projection_warning AS projectionWarning';
+
+/**
+ * The key range a glob with a literal prefix can match: `from` (the prefix) up to `below` (the
+ * prefix with its last character raised by one; null when none can be), in SQLite's BINARY order,
+ * which for UTF-8 text is code point order. Null for a pattern that starts with a wildcard or has
+ * none (a pattern without wildcards matches anywhere in the key).
+ */
+export function keyRange(pattern: string): { from: string; below: string | null } | null {
+  if (!hasWildcard(pattern)) return null;
+  const prefix = Array.from(pattern.slice(0, pattern.search(/[*?]/)));
+  if (prefix.length === 0) return null;
+  const from = prefix.join('');
+  while (prefix.length > 0) {
+    const last = prefix.pop()!.codePointAt(0)!;
+    if (last < 0x10ffff) {
+      const up = last + 1 === 0xd800 ? 0xe000 : last + 1; // surrogates are not characters
+      return { from, below: prefix.join('') + String.fromCodePoint(up) };
+    }
+  }
+  return { from, below: null };
+}
+
+/** Entries the inside-words fallback looks through (the newest by id). */
+export const INSIDE_WORDS_ROWS = 50_000;
+
+/** A text search's cursor is ['rank', offset] or ['inside', id]; a key-order one is [namespace, key]. */
+function cursorTag(cursor: string): string {
+  return decodeCursor(cursor, 2)[0]!;
+}
+
+function decodeTaggedCursor(cursor: string, tag: 'rank' | 'inside'): number {
+  const [t, value] = decodeCursor(cursor, 2);
+  const n = Number(value);
+  if (t !== tag || !Number.isSafeInteger(n) || n < 0) {
+    throw new BatonError('invalid_input', 'cursor: not a cursor returned by this server for this search', { field: 'cursor' });
+  }
+  return n;
 }
 
 /**
@@ -394,40 +439,156 @@ export class MemoryService {
     });
   }
 
-  /** Glob over keys (every namespace unless one is named) plus an optional text query over values. */
   /**
+   * Search. `pattern`: a key glob (every namespace unless one is named); `query`: plain text, each
+   * whitespace-separated term found where a word of the key or value starts with it (a term with
+   * punctuation also exactly as written), through the word index `memory_fts`: results come best
+   * first (BM25, a key match weighing ten times a value match) with highlighted snippets. When no
+   * entry has such words, the terms are looked for inside words in the newest entries. Without a
+   * query, or with terms that have no letter or digit, results come in (namespace, key) order.
    * `readable`: namespace patterns (`*`, `team-*`, a name) the caller may read; entries elsewhere
    * are left out, so a scoped token can search without naming a namespace.
    */
-  search(input: SearchInput | Record<string, unknown>, readable: string[] = ['*']): Page<MemoryEntry> {
+  search(input: SearchInput | Record<string, unknown>, readable: string[] = ['*']): Page<SearchHit> {
     const data = parseInput(searchInputSchema, input);
-    const after = data.cursor ? decodeCursor(data.cursor, 2) : null;
+    const terms = data.query ? searchTerms(data.query) : [];
+    const indexed = terms.filter(hasWordChars);
+    const tag = data.cursor ? cursorTag(data.cursor) : null;
     return this.readConsistent(() => {
-      const e = memoryEntries;
-      const conditions = [or(isNull(e.expiresAt), gt(e.expiresAt, this.now()))];
-      if (data.namespace) conditions.push(eq(e.namespace, data.namespace));
-      const scope = namespaceScope(e.namespace, readable);
-      if (scope) conditions.push(scope);
-      if (data.pattern) conditions.push(sql`${e.key} GLOB ${toSqliteGlob(data.pattern)}`);
-      if (data.query) {
-        const escaped = data.query.replace(/[\\%_]/g, (c) => `\\${c}`);
-        conditions.push(sql`${e.value} LIKE ${`%${escaped}%`} ESCAPE '\\'`);
-      }
-      if (after) {
-        conditions.push(or(gt(e.namespace, after[0]!), and(eq(e.namespace, after[0]!), gt(e.key, after[1]!))));
-      }
-      const rows = this.h.db
-        .select()
-        .from(e)
-        .where(and(...conditions))
-        .orderBy(asc(e.namespace), asc(e.key))
-        .limit(data.limit + 1)
-        .all();
-      const more = rows.length > data.limit;
-      const items = rows.slice(0, data.limit).map(toEntry);
-      const last = items.at(-1);
-      return { items, nextCursor: more && last ? encodeCursor([last.namespace, last.key]) : null };
+      if (indexed.length === 0) return this.keyOrderSearch(data, this.searchFilters(data, readable, terms));
+      if (tag === 'inside') return this.insideWords(data, readable, terms);
+      // Terms with punctuation must also appear as written: the word index does not see it.
+      const ranked = this.rankedSearch(
+        data,
+        this.searchFilters(
+          data,
+          readable,
+          terms.filter((t) => !isPlainWord(t)),
+        ),
+        indexed,
+        terms,
+      );
+      return ranked.items.length > 0 || tag === 'rank' ? ranked : this.insideWords(data, readable, terms);
     });
+  }
+
+  /** The WHERE conditions every search shares (alias `e`), with their parameters. */
+  private searchFilters(data: SearchInput & { limit: number }, readable: string[], exact: string[]): { sql: string[]; params: unknown[] } {
+    const cond: string[] = ['(e.expires_at IS NULL OR e.expires_at > ?)'];
+    const params: unknown[] = [this.now()];
+    if (data.namespace) {
+      cond.push('e.namespace = ?');
+      params.push(data.namespace);
+    }
+    if (!readable.includes('*')) {
+      // Namespace patterns use only `*` as a wildcard and namespaces cannot contain GLOB's other metacharacters.
+      cond.push(readable.length === 0 ? '0' : `(${readable.map(() => 'e.namespace GLOB ?').join(' OR ')})`);
+      params.push(...readable);
+    }
+    if (data.pattern) {
+      const range = keyRange(data.pattern);
+      if (range) {
+        // A literal prefix becomes a range on the indexed key, so the glob reads only keys that can match.
+        cond.push(range.below === null ? 'e.key >= ?' : 'e.key >= ? AND e.key < ?');
+        params.push(range.from, ...(range.below === null ? [] : [range.below]));
+      }
+      cond.push('e.key GLOB ?');
+      params.push(toSqliteGlob(data.pattern));
+    }
+    // Each of `exact` as a substring of the key or value, as written (LIKE: ASCII case folded).
+    for (const t of exact) {
+      const like = `%${t.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      cond.push("(e.key LIKE ? ESCAPE '\\' OR e.value LIKE ? ESCAPE '\\')");
+      params.push(like, like);
+    }
+    return { sql: cond, params };
+  }
+
+  /** Text through the full-text index, best first; pages by offset (a cursor carries it). */
+  private rankedSearch(data: SearchInput & { limit: number }, where: { sql: string[]; params: unknown[] }, indexed: string[], terms: string[]) {
+    const offset = data.cursor ? decodeTaggedCursor(data.cursor, 'rank') : 0;
+    // Every term is one quoted FTS5 string (quotes doubled), so user text is never parsed as query
+    // syntax, and a prefix (`*` after the quotes) unless it is one character (too many words start with it).
+    const match = indexed.map((t) => `"${t.replace(/"/g, '""')}"${t.length > 1 ? '*' : ''}`).join(' AND ');
+    // CROSS JOIN keeps the index outermost: the matches are found there, then each row is read by id.
+    const rows = this.h.sqlite
+      .prepare<unknown[], MemoryEntryRow & { score: number }>(
+        `SELECT ${ENTRY_COLUMNS_E}, bm25(memory_fts, ${KEY_WEIGHT}, 1.0) AS score
+         FROM memory_fts CROSS JOIN memory_entries e ON e.id = memory_fts.rowid
+         WHERE memory_fts MATCH ? AND ${where.sql.join(' AND ')}
+         ORDER BY score, e.namespace, e.key LIMIT ? OFFSET ?`,
+      )
+      .all(match, ...where.params, data.limit + 1, offset);
+    const more = rows.length > data.limit;
+    const items: SearchHit[] = rows.slice(0, data.limit).map((row) => ({
+      ...toEntry(row),
+      match: {
+        // bm25() is lower for better matches; the score is its negation, rounded (higher is better).
+        score: Math.round(-row.score * 1e6) / 1e6,
+        key: highlightAll(row.key, terms),
+        value: snippet(row.value, terms),
+      },
+    }));
+    return { items, nextCursor: more ? encodeCursor(['rank', String(offset + data.limit)]) : null };
+  }
+
+  /**
+   * The fallback when no word starts with the terms: each term as a substring of the key or value
+   * (`lock` in `blocked`), in the newest INSIDE_WORDS_ROWS entries only, so a query that matches
+   * nothing never reads the whole table; newest first.
+   */
+  private insideWords(data: SearchInput & { limit: number }, readable: string[], terms: string[]) {
+    const before = data.cursor ? decodeTaggedCursor(data.cursor, 'inside') : null;
+    const where = this.searchFilters(data, readable, terms);
+    if (before !== null) {
+      where.sql.push('e.id < ?');
+      where.params.push(before);
+    }
+    const rows = this.h.sqlite
+      .prepare<unknown[], MemoryEntryRow & { id: number }>(
+        `SELECT e.id, ${ENTRY_COLUMNS_E} FROM (SELECT * FROM memory_entries ORDER BY id DESC LIMIT ?) e
+         WHERE ${where.sql.join(' AND ')} ORDER BY e.id DESC LIMIT ?`,
+      )
+      .all(INSIDE_WORDS_ROWS, ...where.params, data.limit + 1);
+    const more = rows.length > data.limit;
+    const items: SearchHit[] = rows.slice(0, data.limit).map(({ id: _id, ...row }) => ({
+      ...toEntry(row),
+      match: { score: 0, key: highlightAll(row.key, terms, false), value: snippet(row.value, terms, false) },
+    }));
+    return { items, nextCursor: more ? encodeCursor(['inside', String(rows[data.limit - 1]!.id)]) : null };
+  }
+
+  /** Globs (and text too short for the index) in (namespace, key) order, keyset-paged. */
+  private keyOrderSearch(data: SearchInput & { limit: number }, where: { sql: string[]; params: unknown[] }) {
+    const after = data.cursor ? decodeCursor(data.cursor, 2) : null;
+    const select = (extra: string, extraParams: unknown[], order: string, limit: number) =>
+      this.h.sqlite
+        .prepare<unknown[], MemoryEntryRow>(
+          `SELECT ${ENTRY_COLUMNS_E} FROM memory_entries e WHERE ${[...where.sql, extra].join(' AND ')} ORDER BY ${order} LIMIT ?`,
+        )
+        .all(...where.params, ...extraParams, limit);
+    let rows: MemoryEntryRow[];
+    if (!data.namespace && data.pattern && keyRange(data.pattern)) {
+      // Across namespaces, a key range can only use the (namespace, key) index one namespace at a
+      // time: walk the namespaces in order (one index probe each) and read each one's range.
+      rows = [];
+      const next = this.h.sqlite.prepare<[string], { n: string | null }>('SELECT min(namespace) AS n FROM memory_entries WHERE namespace > ?');
+      let ns: string | null = after
+        ? after[0]!
+        : (this.h.sqlite.prepare<[], { n: string | null }>('SELECT min(namespace) AS n FROM memory_entries').get()?.n ?? null);
+      while (ns !== null && rows.length <= data.limit) {
+        const keyAfter = after && ns === after[0] ? [after[1]!] : [];
+        rows.push(...select(`e.namespace = ?${keyAfter.length ? ' AND e.key > ?' : ''}`, [ns, ...keyAfter], 'e.key', data.limit + 1 - rows.length));
+        ns = next.get(ns)?.n ?? null;
+      }
+    } else {
+      const cursor = after ? (['(e.namespace > ? OR (e.namespace = ? AND e.key > ?))', [after[0], after[0], after[1]]] as const) : (['1', []] as const);
+      rows = select(cursor[0], [...cursor[1]], 'e.namespace, e.key', data.limit + 1);
+    }
+    const more = rows.length > data.limit;
+    const items: SearchHit[] = rows.slice(0, data.limit).map(toEntry);
+    const last = items.at(-1);
+    return { items, nextCursor: more && last ? encodeCursor([last.namespace, last.key]) : null };
   }
 
   namespaces(readable: string[] = ['*']): { items: NamespaceCount[]; seq: number } {
