@@ -37,6 +37,12 @@ export class Notifier {
   private scheduled = false;
   private timer: NodeJS.Timeout | null = null;
   private stopped = true;
+  /**
+   * Where the feed has been read to when that is past the durable cursor: only ever over changes that
+   * raise nothing (memory writes), so a crash that loses it re-reads them and raises nothing either.
+   * It saves a write transaction (and a commit) per memory write; the poll tick makes it durable.
+   */
+  private seen = 0;
   /** Events raised by this process (tests and the benchmark read it). */
   raised = 0;
 
@@ -58,6 +64,9 @@ export class Notifier {
       head: s.prepare<[], { seq: number }>(HEAD_SEQ_SQL),
       get: s.prepare<[string], { value: string }>('SELECT value FROM notify_state WHERE key = ?'),
       put: s.prepare<[string, string]>('INSERT INTO notify_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value'),
+      anyRow: s.prepare<[number, number], { one: number }>(
+        `SELECT 1 AS one FROM changes WHERE seq > ? AND seq <= ? AND topic IN ('session', 'handoff') LIMIT 1`,
+      ),
       rows: s.prepare<[number, number, number], FeedRow>(
         `SELECT seq, topic, key, value, actor, at FROM changes WHERE seq > ? AND seq <= ? AND topic IN ('session', 'handoff') ORDER BY seq LIMIT ?`,
       ),
@@ -85,7 +94,7 @@ export class Notifier {
         this.q.put.run('cursor', String(this.q.head.get()!.seq));
       });
     }
-    this.timer = setInterval(() => this.catchUp(), this.options.pollMs ?? 250);
+    this.timer = setInterval(() => this.catchUp(true), this.options.pollMs ?? 250);
     this.timer.unref();
     this.wake();
   }
@@ -97,6 +106,10 @@ export class Notifier {
   }
 
   get position(): number {
+    return Math.max(this.seen, this.durableCursor());
+  }
+
+  private durableCursor(): number {
     return Number(this.q.get.get('cursor')?.value ?? 0);
   }
 
@@ -110,11 +123,23 @@ export class Notifier {
     });
   };
 
-  /** Turns every change after the cursor into events and outbox rows; returns how many events. */
-  catchUp(): number {
+  /**
+   * Turns every change after the cursor into events and outbox rows; returns how many events. When
+   * nothing after the cursor can raise an event (only memory changes), it moves past them in memory
+   * without a write transaction; `persist` (the poll tick) then records that position durably.
+   */
+  catchUp(persist = false): number {
     if (this.stopped) return 0;
     let events = 0;
     try {
+      const durable = this.durableCursor();
+      const from = Math.max(this.seen, durable);
+      const head = this.q.head.get()!.seq;
+      // Read after the head, so it sees every change up to it.
+      if (!this.q.anyRow.get(from, head)) {
+        this.seen = Math.max(from, head);
+        if (!persist || this.seen <= durable) return 0;
+      }
       for (;;) {
         const r = txRunner(this.h.sqlite).immediate(() => this.batch()) as { read: number; events: number };
         events += r.events;
@@ -128,9 +153,14 @@ export class Notifier {
   }
 
   private batch(): { read: number; events: number } {
-    const cursor = Number(this.q.get.get('cursor')?.value ?? 0);
+    const durable = this.durableCursor();
+    const cursor = Math.max(this.seen, durable);
     const head = this.q.head.get()!.seq;
-    if (head <= cursor) return { read: 0, events: 0 };
+    if (head <= cursor) {
+      // Only memory changes since the durable cursor: record how far they were read.
+      if (cursor > durable) this.q.put.run('cursor', String(cursor));
+      return { read: 0, events: 0 };
+    }
     const rows = this.q.rows.all(cursor, head, BATCH);
     let events = 0;
     for (const row of rows) {
