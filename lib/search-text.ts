@@ -51,7 +51,8 @@ export function searchTerms(query: string): string[] {
   return terms;
 }
 
-const escapeRegExp = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+// Only the characters a `u` RegExp lets be escaped (it refuses `\-`).
+const escapeRegExp = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
 
 const WORD_START = /^[\p{L}\p{N}]/u;
 /** Whether a term has a letter or digit (one with none is found by substring only). */

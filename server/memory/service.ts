@@ -508,8 +508,10 @@ export class MemoryService {
   private rankedSearch(data: SearchInput & { limit: number }, where: { sql: string[]; params: unknown[] }, indexed: string[], terms: string[]) {
     const offset = data.cursor ? decodeTaggedCursor(data.cursor, 'rank') : 0;
     // Every term is one quoted FTS5 string (quotes doubled), so user text is never parsed as query
-    // syntax, and a prefix (`*` after the quotes) unless it is one character (too many words start with it).
-    const match = indexed.map((t) => `"${t.replace(/"/g, '""')}"${t.length > 1 ? '*' : ''}`).join(' AND ');
+    // syntax. A plain word is a prefix (`*` after the quotes) unless it is one character (too many
+    // words start with it); a term with punctuation is a phrase of whole words (`session/dev-1` is
+    // session, dev, 1: not dev-10).
+    const match = indexed.map((t) => `"${t.replace(/"/g, '""')}"${t.length > 1 && isPlainWord(t) ? '*' : ''}`).join(' AND ');
     // CROSS JOIN keeps the index outermost: the matches are found there, then each row is read by id.
     const rows = this.h.sqlite
       .prepare<unknown[], MemoryEntryRow & { score: number }>(
