@@ -69,12 +69,12 @@ test.describe('board notices', () => {
       const other = uid('notice-other');
       await startDevSession(request, other);
       await openBoard(mia.page, other);
-      await expect(mia.page.getByTestId('notice-mode')).toHaveValue('popups');
+      await expect(mia.page.getByTestId('notice-mode')).toHaveValue('default');
       expect((await request.post(`/api/v1/sessions/${other}/decisions`, { data: { topic: 'Queue', decision: 'Use NATS' } })).ok()).toBe(true);
       await expect(mia.page.getByTestId('milestones').getByTestId('milestone')).toHaveCount(1);
       // And the owner's own board still shows their page as before (no pop-up for their own change).
       await openBoard(page, id);
-      await expect(page.getByTestId('notice-mode')).toHaveValue('popups');
+      await expect(page.getByTestId('notice-mode')).toHaveValue('default');
     } finally {
       await mia.context.close();
     }

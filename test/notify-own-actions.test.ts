@@ -123,3 +123,23 @@ describe('browser notifications for blockers follow the chosen severity', () => 
     expect(cookieLess.status).toBe(403);
   });
 });
+
+describe('preferences (PUT /api/v1/me/notifications)', () => {
+  it('a change keeps everything it does not name, and a bad field is named', async () => {
+    const [one] = people as [{ id: string; cookie: string }];
+    const put = (json: unknown) => api(s.url, '/api/v1/me/notifications', { method: 'PUT', token: null, headers: cookieHeaders(s.url, one.cookie), json });
+    expect((await put({ browser: { enabled: true } })).body.browser.enabled).toBe(true);
+    expect((await put({ browser: { blockerSeverity: 'high' } })).status).toBe(200);
+    expect((await put({ popups: { handoffs: false } })).status).toBe(200);
+    expect((await put({ quiet: true })).status).toBe(200);
+    const got = await api(s.url, '/api/v1/me/notifications', { token: null, headers: cookieHeaders(s.url, one.cookie) });
+    expect(got.body).toEqual({
+      popups: { boardChanges: true, handoffs: false, agentsWaiting: true },
+      browser: { enabled: true, handoffs: true, agentsWaiting: true, blockerSeverity: 'high' },
+      quiet: true,
+    });
+    const bad = await put({ browser: { enabled: 'yes' } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error).toMatchObject({ field: 'browser.enabled', message: expect.stringContaining('browser.enabled') });
+  });
+});

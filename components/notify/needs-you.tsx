@@ -121,11 +121,15 @@ export function NeedsYouNav() {
     if (prefs.browser.enabled && typeof Notification !== 'undefined' && Notification.permission === 'granted')
       for (const [key, n] of browser)
         if (!before.has(key)) {
-          const shown = new Notification(n.title, { body: n.body, tag: key });
-          shown.onclick = () => {
-            window.focus();
-            window.location.assign(n.href);
-          };
+          try {
+            const shown = new Notification(n.title, { body: n.body, tag: key });
+            shown.onclick = () => {
+              window.focus();
+              window.location.assign(n.href);
+            };
+          } catch {
+            // Some browsers (Android Chrome) only notify through a service worker: the count still shows it.
+          }
         }
     const fresh = [...popup].filter(([key]) => !before.has(key)).map(([key, n]) => ({ ...n, key }));
     if (fresh.length) setToasts((ts) => [...ts, ...fresh].slice(-3));

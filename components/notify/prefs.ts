@@ -53,7 +53,16 @@ export function useNotifyPrefs(): [NotifyPrefs, (patch: NotifyPrefsPatch) => Pro
     () => false,
   );
   const update = useCallback(async (patch: NotifyPrefsPatch) => {
-    set(await api<NotifyPrefs>('/api/v1/me/notifications', { method: 'PUT', body: patch }));
+    // Shown at once (a checkbox follows the click); the server's answer then is the truth, and a
+    // refusal puts back what was there.
+    const before = current;
+    set({ popups: { ...current.popups, ...patch.popups }, browser: { ...current.browser, ...patch.browser }, quiet: patch.quiet ?? current.quiet });
+    try {
+      set(await api<NotifyPrefs>('/api/v1/me/notifications', { method: 'PUT', body: patch }));
+    } catch (err) {
+      set(before);
+      throw err;
+    }
   }, []);
   // No account (a share link's screen): the defaults are the settings.
   return [prefs, update, isReady || state.status === 'signed-out' || state.status === 'error'];

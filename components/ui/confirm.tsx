@@ -53,7 +53,8 @@ function ConfirmDialog({ ask, onDone }: { ask: Ask | null; onDone: (ok: boolean)
       role="alertdialog"
       aria-labelledby={titleId}
       aria-describedby={bodyId}
-      data-testid="confirm-dialog"
+      // Named only while open: a page may hold several (one per section).
+      data-testid={ask ? 'confirm-dialog' : undefined}
       onCancel={(e) => {
         e.preventDefault();
         onDone(false);

@@ -71,11 +71,17 @@ export class NeedsYouReader {
   }
 }
 
+// A patch names only what changes: no defaults here (a `.partial()` of the stored schema would fill
+// every field it does not name with its default, so turning one thing on turned others off).
+const flag = z.boolean({ error: 'must be true or false' }).optional();
 const prefsPatchSchema = z
   .object({
-    popups: notifyPrefsSchema.shape.popups.unwrap().partial().optional(),
-    browser: notifyPrefsSchema.shape.browser.unwrap().partial().optional(),
-    quiet: z.boolean().optional(),
+    popups: z.object({ boardChanges: flag, handoffs: flag, agentsWaiting: flag }).strict().optional(),
+    browser: z
+      .object({ enabled: flag, handoffs: flag, agentsWaiting: flag, blockerSeverity: z.enum(BLOCKER_SEVERITIES).nullable().optional() })
+      .strict()
+      .optional(),
+    quiet: flag,
   })
   .strict()
   .refine((v) => Object.keys(v).length > 0, 'give popups, browser or quiet');
@@ -103,9 +109,10 @@ export class NotifyPrefsStore {
       throw new BatonError('invalid_input', `${field}: ${issue.message}`, { field });
     }
     const cur = this.get(userId);
+    const defined = <T extends object>(o: T | undefined) => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined));
     const next = notifyPrefsSchema.parse({
-      popups: { ...cur.popups, ...r.data.popups },
-      browser: { ...cur.browser, ...r.data.browser },
+      popups: { ...cur.popups, ...defined(r.data.popups) },
+      browser: { ...cur.browser, ...defined(r.data.browser) },
       quiet: r.data.quiet ?? cur.quiet,
     });
     this.h.sqlite
