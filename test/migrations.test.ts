@@ -104,3 +104,43 @@ describe('migrations 0004 (lean feed) and 0005 (lean audit log)', () => {
     }
   });
 });
+
+describe('migration 0008 (full-text search over memory)', () => {
+  it('indexes the entries of a database written before it, keeps their rowids as ids, and search finds them ranked', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'baton-migrate-'));
+    dirs.push(dir);
+    const path = join(dir, 'baton.db');
+    // A database as 0007 left it: memory_entries keyed (namespace, key), no full-text index.
+    const old = new Database(path);
+    old.pragma('journal_mode = WAL');
+    migrate(drizzle(old), { migrationsFolder: migrationsUpTo(8) }); // 0000–0007
+    expect(old.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'memory_fts'").get()).toEqual({ n: 0 });
+    const insert = old.prepare(
+      'INSERT INTO memory_entries (namespace, key, value, version, size, created_at, updated_at, updated_by, expires_at) VALUES (?, ?, ?, 1, 1, 1, 1, ?, ?)',
+    );
+    insert.run('team', 'runbook/deploy', 'build, migrate, switch traffic', 'a', null);
+    insert.run('team', 'notes/friday', 'we deploy on fridays with a rollback plan', 'a', null);
+    insert.run('other', 'plan', 'nothing to see', 'a', null);
+    insert.run('team', 'gone/deploy', 'expired deploy notes', 'a', 5); // expired long ago
+    old.prepare("DELETE FROM memory_entries WHERE key = 'plan'").run(); // a hole in the rowids
+    insert.run('other', 'later', 'deploy later', 'a', null);
+    const rowids = old.prepare('SELECT rowid, namespace, key FROM memory_entries ORDER BY rowid').all();
+    old.close();
+
+    const h = openDatabase(path);
+    try {
+      expect(h.sqlite.prepare('SELECT id AS rowid, namespace, key FROM memory_entries ORDER BY id').all()).toEqual(rowids);
+      expect(() => h.sqlite.prepare("INSERT INTO memory_fts(memory_fts, rank) VALUES ('integrity-check', 1)").run()).not.toThrow();
+      const memory = new MemoryService(h);
+      const found = memory.search({ query: 'deploy' }).items;
+      expect(found.map((e) => `${e.namespace}:${e.key}`)).toEqual(['team:runbook/deploy', 'other:later', 'team:notes/friday']);
+      expect(found[0]!.match!.key.ranges).toEqual([[8, 14]]);
+      // Writes after the migration are indexed by the triggers.
+      memory.store({ namespace: 'team', key: 'notes/friday', value: 'no more rollbacks' }, 'b');
+      expect(memory.search({ query: 'deploy' }).items.map((e) => e.key)).toEqual(['runbook/deploy', 'later']);
+      expect(memory.search({ query: 'rollback' }).items.map((e) => e.key)).toEqual(['notes/friday']);
+    } finally {
+      h.close();
+    }
+  });
+});
