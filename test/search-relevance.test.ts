@@ -213,3 +213,28 @@ describe('glob over keys', () => {
     expect(new Set(seen).size).toBe(seen.length);
   });
 });
+
+describe('a word in more entries than the rank window', () => {
+  it('ranks the newest matches and every older key match, and pages through them', () => {
+    const t = openTempDatabase();
+    try {
+      const m = new MemoryService(t.handle, { rankWindow: 3 });
+      m.store({ namespace: 'w', key: 'deploy/checklist', value: 'the oldest entry, a key match' }, 'a');
+      for (let i = 1; i <= 6; i++) m.store({ namespace: 'w', key: `note/${i}`, value: `deploy note ${i}` }, 'a');
+      const all: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = m.search({ query: 'deploy', limit: 2, cursor });
+        all.push(...page.items.map((e) => e.key));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      // The key match first, then the three newest value matches; note/1-3 are past the window.
+      expect(all[0]).toBe('deploy/checklist');
+      expect(all.slice(1).sort()).toEqual(['note/4', 'note/5', 'note/6']);
+      // Under the window everything is ranked.
+      expect(new MemoryService(t.handle, { rankWindow: 100 }).search({ query: 'deploy' }).items).toHaveLength(7);
+    } finally {
+      t.cleanup();
+    }
+  });
+});

@@ -73,6 +73,8 @@ export interface MemoryServiceOptions {
    * entry when the value could not be projected; it must never throw for a bad value.
    */
   project?: (write: StoredWrite) => string | null;
+  /** How many of its newest matches a text search ranks (RANK_WINDOW; tests make it small). */
+  rankWindow?: number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -150,6 +152,9 @@ export function keyRange(pattern: string): { from: string; below: string | null 
   return { from, below: null };
 }
 
+/** A text search ranks at most this many of its newest matches (and every older key match). */
+export const RANK_WINDOW = 20_000;
+
 /** Entries the inside-words fallback looks through (the newest by id). */
 export const INSIDE_WORDS_ROWS = 50_000;
 
@@ -175,6 +180,7 @@ export class MemoryService {
   readonly now: () => number;
   readonly maxValueBytes: number;
   private readonly historyLimit: number;
+  private readonly rankWindow: number;
   private readonly onCommit: () => void;
   private readonly project: (write: StoredWrite) => string | null;
   private readonly h: DbHandle;
@@ -189,6 +195,7 @@ export class MemoryService {
     this.now = options.now ?? Date.now;
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     this.historyLimit = options.historyLimit ?? 20;
+    this.rankWindow = options.rankWindow ?? RANK_WINDOW;
     this.onCommit = options.onCommit ?? (() => {});
     this.project = options.project ?? (() => null);
     this.group = new GroupCommit(handle.sqlite);
@@ -512,15 +519,31 @@ export class MemoryService {
     // words start with it); a term with punctuation is a phrase of whole words (`session/dev-1` is
     // session, dev, 1: not dev-10).
     const match = indexed.map((t) => `"${t.replace(/"/g, '""')}"${t.length > 1 && isPlainWord(t) ? '*' : ''}`).join(' AND ');
+    // BM25 has no shortcut to the best few: it scores every match. A word in most entries would
+    // cost time in step with the table, so only the newest `rankWindow` matches are ranked (found by
+    // walking the index by id, newest first, without scoring), plus every older entry whose key
+    // matches (keys are short: few do). Below RANK_WINDOW matches, everything is ranked.
+    const cutoff =
+      this.h.sqlite
+        .prepare<[string, number], { id: number }>('SELECT rowid AS id FROM memory_fts WHERE memory_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?')
+        .get(match, this.rankWindow - 1)?.id ?? null;
+    const need = offset + data.limit + 1;
     // CROSS JOIN keeps the index outermost: the matches are found there, then each row is read by id.
-    const rows = this.h.sqlite
-      .prepare<unknown[], MemoryEntryRow & { score: number }>(
-        `SELECT ${ENTRY_COLUMNS_E}, bm25(memory_fts, ${KEY_WEIGHT}, 1.0) AS score
-         FROM memory_fts CROSS JOIN memory_entries e ON e.id = memory_fts.rowid
-         WHERE memory_fts MATCH ? AND ${where.sql.join(' AND ')}
-         ORDER BY score, e.namespace, e.key LIMIT ? OFFSET ?`,
-      )
-      .all(match, ...where.params, data.limit + 1, offset);
+    const ranked = (expr: string, idCondition: string, ids: number[]) =>
+      this.h.sqlite
+        .prepare<unknown[], MemoryEntryRow & { score: number }>(
+          `SELECT ${ENTRY_COLUMNS_E}, bm25(memory_fts, ${KEY_WEIGHT}, 1.0) AS score
+           FROM memory_fts CROSS JOIN memory_entries e ON e.id = memory_fts.rowid
+           WHERE memory_fts MATCH ? AND ${idCondition} AND ${where.sql.join(' AND ')}
+           ORDER BY score, e.namespace, e.key LIMIT ?`,
+        )
+        .all(expr, ...ids, ...where.params, need);
+    let rows = ranked(match, cutoff === null ? '1' : 'memory_fts.rowid >= ?', cutoff === null ? [] : [cutoff]);
+    if (cutoff !== null) {
+      rows.push(...ranked(`{key} : (${match})`, 'memory_fts.rowid < ?', [cutoff]));
+      rows.sort((a, b) => a.score - b.score || (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    }
+    rows = rows.slice(offset, need);
     const more = rows.length > data.limit;
     const items: SearchHit[] = rows.slice(0, data.limit).map((row) => ({
       ...toEntry(row),
