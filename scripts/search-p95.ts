@@ -10,7 +10,9 @@ import { MemoryService } from '../server/memory/service.ts';
 
 const entries = Number(process.argv[2] ?? 100_000);
 const file = process.argv[3] ?? join(tmpdir(), `baton-search-${process.pid}.db`);
-for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
+// REUSE=1 with a file: time searches on a database an earlier run loaded.
+const reuse = !!process.env.REUSE && !!process.argv[3];
+if (!reuse) for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
 
 // Seeded PRNG (mulberry32) so every run searches the same data.
 let seed = 20;
@@ -44,7 +46,7 @@ const load = h.sqlite.transaction((from: number, to: number) => {
     insert.run(ns, key, value, Buffer.byteLength(value), 'loader');
   }
 });
-for (let i = 0; i < entries; i += 10_000) load(i, Math.min(entries, i + 10_000));
+if (!reuse) for (let i = 0; i < entries; i += 10_000) load(i, Math.min(entries, i + 10_000));
 const loadMs = Date.now() - started;
 h.sqlite.pragma('wal_checkpoint(TRUNCATE)');
 const pages = (name: string) =>
