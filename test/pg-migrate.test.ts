@@ -169,13 +169,42 @@ describePg('baton migrate --to postgres:// (a SQLite database into an empty Post
     }
   });
 
+  it('a copy that fails midway keeps nothing (one transaction), says which table, and can be run again', async () => {
+    const broken = join(dir, 'broken.db');
+    await seededSqlite(broken);
+    const lite = openDatabase(broken);
+    // PostgreSQL text cannot hold NUL; SQLite's can. notify_state comes late in the copy, after the memory tables.
+    lite.sqlite.prepare(`INSERT INTO notify_state (key, value) VALUES ('cursor', ?)`).run('12\u00003');
+    lite.close();
+    const target = await freshPgDatabase('baton_test_migrate_broken');
+    try {
+      await expect(migrateToPostgres(broken, target.url)).rejects.toThrow(/^copying notify_state failed near row 1: .*; nothing was kept$/);
+      const c = openPg(target.url, { max: 1 });
+      try {
+        const counts = await c.pool.query(`SELECT (SELECT count(*) FROM memory_entries)::int AS entries, (SELECT count(*) FROM changes)::int AS changes`);
+        expect(counts.rows[0]).toEqual({ entries: 0, changes: 0 });
+      } finally {
+        await c.close();
+      }
+      const fixed = openDatabase(broken);
+      fixed.sqlite.prepare(`UPDATE notify_state SET value = '123' WHERE key = 'cursor'`).run();
+      fixed.close();
+      const again = await migrateToPostgres(broken, target.url);
+      expect(again.tables.find((t) => t.table === 'notify_state')?.rows).toBe(1);
+    } finally {
+      await target.drop();
+    }
+  }, 60_000);
+
   it('the CLI prints table: rows and the verification, exits 0; then refuses the same target with exit 2; unreachable exits 5, no stack', async () => {
     const target = await freshPgDatabase('baton_test_migrate_cli');
     try {
       const ok = await baton(['--db', source, 'migrate', '--to', target.url]);
       expect(ok.stderr).toBe('');
       expect(ok.code).toBe(0);
-      expect(ok.stdout).toMatch(/^Copied .*baton\.db to postgres:\/\/postgres@127\.0\.0\.1:\d+\/baton_test_migrate_cli_\w+ in [\d.]+ s:\n/);
+      expect(ok.stdout).toMatch(
+        /^Copied .*baton\.db to postgres:\/\/postgres@127\.0\.0\.1:\d+\/baton_test_migrate_cli_\w+ in [\d.]+ s \(copy [\d.]+ s, checks [\d.]+ s, exports [\d.]+ s\):\n/,
+      );
       expect(ok.stdout).toMatch(/\n {2}memory_history: +\d+\n/);
       expect(ok.stdout).toMatch(/Verified: \d+ tables, \d+ rows; row counts and checksums match, and the exports of both sides are identical \(\d+ lines\)\./);
 
