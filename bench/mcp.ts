@@ -4,7 +4,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { join, resolve } from 'node:path';
-import { processCpuSeconds, round } from './lib.ts';
+import { processCpuSeconds, round, systemBusySeconds } from './lib.ts';
 
 /** claude-flow 2.7's stdio MCP server on this machine class: 1,871 sequential store ops/s. */
 export const PEER_STDIO_STORES_PER_SEC = 1871;
@@ -94,17 +94,32 @@ async function againstFloor(
   floor: ToolCaller,
   floorPid: number,
   ops: number,
-): Promise<{ baton: StoreFigures; floor: StoreFigures; ratio: number; roundsRatio: number[] }> {
+): Promise<{ baton: StoreFigures; floor: StoreFigures; ratio: number; roundsRatio: number[]; otherProcessesCpuPct: number }> {
   await warmUp(baton);
   await warmUp(floor);
   const b: StoreFigures[] = [];
   const f: StoreFigures[] = [];
+  // How much of the machine everything else took meanwhile (% of one core; 200 is both cores).
+  const sys0 = systemBusySeconds();
+  const own0 = process.cpuUsage();
+  const servers0 = (batonPid ? processCpuSeconds(batonPid) : 0) + processCpuSeconds(floorPid);
+  const t0 = performance.now();
   for (let r = 0; r < ROUNDS; r++) {
     b.push(await storeRound(baton, ops, batonPid));
     f.push(await storeRound(floor, ops, floorPid));
   }
+  const wall = (performance.now() - t0) / 1000;
+  const own = process.cpuUsage(own0);
+  const servers = (batonPid ? processCpuSeconds(batonPid) : 0) + processCpuSeconds(floorPid) - servers0;
+  const others = Math.max(0, systemBusySeconds() - sys0 - servers - (own.user + own.system) / 1e6);
   const roundsRatio = b.map((x, i) => round(x.opsPerSec / f[i]!.opsPerSec, 2));
-  return { baton: medianOf(b), floor: medianOf(f), ratio: [...roundsRatio].sort((x, y) => x - y)[Math.floor(ROUNDS / 2)]!, roundsRatio };
+  return {
+    baton: medianOf(b),
+    floor: medianOf(f),
+    ratio: [...roundsRatio].sort((x, y) => x - y)[Math.floor(ROUNDS / 2)]!,
+    roundsRatio,
+    otherProcessesCpuPct: round((others / wall) * 100, 0),
+  };
 }
 
 /**
@@ -240,7 +255,7 @@ export async function benchMcp(
   let http: StoreFigures;
   let bare: StoreFigures;
   let floors: { sdkClientIdleServer: StoreFigures; bareClientStoreOnlyServer: StoreFigures } | null = null;
-  let ratios: { sdk: number; sdkRounds: number[]; bare: number; bareRounds: number[] } | null = null;
+  let ratios: { sdk: number; sdkRounds: number[]; bare: number; bareRounds: number[]; otherProcessesCpuPct: { sdk: number; bare: number } } | null = null;
   if (options.floors !== false) {
     const idle = await startFloorServer('idle', '');
     const store = await startFloorServer('store', join(tmp, 'mcp-floor.db'));
@@ -258,7 +273,13 @@ export async function benchMcp(
       http = sdkPair.baton;
       bare = barePair.baton;
       floors = { sdkClientIdleServer: sdkPair.floor, bareClientStoreOnlyServer: barePair.floor };
-      ratios = { sdk: sdkPair.ratio, sdkRounds: sdkPair.roundsRatio, bare: barePair.ratio, bareRounds: barePair.roundsRatio };
+      ratios = {
+        sdk: sdkPair.ratio,
+        sdkRounds: sdkPair.roundsRatio,
+        bare: barePair.ratio,
+        bareRounds: barePair.roundsRatio,
+        otherProcessesCpuPct: { sdk: sdkPair.otherProcessesCpuPct, bare: barePair.otherProcessesCpuPct },
+      };
     } finally {
       idle.stop();
       store.stop();
@@ -276,7 +297,8 @@ export async function benchMcp(
   if (ratios) {
     process.stderr.write(
       `[bench] (f) HTTP, SDK client: ${http.opsPerSec} ops/s = ${ratios.sdk}x its floor (${floors!.sdkClientIdleServer.opsPerSec}, a server doing nothing); ` +
-        `bare client: ${bare.opsPerSec} ops/s = ${ratios.bare}x its floor (${floors!.bareClientStoreOnlyServer.opsPerSec}, node:http + one store); target ${TARGET_SHARE_OF_FLOOR}x each\n`,
+        `bare client: ${bare.opsPerSec} ops/s = ${ratios.bare}x its floor (${floors!.bareClientStoreOnlyServer.opsPerSec}, node:http + one store); target ${TARGET_SHARE_OF_FLOOR}x each ` +
+        `(other processes ${ratios.otherProcessesCpuPct.sdk}% / ${ratios.otherProcessesCpuPct.bare}% CPU)\n`,
     );
   }
   return {
@@ -295,6 +317,8 @@ export async function benchMcp(
     /** The bare-client figure as a share of the bare client against plain node:http + one store. */
     bareShareOfBareFloor: ratios?.bare ?? null,
     bareShareOfBareFloorRounds: ratios?.bareRounds ?? null,
+    /** CPU every other process on the machine took while each pair ran (% of one core; 200 is both). */
+    otherProcessesCpuPct: ratios?.otherProcessesCpuPct ?? null,
     sdkClientAbortListenerWarnings: abortListenerWarnings,
     target: targets,
     pass: {
