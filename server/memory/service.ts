@@ -528,16 +528,25 @@ export class MemoryService {
         .prepare<[string, number], { id: number }>('SELECT rowid AS id FROM memory_fts WHERE memory_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?')
         .get(match, this.rankWindow - 1)?.id ?? null;
     const need = offset + data.limit + 1;
-    // CROSS JOIN keeps the index outermost: the matches are found there, then each row is read by id.
-    const ranked = (expr: string, idCondition: string, ids: number[]) =>
-      this.h.sqlite
-        .prepare<unknown[], MemoryEntryRow & { score: number }>(
-          `SELECT ${ENTRY_COLUMNS_E}, bm25(memory_fts, ${KEY_WEIGHT}, 1.0) AS score
-           FROM memory_fts CROSS JOIN memory_entries e ON e.id = memory_fts.rowid
-           WHERE memory_fts MATCH ? AND ${idCondition} AND ${where.sql.join(' AND ')}
-           ORDER BY score, e.namespace, e.key LIMIT ?`,
-        )
-        .all(expr, ...ids, ...where.params, need);
+    // Scored in the index alone first, best `top` only (most of a query's cost is reading the rows
+    // of matches that will not be shown); then joined and filtered. When at least `need` rows pass
+    // the filters they are exactly the best `need` (a filter only removes rows); otherwise every
+    // match is joined and filtered (a namespace, glob or scope that leaves few).
+    const ranked = (expr: string, idCondition: string, ids: number[]) => {
+      const run = (top: number | null) =>
+        this.h.sqlite
+          .prepare<unknown[], MemoryEntryRow & { score: number }>(
+            `SELECT ${ENTRY_COLUMNS_E}, t.score FROM (
+               SELECT rowid AS id, bm25(memory_fts, ${KEY_WEIGHT}, 1.0) AS score FROM memory_fts
+               WHERE memory_fts MATCH ? AND ${idCondition}${top === null ? '' : ' ORDER BY score LIMIT ?'}
+             ) t CROSS JOIN memory_entries e ON e.id = t.id
+             WHERE ${where.sql.join(' AND ')}
+             ORDER BY t.score, e.namespace, e.key LIMIT ?`,
+          )
+          .all(expr, ...ids, ...(top === null ? [] : [top]), ...where.params, need);
+      const first = run(need * 4 + 50);
+      return first.length >= need ? first : run(null);
+    };
     let rows = ranked(match, cutoff === null ? '1' : 'memory_fts.rowid >= ?', cutoff === null ? [] : [cutoff]);
     if (cutoff !== null) {
       rows.push(...ranked(`{key} : (${match})`, 'memory_fts.rowid < ?', [cutoff]));
