@@ -36,7 +36,7 @@ test.describe('browser notifications', () => {
     const { page, context } = nora;
     try {
       await page.addInitScript(recordNotifications);
-      const me = (await (await page.request.get('/api/v1/me')).json()) as { id: string };
+      const me = ((await (await page.request.get('/api/v1/me')).json()) as { principal: { id: string } }).principal;
       const asNora = { origin: baseURL! };
 
       // A session of Nora's (she is its owner), written by an agent.

@@ -96,7 +96,7 @@ test('handoff toasts follow "Handoffs to me" and quiet mode', async ({ browser, 
   test.setTimeout(120_000);
   const ana = await newUser(browser, `Ana${Date.now().toString(36)}`);
   try {
-    const me = (await (await ana.page.request.get('/api/v1/me')).json()) as { id: string };
+    const me = ((await (await ana.page.request.get('/api/v1/me')).json()) as { principal: { id: string } }).principal;
     const handTo = async () => {
       const id = uid('toast');
       await startDevSession(request, id);

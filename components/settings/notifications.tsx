@@ -512,9 +512,11 @@ export function WebhooksSection() {
           Description
           <input name="description" className={inputClass} placeholder="#team-alerts" />
         </label>
-        <div className="sm:col-span-2">
-          <FormError error={error} fields={['url']} />
-        </div>
+        {error && error.field !== 'url' && (
+          <div className="sm:col-span-2">
+            <FormError error={error} fields={['url']} />
+          </div>
+        )}
         <div>
           <button type="submit" className={primaryButton}>
             Add webhook
