@@ -2,7 +2,8 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Logger } from '../logger.ts';
 import { signature } from './sign.ts';
-import { guardedLookup } from './ssrf.ts';
+import { isIP } from 'node:net';
+import { guardedLookup, isPrivateAddress, refusedMessage } from './ssrf.ts';
 import type { DueDelivery, WebhookStore } from './webhooks.ts';
 
 export interface DeliveryOptions {
@@ -148,6 +149,10 @@ export class DeliveryWorker {
       } catch {
         return resolve({ status: null, response: null, error: 'invalid URL', retry: false });
       }
+      // An IP literal is connected to without a DNS lookup, so guardedLookup never sees it: check it here.
+      const literal = url.hostname.replace(/^\[|\]$/g, '');
+      if (!this.o.allowPrivate && isIP(literal) && isPrivateAddress(literal))
+        return resolve({ status: null, response: null, error: refusedMessage(literal, literal), retry: false });
       const body = Buffer.from(d.body);
       const t = Math.floor(Date.now() / 1000);
       const request = url.protocol === 'https:' ? httpsRequest : httpRequest;

@@ -9,8 +9,10 @@ import type { WebhookStore } from './webhooks.ts';
 // Webhook and preference changes as write-gate operations (like server/memory/ops.ts): admins
 // manage webhooks; each person changes only their own preferences.
 
+// Trimmed as the schema trims it before storing: the URL vetted is the URL delivered to (` http://127.0.0.1/`
+// must not skip the guard by failing the http(s) test below and then be stored without its space).
 const url = (input: unknown) =>
-  input && typeof input === 'object' && typeof (input as { url?: unknown }).url === 'string' ? (input as { url: string }).url : null;
+  input && typeof input === 'object' && typeof (input as { url?: unknown }).url === 'string' ? (input as { url: string }).url.trim() : null;
 
 export function webhookCreateOp(store: WebhookStore, input: Record<string, unknown>, allowPrivate: boolean): GateOp<Webhook> {
   return {
