@@ -396,7 +396,7 @@ CREATE INDEX "handoffs_from_user" ON "handoffs" USING btree ("from_user_id","sta
 CREATE INDEX "handoffs_status_expiry" ON "handoffs" USING btree ("status","expires_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "memory_entries_namespace_key" ON "memory_entries" USING btree ("namespace","key");--> statement-breakpoint
 CREATE INDEX "memory_entries_expires_at" ON "memory_entries" USING btree ("expires_at");--> statement-breakpoint
-CREATE INDEX "memory_entries_search" ON "memory_entries" USING gin ("key" gin_trgm_ops,"value" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "memory_entries_search" ON "memory_entries" USING gin (baton_search_text("key", "value"));--> statement-breakpoint
 CREATE UNIQUE INDEX "session_agents_name" ON "session_agents" USING btree ("session_id","name");--> statement-breakpoint
 CREATE INDEX "session_blockers_session" ON "session_blockers" USING btree ("session_id");--> statement-breakpoint
 CREATE INDEX "session_checkpoints_session" ON "session_checkpoints" USING btree ("session_id","created_at");--> statement-breakpoint

@@ -5,6 +5,7 @@
 // Types: times in ms are bigint (read as JS numbers), better-auth's dates timestamptz, flags boolean,
 // JSON stays text (see db/columns.ts), row ids and the feed's seq are bigint identities that also take
 // explicit values (`baton migrate` copies them, then moves each sequence past the copied maximum).
+import { sql } from 'drizzle-orm';
 import { index, pgTable, primaryKey, uniqueIndex } from 'drizzle-orm/pg-core';
 import { BLOCKER_SEVERITIES, CHECKPOINT_KINDS, SESSION_STATUSES, SESSION_TYPES } from '../../lib/session-types.ts';
 import {
@@ -20,12 +21,16 @@ import {
 import { HANDOFF_STATUS_VALUES, ROLES } from '../schema.ts';
 
 /**
- * Live memory entries. `id` mirrors SQLite's rowid alias (there the key of the FTS5 index); (namespace, key) is unique.
- * Search (SQLite: `memory_fts`, FTS5 with the trigram tokenizer, migration 0008: every query term is a literal,
- * case-insensitive substring of key or value) is a trigram GIN index over key and value here (pg_trgm, created by
- * migration 0000): `key ILIKE '%term%' OR value ILIKE '%term%'` is answered from it, the same substring rule, with no
- * trigger, and no size limit on the value as a tsvector (1 MB) would have.
+ * Memory search's words (SQLite: `memory_fts`, FTS5 with the unicode61 tokenizer: words of letters and digits,
+ * case and diacritics folded; migration 0008). Here a GIN index over this expression: `baton_search_text` (created by
+ * migration 0000) is `to_tsvector('simple', unaccent(key || ' ' || left(value, 131072)))`, words lower-cased and
+ * unaccented, no stemming, no stop words, as unicode61 does. A query must use this exact expression (with
+ * `to_tsquery('simple', unaccent(…))`) to be answered from the index. The value is cut at 128 Ki characters,
+ * because a tsvector is limited to 1 MB and a larger one would fail the write; SQLite indexes all of it.
  */
+export const MEMORY_SEARCH_VECTOR = sql`baton_search_text("key", "value")`;
+
+/** Live memory entries. `id` mirrors SQLite's rowid alias (the key of its FTS5 index); (namespace, key) is unique. */
 export const memoryEntries = pgTable(
   'memory_entries',
   {
@@ -44,7 +49,7 @@ export const memoryEntries = pgTable(
   (t) => [
     uniqueIndex('memory_entries_namespace_key').on(t.namespace, t.key),
     index('memory_entries_expires_at').on(t.expiresAt),
-    index('memory_entries_search').using('gin', t.key.op('gin_trgm_ops'), t.value.op('gin_trgm_ops')),
+    index('memory_entries_search').using('gin', MEMORY_SEARCH_VECTOR),
   ],
 );
 
