@@ -190,11 +190,12 @@ export function registerDataCommands(program: Command): void {
   program
     .command('backup <file>')
     .description('a consistent copy of the database while it runs (SQLite online backup, checked with quick_check, mode 0600)')
-    .addHelpText('after', '\nOn PostgreSQL (DATABASE_URL or --db postgres://…) it prints the pg_dump and pg_restore commands to use instead.')
+    .addHelpText('after', '\nOn PostgreSQL (--db postgres://…, or DATABASE_URL without --url) it prints the pg_dump and pg_restore commands to use instead.')
     .action(async (file: string) => {
       const opts = g();
       const target = resolve(file);
-      const pgUrl = opts.db && /^postgres(ql)?:\/\//.test(opts.db) ? opts.db : !opts.db ? process.env.DATABASE_URL : undefined;
+      // --db postgres://…, or DATABASE_URL when neither a file (--db) nor a server (--url, BATON_URL) is named.
+      const pgUrl = opts.db && /^postgres(ql)?:\/\//.test(opts.db) ? opts.db : !opts.db && !opts.url ? process.env.DATABASE_URL : undefined;
       if (pgUrl) {
         const { postgresBackupCommands } = await import('./migrate.ts');
         const r = postgresBackupCommands(pgUrl, target, opts.db ? 'db' : 'DATABASE_URL');

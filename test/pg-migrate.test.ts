@@ -237,6 +237,10 @@ describe('baton backup on PostgreSQL prints the pg_dump and pg_restore to use', 
     expect(r.stdout).toContain(`pg_dump --format=custom --file='/tmp/baton-backup.dump' 'postgres://baton@db.internal:5433/baton'`);
     expect(r.stdout).toContain(`pg_restore --no-owner --dbname='postgres://baton@db.internal:5433/baton_restored' '/tmp/baton-backup.dump'`);
     expect(r.stdout).not.toContain('s3cret');
+    // A server named with --url (or BATON_URL) is still asked for its backup.
+    const viaServer = await baton(['--url', 'http://127.0.0.1:1', 'backup', '/tmp/baton-backup.dump'], { DATABASE_URL: 'postgres://baton@db.internal/baton' });
+    expect(viaServer.code).toBe(5);
+    expect(viaServer.stderr).toMatch(/^baton: Cannot reach Baton at http:\/\/127\.0\.0\.1:1/);
   });
 
   it('from --db postgres://…, as JSON too; a SQLite --db still backs up the file', async () => {
