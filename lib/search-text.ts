@@ -36,11 +36,12 @@ export interface SearchMatch {
   value: TextSpan;
 }
 
-/** The query's terms: whitespace-separated, case-folded duplicates dropped, at most MAX_SEARCH_TERMS. */
+/** The query's terms: separated by whitespace (or NUL), case-folded duplicates dropped, at most MAX_SEARCH_TERMS. */
 export function searchTerms(query: string): string[] {
   const seen = new Set<string>();
   const terms: string[] = [];
-  for (const piece of query.split(/\s+/u)) {
+  // NUL separates too: FTS5 reads a quoted string only up to it ("unterminated string").
+  for (const piece of query.split(/[\s\0]+/u)) {
     if (!piece) continue;
     const folded = piece.toLowerCase();
     if (seen.has(folded)) continue;

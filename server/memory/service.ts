@@ -75,6 +75,8 @@ export interface MemoryServiceOptions {
   project?: (write: StoredWrite) => string | null;
   /** How many of its newest matches a text search ranks (RANK_WINDOW; tests make it small). */
   rankWindow?: number;
+  /** Entries a substring search reads, newest first (INSIDE_WORDS_ROWS; tests make it small). */
+  insideWordsRows?: number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -181,6 +183,7 @@ export class MemoryService {
   readonly maxValueBytes: number;
   private readonly historyLimit: number;
   private readonly rankWindow: number;
+  private readonly insideWordsRows: number;
   private readonly onCommit: () => void;
   private readonly project: (write: StoredWrite) => string | null;
   private readonly h: DbHandle;
@@ -196,6 +199,7 @@ export class MemoryService {
     this.maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
     this.historyLimit = options.historyLimit ?? 20;
     this.rankWindow = options.rankWindow ?? RANK_WINDOW;
+    this.insideWordsRows = options.insideWordsRows ?? INSIDE_WORDS_ROWS;
     this.onCommit = options.onCommit ?? (() => {});
     this.project = options.project ?? (() => null);
     this.group = new GroupCommit(handle.sqlite);
@@ -462,7 +466,9 @@ export class MemoryService {
     const indexed = terms.filter(hasWordChars);
     const tag = data.cursor ? cursorTag(data.cursor) : null;
     return this.readConsistent(() => {
-      if (indexed.length === 0) return this.keyOrderSearch(data, this.searchFilters(data, readable, terms));
+      // Terms with no letter or digit are substrings only (LIKE): read in the newest entries alone, as
+      // the inside-words fallback does, or one query that matches nothing scans every value.
+      if (indexed.length === 0) return this.keyOrderSearch(data, this.searchFilters(data, readable, terms), terms.length > 0);
       if (tag === 'inside') return this.insideWords(data, readable, terms);
       // Terms with punctuation must also appear as written: the word index does not see it.
       const ranked = this.rankedSearch(
@@ -583,7 +589,7 @@ export class MemoryService {
         `SELECT e.id, ${ENTRY_COLUMNS_E} FROM (SELECT * FROM memory_entries ORDER BY id DESC LIMIT ?) e
          WHERE ${where.sql.join(' AND ')} ORDER BY e.id DESC LIMIT ?`,
       )
-      .all(INSIDE_WORDS_ROWS, ...where.params, data.limit + 1);
+      .all(this.insideWordsRows, ...where.params, data.limit + 1);
     const more = rows.length > data.limit;
     const items: SearchHit[] = rows.slice(0, data.limit).map(({ id: _id, ...row }) => ({
       ...toEntry(row),
@@ -593,16 +599,15 @@ export class MemoryService {
   }
 
   /** Globs (and text too short for the index) in (namespace, key) order, keyset-paged. */
-  private keyOrderSearch(data: SearchInput & { limit: number }, where: { sql: string[]; params: unknown[] }) {
+  private keyOrderSearch(data: SearchInput & { limit: number }, where: { sql: string[]; params: unknown[] }, newestOnly = false) {
     const after = data.cursor ? decodeCursor(data.cursor, 2) : null;
+    const from = newestOnly ? '(SELECT * FROM memory_entries ORDER BY id DESC LIMIT ?)' : 'memory_entries';
     const select = (extra: string, extraParams: unknown[], order: string, limit: number) =>
       this.h.sqlite
-        .prepare<unknown[], MemoryEntryRow>(
-          `SELECT ${ENTRY_COLUMNS_E} FROM memory_entries e WHERE ${[...where.sql, extra].join(' AND ')} ORDER BY ${order} LIMIT ?`,
-        )
-        .all(...where.params, ...extraParams, limit);
+        .prepare<unknown[], MemoryEntryRow>(`SELECT ${ENTRY_COLUMNS_E} FROM ${from} e WHERE ${[...where.sql, extra].join(' AND ')} ORDER BY ${order} LIMIT ?`)
+        .all(...(newestOnly ? [this.insideWordsRows] : []), ...where.params, ...extraParams, limit);
     let rows: MemoryEntryRow[];
-    if (!data.namespace && data.pattern && keyRange(data.pattern)) {
+    if (!newestOnly && !data.namespace && data.pattern && keyRange(data.pattern)) {
       // Across namespaces, a key range can only use the (namespace, key) index one namespace at a
       // time: walk the namespaces in order (one index probe each) and read each one's range.
       rows = [];
