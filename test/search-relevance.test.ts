@@ -174,7 +174,7 @@ describe('glob over keys', () => {
     db.handle.sqlite.prepare = ((sql: string) => {
       spied.push(sql);
       return prepare(sql);
-    }) as typeof db.handle.sqlite.prepare;
+    });
     try {
       memory.search({ pattern: 'session/*' });
       memory.search({ pattern: 'session/*', namespace: 'team-a' });

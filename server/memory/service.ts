@@ -550,8 +550,12 @@ export class MemoryService {
              ORDER BY t.score, e.namespace, e.key LIMIT ?`,
           )
           .all(expr, ...ids, ...(top === null ? [] : [top]), ...where.params, need);
-      const first = run(need * 4 + 50);
-      return first.length >= need ? first : run(null);
+      // Widening: a filter that keeps one row in twenty (a namespace of twenty) still ends in the second step.
+      for (const top of [need * 4 + 50, need * 64 + 1000]) {
+        const rows = run(top);
+        if (rows.length >= need) return rows;
+      }
+      return run(null);
     };
     let rows = ranked(match, cutoff === null ? '1' : 'memory_fts.rowid >= ?', cutoff === null ? [] : [cutoff]);
     if (cutoff !== null) {
