@@ -70,6 +70,8 @@ test('an admin adds a webhook, sees its secret once, and follows deliveries: red
     await expect(row.getByRole('status')).toContainText('queued again');
     await row.getByRole('button', { name: 'Refresh' }).click();
     await expect(entry).toContainText('2'); // two attempts
+    mkdirSync(SHOTS, { recursive: true });
+    await row.screenshot({ path: join(SHOTS, 'webhook-log-1440.png'), animations: 'disabled' });
 
     // Disable: no delivery while off; Enable: deliveries again.
     await row.getByRole('button', { name: 'Disable' }).click();
@@ -126,6 +128,8 @@ test('a webhook Baton disabled after 20 failures says why, and Enable starts aga
     const banner = row.getByTestId('webhook-disabled');
     await expect(banner).toBeVisible();
     await expect(banner).toContainText(/after 2\d consecutive failed deliveries \(last: HTTP 410\)/);
+    mkdirSync(SHOTS, { recursive: true });
+    await row.screenshot({ path: join(SHOTS, 'webhook-disabled-1440.png'), animations: 'disabled' });
     await row.getByRole('button', { name: 'Enable' }).click();
     await expect(row).toHaveAttribute('data-enabled', 'true');
     await expect(banner).toHaveCount(0);
