@@ -3,13 +3,13 @@
 // audit log, analytics, notifications), moves each identity sequence past what was copied, then
 // verifies the copy: per table the row count and a SHA-256 over canonical JSON lines (read back from
 // PostgreSQL), and the portable export (server/safety/portable.ts) of both sides, line for line.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { getTableConfig, PgTable, type PgColumn } from 'drizzle-orm/pg-core';
+import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 import type pg from 'pg';
 import { z } from 'zod';
 import { BatonError } from '../lib/errors.ts';
@@ -59,6 +59,8 @@ const kindOf = (c: PgColumn): Kind => {
 
 /** Every table of the PostgreSQL schema, parents before the tables whose foreign keys point at them. */
 export async function tableSpecs(): Promise<TableSpec[]> {
+  // Loaded here, not at the top: every `baton` command imports this file to register `migrate`.
+  const { getTableConfig, PgTable } = await import('drizzle-orm/pg-core');
   const schema = await import('../db/pg/schema.ts');
   const configs = (Object.values(schema) as unknown[]).filter((v): v is PgTable => v instanceof PgTable).map((t) => getTableConfig(t));
   const byName = new Map(configs.map((c) => [c.name, c]));
@@ -307,7 +309,8 @@ export async function migrateToPostgres(sqlitePath: string, url: string, options
   }
 
   const tables = await tableSpecs();
-  const sqlite = new Database(source, { readonly: true, fileMustExist: true });
+  const { default: SqliteDatabase } = await import('better-sqlite3');
+  const sqlite = new SqliteDatabase(source, { readonly: true, fileMustExist: true });
   sqlite.pragma('busy_timeout = 5000');
   const { openPg, migratePg } = await import('../db/pg/client.ts');
   const h = openPg(url, { max: 1, connectionTimeoutMillis: 5000 });
