@@ -20,6 +20,27 @@ describe('a NUL inside a term', () => {
     const r = await api(s.url, `/api/v1/memory/search?q=${encodeURIComponent('session\u0000notes')}`);
     expect(r.body.items.map((e: { key: string }) => e.key)).toEqual(['session/nul']);
   });
+
+  it('a token scoped to one namespace finds nothing of another, by any path (ranked, inside words, punctuation, glob)', async () => {
+    await api(s.url, '/api/v1/memory/entry', {
+      method: 'PUT',
+      json: { namespace: 'secret', key: 'plan', value: 'launch codes <script>x</script> 100% zebra' },
+    });
+    await api(s.url, '/api/v1/memory/entry', { method: 'PUT', json: { namespace: 'open', key: 'plan', value: 'nothing here' } });
+    const made = await api(s.url, '/api/v1/tokens', { method: 'POST', json: { name: 'scoped', scopes: [{ access: 'read', namespaces: 'open' }] } });
+    for (const q of ['launch', 'codes zebra', 'aunch', '100%', '%', '<script>', 'plan']) {
+      const r = await api(s.url, `/api/v1/memory/search?q=${encodeURIComponent(q)}`, { token: made.body.token });
+      expect(r.status, q).toBe(200);
+      expect(
+        r.body.items.filter((e: { namespace: string }) => e.namespace !== 'open'),
+        q,
+      ).toEqual([]);
+    }
+    expect(
+      (await api(s.url, '/api/v1/memory/search?pattern=plan', { token: made.body.token })).body.items.map((e: { namespace: string }) => e.namespace),
+    ).toEqual(['open']);
+    expect((await api(s.url, '/api/v1/memory/search?q=launch&namespace=secret', { token: made.body.token })).status).toBe(403);
+  });
 });
 
 describe('a query with no letter or digit', () => {

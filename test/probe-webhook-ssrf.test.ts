@@ -53,3 +53,17 @@ describe('webhook SSRF guard: spellings the schema trims', () => {
     expect(items[0]).toMatchObject({ state: 'failed', lastError: expect.stringMatching(/loopback, private/) });
   });
 });
+
+describe('webhook URLs in the audit log', () => {
+  it('records only the origin: a Slack-style URL carries its secret in the path, and userinfo or a query may hold a password', async () => {
+    const url = 'https://bob:Pa55word@93.184.215.14/services/T0/B0/SECRETPATHPART?token=QUERYSECRET';
+    const made = await api(s.url, '/api/v1/webhooks', { method: 'POST', json: { url, events: ['blocker.raised'] } });
+    expect(made.status).toBe(201);
+    const patched = await api(s.url, `/api/v1/webhooks/${made.body.id}`, { method: 'PATCH', json: { url: url.replace('SECRETPATHPART', 'OTHERSECRET') } });
+    expect(patched.status).toBe(200);
+    const audit = JSON.stringify((await api(s.url, '/api/v1/audit?limit=200')).body);
+    expect(audit).toContain('webhook.create');
+    for (const secret of ['Pa55word', 'SECRETPATHPART', 'OTHERSECRET', 'QUERYSECRET']) expect(audit).not.toContain(secret);
+    expect(audit).toContain('https://93.184.215.14');
+  });
+});

@@ -14,10 +14,19 @@ import type { WebhookStore } from './webhooks.ts';
 const url = (input: unknown) =>
   input && typeof input === 'object' && typeof (input as { url?: unknown }).url === 'string' ? (input as { url: string }).url.trim() : null;
 
+const originOf = (u: string | null): string => {
+  try {
+    return u ? new URL(u).origin.slice(0, 300) : '';
+  } catch {
+    return '';
+  }
+};
+
 export function webhookCreateOp(store: WebhookStore, input: Record<string, unknown>, allowPrivate: boolean): GateOp<Webhook> {
   return {
     action: 'webhook.create',
-    target: (url(input) ?? '').slice(0, 300),
+    // The origin only: a Slack-style URL carries its secret in the path, userinfo or a query may hold a password.
+    target: originOf(url(input)),
     authorize: { action: 'admin' },
     input,
     run: async ({ writer }) => {
