@@ -70,8 +70,9 @@ function time(label: string, inputs: Record<string, unknown>[], runs = Number(pr
   cpu.sort((a, b) => a - b);
   ms.sort((a, b) => a - b);
   const q = (p: number) => ms[Math.min(ms.length - 1, Math.floor(p * ms.length))]!.toFixed(2);
+  const c = (p: number) => cpu[Math.min(cpu.length - 1, Math.floor(p * cpu.length))]!.toFixed(2);
   console.log(
-    `${label.padEnd(34)} p50 ${q(0.5).padStart(7)} ms  p95 ${q(0.95).padStart(7)} ms  max ${q(1).padStart(7)} ms  (avg ${(found / runs).toFixed(1)} results)`,
+    `${label.padEnd(34)} p50 ${q(0.5).padStart(7)} ms  p95 ${q(0.95).padStart(7)} ms  max ${q(1).padStart(7)} ms  cpu p50 ${c(0.5).padStart(7)} ms  p95 ${c(0.95).padStart(7)} ms  (avg ${(found / runs).toFixed(1)} results)`,
   );
 }
 

@@ -33,7 +33,8 @@ END;--> statement-breakpoint
 CREATE TRIGGER `memory_fts_delete` AFTER DELETE ON `memory_entries` BEGIN
   INSERT INTO memory_fts(memory_fts, rowid, key, value) VALUES ('delete', old.id, old.key, old.value);
 END;--> statement-breakpoint
-CREATE TRIGGER `memory_fts_update` AFTER UPDATE OF id, key, value ON `memory_entries` BEGIN
+CREATE TRIGGER `memory_fts_update` AFTER UPDATE OF id, key, value ON `memory_entries`
+  WHEN old.id IS NOT new.id OR old.key IS NOT new.key OR old.value IS NOT new.value BEGIN
   INSERT INTO memory_fts(memory_fts, rowid, key, value) VALUES ('delete', old.id, old.key, old.value);
   INSERT INTO memory_fts(rowid, key, value) VALUES (new.id, new.key, new.value);
 END;--> statement-breakpoint
