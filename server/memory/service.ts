@@ -155,7 +155,7 @@ export function keyRange(pattern: string): { from: string; below: string | null 
 }
 
 /** A text search ranks at most this many of its newest matches (and every older key match). */
-export const RANK_WINDOW = 20_000;
+export const RANK_WINDOW = 5_000;
 
 /** Entries the inside-words fallback looks through (the newest by id). */
 export const INSIDE_WORDS_ROWS = 50_000;
