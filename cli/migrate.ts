@@ -25,6 +25,8 @@ export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '';
+    // node-postgres also reads a password (and an SSL key's passphrase) from the query string.
+    for (const name of [...u.searchParams.keys()]) if (/pass/i.test(name)) u.searchParams.set(name, '***');
     return u.toString().replace(/:@/, '@');
   } catch {
     return '(not a URL)';
@@ -139,11 +141,16 @@ export interface MigrateReport {
   verified: { tables: number; rows: number; export: { lines: number; sha256: string } };
 }
 
-const cannotReach = (url: string, err: unknown) =>
-  new BatonError(
-    'internal',
-    `Cannot reach PostgreSQL at ${redactUrl(url)} (${(err as { code?: string }).code ?? (err as Error).message}): is it running, and does the database exist?`,
-  );
+/** What went wrong connecting, in words: PostgreSQL's own codes for a refused login and a missing database first. */
+function whyNotReached(err: unknown): string {
+  const code = (err as { code?: string }).code;
+  const what = code ?? (err as Error).message;
+  if (code === '28P01' || code === '28000') return `(${what}): PostgreSQL refused the login; check the user and password`;
+  if (code === '3D000') return `(${what}): the database does not exist; create it first (createdb)`;
+  return `(${what}): is it running, and does the database exist?`;
+}
+
+const cannotReach = (url: string, err: unknown) => new BatonError('internal', `Cannot reach PostgreSQL at ${redactUrl(url)} ${whyNotReached(err)}`);
 
 /** Refuses a target that holds anything: tables outside Baton's schema, or rows in Baton's. */
 async function assertEmpty(client: pg.PoolClient, url: string, tables: TableSpec[]): Promise<void> {

@@ -222,7 +222,22 @@ describePg('baton migrate --to postgres:// (a SQLite database into an empty Post
 
     const missing = await baton(['--db', source, 'migrate', '--to', withDatabase(PG_TEST_URL, 'baton_test_no_such_db_x')]);
     expect(missing.code).toBe(5);
-    expect(missing.stderr).toMatch(/Cannot reach PostgreSQL .*does the database exist\?/);
+    expect(missing.stderr).toMatch(/Cannot reach PostgreSQL .*\(3D000\): the database does not exist/);
+
+    // node-postgres also takes a password from the query string: it is never printed either.
+    const inQuery = await baton(['--db', source, 'migrate', '--to', 'postgres://postgres@127.0.0.1:1/nowhere?password=S3cretQ&sslpassword=K3y']);
+    expect(inQuery.code).toBe(5);
+    expect(inQuery.stderr).not.toContain('S3cretQ');
+    expect(inQuery.stderr).not.toContain('K3y');
+    expect(inQuery.stderr).toMatch(/password=\*\*\*/);
+
+    // A refused login says so, rather than asking whether the database exists.
+    const stranger = new URL(withDatabase(PG_TEST_URL, 'postgres'));
+    stranger.username = 'baton_no_such_role';
+    stranger.password = '';
+    const refused = await baton(['--db', source, 'migrate', '--to', stranger.toString()]);
+    expect(refused.code).toBe(5);
+    expect(refused.stderr).toMatch(/\(28(000|P01)\): PostgreSQL refused the login/);
 
     const bad = await baton(['--db', source, 'migrate', '--to', 'mysql://localhost/x']);
     expect(bad.code).toBe(2);
