@@ -26,6 +26,13 @@ test('text search shows the best matches first with highlighted snippets', async
       const other = results.filter({ hasText: 'notes/other' });
       await expect(other.locator('mark')).toHaveText(word);
       await expect(other).toContainText('…');
+      // ... and near its start, so the two lines the list shows include it.
+      const shown = await other.locator('mark').evaluate((el) => {
+        const box = el.parentElement!.getBoundingClientRect();
+        const r = el.getBoundingClientRect();
+        return r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+      });
+      expect(shown).toBe(true);
       // Markup in a value is text, never HTML.
       const markup = results.filter({ hasText: 'notes/markup' });
       await expect(markup).toContainText(`<b>${word}</b>`);

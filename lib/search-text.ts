@@ -16,7 +16,7 @@ export const MAX_SEARCH_TERMS = 16;
 /** Characters of a value shown around its first match. */
 export const SNIPPET_CHARS = 160;
 /** How many characters of context come before the first match in a cut snippet. */
-const LEAD_CHARS = 48;
+const LEAD_CHARS = 32;
 const MAX_RANGES = 32;
 
 /** A piece of text with the spans that matched the query: `[start, end)` in UTF-16 units of `text`. */
@@ -101,7 +101,8 @@ export function snippet(text: string, terms: string[], wordStart = true, size = 
   const all = matchRanges(text, terms, wordStart);
   if (text.length <= size) return { text, ranges: all.slice(0, MAX_RANGES), cutStart: false, cutEnd: false };
   const first = all[0]?.[0] ?? 0;
-  let start = boundary(text, Math.max(0, Math.min(first - LEAD_CHARS, text.length - size)));
+  // The match near the start (lists clamp a snippet to a line or two), with a little context before it.
+  let start = boundary(text, Math.max(0, first - LEAD_CHARS));
   // Start at a word boundary when one is near, so the snippet does not open mid-word.
   if (start > 0) {
     const space = text.slice(start, Math.min(first, start + 16)).search(/\s/u);
