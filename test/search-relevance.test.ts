@@ -171,10 +171,10 @@ describe('glob over keys', () => {
     // The statements search() runs for `session/*`, across namespaces (one range per namespace) and in one.
     const spied: string[] = [];
     const prepare = db.handle.sqlite.prepare.bind(db.handle.sqlite);
-    db.handle.sqlite.prepare = ((sql: string) => {
+    db.handle.sqlite.prepare = (sql: string) => {
       spied.push(sql);
       return prepare(sql);
-    });
+    };
     try {
       memory.search({ pattern: 'session/*' });
       memory.search({ pattern: 'session/*', namespace: 'team-a' });
