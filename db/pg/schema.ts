@@ -8,6 +8,7 @@
 import { sql } from 'drizzle-orm';
 import { index, pgTable, primaryKey, uniqueIndex } from 'drizzle-orm/pg-core';
 import { BLOCKER_SEVERITIES, CHECKPOINT_KINDS, SESSION_STATUSES, SESSION_TYPES } from '../../lib/session-types.ts';
+import { WRITER_KINDS } from '../../lib/analytics-types.ts';
 import {
   AUDIT_OUTCOMES,
   CHANGE_OPS,
@@ -443,6 +444,27 @@ export const writeStats = pgTable(
     lastAt: c.ms('last_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.bucket, t.actor] })],
+);
+
+export const writeStatsDays = pgTable(
+  'write_stats_days',
+  {
+    day: c.int64('day').notNull(),
+    actor: c.text('actor').notNull(),
+    writes: c.int64('writes').notNull(),
+    lastAt: c.ms('last_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.actor] })],
+);
+
+export const writeStatsKinds = pgTable(
+  'write_stats_kinds',
+  {
+    bucket: c.int64('bucket').notNull(),
+    kind: c.enum('kind', WRITER_KINDS).notNull(),
+    writes: c.int64('writes').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.bucket, t.kind] })],
 );
 
 export const writeStatsCursor = pgTable('write_stats_cursor', {

@@ -9,23 +9,16 @@ import {
   type AnalyticsDay,
   type AnalyticsSessionRow,
   type ReportedMetrics,
-  type WriterKind,
 } from '../../lib/analytics-types.ts';
 import { parseInput } from '../../lib/errors.ts';
-import { WRITE_BUCKET_MS, WriteStats } from './write-stats.ts';
+import { WRITE_BUCKET_MS, WriteStats, writerKind } from './write-stats.ts';
+
+export { writerKind };
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** Every time zone's offset is a multiple of 15 minutes, so 15-minute buckets fall into one local day each. */
 const BUCKET = WRITE_BUCKET_MS;
-
-/** `token:` and `mcp:` writers are agents, `cli:` the command line, `system` Baton itself, anyone else a person. */
-export function writerKind(actor: string): WriterKind {
-  if (actor.startsWith('token:') || actor.startsWith('mcp:')) return 'agent';
-  if (actor.startsWith('cli:')) return 'cli';
-  if (actor === 'system' || actor === 'baton') return 'system';
-  return 'person';
-}
 
 export function median(values: number[]): number | null {
   if (!values.length) return null;
@@ -65,8 +58,9 @@ class LocalDays {
   /** The first moment of the local day `daysBack` days before the one holding `now`, and every date from it to now. */
   window(now: number, days: number): { from: number; dates: string[] } {
     const first = this.of(now - (days - 1) * DAY);
-    // Walk from well before that date to its first bucket (offsets are at most ±14 h).
-    let b = Math.floor((now - (days - 1) * DAY - 15 * HOUR) / BUCKET);
+    // Walk to its first bucket from before its local midnight: at most a day (25 h across a DST change) before
+    // any moment of it. (Starting 15 h back began the window after midnight when `now` was past 15:00 local.)
+    let b = Math.floor((now - (days - 1) * DAY - 26 * HOUR) / BUCKET);
     while (this.ofBucket(b) < first) b++;
     const from = b * BUCKET;
     const dates: string[] = [];
@@ -299,22 +293,19 @@ export class AnalyticsService {
       handoffs.medianHoursToAccept = medianHours(toAccept);
 
       const writes = { total: 0, byKind: zeroes(WRITER_KINDS) };
-      const writers = new Map<string, { actor: string; kind: WriterKind; writes: number; lastAt: number }>();
-      for (const w of this.writeStats.since(Math.floor(from / BUCKET))) {
-        const kind = writerKind(w.actor);
+      // Per bucket and kind for the totals and the local days, per writer (summed in SQL) for the list.
+      const fromBucket = Math.floor(from / BUCKET);
+      for (const w of this.writeStats.kindsSince(fromBucket)) {
         writes.total += w.writes;
-        writes.byKind[kind] += w.writes;
+        writes.byKind[w.kind] += w.writes;
         const d = days.get(localDays.ofBucket(w.bucket));
         if (d) {
           d.writes += w.writes;
-          if (kind === 'agent') d.agentWrites += w.writes;
-          else if (kind === 'person') d.peopleWrites += w.writes;
+          if (w.kind === 'agent') d.agentWrites += w.writes;
+          else if (w.kind === 'person') d.peopleWrites += w.writes;
         }
-        const who = writers.get(w.actor) ?? { actor: w.actor, kind, writes: 0, lastAt: 0 };
-        who.writes += w.writes;
-        who.lastAt = Math.max(who.lastAt, w.lastAt);
-        writers.set(w.actor, who);
       }
+      const writers = this.writeStats.writersSince(fromBucket).map((w) => ({ ...w, kind: writerKind(w.actor) }));
 
       const sessionRows: AnalyticsSessionRow[] = this.q.rows.all({ ...filter, from }).map(({ endedAt, ...r }) => ({
         ...r,
@@ -341,8 +332,8 @@ export class AnalyticsService {
         },
         writes,
         daily: [...days.values()],
-        writers: [...writers.values()]
-          .sort((a, b) => b.writes - a.writes || b.lastAt - a.lastAt)
+        writers: writers
+          .sort((a, b) => b.writes - a.writes || b.lastAt - a.lastAt || (a.actor < b.actor ? -1 : a.actor > b.actor ? 1 : 0))
           .slice(0, 10)
           .map((w) => ({ ...w, lastAt: new Date(w.lastAt).toISOString() })),
         sessionRows,
