@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DbHandle } from '../../db/client.ts';
 import {
   HEAD_SEQ_SQL,
@@ -116,7 +116,11 @@ export class SessionReads {
     }));
   }
 
-  list(input: unknown): { items: SessionSummary[]; seq: number } {
+  /**
+   * One page of sessions, most recent activity first: `total` counts every session the filters
+   * match (not only this page), `nextCursor` (null on the last page) asks for the next one.
+   */
+  list(input: unknown): { items: SessionSummary[]; seq: number; total: number; nextCursor: string | null } {
     const q = parseInput(sessionListSchema, input);
     return this.h.sqlite
       .transaction(() => {
@@ -127,15 +131,31 @@ export class SessionReads {
         if (q.createdBy) conditions.push(sql`json_extract(${workSessions.details}, '$.createdBy') = ${q.createdBy}`);
         if (q.archived === 'false') conditions.push(sql`json_extract(${workSessions.details}, '$.archivedAt') IS NULL`);
         if (q.archived === 'only') conditions.push(sql`json_extract(${workSessions.details}, '$.archivedAt') IS NOT NULL`);
+        const filtered = conditions.length ? and(...conditions) : undefined;
+        const total =
+          this.h.db
+            .select({ n: sql<number>`count(*)` })
+            .from(workSessions)
+            .where(filtered)
+            .get()?.n ?? 0;
+        if (q.cursor) {
+          // `<lastActivityAt>:<id>` of the last row of the page before: (time, id) strictly after it in this order.
+          const at = Number(q.cursor.slice(0, q.cursor.indexOf(':')));
+          const id = q.cursor.slice(q.cursor.indexOf(':') + 1);
+          conditions.push(or(lt(workSessions.lastActivityAt, at), and(eq(workSessions.lastActivityAt, at), lt(workSessions.id, id)))!);
+        }
         const rows = this.h.db
           .select()
           .from(workSessions)
           .where(conditions.length ? and(...conditions) : undefined)
-          .orderBy(desc(workSessions.lastActivityAt))
-          .limit(q.limit)
+          .orderBy(desc(workSessions.lastActivityAt), desc(workSessions.id))
+          .limit(q.limit + 1)
           .all();
+        const more = rows.length > q.limit;
+        const page = more ? rows.slice(0, q.limit) : rows;
+        const last = page.at(-1);
         const seq = this.headSeq();
-        return { items: this.summaries(rows), seq };
+        return { items: this.summaries(page), seq, total, nextCursor: more && last ? `${last.lastActivityAt}:${last.id}` : null };
       })
       .deferred();
   }

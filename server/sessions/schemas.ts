@@ -26,6 +26,12 @@ export const sessionListSchema = z.object({
   status: z.enum(SESSION_STATUSES).optional(),
   project: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(200),
+  /** The page after this one: `nextCursor` of the previous answer (opaque; most recent activity first). */
+  cursor: z
+    .string()
+    .max(300)
+    .regex(/^\d{1,15}:.+$/s, 'must be a nextCursor of a previous answer')
+    .optional(),
   /** Archived sessions (SESSION_ARCHIVE_DAYS) are left out unless `true` (all) or `only`. */
   archived: z.enum(['true', 'false', 'only']).default('false'),
   /** Only sessions started by this principal (`user:<id>`, `token:<id>`, `local:<name>`); set by the server from the caller, never by the client. */
