@@ -2,7 +2,7 @@
 
 import { TimeAgo } from '../ui/time-ago';
 import Link from 'next/link';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { DASHBOARD_ROOM, type Change, type PresenceViewer } from '../../lib/events';
 import { SESSION_TYPES, summaryOf, type SessionStatus, type SessionSummary, type SessionType } from '../../lib/session-types';
 import { api } from '../auth/api';
@@ -14,6 +14,9 @@ import { useNeedsYou } from '../notify/needs-you';
 import type { NeedsYou } from '../../lib/notify';
 
 const ROOMS = [DASHBOARD_ROOM];
+/** Sessions per page of GET /api/v1/sessions: the first screen, then "Show more". */
+export const PAGE_SIZE = 100;
+type SessionsPage = { items: SessionSummary[]; seq: number; total: number; nextCursor: string | null };
 const typeLabel: Record<SessionType, string> = { development: 'Development', coordination: 'Coordination', review: 'Review', planning: 'Planning' };
 export const statusLook: Record<SessionStatus, string> = {
   active: 'bg-emerald-100 text-emerald-800 dark:bg-emerald-950 dark:text-emerald-300',
@@ -52,6 +55,8 @@ function SessionCard({ session, now, viewers, needs }: { session: SessionSummary
     <li>
       <Link
         href={`/sessions/${encodeURIComponent(session.id)}`}
+        // Not prefetched: a hundred cards in view would each ask the server for the board's route payload.
+        prefetch={false}
         data-testid="session-card"
         data-session={session.id}
         data-status={session.status}
@@ -103,7 +108,11 @@ function SessionCard({ session, now, viewers, needs }: { session: SessionSummary
 export function SessionsDashboard() {
   const canWrite = useCanWrite();
   const now = useNow(15_000);
-  const [data, setData] = useState<{ sessions: Map<string, SessionSummary>; seq: number } | null>(null);
+  // The first page of sessions (most recent activity first), then more on demand: `total` is the true count, `next` the cursor of the rest.
+  const [data, setData] = useState<{ sessions: Map<string, SessionSummary>; seq: number; total: number; next: string | null } | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const dataRef = useRef(data);
+  dataRef.current = data;
   const [error, setError] = useState<string | null>(null);
   const [presence, setPresence] = useState<Map<string, PresenceViewer[]>>(new Map());
   const [project, setProject] = useState('');
@@ -115,8 +124,8 @@ export function SessionsDashboard() {
   useEffect(() => setNeedsOnly(new URLSearchParams(window.location.search).get('needs') === '1'), []);
 
   const load = useCallback(async () => {
-    const res = await api<{ items: SessionSummary[]; seq: number }>('/api/v1/sessions');
-    setData({ sessions: new Map(res.items.map((s) => [s.id, s])), seq: res.seq });
+    const res = await api<SessionsPage>(`/api/v1/sessions?limit=${PAGE_SIZE}`);
+    setData({ sessions: new Map(res.items.map((s) => [s.id, s])), seq: res.seq, total: res.total, next: res.nextCursor });
     setError(null);
     return res.seq;
   }, []);
@@ -124,21 +133,38 @@ export function SessionsDashboard() {
     load().catch((e: Error) => setError(e.message));
   }, [load]);
 
+  // The true total of a partly loaded list, asked again when a session it had not listed changes (new, or older and not loaded yet).
+  const recount = useCallback(() => {
+    api<SessionsPage>('/api/v1/sessions?limit=1')
+      .then((res) => setData((d) => (d ? { ...d, total: Math.max(res.total, d.sessions.size) } : d)))
+      .catch(() => undefined);
+  }, []);
+
   useFeed(
     ROOMS,
     data?.seq ?? null,
-    (changes: Change[]) =>
+    (changes: Change[]) => {
+      const listed = dataRef.current;
+      const unlisted =
+        !!listed?.next && changes.some((c) => c.topic === 'session' && c.value && !listed.sessions.has((JSON.parse(c.value) as SessionSummary).id));
       setData((d) => {
         if (!d) return d;
         const sessions = new Map(d.sessions);
+        let total = d.total;
         for (const c of changes) {
           if (c.topic !== 'session' || !c.value) continue;
           const board = JSON.parse(c.value) as SessionSummary;
           const known = sessions.get(board.id);
+          if (!known) {
+            // Everything listed: it is new. Otherwise it may be an older one not loaded yet: the server says.
+            if (d.next === null) total++;
+          }
           if (!known || known.version <= board.version) sessions.set(board.id, summaryOf(board));
         }
-        return { ...d, sessions };
-      }),
+        return { ...d, sessions, total: Math.max(total, sessions.size) };
+      });
+      if (unlisted) recount();
+    },
     load,
   );
 
@@ -146,6 +172,29 @@ export function SessionsDashboard() {
   usePresence(DASHBOARD_ROOM, (state) => {
     if (state.room.startsWith('session:')) setPresence((p) => new Map(p).set(state.room.slice(8), state.viewers));
   });
+
+  // The next page, appended; a session already listed (moved by a live update) keeps its newer version.
+  const loadMore = async () => {
+    if (!data?.next) return;
+    setLoadingMore(true);
+    try {
+      const res = await api<SessionsPage>(`/api/v1/sessions?limit=${PAGE_SIZE}&cursor=${encodeURIComponent(data.next)}`);
+      setData((d) => {
+        if (!d) return d;
+        const sessions = new Map(d.sessions);
+        for (const s of res.items) {
+          const known = sessions.get(s.id);
+          if (!known || known.version < s.version) sessions.set(s.id, s);
+        }
+        return { ...d, sessions, total: Math.max(res.total, sessions.size), next: res.nextCursor };
+      });
+      setError(null);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setLoadingMore(false);
+    }
+  };
 
   const loadExamples = async () => {
     setLoadingExamples(true);
@@ -290,6 +339,29 @@ export function SessionsDashboard() {
             </section>
           );
         })}
+      </div>
+
+      <div className="flex flex-wrap items-center justify-center gap-3 text-sm text-slate-500" data-testid="sessions-paging">
+        <span data-testid="sessions-count" data-loaded={all.length} data-total={data.total} className="tabular-nums">
+          {all.length < data.total ? `${all.length} of ${data.total} sessions loaded` : `${data.total} session${data.total === 1 ? '' : 's'}`}
+        </span>
+        {data.next && (
+          <button
+            type="button"
+            data-testid="sessions-more"
+            onClick={() => void loadMore()}
+            disabled={loadingMore}
+            aria-busy={loadingMore}
+            className="rounded-md border border-slate-300 px-3 py-1 font-semibold text-slate-700 hover:border-accent-500 focus-visible:outline-2 focus-visible:outline-accent-500 disabled:opacity-60 dark:border-slate-700 dark:text-slate-300"
+          >
+            {loadingMore ? 'Loading…' : `Show ${Math.min(PAGE_SIZE, data.total - all.length)} more`}
+          </button>
+        )}
+        {error && (
+          <span role="alert" className="text-rose-600 dark:text-rose-400">
+            {error}
+          </span>
+        )}
       </div>
 
       {recent.length > 0 && (
