@@ -26,7 +26,12 @@ export const memoryEntries = sqliteTable(
     /** Set when a session-shaped key held a value that could not become a session (shown in the explorer). */
     projectionWarning: text('projection_warning'),
   },
-  (t) => [uniqueIndex('memory_entries_namespace_key').on(t.namespace, t.key), index('memory_entries_expires_at').on(t.expiresAt)],
+  (t) => [
+    uniqueIndex('memory_entries_namespace_key').on(t.namespace, t.key),
+    index('memory_entries_expires_at').on(t.expiresAt),
+    // Covers the per-namespace live counts (namespaces()): without it, counting reads every row of the table.
+    index('memory_entries_namespace_expires').on(t.namespace, t.expiresAt),
+  ],
 );
 
 /**

@@ -201,6 +201,29 @@ describe('glob over keys', () => {
     expect(memory.search({ pattern: 'session/*/state' }).items.map((e) => e.key)).toEqual(['session/dev-1/state', 'session/dev-10/state']);
   });
 
+  it('counts live entries per namespace from a covering index, never reading the rows (the dashboard asks on every visit)', () => {
+    const spied: string[] = [];
+    const prepare = db.handle.sqlite.prepare.bind(db.handle.sqlite);
+    db.handle.sqlite.prepare = (sql: string) => {
+      spied.push(sql);
+      return prepare(sql);
+    };
+    let counts: { namespace: string; count: number }[];
+    try {
+      counts = memory.namespaces().items;
+    } finally {
+      db.handle.sqlite.prepare = prepare;
+    }
+    const sql = spied.find((s) => /group by/i.test(s));
+    expect(sql).toBeDefined();
+    const detail = plan(sql!, ...(sql!.match(/\?/g) ?? []).map(() => 0));
+    expect(detail).toMatch(/USING COVERING INDEX memory_entries_namespace_expires/);
+    const brute = db.handle.sqlite
+      .prepare('SELECT namespace, count(*) AS count FROM memory_entries WHERE expires_at IS NULL OR expires_at > ? GROUP BY namespace ORDER BY namespace')
+      .all(Date.now()) as { namespace: string; count: number }[];
+    expect(counts.map((c) => [c.namespace, c.count])).toEqual(brute.map((c) => [c.namespace, c.count]));
+  });
+
   it('pages a cross-namespace glob with its cursor', () => {
     const seen: string[] = [];
     let cursor: string | undefined;

@@ -50,6 +50,7 @@ export const memoryEntries = pgTable(
   (t) => [
     uniqueIndex('memory_entries_namespace_key').on(t.namespace, t.key),
     index('memory_entries_expires_at').on(t.expiresAt),
+    index('memory_entries_namespace_expires').on(t.namespace, t.expiresAt),
     index('memory_entries_search').using('gin', MEMORY_SEARCH_VECTOR),
   ],
 );

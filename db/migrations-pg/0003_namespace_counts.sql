@@ -1,0 +1,1 @@
+CREATE INDEX "memory_entries_namespace_expires" ON "memory_entries" USING btree ("namespace","expires_at");
