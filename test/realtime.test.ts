@@ -256,13 +256,20 @@ describe('changes for rooms nobody is in', () => {
   /** Every change a raw socket receives, from subscribe replays and live frames alike. */
   function recorder(socket: BatonSocket) {
     const seen: Change[] = [];
-    socket.on('feed:changes', (changes) => seen.push(...changes));
+    // As lib/feed-client.ts does: live changes that arrive while a subscribe is in flight are held and
+    // recorded after its replay. The ack and a live change can reach the client in one read, and the
+    // ack's promise resolves only after both packets' handlers have run.
+    let held: Change[] | null = null;
+    socket.on('feed:changes', (changes) => (held ? held.push(...changes) : seen.push(...changes)));
     return {
       seen,
       async subscribe(rooms: string[], sinceSeq: number) {
+        held = [];
         const ack = await socket.emitWithAck('subscribe', { rooms, sinceSeq });
+        const live: Change[] = held;
+        held = null;
         if (!ack.ok || ack.data.resync) throw new Error(`subscribe failed: ${JSON.stringify(ack)}`);
-        seen.push(...ack.data.changes);
+        seen.push(...ack.data.changes, ...live);
         return ack.data;
       },
     };
