@@ -22,8 +22,10 @@ const STORED_KEYS = [
 ];
 
 describe('seed calls (server/seed/seed-calls.json)', () => {
-  it.skipIf(markdown === null)('match a fresh extraction of the seed markdown, byte for byte', () => {
-    const fresh = extractSeed(markdown!);
+  // Outside CI a checkout without ../shared skips this (and says so); under CI=true nothing is skipped.
+  it.skipIf(markdown === null && process.env.CI !== 'true')('match a fresh extraction of the seed markdown, byte for byte', () => {
+    if (markdown === null) throw new Error(`seed markdown not found at ${seedPath()} (set SEED_PATH)`);
+    const fresh = extractSeed(markdown);
     expect(fresh).toEqual(committed);
     expect(renderSeedCalls(fresh)).toBe(readFileSync(SEED_CALLS_PATH, 'utf8'));
   });
