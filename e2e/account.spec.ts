@@ -222,6 +222,9 @@ test('screenshots: Settings with the password form, Members with a disabled row 
   browser,
   request,
 }, testInfo) => {
+  // Four browser contexts, each filling a form and taking four screenshots of a Settings page that now also
+  // holds notifications and webhooks: over the default 30 s on a loaded 2-core CI machine (33.9 s seen).
+  test.setTimeout(90_000);
   mkdirSync(shots, { recursive: true });
   // Someone to show as disabled, and someone active beside them.
   const rowan = await newUser(browser, 'rowan');
