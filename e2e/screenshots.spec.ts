@@ -8,6 +8,8 @@ const dir = join(import.meta.dirname, 'screenshots');
 const DOC_IMAGES = { 'board.png': 'board-wide-light.png', 'handoff-review.png': 'handoff-review-1920.png' };
 
 test('screenshots of /memory and / in light and dark mode', async ({ browser, request }, testInfo) => {
+  // Two new accounts, each opening the explorer and the dashboard: over 30 s when the CI machine is busy.
+  test.setTimeout(60_000);
   mkdirSync(dir, { recursive: true });
   // Realistic-looking data in a namespace of its own.
   const ns = `atlas-${Date.now().toString(36)}`;
