@@ -18,6 +18,7 @@ import { Agent, request } from 'node:http';
 import type { Ack, Change, SubscribeResult } from '../lib/events.ts';
 import type { BatonSocket } from '../lib/feed-client.ts';
 import { connectClient, sleep } from './lib.ts';
+import { openBareMcp } from './mcp-bare.ts';
 
 export type Role =
   | { role: 'agents'; url: string; token: string; agents: { namespace: string }[]; ratePerSec: number; valueBytes: number }
@@ -131,54 +132,17 @@ async function follower(url: string, token: string, rooms: string[], presence?: 
 
 /** A bare MCP Streamable HTTP client: JSON-RPC written by hand over keep-alive node:http. */
 async function mcpClient(url: string, token: string) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const target = new URL(`${url}/mcp`);
-  let sessionId: string | undefined;
-  let id = 0;
-  const post = (body: unknown) =>
-    new Promise<{ status: number; text: string }>((done, reject) => {
-      const payload = JSON.stringify(body);
-      const req = request(
-        target,
-        {
-          method: 'POST',
-          agent,
-          headers: {
-            authorization: `Bearer ${token}`,
-            accept: 'application/json, text/event-stream',
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(payload),
-            'mcp-protocol-version': '2025-06-18',
-            ...(sessionId ? { 'mcp-session-id': sessionId } : {}),
-          },
-        },
-        (res) => {
-          sessionId ??= res.headers['mcp-session-id'] as string | undefined;
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => done({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
-  await post({
-    jsonrpc: '2.0',
-    id: id++,
-    method: 'initialize',
-    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench-day', version: '1' } },
-  });
-  await post({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  const session = await openBareMcp(url, token, 'bench-day');
   return {
     /** Calls memory_usage; resolves with the tool's JSON answer, or throws with the reason. */
     async call(args: Record<string, unknown>): Promise<Record<string, unknown>> {
-      const r = await post({ jsonrpc: '2.0', id: id++, method: 'tools/call', params: { name: 'memory_usage', arguments: args } });
+      const r = await session.callTool({ name: 'memory_usage', arguments: args });
       if (r.status !== 200) throw new Error(`HTTP ${r.status}: ${r.text.slice(0, 120)}`);
       const body = JSON.parse(r.text) as { result?: { isError?: boolean; content?: { text: string }[] }; error?: { message: string } };
       if (!body.result || body.result.isError) throw new Error(body.error?.message ?? body.result?.content?.[0]?.text.slice(0, 160) ?? 'no result');
       return JSON.parse(body.result.content![0]!.text) as Record<string, unknown>;
     },
-    close: () => agent.destroy(),
+    close: session.close,
   };
 }
 

@@ -2,9 +2,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { fork } from 'node:child_process';
-import { Agent, request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { processCpuSeconds, round, systemBusySeconds } from './lib.ts';
+import { openBareMcp } from './mcp-bare.ts';
 
 /** claude-flow 2.7's stdio MCP server on this machine class: 1,871 sequential store ops/s. */
 export const PEER_STDIO_STORES_PER_SEC = 1871;
@@ -128,52 +128,15 @@ async function againstFloor(
  * the SDK client (its fetch, streams and validation cost about as much CPU per call as the server).
  */
 async function bareHttpClient(url: string, token: string) {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const target = new URL(`${url}/mcp`);
-  let sessionId: string | undefined;
-  let id = 0;
-  const post = (body: unknown) =>
-    new Promise<{ status: number; text: string }>((done, fail) => {
-      const payload = JSON.stringify(body);
-      const req = request(
-        target,
-        {
-          method: 'POST',
-          agent,
-          headers: {
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-            accept: 'application/json, text/event-stream',
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(payload),
-            'mcp-protocol-version': '2025-06-18',
-            ...(sessionId ? { 'mcp-session-id': sessionId } : {}),
-          },
-        },
-        (res) => {
-          sessionId ??= res.headers['mcp-session-id'] as string | undefined;
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => done({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        },
-      );
-      req.on('error', fail);
-      req.end(payload);
-    });
-  await post({
-    jsonrpc: '2.0',
-    id: id++,
-    method: 'initialize',
-    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench-bare', version: '1' } },
-  });
-  await post({ jsonrpc: '2.0', method: 'notifications/initialized' });
+  const session = await openBareMcp(url, token, 'bench-bare');
   return {
     async callTool(params: { name: string; arguments: Record<string, unknown> }) {
-      const r = await post({ jsonrpc: '2.0', id: id++, method: 'tools/call', params });
+      const r = await session.callTool(params);
       const body = JSON.parse(r.text) as { result?: { isError?: boolean } };
       return { isError: r.status !== 200 || !body.result || body.result.isError === true };
     },
     async close() {
-      agent.destroy();
+      session.close();
     },
   };
 }
