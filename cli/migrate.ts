@@ -3,6 +3,7 @@
 // audit log, analytics, notifications), moves each identity sequence past what was copied, then
 // verifies the copy: per table the row count and a SHA-256 over canonical JSON lines (read back from
 // PostgreSQL), and the portable export (server/safety/portable.ts) of both sides, line for line.
+import { NON_DATA_TABLES } from '../db/pg/schema.ts';
 import type Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -161,7 +162,7 @@ async function assertEmpty(client: pg.PoolClient, url: string, tables: TableSpec
        ORDER BY 1, 2`,
     )
   ).rows;
-  const ours = new Set(tables.map((t) => t.name));
+  const ours = new Set<string>([...tables.map((t) => t.name), ...NON_DATA_TABLES]);
   const foreign = found.filter((r) => !(r.schema === 'public' && ours.has(r.name)) && !(r.schema === 'drizzle' && r.name === '__drizzle_migrations'));
   if (foreign.length)
     throw new BatonError(

@@ -6,12 +6,22 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as schema from './schema.ts';
 import { startBackgroundCheckpoint } from './checkpointer.ts';
+import type { TextIndex } from './text-index.ts';
+import type { Cluster } from './pg/cluster.ts';
 
 export type Db = BetterSQLite3Database<typeof schema>;
 export interface DbHandle {
   sqlite: Database.Database;
   db: Db;
   path: string;
+  /** Which store this is: SQLite (the default) or PostgreSQL through db/pg/compat.ts (db/store.ts). */
+  dialect?: 'sqlite' | 'postgres';
+  /** The PostgreSQL connection string, for what needs connections of its own (LISTEN, the chores lock). */
+  url?: string;
+  /** Memory's ranked text search for this store (SQLite's FTS5 when absent). */
+  textIndex?: TextIndex;
+  /** Several nodes on one database (PostgreSQL): wake-ups, the chores lock, the Socket.IO adapter's pool. */
+  cluster?: Cluster;
   close(): void;
 }
 
@@ -89,6 +99,7 @@ export function openDatabase(
     sqlite,
     db,
     path,
+    dialect: 'sqlite',
     close: () => {
       checkpoint?.stop();
       sqlite.close();

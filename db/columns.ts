@@ -4,7 +4,7 @@
 //
 // Follow-up: db/schema.ts still spells its columns out; moving it onto `sqliteCols` is a separate,
 // behaviour-free change (its migrations must not change when it happens).
-import { bigint, boolean, integer as pgInteger, text as pgText, timestamp } from 'drizzle-orm/pg-core';
+import { bigint, integer as pgInteger, text as pgText } from 'drizzle-orm/pg-core';
 import { integer as sqliteInteger, text as sqliteText } from 'drizzle-orm/sqlite-core';
 
 /** The operations of the change feed and of memory history. */
@@ -29,9 +29,13 @@ export const pgCols = {
   int: (name: string) => pgInteger(name),
   /** A row id the database assigns (SQLite: the rowid); explicit values are accepted (copies, imports). */
   id: (name = 'id') => bigint(name, { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
-  /** better-auth's dates (SQLite: integer ms in `timestamp_ms` mode; here timestamptz, millisecond precision). */
-  authTime: (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' }),
-  bool: (name: string) => boolean(name),
+  /**
+   * better-auth's dates: ms since the epoch, as in SQLite (`timestamp_ms`). Not timestamptz: the services and
+   * better-auth run on PostgreSQL through drizzle's SQLite dialect (db/pg/compat.ts), which sends a date as ms.
+   */
+  authTime: (name: string) => bigint(name, { mode: 'number' }),
+  /** A flag stored as 0/1, as in SQLite, so the same SQL (`done = 0`) reads it in both stores. */
+  bool: (name: string) => pgInteger(name),
   json: (name: string) => pgText(name),
   text: (name: string) => pgText(name),
   /** Text limited to these values by the application (as in SQLite, no database constraint). */

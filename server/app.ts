@@ -6,7 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { Server } from 'socket.io';
-import { openDatabase, type DbHandle } from '../db/client.ts';
+import type { DbHandle } from '../db/client.ts';
+import { openStore } from '../db/store.ts';
+import { createAdapter } from '@socket.io/postgres-adapter';
 import { DEFAULT_MAX_VALUE_BYTES } from '../lib/memory-schema.ts';
 import { AuditLog } from './auth/audit.ts';
 import { createBetterAuth } from './auth/better-auth.ts';
@@ -33,6 +35,8 @@ import { Metrics, metricsHandler } from './metrics.ts';
 
 export interface ApplicationOptions {
   databasePath: string;
+  /** postgres://… : the shared PostgreSQL store (several nodes); databasePath is then unused. */
+  databaseUrl?: string;
   /** Serve the Next.js pages too; integration tests leave it off and talk to the API and sockets. */
   web?: false | { dev: boolean; dir: string };
   maxValueBytes?: number;
@@ -96,11 +100,14 @@ function authSecretFor(databasePath: string, given?: string): string {
 }
 
 /** Builds the whole server (db, services, feed, REST, Socket.IO, MCP, optionally Next) without listening. */
+/** Sent between nodes (Socket.IO's serverSideEmit) when someone's access shrank. */
+const ACCESS_CHANGED = 'baton:access-changed';
+
 export async function createApplication(options: ApplicationOptions): Promise<Application> {
   const logger = options.logger ?? createLogger('silent');
   /** Where this server answers, once it listens (links in notifications when BATON_PUBLIC_URL is unset). */
   let listenUrl = 'http://localhost:3000';
-  const db = openDatabase(options.databasePath, { backgroundCheckpoint: true });
+  const db = await openStore({ databasePath: options.databasePath, databaseUrl: options.databaseUrl }, { backgroundCheckpoint: true });
   const feed = new ChangeFeed(db);
   const maxValueBytes = options.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES;
   // Built in dependency order, each with what it needs: Socket.IO before the broadcaster, the
@@ -111,6 +118,9 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     maxHttpBufferSize: maxValueBytes * 6 + 64 * 1024,
     // Leave upgrades that are not ours (Next's dev HMR) to Next.
     destroyUpgrade: false,
+    // Several nodes: rooms addressed from any node (presence, meeting follow, user rooms, revocation)
+    // reach sockets on every node. The feed itself is not sent through it: each node follows the table.
+    ...(db.cluster ? { adapter: createAdapter(db.cluster.pool, { errorHandler: (err: Error) => logger.warn({ err }, 'socket.io adapter') }) } : {}),
   });
   const broadcaster = new Broadcaster(feed, io, options.feedPollMs ?? 50);
   // Follows the feed from its own durable position into the webhook outbox; a commit only wakes it.
@@ -130,8 +140,13 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   const identity = new Identity(db, auth, audit, {
     now: options.now,
     // Revoking a token, a share link or a role change closes the sockets opened with it.
-    onAccessChanged: (p) => io.in(principalRoom(p)).disconnectSockets(true),
+    onAccessChanged: (p) => {
+      io.in(principalRoom(p)).disconnectSockets(true);
+      // The other nodes drop their cached principals too (the sockets above are cut on every node by the adapter).
+      if (db.cluster) io.serverSideEmit(ACCESS_CHANGED);
+    },
   });
+  if (db.cluster) io.on(ACCESS_CHANGED, () => identity.forgetCachedAccess());
   const limiter = new RateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits });
   // Gauges are read when scraped, after everything below exists.
   const metrics = new Metrics({
@@ -267,6 +282,17 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     });
   }
   broadcaster.start();
+  // Other nodes' commits: an empty NOTIFY wakes this node's followers, which read the table from their own seq.
+  const wakeups = db.cluster?.follow(
+    () => (broadcaster.wake(), notify.notifier.wake()),
+    (err) => logger.warn({ err }, 'feed LISTEN connection lost; reconnecting (the poll carries on meanwhile)'),
+  );
+  // Cluster-wide chores (sweeper, expiry, retention, folding) on one node at a time.
+  const chores = db.cluster?.leader({
+    onAcquire: () => logger.info('this node now runs the cluster chores'),
+    onLose: (reason) => logger.info({ reason }, 'this node no longer runs the cluster chores'),
+    onError: (err) => logger.warn({ err }, 'chores lock'),
+  });
   registerSocketHandlers(io, { memory, feed, logger, identity, gate });
   const retention = createRetention(db, sessions, { ...data, now: options.now });
   const sweeper = startSweeper({
@@ -278,6 +304,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     retain: () => retention.tick(),
     feed,
     intervalMs: options.sweepIntervalMs ?? 1000,
+    shouldRun: chores ? () => chores.isLeader : undefined,
     retention: options.feedRetention ?? 100_000,
     logger,
   });
@@ -314,6 +341,8 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     },
     async close() {
       sweeper.stop();
+      await chores?.stop();
+      await wakeups?.stop();
       backups.stop();
       notify.stop();
       await mcp.close();

@@ -71,13 +71,13 @@ const refinedEnvSchema = envSchema
   });
 
 /**
- * Why this server must not start with this environment, or null. The services run on SQLite only
- * (issue 19: the PostgreSQL store is groundwork so far), so a DATABASE_URL is refused rather than
- * silently ignored, which would split a team across nodes that each think they hold the data.
+ * Why this server must not start with this environment, or null. On PostgreSQL the database's own tools
+ * back it up (`pg_dump`; `baton backup` prints the command), so BACKUP_DIR, which copies a SQLite file, is refused
+ * rather than silently doing nothing.
  */
 export function serverStartRefusal(env: Env): string | null {
-  if (env.DATABASE_URL)
-    return 'DATABASE_URL is set, but the PostgreSQL store is not wired into the services yet; see docs/operations.md#postgresql-several-nodes. Unset DATABASE_URL to run on SQLite (DATABASE_PATH).';
+  if (env.DATABASE_URL && env.BACKUP_DIR)
+    return 'BACKUP_DIR copies the SQLite file and does nothing on PostgreSQL (DATABASE_URL): back it up with pg_dump (`npm run baton -- backup` prints the command) and unset BACKUP_DIR. See docs/operations.md#postgresql-several-nodes.';
   return null;
 }
 

@@ -19,6 +19,7 @@ const logger = createLogger(env.LOG_LEVEL);
 try {
   const app = await createApplication({
     databasePath: env.DATABASE_PATH,
+    databaseUrl: env.DATABASE_URL,
     web: { dev: env.NODE_ENV === 'development', dir: resolve(import.meta.dirname, '..') },
     maxValueBytes: env.MAX_VALUE_BYTES,
     maxJsonDepth: env.MAX_JSON_DEPTH,
@@ -50,7 +51,7 @@ try {
     },
   });
   const url = await app.listen(env.PORT, env.HOST);
-  logger.info({ url, database: resolve(env.DATABASE_PATH) }, `Baton is running at ${url}`);
+  logger.info({ url, database: env.DATABASE_URL ? app.db.path : resolve(env.DATABASE_PATH) }, `Baton is running at ${url}`);
   // Test harnesses read this line to learn the port when PORT=0.
   if (process.env.BATON_PRINT_URL) console.log(`BATON_URL=${url}`);
   const shutdown = async () => {

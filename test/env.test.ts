@@ -48,32 +48,37 @@ describe('environment', () => {
     if (!r.ok) expect(r.message).toMatch(/BATON_AUTH_SECRET: must be set with DATABASE_URL: every node needs the same secret/);
   });
 
-  it('a valid DATABASE_URL still may not start the server: the services are not on PostgreSQL yet', () => {
+  it('DATABASE_URL may start the server; with BACKUP_DIR (a SQLite file copy) it is refused, pointing at pg_dump', () => {
     const r = parseEnv({ DATABASE_URL: 'postgres://db/baton', BATON_AUTH_SECRET: SECRET });
-    expect(r.ok).toBe(true);
-    if (r.ok) expect(serverStartRefusal(r.env)).toMatch(/the PostgreSQL store is not wired into the services yet; see docs\/operations\.md/);
-    const lite = parseEnv({});
+    expect(r.ok && serverStartRefusal(r.env)).toBeNull();
+    const withBackups = parseEnv({ DATABASE_URL: 'postgres://db/baton', BATON_AUTH_SECRET: SECRET, BACKUP_DIR: './backups' });
+    expect(withBackups.ok).toBe(true);
+    if (withBackups.ok) expect(serverStartRefusal(withBackups.env)).toMatch(/^BACKUP_DIR copies the SQLite file .* pg_dump/);
+    const lite = parseEnv({ BACKUP_DIR: './backups' });
     expect(lite.ok && serverStartRefusal(lite.env)).toBeNull();
   });
 
-  it('the server refuses to start with DATABASE_URL, plainly, rather than running on SQLite', async () => {
-    const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn('node', ['--import', 'tsx', 'server/index.ts'], {
-        env: {
-          ...process.env,
-          PORT: '0',
-          DATABASE_URL: 'postgres://baton@127.0.0.1:5432/baton',
-          BATON_AUTH_SECRET: SECRET,
-          DATABASE_PATH: '/tmp/never-created/baton.db',
-        },
-      });
+  const startServer = (env: Record<string, string>) =>
+    new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn('node', ['--import', 'tsx', 'server/index.ts'], { env: { ...process.env, PORT: '0', ...env } });
       let err = '';
       child.stderr.on('data', (d) => (err += d));
       child.on('close', (c) => resolve({ code: c, stderr: err }));
     });
-    expect(code).toBe(1);
-    expect(stderr).toMatch(/^DATABASE_URL is set, but the PostgreSQL store is not wired into the services yet; see docs\/operations\.md/);
-    expect(stderr).not.toMatch(/\bat .+\.ts:\d+/);
+
+  it('the server refuses DATABASE_URL with BACKUP_DIR plainly, and an unreachable PostgreSQL without a stack trace', async () => {
+    const refused = await startServer({
+      DATABASE_URL: 'postgres://baton@127.0.0.1:5432/baton',
+      BATON_AUTH_SECRET: SECRET,
+      BACKUP_DIR: '/tmp/never-created/backups',
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^BACKUP_DIR copies the SQLite file/);
+    expect(refused.stderr).not.toMatch(/\bat .+\.ts:\d+/);
+    // Nothing listens on port 1: the start fails with the connection error, in one line.
+    const down = await startServer({ DATABASE_URL: 'postgres://baton@127.0.0.1:1/baton', BATON_AUTH_SECRET: SECRET, LOG_LEVEL: 'fatal' });
+    expect(down.code).toBe(1);
+    expect(down.stderr + '').not.toMatch(/\bat .+\.ts:\d+/);
   });
 
   it('the server refuses to start on a bad variable with that message, no stack trace', async () => {

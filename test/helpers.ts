@@ -8,6 +8,10 @@ import { PROTOCOL_VERSION, type Change } from '../lib/events.ts';
 import type { MemoryEntry } from '../lib/memory-types.ts';
 import type { BatonSocket } from '../lib/feed-client.ts';
 import type { Principal } from '../lib/access.ts';
+import { freshPgDatabase } from './pg-helpers.ts';
+
+/** Which store the integration suite runs on: sqlite (default) or postgres (BATON_TEST_STORE=postgres). */
+export const TEST_STORE = process.env.BATON_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
 
 export interface TestServer {
   app: Application;
@@ -27,8 +31,11 @@ const tokensByUrl = new Map<string, string>();
 export async function startTestServer(options: Partial<ApplicationOptions> = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'baton-test-'));
   const dbPath = join(dir, 'baton.db');
+  // BATON_TEST_STORE=postgres runs the same suite on a fresh PostgreSQL database per server (dropped on close).
+  const pgDb = TEST_STORE === 'postgres' && !options.databaseUrl ? await freshPgDatabase('baton_it') : null;
   const app = await createApplication({
     databasePath: dbPath,
+    databaseUrl: pgDb?.url,
     web: false,
     admin: TEST_ADMIN,
     authSecret: 'test-secret-test-secret-test-secret-00',
@@ -49,6 +56,7 @@ export async function startTestServer(options: Partial<ApplicationOptions> = {})
     async close() {
       tokensByUrl.delete(url);
       await app.close();
+      await pgDb?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

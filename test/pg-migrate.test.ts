@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { getTableConfig as pgTableConfig, PgTable } from 'drizzle-orm/pg-core';
 import { getTableConfig as sqliteTableConfig, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPostgresStore } from '../db/store.ts';
 import { openDatabase } from '../db/client.ts';
 import * as sqliteSchema from '../db/schema.ts';
 import * as pgSchema from '../db/pg/schema.ts';
@@ -122,25 +123,29 @@ describePg('baton migrate --to postgres:// (a SQLite database into an empty Post
     expect(report.target).toBe(redactUrl(fresh.url));
   });
 
-  it('holds identical contents, table by table, read through each dialect’s drizzle schema', async () => {
+  it('holds identical contents, table by table, as the services read them on each store', async () => {
     const lite = openDatabase(source);
+    // The services read PostgreSQL through the same drizzle (SQLite dialect) schema, over db/pg/compat.ts.
+    const store = await openPostgresStore(fresh.url, { migrate: false });
     try {
       for (const t of sqliteTables) {
         const name = sqliteTableConfig(t).name;
         const a = lite.db.select().from(t).all() as Record<string, unknown>[];
-        const b = (await h.db.select().from(pgTableByName.get(name)!)) as Record<string, unknown>[];
+        const b = store.db.select().from(t).all() as Record<string, unknown>[];
         expect(sorted(b), name).toEqual(sorted(a));
+        expect(pgTableByName.has(name), name).toBe(true);
       }
     } finally {
       lite.close();
+      store.close();
     }
-    // Spot checks on types: booleans, timestamptz read back as the same millisecond, text byte for byte.
+    // Spot checks on types: flags as 0/1 and dates as ms (SQLite's shapes, db/columns.ts), text byte for byte.
     const [ada] = await h.db
       .select()
       .from(pgSchema.authUser)
       .where((await import('drizzle-orm')).eq(pgSchema.authUser.id, 'u1'));
-    expect(ada).toMatchObject({ emailVerified: true, disabled: false, role: 'admin' });
-    expect(ada!.updatedAt.getTime()).toBe(NOW - 4_321);
+    expect(ada).toMatchObject({ emailVerified: 1, disabled: 0, role: 'admin' });
+    expect(ada!.updatedAt).toBe(NOW - 4_321);
     const first = (await h.pool.query(`SELECT value FROM memory_history WHERE namespace = 'notes' AND key = 'unicode' ORDER BY seq LIMIT 1`)).rows[0];
     expect(first.value).toBe('{ "spaced" :  "keeps its bytes", "emoji": "✓ 🚀", "n": 1.50 }');
   });

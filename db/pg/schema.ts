@@ -29,6 +29,12 @@ import { HANDOFF_STATUS_VALUES, ROLES } from '../schema.ts';
  * `to_tsquery('simple', unaccent(…))`) to be answered from the index. The value is cut at 128 Ki characters,
  * because a tsvector is limited to 1 MB and a larger one would fail the write; SQLite indexes all of it.
  */
+/**
+ * Tables the migrations create that are not Baton's data: @socket.io/postgres-adapter's store for messages over
+ * NOTIFY's 8 KB (migration 0004). Not in this schema, never copied or exported.
+ */
+export const NON_DATA_TABLES = ['socket_io_attachments'] as const;
+
 export const MEMORY_SEARCH_VECTOR = sql`baton_search_text("key", "value")`;
 
 /** Live memory entries. `id` mirrors SQLite's rowid alias (the key of its FTS5 index); (namespace, key) is unique. */
@@ -94,10 +100,10 @@ export const authUser = pgTable('auth_user', {
   id: c.text('id').primaryKey(),
   name: c.text('name').notNull(),
   email: c.text('email').notNull().unique(),
-  emailVerified: c.bool('email_verified').notNull().default(false),
+  emailVerified: c.bool('email_verified').notNull().default(0),
   image: c.text('image'),
   role: c.enum('role', ROLES).notNull().default('viewer'),
-  disabled: c.bool('disabled').notNull().default(false),
+  disabled: c.bool('disabled').notNull().default(0),
   createdAt: c.authTime('created_at').notNull(),
   updatedAt: c.authTime('updated_at').notNull(),
 });
@@ -251,7 +257,7 @@ export const sessionGoals = pgTable(
     sessionId: sessionRef(),
     position: c.int('position').notNull(),
     text: c.text('text').notNull(),
-    done: c.bool('done').notNull().default(false),
+    done: c.bool('done').notNull().default(0),
     doneAt: c.ms('done_at'),
   },
   (t) => [index('session_goals_session').on(t.sessionId, t.position)],
@@ -414,7 +420,7 @@ export const handoffChecklist = pgTable(
     handoffId: handoffRef(),
     position: c.int('position').notNull(),
     text: c.text('text').notNull(),
-    done: c.bool('done').notNull().default(false),
+    done: c.bool('done').notNull().default(0),
     doneBy: c.text('done_by'),
     doneAt: c.ms('done_at'),
   },
@@ -484,7 +490,7 @@ export const webhooks = pgTable('webhooks', {
   format: c.enum('format', WEBHOOK_FORMATS).notNull(),
   description: c.text('description'),
   secret: c.text('secret').notNull(),
-  enabled: c.bool('enabled').notNull().default(true),
+  enabled: c.bool('enabled').notNull().default(1),
   disabledReason: c.text('disabled_reason'),
   consecutiveFailures: c.int('consecutive_failures').notNull().default(0),
   createdBy: c.text('created_by').notNull(),

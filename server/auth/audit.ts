@@ -32,16 +32,16 @@ export class AuditLog {
     private readonly now: () => number = Date.now,
   ) {
     this.updateDetail = h.sqlite.prepare<[string, number]>('UPDATE audit_log SET detail = ? WHERE id = ?');
-    this.insert = h.sqlite.prepare(
+    this.insert = h.sqlite.prepare<Record<string, unknown>, { id: number }>(
       `INSERT INTO audit_log (at, actor_kind, actor_id, actor_label, action, target, outcome, ip, detail)
-       VALUES (@at, @actorKind, @actorId, @actorLabel, @action, @target, @outcome, @ip, @detail)`,
+       VALUES (@at, @actorKind, @actorId, @actorLabel, @action, @target, @outcome, @ip, @detail) RETURNING id`,
     );
   }
 
   /** Writes one row; returns its id. */
   record(event: AuditEvent): number {
     const p = event.principal;
-    const info = this.insert.run({
+    const row = this.insert.get({
       at: this.now(),
       actorKind: p.kind,
       actorId: 'id' in p ? p.id : null,
@@ -52,7 +52,7 @@ export class AuditLog {
       ip: event.ip ?? null,
       detail: event.detail ? JSON.stringify(event.detail) : null,
     });
-    return Number(info.lastInsertRowid);
+    return row!.id;
   }
 
   /** Rewrites a row's detail (a folded run of identical denials counts its repeats there). */

@@ -94,9 +94,14 @@ export class Identity {
     return this.generation;
   }
   private accessChanged(principal: Principal) {
+    this.forgetCachedAccess();
+    this.onAccessChanged(principal);
+  }
+
+  /** Drops every cached principal (another node changed someone's access: it tells this one through the cluster). */
+  forgetCachedAccess(): void {
     this.generation++;
     this.tokenCache.clear();
-    this.onAccessChanged(principal);
   }
 
   constructor(

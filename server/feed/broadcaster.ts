@@ -20,8 +20,9 @@ const isFeedRoom = (room: string) =>
  * Changes for rooms nobody is in are not read, encoded or emitted: `lastSeq` still moves past them.
  * Nothing is lost: a socket only receives changes through rooms it joined, and joining happens in
  * `subscribe`, which first replays the table after the client's own seq in the same synchronous step.
- * (Room membership is this process's: one server serves a database file; other processes only
- * write to it. A multi-node socket.io adapter would need the check dropped.)
+ * Room membership is this process's, and so is the emit (`io.local`): with several nodes on PostgreSQL
+ * every node follows the table itself and emits to its own sockets, so the check stays exact and no
+ * change crosses the Socket.IO adapter.
  */
 export class Broadcaster {
   private lastSeq: number;
@@ -97,7 +98,7 @@ export class Broadcaster {
       const flush = () => {
         if (group.length) {
           const to = groupRooms.split('\n');
-          if (to.some((room) => rooms.has(room))) this.io.to(to).emit('feed:changes', group);
+          if (to.some((room) => rooms.has(room))) this.io.local.to(to).emit('feed:changes', group);
           else this.skipped += group.length;
         }
         group = [];

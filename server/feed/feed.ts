@@ -47,9 +47,10 @@ export class ChangeFeed {
   constructor(private readonly h: DbHandle) {
     const s = h.sqlite;
     this.stmts = {
-      append: s.prepare<NewChange>(
+      // RETURNING (not lastInsertRowid): the same statement gives the seq on both stores.
+      append: s.prepare<NewChange, { seq: number }>(
         `INSERT INTO changes (topic, namespace, key, op, version, value, actor, at, expires_at)
-         VALUES (@topic, @namespace, @key, @op, @version, @value, @actor, @at, @expiresAt)`,
+         VALUES (@topic, @namespace, @key, @op, @version, @value, @actor, @at, @expiresAt) RETURNING seq`,
       ),
       head: s.prepare<[], { seq: number }>(HEAD_SEQ_SQL),
       oldest: s.prepare<[], { seq: number | null }>('SELECT min(seq) AS seq FROM changes'),
@@ -61,7 +62,7 @@ export class ChangeFeed {
 
   /** Appends one change and returns its seq; must run inside the mutation's own transaction. */
   append(change: NewChange): number {
-    return Number(this.stmts.append.run(change).lastInsertRowid);
+    return this.stmts.append.get(change)!.seq;
   }
 
   headSeq(): number {

@@ -238,7 +238,7 @@ export class HandoffService implements SeedHandoffSink {
       ...(actor.agentName ? [and(eq(handoffs.toKind, 'agent'), eq(handoffs.toLabel, actor.agentName))] : []),
     );
     // Sent by my account (by id): a display name says nothing about who sent it.
-    const sent = actor.userId ? eq(handoffs.fromUserId, actor.userId) : sql`0`;
+    const sent = actor.userId ? eq(handoffs.fromUserId, actor.userId) : sql`1 = 0`;
     if (q.box === 'inbox') where.push(mine!);
     if (q.box === 'sent') where.push(sent);
     if (q.status) where.push(eq(handoffs.status, q.status));

@@ -23,6 +23,7 @@ import {
 import { z } from 'zod';
 import type { DeleteResult, HistoryItem, MemoryEntry, NamespaceCount, Page, SearchHit, StoreResult } from '../../lib/memory-types.ts';
 import { GroupCommit } from './group-commit.ts';
+import { ENTRY_COLUMNS_E, sqliteTextIndex, type TextIndex } from '../../db/text-index.ts';
 import type { Writer } from '../gate.ts';
 
 /** Which kept version of a key to write back (`ifVersion`: only while the key is at that version). */
@@ -91,7 +92,7 @@ const updateEntrySql = (withTtl: boolean) =>
 export function namespaceScope(column: SQLiteColumn, readable: string[]): SQL | undefined {
   if (readable.includes('*')) return undefined;
   // Namespace patterns use only `*` as a wildcard and namespaces cannot contain GLOB's other metacharacters.
-  if (readable.length === 0) return sql`0`;
+  if (readable.length === 0) return sql`1 = 0`;
   return or(...readable.map((p) => sql`${column} GLOB ${p}`));
 }
 
@@ -126,12 +127,6 @@ export function toEntry(row: MemoryEntryRow): MemoryEntry {
     projectionWarning: row.projectionWarning ?? null,
   };
 }
-
-/** bm25 weight of a key match against a value match (1). */
-const KEY_WEIGHT = 10.0;
-
-const ENTRY_COLUMNS_E =
-  'e.namespace, e.key, e.value, e.version, e.size, e.created_at AS createdAt, e.updated_at AS updatedAt, e.updated_by AS updatedBy, e.expires_at AS expiresAt, e.projection_warning AS projectionWarning';
 
 /**
  * The key range a glob with a literal prefix can match: `from` (the prefix) up to `below` (the
@@ -192,6 +187,7 @@ export class MemoryService {
   private readonly q;
   private readonly group: GroupCommit;
   private readonly tx: TxRunner;
+  private readonly textIndex: TextIndex;
 
   constructor(handle: DbHandle, options: MemoryServiceOptions = {}) {
     this.h = handle;
@@ -206,6 +202,7 @@ export class MemoryService {
     this.feed = options.feed ?? new ChangeFeed(handle);
     const s = handle.sqlite;
     this.tx = txRunner(s);
+    this.textIndex = handle.textIndex ?? sqliteTextIndex(s);
     // The write path uses raw prepared statements: building drizzle queries per call cost more
     // CPU than the SQLite work itself (profiled: ~4x slower stores). Reads with dynamic filters use drizzle.
     const entryColumns =
@@ -495,7 +492,7 @@ export class MemoryService {
     }
     if (!readable.includes('*')) {
       // Namespace patterns use only `*` as a wildcard and namespaces cannot contain GLOB's other metacharacters.
-      cond.push(readable.length === 0 ? '0' : `(${readable.map(() => 'e.namespace GLOB ?').join(' OR ')})`);
+      cond.push(readable.length === 0 ? '1 = 0' : `(${readable.map(() => 'e.namespace GLOB ?').join(' OR ')})`);
       params.push(...readable);
     }
     if (data.pattern) {
@@ -520,48 +517,8 @@ export class MemoryService {
   /** Text through the full-text index, best first; pages by offset (a cursor carries it). */
   private rankedSearch(data: SearchInput & { limit: number }, where: { sql: string[]; params: unknown[] }, indexed: string[], terms: string[]) {
     const offset = data.cursor ? decodeTaggedCursor(data.cursor, 'rank') : 0;
-    // Every term is one quoted FTS5 string (quotes doubled), so user text is never parsed as query
-    // syntax. A plain word is a prefix (`*` after the quotes) unless it is one character (too many
-    // words start with it); a term with punctuation is a phrase of whole words (`session/dev-1` is
-    // session, dev, 1: not dev-10).
-    const match = indexed.map((t) => `"${t.replace(/"/g, '""')}"${t.length > 1 && isPlainWord(t) ? '*' : ''}`).join(' AND ');
-    // BM25 has no shortcut to the best few: it scores every match. A word in most entries would
-    // cost time in step with the table, so only the newest `rankWindow` matches are ranked (found by
-    // walking the index by id, newest first, without scoring), plus every older entry whose key
-    // matches (keys are short: few do). Below RANK_WINDOW matches, everything is ranked.
-    const cutoff =
-      this.h.sqlite
-        .prepare<[string, number], { id: number }>('SELECT rowid AS id FROM memory_fts WHERE memory_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?')
-        .get(match, this.rankWindow - 1)?.id ?? null;
     const need = offset + data.limit + 1;
-    // Scored in the index alone first, best `top` only (most of a query's cost is reading the rows
-    // of matches that will not be shown); then joined and filtered. When at least `need` rows pass
-    // the filters they are exactly the best `need` (a filter only removes rows); otherwise every
-    // match is joined and filtered (a namespace, glob or scope that leaves few).
-    const ranked = (expr: string, idCondition: string, ids: number[]) => {
-      const run = (top: number | null) =>
-        this.h.sqlite
-          .prepare<unknown[], MemoryEntryRow & { score: number }>(
-            `SELECT ${ENTRY_COLUMNS_E}, t.score FROM (
-               SELECT rowid AS id, bm25(memory_fts, ${KEY_WEIGHT}, 1.0) AS score FROM memory_fts
-               WHERE memory_fts MATCH ? AND ${idCondition}${top === null ? '' : ' ORDER BY score LIMIT ?'}
-             ) t CROSS JOIN memory_entries e ON e.id = t.id
-             WHERE ${where.sql.join(' AND ')}
-             ORDER BY t.score, e.namespace, e.key LIMIT ?`,
-          )
-          .all(expr, ...ids, ...(top === null ? [] : [top]), ...where.params, need);
-      // Widening: a filter that keeps one row in twenty (a namespace of twenty) still ends in the second step.
-      for (const top of [need * 4 + 50, need * 64 + 1000]) {
-        const rows = run(top);
-        if (rows.length >= need) return rows;
-      }
-      return run(null);
-    };
-    let rows = ranked(match, cutoff === null ? '1' : 'memory_fts.rowid >= ?', cutoff === null ? [] : [cutoff]);
-    if (cutoff !== null) {
-      rows.push(...ranked(`{key} : (${match})`, 'memory_fts.rowid < ?', [cutoff]));
-      rows.sort((a, b) => a.score - b.score || (a.namespace < b.namespace ? -1 : a.namespace > b.namespace ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    }
+    let rows = this.textIndex.ranked({ indexed, where, need, rankWindow: this.rankWindow });
     rows = rows.slice(offset, need);
     const more = rows.length > data.limit;
     const items: SearchHit[] = rows.slice(0, data.limit).map((row) => ({
@@ -625,7 +582,7 @@ export class MemoryService {
         ns = next.get(ns)?.n ?? null;
       }
     } else {
-      const cursor = after ? (['(e.namespace > ? OR (e.namespace = ? AND e.key > ?))', [after[0], after[0], after[1]]] as const) : (['1', []] as const);
+      const cursor = after ? (['(e.namespace > ? OR (e.namespace = ? AND e.key > ?))', [after[0], after[0], after[1]]] as const) : (['1 = 1', []] as const);
       rows = select(cursor[0], [...cursor[1]], 'e.namespace, e.key', data.limit + 1);
     }
     const more = rows.length > data.limit;

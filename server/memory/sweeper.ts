@@ -15,6 +15,8 @@ export function startSweeper(deps: {
   /** Retention (archive sessions, trim history, prune the audit log): a bounded batch each slow tick. */
   retain?: () => unknown;
   feed: ChangeFeed;
+  /** Whether this node runs the chores now (several nodes: only the holder of the chores lock); always when absent. */
+  shouldRun?: () => boolean;
   intervalMs: number;
   retention: number;
   logger: Logger;
@@ -22,6 +24,7 @@ export function startSweeper(deps: {
   const { memory, feed, retention, logger } = deps;
   let ticks = 0;
   const timer = setInterval(() => {
+    if (deps.shouldRun && !deps.shouldRun()) return;
     try {
       while (memory.sweep(500) === 500) {
         // keep going until a partial batch: a burst of expiries is purged in one tick
