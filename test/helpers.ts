@@ -9,6 +9,7 @@ import type { MemoryEntry } from '../lib/memory-types.ts';
 import type { BatonSocket } from '../lib/feed-client.ts';
 import type { Principal } from '../lib/access.ts';
 import { freshPgDatabase } from './pg-helpers.ts';
+import { createLogger } from '../server/logger.ts';
 
 /** Which store the integration suite runs on: sqlite (default) or postgres (BATON_TEST_STORE=postgres). */
 export const TEST_STORE = process.env.BATON_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
@@ -36,6 +37,8 @@ export async function startTestServer(options: Partial<ApplicationOptions> = {})
   const app = await createApplication({
     databasePath: dbPath,
     databaseUrl: pgDb?.url,
+    // BATON_TEST_LOG=error (or warn, info…) prints the server's log: what a 500 hid.
+    ...(process.env.BATON_TEST_LOG ? { logger: createLogger(process.env.BATON_TEST_LOG) } : {}),
     web: false,
     admin: TEST_ADMIN,
     authSecret: 'test-secret-test-secret-test-secret-00',

@@ -7,6 +7,8 @@
 //   - parameters: `?` and `@name` / `:name` / `$name` become `$1…`, values in order;
 //   - `x GLOB p` becomes `x #~# p` (operator over baton_glob(), migration 0004: SQLite's GLOB, case-sensitive);
 //   - `LIKE` becomes `ILIKE` (SQLite's LIKE ignores ASCII case);
+//   - a bare `NULL` in an INSERT's VALUES becomes `DEFAULT` (drizzle's SQLite dialect writes null for a value not given);
+//   - a conflict target's columns lose their table (`on conflict ("t"."c")` → `("c")`);
 //   - an unquoted alias with capitals (`AS createdAt`) is quoted, since PostgreSQL folds it to lower case.
 // Everything else must already be SQL both databases accept (INSERT … ON CONFLICT, RETURNING, json_extract
 // (a function migration 0004 adds), coalesce, …); test/pg-store.test.ts and the integration suite on
@@ -46,6 +48,11 @@ export function translate(sqlText: string): Translated {
   const nameIndex = new Map<string, number>();
   let lastWord = '';
   const s = sqlText;
+  // In an INSERT's VALUES, a bare NULL is drizzle's "no value given" (its SQLite dialect writes null where its
+  // PostgreSQL one writes default): DEFAULT, so identity ids are drawn and column defaults apply as in SQLite.
+  const isInsert = /^\s*INSERT\b/i.test(sqlText);
+  let inValues = false;
+  let depth = 0;
   for (let i = 0; i < s.length;) {
     const c = s[i]!;
     if (c === "'" || c === '"') {
@@ -98,7 +105,10 @@ export function translate(sqlText: string): Translated {
       while (j < s.length && isIdent(s[j]!)) j++;
       const word = s.slice(i, j);
       const upper = word.toUpperCase();
-      if (upper === 'GLOB') out += '#~#';
+      if (upper === 'VALUES' && isInsert) inValues = true;
+      else if (inValues && depth === 0 && (upper === 'ON' || upper === 'RETURNING' || upper === 'SELECT')) inValues = false;
+      if (upper === 'NULL' && inValues) out += 'DEFAULT';
+      else if (upper === 'GLOB') out += '#~#';
       // SQLite's LIKE ignores ASCII case; PostgreSQL's does not.
       else if (upper === 'LIKE') out += 'ILIKE';
       else if (lastWord === 'AS' && /[A-Z]/.test(word)) out += `"${word}"`;
@@ -108,10 +118,14 @@ export function translate(sqlText: string): Translated {
       continue;
     }
     if (!/\s/.test(c)) lastWord = '';
+    if (c === '(') depth++;
+    else if (c === ')') depth--;
     out += c;
     i++;
   }
   if (names.length > 0 && positional > 0) throw new Error('a statement may not mix named and positional parameters');
+  // drizzle's SQLite dialect names conflict targets with their table ("t"."c"); PostgreSQL takes bare columns.
+  if (isInsert) out = out.replace(/(on conflict \()([^)]*)\)/gi, (_m, open: string, cols: string) => `${open}${cols.replace(/"[^"]+"\./g, '')})`);
   const head = sqlText.trimStart().slice(0, 10).toUpperCase();
   const t: Translated = {
     sql: out,
@@ -244,6 +258,9 @@ export class PgCompatDatabase {
       return this.client.query(sql, params, array);
     } catch (err) {
       if (err instanceof PgSyncError) {
+        // The statement as PostgreSQL saw it, for the server's log (never sent to a client).
+        Object.assign(err, { statement: sql.length > 2000 ? `${sql.slice(0, 2000)}…` : sql });
+        if (process.env.BATON_PG_DEBUG) console.error(`[pg] ${err.message}\n  ${sql}`);
         // The same words better-sqlite3 uses for constraint failures, which callers may match.
         if (err.code === '23505') Object.assign(err, { code: 'SQLITE_CONSTRAINT_UNIQUE', pgCode: err.code });
         else if (err.code === '23503') Object.assign(err, { code: 'SQLITE_CONSTRAINT_FOREIGNKEY', pgCode: err.code });

@@ -100,7 +100,7 @@ export class AnalyticsService {
   ) {
     const s = h.sqlite;
     // The sessions a query is about: @type and @project, each NULL for any.
-    const matching = `SELECT id FROM work_sessions WHERE (@type IS NULL OR type = @type) AND (@project IS NULL OR project = @project)`;
+    const matching = `SELECT id FROM work_sessions WHERE (CAST(@type AS TEXT) IS NULL OR type = @type) AND (CAST(@project AS TEXT) IS NULL OR project = @project)`;
     const lineage = `w.started_at AS sessionStart, w.status AS sessionStatus, w.parent_id IS NOT NULL AS isCopy,
       EXISTS (SELECT 1 FROM work_sessions c WHERE c.parent_id = w.id) AS continued`;
     this.q = {

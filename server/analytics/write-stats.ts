@@ -48,15 +48,17 @@ export class WriteStats {
       ),
       add: s.prepare<[number, string, number, number]>(
         `INSERT INTO write_stats (bucket, actor, writes, last_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (bucket, actor) DO UPDATE SET writes = writes + excluded.writes, last_at = max(last_at, excluded.last_at)`,
+         ON CONFLICT (bucket, actor) DO UPDATE SET writes = write_stats.writes + excluded.writes,
+           last_at = CASE WHEN excluded.last_at > write_stats.last_at THEN excluded.last_at ELSE write_stats.last_at END`,
       ),
       addDay: s.prepare<[number, string, number, number]>(
         `INSERT INTO write_stats_days (day, actor, writes, last_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (day, actor) DO UPDATE SET writes = writes + excluded.writes, last_at = max(last_at, excluded.last_at)`,
+         ON CONFLICT (day, actor) DO UPDATE SET writes = write_stats_days.writes + excluded.writes,
+           last_at = CASE WHEN excluded.last_at > write_stats_days.last_at THEN excluded.last_at ELSE write_stats_days.last_at END`,
       ),
       addKind: s.prepare<[number, string, number]>(
         `INSERT INTO write_stats_kinds (bucket, kind, writes) VALUES (?, ?, ?)
-         ON CONFLICT (bucket, kind) DO UPDATE SET writes = writes + excluded.writes`,
+         ON CONFLICT (bucket, kind) DO UPDATE SET writes = write_stats_kinds.writes + excluded.writes`,
       ),
       prune: s.prepare<[number]>('DELETE FROM write_stats WHERE bucket < ?'),
       pruneDays: s.prepare<[number]>('DELETE FROM write_stats_days WHERE day < ?'),

@@ -45,7 +45,7 @@ export function createRetention(db: DbHandle, sessions: Pick<SessionService, 'ar
   );
   // The audit log grows in id order with time: look only at its oldest rows.
   const pruneAudit = s.prepare<[number, number]>(
-    `DELETE FROM audit_log WHERE id IN (SELECT id FROM (SELECT id, at FROM audit_log ORDER BY id LIMIT ?) WHERE at < ?)`,
+    `DELETE FROM audit_log WHERE id IN (SELECT id FROM (SELECT id, at FROM audit_log ORDER BY id LIMIT ?) oldest WHERE at < ?)`,
   );
   let cursor: [string, string] = ['', ''];
 

@@ -214,7 +214,7 @@ export class SessionService extends SessionReads {
     ).run(id, parentId);
     // The agents carry on in the continuation; board items (agenda, backlog, ADRs…) come along too.
     s.prepare(
-      `INSERT OR IGNORE INTO session_agents (session_id, name, role, status, current_task, last_activity_at) SELECT ?, name, role, status, current_task, ? FROM session_agents WHERE session_id = ?`,
+      `INSERT INTO session_agents (session_id, name, role, status, current_task, last_activity_at) SELECT ?, name, role, status, current_task, ? FROM session_agents WHERE session_id = ? ON CONFLICT DO NOTHING`,
     ).run(id, at, parentId);
     s.prepare(`UPDATE session_agents SET status = 'reassigned' WHERE session_id = ?`).run(parentId);
     s.prepare(
