@@ -108,7 +108,7 @@ export function pgTextIndex(sqlite: Database.Database): TextIndex {
       return sqlite
         .prepare<unknown[], RankedRow>(
           `SELECT ${ENTRY_COLUMNS_E}, t.score FROM (
-             SELECT m.id, -(${KEY_WEIGHT} * ts_rank(to_tsvector('simple', public.unaccent(m.key)), q.q) + ts_rank(baton_search_text(m.key, m.value), q.q)) AS score
+             SELECT m.id, -(${KEY_WEIGHT} * ts_rank(to_tsvector('simple', baton_words(m.key)), q.q) + ts_rank(baton_search_text(m.key, m.value), q.q)) AS score
              FROM memory_entries m, (SELECT to_tsquery('simple', public.unaccent(?::text)) AS q) q
              WHERE baton_search_text(m.key, m.value) @@ q.q
            ) t JOIN memory_entries e ON e.id = t.id

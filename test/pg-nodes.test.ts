@@ -169,6 +169,51 @@ describePg('two nodes on one PostgreSQL database', () => {
     expect(conflicts).toBeGreaterThan(0);
   }, 60_000);
 
+  it('presence and meeting follow work across nodes', async () => {
+    const ID = 'cross-node-meeting';
+    const init = { session_id: ID, session_type: 'team-coordination', coordinator: 'alice', participants: ['alice', 'bob'] };
+    expect((await put(a.url, 'meet', 'session/coordination/init', JSON.stringify(init))).status).toBe(201);
+    expect(
+      (await api(a.url, `/api/v1/sessions/${ID}/items`, { method: 'POST', token, json: { kind: 'agenda', data: { title: 'Demo', timeboxMinutes: 5 } } }))
+        .status,
+    ).toBe(201);
+    const second = await api(a.url, '/api/v1/tokens', {
+      method: 'POST',
+      token,
+      json: { name: 'second screen', scopes: [{ access: 'read', namespaces: '*' }] },
+    });
+    expect(second.status).toBe(201);
+    // One viewer on each node (two principals): each node's sockets see both.
+    const room = `session:${ID}`;
+    const viewersOf = (socket: ReturnType<typeof connectClient>) => {
+      const seen: string[][] = [];
+      socket.on('presence:state', (st: { room: string; viewers: { name: string }[] }) => {
+        if (st.room === room) seen.push(st.viewers.map((v) => v.name).sort());
+      });
+      return seen;
+    };
+    const onA = follow(a.url, [room]);
+    const onB = follow(b.url, [room], 0, second.body.token as string);
+    const seenA = viewersOf(onA.socket);
+    const seenB = viewersOf(onB.socket);
+    await waitFor(() => onA.feed.status === 'live' && onB.feed.status === 'live', 10_000, 'both live');
+    onA.socket.emit('presence:set', { room, focus: null }, () => {});
+    onB.socket.emit('presence:set', { room, focus: null }, () => {});
+    const both = JSON.stringify(['nodes', 'second screen']);
+    await waitFor(() => JSON.stringify(seenA.at(-1)) === both && JSON.stringify(seenB.at(-1)) === both, 5000, 'both viewers on both nodes');
+    // The presenter on node A moves the meeting; the screen on node B follows through the feed.
+    const take = await api(a.url, `/api/v1/sessions/${ID}/meeting`, { method: 'POST', token, json: { action: 'take' } });
+    expect(take.status, JSON.stringify(take.body)).toBe(200);
+    await waitFor(
+      () => onB.received.some((c) => c.topic === 'session' && c.key === ID && JSON.parse(c.value ?? '{}').details?.meeting?.presenter),
+      5000,
+      'the meeting to reach node B',
+    );
+    // A viewer leaving on B is gone from A's list.
+    onB.socket.disconnect();
+    await waitFor(() => JSON.stringify(seenA.at(-1)) === JSON.stringify(['nodes']), 5000, 'B’s viewer gone on A');
+  }, 30_000);
+
   it('a revoked token is cut on both nodes: sockets closed and requests refused', async () => {
     const made = await api(a.url, '/api/v1/tokens', { method: 'POST', token, json: { name: 'short-lived', scopes: [{ access: 'read', namespaces: '*' }] } });
     expect(made.status, JSON.stringify(made.body)).toBe(201);

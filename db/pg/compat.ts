@@ -111,7 +111,7 @@ export function translate(sqlText: string): Translated {
       else if (upper === 'GLOB') out += '#~#';
       // SQLite's LIKE ignores ASCII case; PostgreSQL's does not.
       else if (upper === 'LIKE') out += 'ILIKE';
-      else if (lastWord === 'AS' && /[A-Z]/.test(word)) out += `"${word}"`;
+      else if (lastWord === 'AS' && /[A-Z]/.test(word) && /[a-z]/.test(word)) out += `"${word}"`;
       else out += word;
       lastWord = upper;
       i = j;

@@ -137,7 +137,7 @@ export class AnalyticsService {
       rows: s.prepare<[Filter & { from: number }], SessionRowRaw>(
         `SELECT w.id, w.title, w.type, w.status, w.project, w.owner, w.started_at AS startedAt, w.ended_at AS endedAt,
                 w.last_activity_at AS lastActivityAt,
-                (SELECT count(*) FROM session_goals g WHERE g.session_id = w.id AND g.done) AS goalsDone,
+                (SELECT count(*) FROM session_goals g WHERE g.session_id = w.id AND g.done = 1) AS goalsDone,
                 (SELECT count(*) FROM session_goals g WHERE g.session_id = w.id) AS goalsTotal,
                 (SELECT avg(progress) FROM session_workstreams ws WHERE ws.session_id = w.id) AS progress,
                 (SELECT count(*) FROM session_blockers b WHERE b.session_id = w.id AND b.resolved_at IS NULL) AS openBlockers,

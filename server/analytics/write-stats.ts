@@ -71,11 +71,11 @@ export class WriteStats {
       ),
       // The buckets before the first whole UTC day from write_stats, the whole days from write_stats_days.
       writersSince: s.prepare<{ from: number; firstDay: number; firstDayBucket: number }, WriterTotal>(
-        `SELECT actor, sum(writes) AS writes, max(lastAt) AS lastAt FROM (
-           SELECT actor, writes, last_at AS lastAt FROM write_stats WHERE bucket >= @from AND bucket < @firstDayBucket
+        `SELECT actor, sum(writes) AS writes, max(last_at) AS lastAt FROM (
+           SELECT actor, writes, last_at FROM write_stats WHERE bucket >= @from AND bucket < @firstDayBucket
            UNION ALL
-           SELECT actor, writes, last_at AS lastAt FROM write_stats_days WHERE day >= @firstDay
-         ) GROUP BY actor`,
+           SELECT actor, writes, last_at FROM write_stats_days WHERE day >= @firstDay
+         ) recent GROUP BY actor`,
       ),
     };
   }

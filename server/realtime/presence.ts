@@ -10,8 +10,49 @@ export interface Viewer {
   since: string;
 }
 
+/** What another node reported about its own sockets: room → viewers, and when it last said so. */
+interface RemoteNode {
+  at: number;
+  rooms: Map<string, Viewer[]>;
+}
+
+/**
+ * Viewers per room: this node's sockets, plus (several nodes) what each other node last reported about
+ * its own. A node that stops reporting (it died) is dropped after `staleMs`.
+ */
 export class PresenceRegistry {
   private readonly rooms = new Map<string, Map<string, Viewer>>();
+  private readonly remote = new Map<string, RemoteNode>();
+
+  /** This node's own viewers, per room (what it reports to the other nodes). */
+  localSnapshot(): Record<string, Viewer[]> {
+    const out: Record<string, Viewer[]> = {};
+    for (const [room, viewers] of this.rooms) out[room] = [...viewers.values()];
+    return out;
+  }
+
+  /** Replaces what `node` reported; returns the rooms whose viewers may have changed. */
+  setRemote(node: string, rooms: Record<string, Viewer[]>, now: number): string[] {
+    const before = this.remote.get(node)?.rooms ?? new Map<string, Viewer[]>();
+    const next = new Map(Object.entries(rooms).filter(([, v]) => Array.isArray(v) && v.length > 0));
+    this.remote.set(node, { at: now, rooms: next });
+    const changed = new Set<string>();
+    for (const room of new Set([...before.keys(), ...next.keys()])) {
+      if (JSON.stringify(before.get(room) ?? []) !== JSON.stringify(next.get(room) ?? [])) changed.add(room);
+    }
+    return [...changed];
+  }
+
+  /** Forgets nodes silent for `staleMs` (a node that died); returns the rooms they were in. */
+  dropStale(now: number, staleMs: number): string[] {
+    const changed: string[] = [];
+    for (const [node, r] of this.remote) {
+      if (now - r.at <= staleMs) continue;
+      this.remote.delete(node);
+      changed.push(...r.rooms.keys());
+    }
+    return changed;
+  }
 
   /** Sets a socket's presence in a room; returns the room's viewers. */
   set(room: string, viewer: Viewer): Viewer[] {
@@ -34,13 +75,20 @@ export class PresenceRegistry {
   }
 
   roomNames(): string[] {
-    return [...this.rooms.keys()];
+    const names = new Set(this.rooms.keys());
+    for (const r of this.remote.values()) for (const room of r.rooms.keys()) names.add(room);
+    return [...names];
   }
 
-  /** One entry per person or agent, however many tabs they have open. */
+  /** One entry per person or agent, however many tabs (on however many nodes) they have open: the earliest. */
   list(room: string): Viewer[] {
     const byId = new Map<string, Viewer>();
-    for (const v of this.rooms.get(room)?.values() ?? []) if (!byId.has(v.id)) byId.set(v.id, v);
+    const all = [...(this.rooms.get(room)?.values() ?? [])];
+    for (const r of this.remote.values()) all.push(...(r.rooms.get(room) ?? []));
+    for (const v of all) {
+      const seen = byId.get(v.id);
+      if (!seen || v.since < seen.since) byId.set(v.id, v);
+    }
     return [...byId.values()].sort((a, b) => a.since.localeCompare(b.since));
   }
 }

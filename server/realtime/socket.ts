@@ -26,7 +26,8 @@ import type { Identity } from '../auth/identity.ts';
 import type { Caller, GateOp, WriteGate } from '../gate.ts';
 import { isSameOriginRequest } from '../http/origin.ts';
 import { deleteOp, storeOp } from '../memory/ops.ts';
-import { PresenceRegistry } from './presence.ts';
+import { PresenceRegistry, type Viewer } from './presence.ts';
+import { randomUUID } from 'node:crypto';
 
 export interface SocketData {
   principal: Principal;
@@ -41,6 +42,8 @@ interface Deps {
   logger: Logger;
   identity: Identity;
   gate: WriteGate;
+  /** Several nodes share the database (and a Socket.IO adapter): presence is reported between them. */
+  cluster?: boolean;
 }
 
 /** Registers one validated, acked handler: bad input or a failed service call is an error ack, never a crash. */
@@ -97,8 +100,48 @@ export function roomPermission(room: string): Permission {
   return { action: 'admin' };
 }
 
-export function registerSocketHandlers(io: BatonServer, { memory, feed, logger, identity, gate }: Deps): PresenceRegistry {
+/** Sent between nodes (Socket.IO's serverSideEmit): a node's own viewers, and a new node asking for everyone's. */
+const PRESENCE_REPORT = 'baton:presence';
+const PRESENCE_HELLO = 'baton:presence-hello';
+/** Each node reports its viewers at least this often; one silent for three reports is taken as gone. */
+const PRESENCE_REPORT_MS = 5000;
+
+export function registerSocketHandlers(io: BatonServer, { memory, feed, logger, identity, gate, cluster = false }: Deps): PresenceRegistry {
   const presence = new PresenceRegistry();
+  // Presence: who is watching a board, volatile (memory only). Each node emits the state to its own sockets;
+  // with several nodes each also reports its own viewers to the others, which merge them in (presence.ts).
+  const stateOf = (room: string) => ({ room, viewers: presence.list(room).map(({ socketId: _s, ...v }) => v) });
+  // A board's viewers go to the board and to the dashboard, which shows who is on each board.
+  const emitPresence = (room: string) =>
+    io.local.to(room.startsWith('session:') ? [`presence:${room}`, `presence:${DASHBOARD_ROOM}`] : `presence:${room}`).emit('presence:state', stateOf(room));
+  const nodeId = randomUUID();
+  let reportQueued = false;
+  const report = () => {
+    if (!cluster || reportQueued) return;
+    reportQueued = true;
+    setImmediate(() => {
+      reportQueued = false;
+      io.serverSideEmit(PRESENCE_REPORT, nodeId, presence.localSnapshot());
+    });
+  };
+  const broadcastPresence = (room: string) => {
+    emitPresence(room);
+    report();
+  };
+  if (cluster) {
+    io.on(PRESENCE_REPORT, (node: string, rooms: Record<string, Viewer[]>) => {
+      if (node === nodeId || typeof node !== 'string' || !rooms || typeof rooms !== 'object') return;
+      for (const room of presence.setRemote(node, rooms, Date.now())) emitPresence(room);
+    });
+    io.on(PRESENCE_HELLO, () => report());
+    io.serverSideEmit(PRESENCE_HELLO);
+    const timer = setInterval(() => {
+      report();
+      for (const room of presence.dropStale(Date.now(), PRESENCE_REPORT_MS * 3)) emitPresence(room);
+    }, PRESENCE_REPORT_MS);
+    timer.unref();
+    io.httpServer?.once('close', () => clearInterval(timer));
+  }
   const refuse = (next: (err?: Error) => void, err: BatonError) => next(Object.assign(new Error(err.message), { data: err.toJSON() }));
 
   // The handshake: who is connecting. A failure inside it refuses the socket, never an unhandled rejection.
@@ -167,12 +210,8 @@ export function registerSocketHandlers(io: BatonServer, { memory, feed, logger, 
 
     on(socket, 'memory:store', logger, gate.maxDepth, (input) => write(storeOp(memory, input)));
     on(socket, 'memory:delete', logger, gate.maxDepth, (input) => write(deleteOp(memory, input)));
-    // Presence: who is watching a board, volatile (memory only), per room the caller may view.
+    // Presence, per room the caller may view.
     const presenceName = (p: Principal) => (p.kind === 'user' ? p.name || p.email : p.kind === 'token' || p.kind === 'local' ? p.name : 'Shared screen');
-    const stateOf = (room: string) => ({ room, viewers: presence.list(room).map(({ socketId: _s, ...v }) => v) });
-    // A board's viewers go to the board and to the dashboard, which shows who is on each board.
-    const broadcastPresence = (room: string) =>
-      io.to(room.startsWith('session:') ? [`presence:${room}`, `presence:${DASHBOARD_ROOM}`] : `presence:${room}`).emit('presence:state', stateOf(room));
     on(socket, 'presence:set', logger, gate.maxDepth, ({ room, focus }) => {
       const p = caller();
       authorize(p, roomPermission(room));
