@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { Server } from 'socket.io';
 import type { DbHandle } from '../db/client.ts';
 import { openStore } from '../db/store.ts';
+import { rateStoreFor } from '../db/rate-store.ts';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import { DEFAULT_MAX_VALUE_BYTES } from '../lib/memory-schema.ts';
 import { AuditLog } from './auth/audit.ts';
@@ -147,7 +148,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     },
   });
   if (db.cluster) io.on(ACCESS_CHANGED, () => identity.forgetCachedAccess());
-  const limiter = new RateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits });
+  const limiter = new RateLimiter({ ...DEFAULT_RATE_LIMITS, ...options.rateLimits }, rateStoreFor(db));
   // Gauges are read when scraped, after everything below exists.
   const metrics = new Metrics({
     feedLag: () => Math.max(0, feed.headSeq() - broadcaster.position),
@@ -182,7 +183,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   );
   const data = { ...DATA_DEFAULTS, ...options.data };
   const backups = new Backups(
-    db.sqlite,
+    db,
     data.backupDir ? { dir: resolve(data.backupDir), intervalMinutes: data.backupIntervalMinutes, keep: data.backupKeep } : null,
     logger,
     options.now,
@@ -293,7 +294,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     onLose: (reason) => logger.info({ reason }, 'this node no longer runs the cluster chores'),
     onError: (err) => logger.warn({ err }, 'chores lock'),
   });
-  registerSocketHandlers(io, { memory, feed, logger, identity, gate });
+  registerSocketHandlers(io, { memory, feed, logger, identity, gate, cluster: !!db.cluster });
   const retention = createRetention(db, sessions, { ...data, now: options.now });
   const sweeper = startSweeper({
     memory,

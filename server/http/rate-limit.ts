@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { memoryRateStore, type RateStore } from '../../db/rate-store.ts';
 import { BatonError } from '../../lib/errors.ts';
 
 export interface RateLimits {
@@ -12,24 +13,25 @@ export interface RateLimits {
 export const DEFAULT_RATE_LIMITS: RateLimits = { writesPerMinute: 12_000, signInPerMinutePerIp: 20, signInPerMinutePerEmail: 5 };
 
 /**
- * Counters in memory (one process); 429 with Retry-After when one is spent. Writes are counted
- * synchronously, in a fixed window per caller as rate-limiter-flexible's memory store counts: the
- * write gate must not yield between a caller's calls, or a store and the retrieve sent right after
- * it could run out of order.
+ * Counters per caller; 429 with Retry-After when one is spent. Writes are counted synchronously, in a
+ * fixed one-minute window per caller: the write gate must not yield between a caller's calls, or a store
+ * and the retrieve sent right after it could run out of order. Where they are counted is the store's
+ * (db/rate-store.ts): this process on SQLite, PostgreSQL (shared by every node) on several nodes.
  */
 export class RateLimiter {
-  private readonly writeWindows = new Map<string, { used: number; resetAt: number }>();
   private readonly writesPerMinute: number;
-  private readonly signInIp: RateLimiterMemory;
-  private readonly signInEmail: RateLimiterMemory;
+  private readonly signInIp: RateLimiterAbstract;
+  private readonly signInEmail: RateLimiterAbstract;
+  private readonly store: RateStore;
 
-  constructor(limits: RateLimits) {
+  constructor(limits: RateLimits, store: RateStore = memoryRateStore()) {
+    this.store = store;
     this.writesPerMinute = limits.writesPerMinute;
-    this.signInIp = new RateLimiterMemory({ points: limits.signInPerMinutePerIp, duration: 60 });
-    this.signInEmail = new RateLimiterMemory({ points: limits.signInPerMinutePerEmail, duration: 60 });
+    this.signInIp = store.signInLimiter(limits.signInPerMinutePerIp, 'signin-ip');
+    this.signInEmail = store.signInLimiter(limits.signInPerMinutePerEmail, 'signin-email');
   }
 
-  private async take(limiter: RateLimiterMemory, key: string, what: string): Promise<void> {
+  private async take(limiter: RateLimiterAbstract, key: string, what: string): Promise<void> {
     try {
       await limiter.consume(key);
     } catch (res) {
@@ -41,13 +43,8 @@ export class RateLimiter {
 
   /** Counts one write for `key` (a principal id or an address); throws rate_limited past the limit. */
   write(key: string, now = Date.now()): void {
-    let w = this.writeWindows.get(key);
-    if (!w || w.resetAt <= now) {
-      if (this.writeWindows.size > 50_000) for (const [k, v] of this.writeWindows) if (v.resetAt <= now) this.writeWindows.delete(k);
-      w = { used: 0, resetAt: now + 60_000 };
-      this.writeWindows.set(key, w);
-    }
-    if (++w.used <= this.writesPerMinute) return;
+    const w = this.store.countWrite(key, now);
+    if (w.used <= this.writesPerMinute) return;
     const retryAfter = Math.max(1, Math.ceil((w.resetAt - now) / 1000));
     throw new BatonError('rate_limited', `Too many writes; try again in ${retryAfter} s`, { retryAfter });
   }
