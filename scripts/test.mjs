@@ -2,13 +2,14 @@
 // Runs every test suite (typecheck and lint, unit + integration with vitest, then the production build and the
 // Playwright end-to-end specs) and ends with one line: "N passed, N failed". The PostgreSQL suites (describePg in
 // test/pg-helpers.ts) need a server: PG_TEST_URL, or the machine's 127.0.0.1:5432; without one they are skipped, said
-// so here before vitest and again beside the summary, except under CI=true, where they fail.
+// so here before vitest and again beside the summary, except under CI=true, where they fail. The integration suite
+// then runs a second time on PostgreSQL (BATON_TEST_STORE=postgres, POSTGRES_SUITE below), under the same rule.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import pg from 'pg';
 
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', FORCE_COLOR: '0' };
-const run = (cmd, args) => spawnSync(cmd, args, { stdio: 'inherit', env }).status ?? 1;
+const run = (cmd, args, extraEnv = {}) => spawnSync(cmd, args, { stdio: 'inherit', env: { ...env, ...extraEnv } }).status ?? 1;
 const readJson = (path) => (existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null);
 
 mkdirSync('test-results', { recursive: true });
@@ -84,6 +85,56 @@ const skippedFiles = vitest
       .map((f) => f.name.replace(`${process.cwd()}/`, ''))
   : [];
 
+// 1b. The integration suite again, on PostgreSQL (BATON_TEST_STORE=postgres: each test server on a fresh database).
+const POSTGRES_SUITE = [
+  'rest',
+  'realtime',
+  'mcp',
+  'sessions',
+  'handoffs',
+  'authz-matrix',
+  'write-gate',
+  'gate-coverage',
+  'board-items',
+  'meeting',
+  'search-api',
+  'probe-search',
+  'account',
+  'auth',
+  'analytics',
+  'agents-in-the-wild',
+  'hooks-and-session-tools',
+  'needs-you',
+  'notifications',
+  'notify-own-actions',
+  'notifier-memory-skip',
+  'security-findings',
+  'sessions-paging',
+  'mcp-http-fastpath',
+  'readme-agent',
+  'data-portable',
+  'data-rollback',
+  'data-retention',
+  'data-metrics',
+].map((name) => `test/${name}.test.ts`);
+let pgSuiteNote = null;
+if (pgUp || process.env.CI === 'true') {
+  console.log(`\nThe integration suite on PostgreSQL (${POSTGRES_SUITE.length} files, BATON_TEST_STORE=postgres):`);
+  rmSync('test-results/vitest-pg.json', { force: true });
+  const pgStatus = run('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', '--outputFile=test-results/vitest-pg.json', ...POSTGRES_SUITE], {
+    BATON_TEST_STORE: 'postgres',
+  });
+  const pgRun = readJson('test-results/vitest-pg.json');
+  if (pgRun) {
+    passed += pgRun.numPassedTests;
+    failed += pgRun.numFailedTests;
+  }
+  if (pgStatus !== 0 && (!pgRun || pgRun.numFailedTests === 0)) failed += 1;
+} else {
+  pgSuiteNote = `Integration suite on PostgreSQL skipped: nothing answered on ${pgWhere} (set PG_TEST_URL, or run .ci/run which starts one)`;
+  console.warn(pgSuiteNote);
+}
+
 // 2. The production build the end-to-end tests run against.
 const buildStatus = run('npx', ['next', 'build']);
 if (buildStatus !== 0) {
@@ -107,5 +158,6 @@ if (skippedTests > 0) {
   console.log(`\nskipped: ${skippedTests} ${skippedTests === 1 ? 'test' : 'tests'}, ${suites}${skippedFiles.length ? ` (${skippedFiles.join(', ')})` : ''}`);
 }
 if (pgNote && !pgUp) console.log(pgNote);
+if (pgSuiteNote) console.log(pgSuiteNote);
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(failed > 0 ? 1 : 0);
