@@ -179,7 +179,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     },
     (p) => identity.refresh(p),
     maxValueBytes * 6 + 64 * 1024,
-    { accessGeneration: () => identity.accessGeneration, fastPath: options.mcpFastPath, maxDepth: gate.maxDepth },
+    { accessGeneration: () => identity.accessGeneration, fastPath: options.mcpFastPath, maxDepth: gate.maxDepth, adoptUnknownSessions: !!db.cluster },
   );
   const data = { ...DATA_DEFAULTS, ...options.data };
   const backups = new Backups(

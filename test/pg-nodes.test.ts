@@ -113,6 +113,30 @@ describePg('two nodes on one PostgreSQL database', () => {
       const read = await api(b.url, '/api/v1/memory/entry?namespace=mcp-cross&key=plan', { token });
       expect(read.status).toBe(200);
       expect(read.body.value).toEqual({ step: 1 });
+      // The same MCP session's next call lands on node B (a proxy without affinity): B opens it again, no 404.
+      const sessionId = (client.transport as StreamableHTTPClientTransport).sessionId!;
+      const viaB = await fetch(new URL('/mcp', b.url), {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-session-id': sessionId,
+          'mcp-protocol-version': '2025-06-18',
+        },
+        body: JSON.stringify({
+          jsonrpc: '2.0',
+          id: 7,
+          method: 'tools/call',
+          params: { name: 'memory_usage', arguments: { action: 'retrieve', namespace: 'mcp-cross', key: 'plan' } },
+        }),
+      });
+      expect(viaB.status).toBe(200);
+      expect(viaB.headers.get('mcp-session-id')).toBe(sessionId);
+      const answer = (await viaB.json()) as { id: number; result: { content: { text: string }[]; isError?: boolean } };
+      expect(answer.id).toBe(7);
+      expect(answer.result.isError).toBeFalsy();
+      expect(answer.result.content[0]!.text).toContain('step');
     } finally {
       await client.close();
     }

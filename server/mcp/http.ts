@@ -5,6 +5,7 @@ import {
   isJSONRPCRequest,
   isJSONRPCResultResponse,
   JSONRPCMessageSchema,
+  LATEST_PROTOCOL_VERSION,
   SUPPORTED_PROTOCOL_VERSIONS,
   type JSONRPCMessage,
   type RequestId,
@@ -176,6 +177,9 @@ function unsupportedVersion(req: McpHttpRequest): McpReply | null {
   return rpcError(400, `Bad Request: Unsupported protocol version: ${version} (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')})`);
 }
 
+/** The ids this server gives sessions (randomUUID); nothing else is adopted. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 const idInFlight = () => rpcError(400, 'Invalid Request: a request id is already in flight in this session', -32600);
 
 /** application/json, parameters allowed, as a media type rather than a substring. */
@@ -200,6 +204,13 @@ export function createMcpHttpHandler(
     callerCacheMs?: number;
     /** Answer plain memory_usage calls without the SDK's Protocol (default on; off for the equivalence test). */
     fastPath?: boolean;
+    /**
+     * Several nodes: a session id this node does not know was opened on another node (the proxy sent the
+     * request here, or that node died). The session is opened again here, under the same id and for this
+     * caller, instead of answering 404, so agents need no sticky routing. Its own state (the work session
+     * it started) starts empty, as after a restart.
+     */
+    adoptUnknownSessions?: boolean;
     /** Deepest nesting accepted in a tool's arguments. */
     maxDepth?: number;
   } = {},
@@ -207,7 +218,7 @@ export function createMcpHttpHandler(
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
   const fastPath = options.fastPath ?? true;
   /** How many calls took the fast path, and how many requests the direct Node route served (for tests and probes). */
-  const stats = { fastCalls: 0, directCalls: 0 };
+  const stats = { fastCalls: 0, directCalls: 0, adopted: 0 };
   const { accessGeneration } = options;
   const callerCacheMs = options.callerCacheMs ?? CALLER_CACHE_MS;
   /** The session's caller as of now: re-read per call, or from a short cache invalidated by access changes. */
@@ -235,9 +246,47 @@ export function createMcpHttpHandler(
   }, 60_000);
   sweep.unref();
 
+  /** Opens a session under `id` (a new one, or one another node opened: see adoptUnknownSessions). */
+  async function openSession(id: string, principal: Principal, ip: string | null): Promise<Session> {
+    const transport = new JsonResponseTransport(id);
+    // Each call re-reads the caller (at most a second old, and never across an access change), so
+    // revoking its token or lowering its role ends its access mid-session.
+    const backends = backendFor(callerOf(principal), ip);
+    const session: Session = { transport, lastSeen: Date.now(), owner: ownerOf(principal), principal, memory: backends.memory };
+    // The MCP session's own state (the work session it started or resumed) lives in its server.
+    await createMcpServer(backends.memory, backends.sessions).connect(transport);
+    // Set after connect(): the Protocol chains its own onclose to ours.
+    const onclose = transport.onclose;
+    transport.onclose = () => {
+      sessions.delete(transport.sessionId);
+      onclose?.();
+    };
+    sessions.set(transport.sessionId, session);
+    return session;
+  }
+
+  /** Opens again, on this node, a session another node opened: initialize and initialized, as its client did. */
+  async function adopt(id: string, principal: Principal, ip: string | null, req: McpHttpRequest): Promise<Session | McpReply> {
+    if (!UUID.test(id)) return rpcError(404, 'Unknown or expired MCP session; initialize again', -32001);
+    const session = await openSession(id, principal, ip);
+    const protocolVersion = req.header('mcp-protocol-version') ?? LATEST_PROTOCOL_VERSION;
+    await session.transport.exchange([
+      {
+        jsonrpc: '2.0',
+        id: '__baton_adopt',
+        method: 'initialize',
+        params: { protocolVersion, capabilities: {}, clientInfo: { name: 'adopted', version: '0' } },
+      },
+    ]);
+    await session.transport.exchange([{ jsonrpc: '2.0', method: 'notifications/initialized' }]);
+    stats.adopted++;
+    return session;
+  }
+
   /** The caller's own session, or the error response that refuses it. */
-  function sessionFor(id: string, principal: Principal): Session | McpReply {
+  async function sessionFor(id: string, principal: Principal, req?: McpHttpRequest, ip: string | null = null): Promise<Session | McpReply> {
     const session = sessions.get(id);
+    if (!session && options.adoptUnknownSessions && req) return adopt(id, principal, ip, req);
     if (!session) return rpcError(404, 'Unknown or expired MCP session; initialize again', -32001);
     if (session.owner !== ownerOf(principal)) return rpcError(403, 'This MCP session belongs to another caller');
     session.lastSeen = Date.now();
@@ -248,7 +297,7 @@ export function createMcpHttpHandler(
     const sessionId = req.header('mcp-session-id');
     if (req.method === 'DELETE') {
       if (!sessionId) return rpcError(400, 'Mcp-Session-Id header is required');
-      const session = sessionFor(sessionId, principal);
+      const session = await sessionFor(sessionId, principal);
       if (isReply(session)) return session;
       await session.transport.close();
       return json(200, null);
@@ -281,9 +330,10 @@ export function createMcpHttpHandler(
     // parses, with the same checks before it and the same answer ({ result, jsonrpc, id }).
     const fastId = fastPath && sessionId ? plainToolCallId(raw, 'memory_usage') : null;
     if (fastId !== null) {
-      const found = sessionFor(sessionId!, principal);
-      if (isReply(found)) return found;
       const badVersion = unsupportedVersion(req);
+      if (badVersion) return badVersion;
+      const found = await sessionFor(sessionId!, principal, req, ip);
+      if (isReply(found)) return found;
       if (badVersion) return badVersion;
       if (found.transport.inFlight(fastId)) return idInFlight();
       stats.fastCalls++;
@@ -302,30 +352,18 @@ export function createMcpHttpHandler(
 
     let session: Session;
     if (sessionId) {
-      const found = sessionFor(sessionId, principal);
+      if (messages.some(isInitialize) && sessions.has(sessionId)) return rpcError(400, 'Invalid Request: Server already initialized', -32600);
+      const badVersion = unsupportedVersion(req);
+      if (badVersion) return badVersion;
+      const found = await sessionFor(sessionId, principal, req, ip);
       if (isReply(found)) return found;
       session = found;
       if (messages.some(isInitialize)) return rpcError(400, 'Invalid Request: Server already initialized', -32600);
-      const badVersion = unsupportedVersion(req);
-      if (badVersion) return badVersion;
     } else {
       if (messages.length !== 1 || !isInitialize(messages[0]!)) {
         return rpcError(400, 'Send an initialize request first (POST without Mcp-Session-Id)');
       }
-      const transport = new JsonResponseTransport(randomUUID());
-      // Each call re-reads the caller (at most a second old, and never across an access change), so
-      // revoking its token or lowering its role ends its access mid-session.
-      const backends = backendFor(callerOf(principal), ip);
-      session = { transport, lastSeen: Date.now(), owner: ownerOf(principal), principal, memory: backends.memory };
-      // The MCP session's own state (the work session it started or resumed) lives in its server.
-      await createMcpServer(backends.memory, backends.sessions).connect(transport);
-      // Set after connect(): the Protocol chains its own onclose to ours.
-      const onclose = transport.onclose;
-      transport.onclose = () => {
-        sessions.delete(transport.sessionId);
-        onclose?.();
-      };
-      sessions.set(transport.sessionId, session);
+      session = await openSession(randomUUID(), principal, ip);
     }
 
     const exchanged = session.transport.exchange(messages);
