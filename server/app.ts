@@ -125,7 +125,9 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
   });
   const broadcaster = new Broadcaster(feed, io, options.feedPollMs ?? 50);
   // Follows the feed from its own durable position into the webhook outbox; a commit only wakes it.
-  const notify = createNotifications(db, { ...options.notify, now: options.now, logger, listenUrl: () => listenUrl });
+  // Several nodes: whether this node holds the chores lock (set once the lock is being competed for, below).
+  let runsChores = () => !db.cluster;
+  const notify = createNotifications(db, { ...options.notify, now: options.now, logger, listenUrl: () => listenUrl, shouldDeliver: () => runsChores() });
   // Every commit wakes the broadcaster, which reads the feed the services append to.
   const { memory, sessions, items, meeting, handoffs, analytics } = createServices(db, {
     feed,
@@ -294,6 +296,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     onLose: (reason) => logger.info({ reason }, 'this node no longer runs the cluster chores'),
     onError: (err) => logger.warn({ err }, 'chores lock'),
   });
+  if (chores) runsChores = () => chores.isLeader;
   registerSocketHandlers(io, { memory, feed, logger, identity, gate, cluster: !!db.cluster });
   const retention = createRetention(db, sessions, { ...data, now: options.now });
   const sweeper = startSweeper({

@@ -21,6 +21,8 @@ export interface DeliveryOptions {
   concurrency?: number;
   pollMs?: number;
   now?: () => number;
+  /** Several nodes: whether this node sends the outbox now (the chores holder only, so a delivery is not sent twice). */
+  shouldRun?: () => boolean;
   logger?: Logger;
 }
 
@@ -61,6 +63,7 @@ export class DeliveryWorker {
       concurrency: 8,
       pollMs: 500,
       now: Date.now,
+      shouldRun: () => true,
       // Options left undefined keep their defaults.
       ...(Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as DeliveryOptions),
     };
@@ -93,7 +96,7 @@ export class DeliveryWorker {
   };
 
   private pump(): void {
-    if (this.stopped) return;
+    if (this.stopped || !this.o.shouldRun()) return;
     const room = this.o.concurrency - this.inflight.size;
     if (room <= 0) return;
     let due: DueDelivery[];

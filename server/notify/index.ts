@@ -36,7 +36,10 @@ export interface Notifications {
 }
 
 /** The notification pieces on one database, built once by createApplication (never by CLI processes). */
-export function createNotifications(db: DbHandle, options: NotifyOptions & { now?: () => number; logger?: Logger; listenUrl: () => string }): Notifications {
+export function createNotifications(
+  db: DbHandle,
+  options: NotifyOptions & { now?: () => number; logger?: Logger; listenUrl: () => string; shouldDeliver?: () => boolean },
+): Notifications {
   const now = options.now ?? Date.now;
   // The outbox runs on wall-clock time (retries are about the network); events carry the feed's times.
   const webhooks = new WebhookStore(db);
@@ -46,6 +49,7 @@ export function createNotifications(db: DbHandle, options: NotifyOptions & { now
     retryBaseMs: options.retryBaseMs,
     retryWindowMs: options.retryWindowMs,
     logger: options.logger,
+    shouldRun: options.shouldDeliver,
   });
   const baseUrl = () => (options.publicUrl ?? options.listenUrl()).replace(/\/+$/, '');
   const notifier = new Notifier(db, webhooks, { baseUrl, now, onEnqueue: delivery.wake, logger: options.logger });
