@@ -12,6 +12,7 @@ import type { Change } from '../lib/events.ts';
 import type { Principal } from '../lib/access.ts';
 import { followFeed, type FeedClient } from '../lib/feed-client.ts';
 import { api, connectClient, waitFor } from './helpers.ts';
+import { startReceiver } from './webhook-receiver.ts';
 import { describePg, freshPgDatabase, type FreshPgDatabase } from './pg-helpers.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -236,6 +237,24 @@ describePg('two nodes on one PostgreSQL database', () => {
     // A viewer leaving on B is gone from A's list.
     onB.socket.disconnect();
     await waitFor(() => JSON.stringify(seenA.at(-1)) === JSON.stringify(['nodes']), 5000, 'B’s viewer gone on A');
+  }, 30_000);
+
+  it('a webhook event raised on either node is delivered once, by one node', async () => {
+    const receiver = await startReceiver();
+    try {
+      const hook = await api(a.url, '/api/v1/webhooks', { method: 'POST', token, json: { url: receiver.url, events: '*', description: 'two nodes' } });
+      expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+      expect((await put(a.url, 'hooks', 'session/hook-1/init', JSON.stringify({ session_id: 'hook-1', goals: ['ship', 'test'] }))).status).toBe(201);
+      expect((await put(b.url, 'hooks', 'session/hook-1/state', JSON.stringify({ goals_completed: ['ship'] }))).status).toBe(201);
+      const done = () => receiver.received.filter((r) => (r.body as { type?: string })?.type === 'goal.done');
+      await waitFor(() => done().length >= 1, 10_000, 'the goal.done delivery');
+      // Both nodes follow the same outbox; only the chores holder sends it.
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(done()).toHaveLength(1);
+      expect(new Set(receiver.received.map((r) => r.headers['baton-delivery'])).size).toBe(receiver.received.length);
+    } finally {
+      await receiver.close();
+    }
   }, 30_000);
 
   it('a revoked token is cut on both nodes: sockets closed and requests refused', async () => {
