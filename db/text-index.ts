@@ -97,7 +97,8 @@ export function toTsQuery(indexed: string[]): string | null {
 
 /**
  * PostgreSQL: the GIN index over baton_search_text(key, value) finds the matches; ts_rank scores them,
- * a key match weighing KEY_WEIGHT times a value match (as bm25's column weights do in SQLite). Ranks
+ * a key match weighing KEY_WEIGHT times a value match (as bm25's column weights do in SQLite), each divided by
+ * 1 + log(length) so a short text naming the words ranks above a long one (as bm25 does). Ranks
  * every match (no window yet): the scale figures are SQLite's (bench (h)).
  */
 export function pgTextIndex(sqlite: Database.Database): TextIndex {
@@ -108,7 +109,7 @@ export function pgTextIndex(sqlite: Database.Database): TextIndex {
       return sqlite
         .prepare<unknown[], RankedRow>(
           `SELECT ${ENTRY_COLUMNS_E}, t.score FROM (
-             SELECT m.id, -(${KEY_WEIGHT} * ts_rank(to_tsvector('simple', baton_words(m.key)), q.q) + ts_rank(baton_search_text(m.key, m.value), q.q)) AS score
+             SELECT m.id, -(${KEY_WEIGHT} * ts_rank(to_tsvector('simple', baton_words(m.key)), q.q, 1) + ts_rank(baton_search_text(m.key, m.value), q.q, 1)) AS score
              FROM memory_entries m, (SELECT to_tsquery('simple', public.unaccent(?::text)) AS q) q
              WHERE baton_search_text(m.key, m.value) @@ q.q
            ) t JOIN memory_entries e ON e.id = t.id

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { io as connect } from 'socket.io-client';
 import { createApplication, type Application, type ApplicationOptions } from '../server/app.ts';
 import { openDatabase, type DbHandle } from '../db/client.ts';
+import { openPostgresStore } from '../db/store.ts';
 import { PROTOCOL_VERSION, type Change } from '../lib/events.ts';
 import type { MemoryEntry } from '../lib/memory-types.ts';
 import type { BatonSocket } from '../lib/feed-client.ts';
@@ -119,6 +120,26 @@ export function openTempDatabase(): { handle: DbHandle; path: string; cleanup():
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A migrated store for service-level tests: a temp SQLite file, or (BATON_TEST_STORE=postgres) a fresh PostgreSQL
+ * database through the same DbHandle the server uses.
+ */
+export async function openTempStore(): Promise<{ handle: DbHandle; cleanup(): Promise<void> }> {
+  if (TEST_STORE === 'postgres') {
+    const fresh = await freshPgDatabase('baton_unit');
+    const handle = await openPostgresStore(fresh.url);
+    return {
+      handle,
+      async cleanup() {
+        handle.close();
+        await fresh.drop();
+      },
+    };
+  }
+  const db = openTempDatabase();
+  return { handle: db.handle, cleanup: async () => db.cleanup() };
 }
 
 /** What a client holds for one namespace: key → the raw value and version it last saw. */
