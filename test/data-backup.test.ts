@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseInUse, quickCheck, restoreDatabase } from '../server/safety/backup.ts';
-import { api, startTestServer, type TestServer } from './helpers.ts';
+import { api, startTestServer, TEST_STORE, type TestServer } from './helpers.ts';
 
 let s: TestServer;
 let dir: string;
@@ -19,7 +19,8 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('backups', () => {
+// SQLite's online backup of the server's file: on PostgreSQL the backup is pg_dump (below).
+describe.skipIf(TEST_STORE === 'postgres')('backups', () => {
   it('a backup taken under a 4-writer load passes quick_check and holds every write acknowledged before it began', async () => {
     const acked: { key: string; version: number }[] = [];
     let stop = false;
@@ -93,5 +94,21 @@ describe('backups', () => {
     n.prepare("INSERT INTO __drizzle_migrations (hash, created_at) VALUES ('from-the-future', 99999999999999)").run();
     n.close();
     await expect(restoreDatabase(newer, join(dir, 'never.db'))).rejects.toThrow(/newer Baton/);
+  });
+});
+
+describe.runIf(TEST_STORE === 'postgres')('backups on PostgreSQL', () => {
+  it('are pg_dump: the backup routes answer 409 saying so, never a 500; nothing is scheduled', async () => {
+    for (const [method, path] of [
+      ['GET', '/api/v1/backup'],
+      ['POST', '/api/v1/backups'],
+    ] as const) {
+      const res = await api(s.url, path, { method, ...(method === 'POST' ? { json: {} } : {}) });
+      expect(res.status, path).toBe(409);
+      expect(res.body.error.message, path).toMatch(/PostgreSQL.*pg_dump/);
+    }
+    const list = await api(s.url, '/api/v1/backups');
+    expect(list.status).toBe(200);
+    expect(list.body).toMatchObject({ items: [], configured: false, lastGoodAt: null });
   });
 });

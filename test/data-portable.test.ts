@@ -48,6 +48,9 @@ describe('round trip: export A, import into an empty B, export B', () => {
         if (i % 1000 === 0) m.delete({ namespace: ns, key }, 'cleaner'); // history without a live entry
       }
     });
+    // The seed held the event loop for seconds (on PostgreSQL, ~20): let the servers close the keep-alive
+    // sockets that timed out meanwhile, so the next request is not sent on one of them (ECONNRESET).
+    await new Promise((r) => setTimeout(r, 100));
 
     // The sweeper may append changes (autosave, idle sessions) while the export runs: its seq is the
     // snapshot's, between the head before and after.

@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApplication } from '../server/app.ts';
 import { systemWriter } from '../server/gate.ts';
 import { createRetention } from '../server/safety/retention.ts';
-import { api, startTestServer, waitFor, type TestServer } from './helpers.ts';
+import { api, startTestServer, TEST_STORE, waitFor, type TestServer } from './helpers.ts';
+import { freshPgDatabase } from './pg-helpers.ts';
 
 const T0 = Date.UTC(2026, 10, 25, 9, 0, 0);
 const DAY = 86_400_000;
@@ -107,13 +108,30 @@ describe('HISTORY_KEEP and AUDIT_RETENTION_DAYS', () => {
 
   it('history beyond HISTORY_KEEP is trimmed by the sweeper, after the limit was lowered too', async () => {
     const databasePath = join(dir, 'history.db');
-    const first = await createApplication({ databasePath, web: false, authSecret: 'x'.repeat(40), sweepIntervalMs: 3_600_000, data: { historyKeep: 10 } });
+    // The same store twice: the file, or (BATON_TEST_STORE=postgres) one PostgreSQL database.
+    const pgDb = TEST_STORE === 'postgres' ? await freshPgDatabase('baton_it') : null;
+    const databaseUrl = pgDb?.url;
+    const first = await createApplication({
+      databasePath,
+      databaseUrl,
+      web: false,
+      authSecret: 'x'.repeat(40),
+      sweepIntervalMs: 3_600_000,
+      data: { historyKeep: 10 },
+    });
     for (let v = 1; v <= 8; v++) first.memory.store({ namespace: 'h', key: 'k', value: `v${v}` }, systemWriter('test'));
     for (let v = 1; v <= 2; v++) first.memory.store({ namespace: 'h', key: 'short', value: `v${v}` }, systemWriter('test'));
     expect(first.memory.history({ namespace: 'h', key: 'k' })).toHaveLength(8);
     await first.close();
 
-    const second = await createApplication({ databasePath, web: false, authSecret: 'x'.repeat(40), sweepIntervalMs: 10, data: { historyKeep: 3 } });
+    const second = await createApplication({
+      databasePath,
+      databaseUrl,
+      web: false,
+      authSecret: 'x'.repeat(40),
+      sweepIntervalMs: 10,
+      data: { historyKeep: 3 },
+    });
     try {
       const count = (key: string) =>
         second.db.sqlite.prepare<[string], { n: number }>("SELECT count(*) AS n FROM memory_history WHERE namespace = 'h' AND key = ?").get(key)!.n;
@@ -125,6 +143,7 @@ describe('HISTORY_KEEP and AUDIT_RETENTION_DAYS', () => {
       expect(count('k')).toBe(3);
     } finally {
       await second.close();
+      await pgDb?.drop();
     }
   });
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOTIFY_EVENTS } from '../lib/notify.ts';
 import { SEED_CALLS_PATH, type SeedCalls } from '../scripts/extract-seed.ts';
 import { verifySignature } from '../server/notify/sign.ts';
+import { WebhookStore } from '../server/notify/webhooks.ts';
 import { api, startTestServer, waitFor, type TestServer } from './helpers.ts';
 import { startReceiver, type Received } from './webhook-receiver.ts';
 
@@ -189,6 +190,24 @@ describe('delivery', () => {
       expect((await api(s.url, `/api/v1/webhooks/${hook.body.id}`, { method: 'DELETE' })).status).toBe(200);
     } finally {
       await flaky.close();
+    }
+  });
+
+  it('the delivery log lists deliveries made in the same millisecond newest first', async () => {
+    // A server with no other webhook, and a store of its own on its database with a clock that stands still;
+    // all of it runs before the server's delivery worker gets a turn.
+    const other = await startTestServer();
+    const store = new WebhookStore(other.app.db, () => 1_000);
+    const hook = store.create({ url: 'http://127.0.0.1:9/never', events: ['goal.done'] }, 'test');
+    try {
+      for (const n of [1, 2, 3]) {
+        const event = { id: `evt_same_ms_${n}`, type: 'goal.done', createdAt: new Date(1_000).toISOString(), data: { actor: 'test' } } as const;
+        expect(store.enqueue(event, undefined, 'http://localhost')).toBe(1);
+      }
+      expect(store.deliveries(hook.id).map((d) => d.eventId)).toEqual(['evt_same_ms_3', 'evt_same_ms_2', 'evt_same_ms_1']);
+    } finally {
+      store.remove(hook.id);
+      await other.close();
     }
   });
 

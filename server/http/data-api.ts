@@ -97,7 +97,7 @@ export function registerDataRoutes(app: Hono<Env>, deps: Partial<DataRouteDeps> 
     const principal = c.get('principal');
     authorize(principal, { action: 'admin' });
     const namespace = c.req.query('namespace') || undefined;
-    const lines = exportLines(handle.path, { namespace, now: deps.now?.() });
+    const lines = exportLines(handle, { namespace, now: deps.now?.() });
     audit.record({ principal, action: 'data.export', target: namespace ?? '*', outcome: 'ok', ip: c.get('ip'), detail: { via: 'rest' } });
     const stream = Readable.from(
       (function* () {

@@ -56,6 +56,16 @@ const DELIVERY_COLUMNS =
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms == null ? null : iso(ms));
 export const newId = (prefix: string) => `${prefix}_${randomBytes(12).toString('base64url')}`;
+let lastDelivery = 0;
+/**
+ * A delivery id that sorts after every one this process made before it: a strictly increasing stamp
+ * (µs-ish, fixed-width hex), then random hex. The log lists deliveries by created_at, then by id, so
+ * those made in the same millisecond come newest first on either store (no hidden rowid needed).
+ */
+const newDeliveryId = () => {
+  lastDelivery = Math.max(Date.now() * 1000, lastDelivery + 1);
+  return `dlv_${lastDelivery.toString(16).padStart(14, '0')}${randomBytes(6).toString('hex')}`;
+};
 const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
 /**
@@ -102,7 +112,7 @@ export class WebhookStore {
       ),
       disable: s.prepare<[string, number, string]>('UPDATE webhooks SET enabled = 0, disabled_reason = ?, updated_at = ? WHERE id = ?'),
       deliveries: s.prepare<[string, number], DeliveryRow>(
-        `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d WHERE d.webhook_id = ? ORDER BY d.created_at DESC, d.rowid DESC LIMIT ?`,
+        `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d WHERE d.webhook_id = ? ORDER BY d.created_at DESC, d.id DESC LIMIT ?`,
       ),
       delivery: s.prepare<[string], DeliveryRow>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries d WHERE d.id = ?`),
       attempts: s.prepare<[string], { at: number; status: number | null; durationMs: number; response: string | null; error: string | null }>(
@@ -220,7 +230,7 @@ export class WebhookStore {
       if (!events.includes('*') && !events.includes(event.type)) continue;
       if (w.minSeverity && severity && SEVERITY_RANK[severity] < SEVERITY_RANK[w.minSeverity]) continue;
       const body = w.format === 'slack' ? JSON.stringify(slackBody(event, baseUrl)) : JSON.stringify(event);
-      this.q.enqueue.run({ id: newId('dlv'), webhookId: w.id, eventId: event.id, eventType: event.type, body, at });
+      this.q.enqueue.run({ id: newDeliveryId(), webhookId: w.id, eventId: event.id, eventType: event.type, body, at });
       n++;
     }
     return n;

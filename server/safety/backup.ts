@@ -3,10 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DbHandle } from '../../db/client.ts';
+import { onlineBackupSource } from '../../db/snapshot.ts';
 import { BatonError } from '../../lib/errors.ts';
 import type { Logger } from '../logger.ts';
 
-// Backups (issue 17): SQLite's online backup API, never a copy of the live file and its WAL.
+// Backups (issue 17): SQLite's online backup API, never a copy of the live file and its WAL. On
+// PostgreSQL the backup is pg_dump: the routes answer 409 saying so (docs/operations.md).
 //
 // The backup reads the database through the connection that writes it, a few hundred pages per
 // step between which the event loop runs: writes made meanwhile on that connection are carried
@@ -88,6 +91,13 @@ export interface BackupSchedule {
   keep: number;
 }
 
+const PG_DUMP =
+  'the store is PostgreSQL, which Baton does not copy itself: back it up with pg_dump (online and consistent while the nodes run); ' +
+  '`baton backup FILE` with DATABASE_URL set prints the pg_dump and pg_restore commands (docs/operations.md, "PostgreSQL (several nodes)")';
+
+/** The answer to a backup asked of a server on PostgreSQL: 409, never a 500. */
+const notOnPostgres = () => new BatonError('version_conflict', `backup: ${PG_DUMP}`, { field: 'DATABASE_URL' });
+
 /**
  * Scheduled backups into BACKUP_DIR every BACKUP_INTERVAL_MINUTES, keeping the newest BACKUP_KEEP,
  * and "Back up now". Knows the time of the last good backup (health, metrics, doctor).
@@ -96,14 +106,21 @@ export class Backups {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<BackupInfo & { ms: number }> | null = null;
   private lastGood: number | null = null;
+  /** What the online backup copies from; null on PostgreSQL, which is backed up with pg_dump. */
+  private readonly source: Database.Database | null;
+  /** BACKUP_DIR and its timing; null when not set, or when the store is PostgreSQL. */
+  readonly schedule: BackupSchedule | null;
 
   constructor(
-    private readonly sqlite: Database.Database,
-    readonly schedule: BackupSchedule | null,
+    handle: DbHandle,
+    schedule: BackupSchedule | null,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {
-    if (schedule) this.lastGood = listBackups(schedule.dir)[0]?.at ?? null;
+    this.source = onlineBackupSource(handle);
+    this.schedule = this.source ? schedule : null;
+    if (schedule && !this.source) logger.warn({ dir: schedule.dir }, `BACKUP_DIR is ignored: ${PG_DUMP}`);
+    if (this.schedule) this.lastGood = listBackups(this.schedule.dir)[0]?.at ?? null;
   }
 
   start(): void {
@@ -129,6 +146,7 @@ export class Backups {
 
   /** A backup into BACKUP_DIR now (one at a time: a second call waits for the running one). */
   runNow(): Promise<BackupInfo & { ms: number }> {
+    if (!this.source) return Promise.reject(notOnPostgres());
     if (!this.schedule)
       return Promise.reject(new BatonError('invalid_input', 'BACKUP_DIR is not set: this server keeps no backups of its own', { field: 'BACKUP_DIR' }));
     this.running ??= this.write(this.schedule).finally(() => (this.running = null));
@@ -137,7 +155,8 @@ export class Backups {
 
   /** A backup to any file (the CLI's `baton backup` through the server). */
   async to(file: string): Promise<BackupInfo & { ms: number }> {
-    const info = await backupDatabase(this.sqlite, file);
+    if (!this.source) throw notOnPostgres();
+    const info = await backupDatabase(this.source, file);
     this.lastGood = info.at;
     return info;
   }

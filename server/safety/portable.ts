@@ -1,6 +1,6 @@
-import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { txRunner, type DbHandle } from '../../db/client.ts';
+import { idsInserted, openSnapshot } from '../../db/snapshot.ts';
 import { HANDOFF_STATUS_VALUES, SESSION_STATUSES, SESSION_TYPES } from '../../db/schema.ts';
 import { BatonError } from '../../lib/errors.ts';
 import { tooDeepPath } from '../../lib/json-depth.ts';
@@ -298,19 +298,21 @@ export interface ExportOptions {
 /**
  * The export as lines (without newlines), read on a connection of its own inside one read
  * transaction: a consistent snapshot at the header's `seq`, while the server keeps writing.
- * Close the returned iterator (or read it to the end) to release the snapshot.
+ * Close the returned iterator (or read it to the end) to release the snapshot. `source`: the
+ * store's handle (SQLite or PostgreSQL, db/snapshot.ts), or the path of a SQLite file.
  */
-export function* exportLines(path: string, options: ExportOptions = {}): Generator<string, void, undefined> {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  db.pragma('busy_timeout = 5000');
+export function* exportLines(source: DbHandle | string, options: ExportOptions = {}): Generator<string, void, undefined> {
+  const snapshot = openSnapshot(source);
+  const db = snapshot.sqlite;
   try {
-    db.exec('BEGIN');
     const seq = (db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM changes').get() as { seq: number }).seq;
     yield JSON.stringify({ format: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date(options.now ?? Date.now()).toISOString(), seq });
     const now = options.now ?? Date.now();
     const glob = options.namespace ? toSqliteGlob(options.namespace) : null;
     const nsWhere = (col: string) => (glob ? ` AND ${col} GLOB @glob` : '');
     const params = glob ? { glob } : {};
+    // A statement without parameters is given none (PostgreSQL refuses an unused one).
+    const globArg = glob ? [params] : [];
 
     const emails = new Map<string, string>();
     for (const u of db.prepare('SELECT id, email, name, role, disabled FROM auth_user ORDER BY email').all() as Row[]) {
@@ -370,28 +372,36 @@ export function* exportLines(path: string, options: ExportOptions = {}): Generat
     }
 
     const sessionWhere = glob ? ' WHERE source_namespace GLOB @glob' : '';
-    const hasArchived = (db.prepare("SELECT count(*) AS n FROM pragma_table_info('work_sessions') WHERE name = 'archived_at'").get() as { n: number }).n > 0;
     const sessionIds: string[] = [];
-    const childStmts = Object.entries(CHILDREN).map(
-      ([name, c]) => [name, c.spec, db.prepare(`SELECT * FROM ${c.table} WHERE session_id = ? ORDER BY rowid`)] as const,
-    );
-    for (const s of db.prepare(`SELECT * FROM work_sessions${sessionWhere} ORDER BY id`).all(params) as Row[]) {
+    // A session's rows in the order they were written (their id); its files, which have no id, by path
+    // in UTF-8 byte order (SQLite's order for text), so both stores list them alike.
+    const byPath = (a: Row, b: Row) => Buffer.compare(Buffer.from(String(a.path)), Buffer.from(String(b.path)));
+    const childStmts = Object.entries(CHILDREN).map(([name, c]) => {
+      const hasId = c.spec !== CHILDREN.files!.spec;
+      return [name, c.spec, db.prepare(`SELECT * FROM ${c.table} WHERE session_id = ?${hasId ? ' ORDER BY id' : ''}`), hasId] as const;
+    });
+    for (const s of db.prepare(`SELECT * FROM work_sessions${sessionWhere} ORDER BY id`).all(...globArg) as Row[]) {
       sessionIds.push(String(s.id));
       const { type, ...rest } = toRecord(SESSION, s);
-      const record: Row = { type: 'session', ...rest, sessionType: type, archivedAt: hasArchived ? (s.archived_at ?? null) : null };
-      for (const [name, spec, stmt] of childStmts) record[name] = (stmt.all(s.id) as Row[]).map((r) => toRecord(spec, r));
+      // archivedAt: no column holds it (an archived session says so in its details, exported with them).
+      const record: Row = { type: 'session', ...rest, sessionType: type, archivedAt: null };
+      for (const [name, spec, stmt, hasId] of childStmts) {
+        const rows = stmt.all(s.id) as Row[];
+        if (!hasId) rows.sort(byPath);
+        record[name] = rows.map((r) => toRecord(spec, r));
+      }
       yield JSON.stringify(record);
     }
     const inSessions = glob ? ` WHERE session_id IN (SELECT id FROM work_sessions${sessionWhere})` : '';
-    for (const r of db.prepare(`SELECT * FROM session_items${inSessions} ORDER BY id`).all(params) as Row[]) {
+    for (const r of db.prepare(`SELECT * FROM session_items${inSessions} ORDER BY id`).all(...globArg) as Row[]) {
       yield JSON.stringify({ type: 'item', ...toRecord(ITEM, r) });
     }
-    for (const r of db.prepare(`SELECT * FROM session_checkpoints${inSessions} ORDER BY id`).all(params) as Row[]) {
+    for (const r of db.prepare(`SELECT * FROM session_checkpoints${inSessions} ORDER BY id`).all(...globArg) as Row[]) {
       yield JSON.stringify({ type: 'checkpoint', ...toRecord(CHECKPOINT, r) });
     }
     const checklist = db.prepare('SELECT * FROM handoff_checklist WHERE handoff_id = ? ORDER BY id');
     const events = db.prepare('SELECT * FROM handoff_events WHERE handoff_id = ? ORDER BY id');
-    for (const h of db.prepare(`SELECT * FROM handoffs${inSessions} ORDER BY id`).all(params) as Row[]) {
+    for (const h of db.prepare(`SELECT * FROM handoffs${inSessions} ORDER BY id`).all(...globArg) as Row[]) {
       yield JSON.stringify({
         type: 'handoff',
         ...toRecord(HANDOFF, h),
@@ -401,9 +411,8 @@ export function* exportLines(path: string, options: ExportOptions = {}): Generat
         events: (events.all(h.id) as Row[]).map((r) => toRecord(EVENT, r)),
       });
     }
-    db.exec('COMMIT');
   } finally {
-    db.close();
+    snapshot.close();
   }
 }
 
@@ -542,13 +551,23 @@ export function applyImport(
     dropHandoff: s.prepare<[string]>('DELETE FROM handoffs WHERE id = ?'),
     idFree: (table: string) => s.prepare<[number], { n: number }>(`SELECT count(*) AS n FROM ${table} WHERE id = ?`),
   };
-  const hasArchived = (s.prepare("SELECT count(*) AS n FROM pragma_table_info('work_sessions') WHERE name = 'archived_at'").get() as { n: number }).n > 0;
   const insertRow = (table: string, spec: Spec, rec: Row, extra: Record<string, unknown> = {}) => {
     const cols = [...spec.map(([c]) => c), ...Object.keys(extra)];
-    const info = s
-      .prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`)
-      .run(...toColumns(spec, rec), ...Object.values(extra));
-    return Number(info.lastInsertRowid);
+    s.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(...toColumns(spec, rec), ...Object.values(extra));
+  };
+  /** Tables rows were written to with the ids they had, since the store last drew one there. */
+  const explicitIds = new Set<string>();
+  const syncIds = (table: string) => {
+    if (explicitIds.delete(table)) idsInserted(handle, table);
+  };
+  /** Inserts a row whose id the store draws (above any id written as it was), and returns that id. */
+  const insertNew = (table: string, spec: Spec, rec: Row): number => {
+    syncIds(table);
+    const cols = spec.map(([c]) => c);
+    const row = s
+      .prepare<unknown[], { id: number }>(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) RETURNING id`)
+      .get(...toColumns(spec, rec))!;
+    return Number(row.id);
   };
   /** Keeps an integer id when it is free here (an empty install: ids, and references to them, stay the same). */
   const freeId = (table: string, id: number) => (q.idFree(table).get(id)!.n === 0 ? id : null);
@@ -637,7 +656,7 @@ export function applyImport(
         q.dropSession.run(r.id);
       }
       const rec = { ...r, type: r.sessionType } as Row;
-      insertRow('work_sessions', SESSION, rec, hasArchived ? { archived_at: r.archivedAt } : {});
+      insertRow('work_sessions', SESSION, rec);
       for (const [name, c] of Object.entries(CHILDREN)) {
         for (const child of (r as Row)[name] as Row[]) insertRow(c.table, c.spec, { ...child, sessionId: r.id }, { session_id: r.id });
       }
@@ -657,8 +676,11 @@ export function applyImport(
       const id = freeId('session_items', r.id);
       const { id: _drop, ...rest } = r;
       void _drop;
-      if (id === null) insertRow('session_items', ITEM.slice(1), rest);
-      else insertRow('session_items', ITEM, r);
+      if (id === null) insertNew('session_items', ITEM.slice(1), rest);
+      else {
+        insertRow('session_items', ITEM, r);
+        explicitIds.add('session_items');
+      }
       count('item', 'created', `${r.sessionId}#${r.id}`);
     }
     const checkpointIds = new Map<number, number>();
@@ -671,8 +693,11 @@ export function applyImport(
       const id = freeId('session_checkpoints', r.id);
       const { id: _drop, ...rest } = r;
       void _drop;
-      checkpointIds.set(r.id, id ?? insertRow('session_checkpoints', CHECKPOINT.slice(1), rest));
-      if (id !== null) insertRow('session_checkpoints', CHECKPOINT, r);
+      checkpointIds.set(r.id, id ?? insertNew('session_checkpoints', CHECKPOINT.slice(1), rest));
+      if (id !== null) {
+        insertRow('session_checkpoints', CHECKPOINT, r);
+        explicitIds.add('session_checkpoints');
+      }
       count('checkpoint', 'created', `${r.sessionId}#${r.id}`);
     }
     const published = new Set<string>();
@@ -705,6 +730,8 @@ export function applyImport(
       published.add(r.id);
       count('handoff', outcome, r.id);
     }
+
+    for (const table of [...explicitIds]) syncIds(table);
 
     // The feed: each board and handoff written, whole, as its screens expect it.
     const actor = options.writer.label;
