@@ -2,8 +2,10 @@
 // Each dialect has the same helper names with its own column types, so a table reads the same in
 // both files and the comparison test (test/pg-schema.test.ts) keeps their columns in step.
 //
-// Follow-up: db/schema.ts still spells its columns out; moving it onto `sqliteCols` is a separate,
-// behaviour-free change (its migrations must not change when it happens).
+// Both schemas use them (`pgCols as c`, `sqliteCols as c`), with the shared enum value lists below. One
+// exception, on purpose: SQLite's rowid aliases without AUTOINCREMENT (memory_entries.id, changes.seq,
+// audit_log.id) stay `integer(...).primaryKey()` in db/schema.ts, because `sqliteCols.id` adds AUTOINCREMENT
+// (their PostgreSQL twins are `c.id`). Changing a SQLite helper changes db/migrations: it must not happen here.
 import { bigint, integer as pgInteger, text as pgText } from 'drizzle-orm/pg-core';
 import { integer as sqliteInteger, text as sqliteText } from 'drizzle-orm/sqlite-core';
 
@@ -42,7 +44,7 @@ export const pgCols = {
   enum: <U extends string, T extends Readonly<[U, ...U[]]>>(name: string, values: T) => pgText(name, { enum: values }),
 };
 
-/** SQLite: the same shapes, as db/schema.ts declares them today. */
+/** SQLite: the same shapes, exactly as db/schema.ts declared them before it used these helpers (same DDL). */
 export const sqliteCols = {
   ms: (name: string) => sqliteInteger(name),
   int64: (name: string) => sqliteInteger(name),

@@ -1,6 +1,16 @@
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { BLOCKER_SEVERITIES, CHECKPOINT_KINDS, SESSION_STATUSES, SESSION_TYPES } from '../lib/session-types.ts';
 import { WRITER_KINDS } from '../lib/analytics-types.ts';
+import {
+  AUDIT_OUTCOMES,
+  CHANGE_OPS,
+  DELIVERY_STATES,
+  HANDOFF_SOURCES,
+  HANDOFF_TO_KINDS,
+  SESSION_FILE_KINDS,
+  sqliteCols as c,
+  WEBHOOK_FORMATS,
+} from './columns.ts';
 
 /**
  * Live memory entries. An entry whose expiresAt has passed is invisible and purged by the sweeper.
@@ -13,18 +23,19 @@ import { WRITER_KINDS } from '../lib/analytics-types.ts';
 export const memoryEntries = sqliteTable(
   'memory_entries',
   {
+    // A rowid alias without AUTOINCREMENT (see above), so not `c.id()`, which would add it.
     id: integer('id').primaryKey(),
-    namespace: text('namespace').notNull(),
-    key: text('key').notNull(),
-    value: text('value').notNull(),
-    version: integer('version').notNull(),
-    size: integer('size').notNull(),
-    createdAt: integer('created_at').notNull(),
-    updatedAt: integer('updated_at').notNull(),
-    updatedBy: text('updated_by').notNull(),
-    expiresAt: integer('expires_at'),
+    namespace: c.text('namespace').notNull(),
+    key: c.text('key').notNull(),
+    value: c.text('value').notNull(),
+    version: c.int('version').notNull(),
+    size: c.int('size').notNull(),
+    createdAt: c.ms('created_at').notNull(),
+    updatedAt: c.ms('updated_at').notNull(),
+    updatedBy: c.text('updated_by').notNull(),
+    expiresAt: c.ms('expires_at'),
     /** Set when a session-shaped key held a value that could not become a session (shown in the explorer). */
-    projectionWarning: text('projection_warning'),
+    projectionWarning: c.text('projection_warning'),
   },
   (t) => [
     uniqueIndex('memory_entries_namespace_key').on(t.namespace, t.key),
@@ -43,15 +54,15 @@ export const memoryEntries = sqliteTable(
 export const memoryHistory = sqliteTable(
   'memory_history',
   {
-    namespace: text('namespace').notNull(),
-    key: text('key').notNull(),
-    seq: integer('seq').notNull(),
-    op: text('op', { enum: ['store', 'delete', 'expire'] }).notNull(),
-    version: integer('version').notNull(),
-    value: text('value'),
-    actor: text('actor').notNull(),
-    at: integer('at').notNull(),
-    expiresAt: integer('expires_at'),
+    namespace: c.text('namespace').notNull(),
+    key: c.text('key').notNull(),
+    seq: c.int64('seq').notNull(),
+    op: c.enum('op', CHANGE_OPS).notNull(),
+    version: c.int('version').notNull(),
+    value: c.text('value'),
+    actor: c.text('actor').notNull(),
+    at: c.ms('at').notNull(),
+    expiresAt: c.ms('expires_at'),
   },
   (t) => [primaryKey({ columns: [t.namespace, t.key, t.seq] })],
 );
@@ -65,16 +76,17 @@ export const memoryHistory = sqliteTable(
  * never reused.
  */
 export const changes = sqliteTable('changes', {
+  // A rowid alias without AUTOINCREMENT (see above), so not `c.id()`, which would add it.
   seq: integer('seq').primaryKey(),
-  topic: text('topic').notNull(),
-  namespace: text('namespace').notNull(),
-  key: text('key').notNull(),
-  op: text('op', { enum: ['store', 'delete', 'expire'] }).notNull(),
-  version: integer('version').notNull(),
-  value: text('value'),
-  actor: text('actor').notNull(),
-  at: integer('at').notNull(),
-  expiresAt: integer('expires_at'),
+  topic: c.text('topic').notNull(),
+  namespace: c.text('namespace').notNull(),
+  key: c.text('key').notNull(),
+  op: c.enum('op', CHANGE_OPS).notNull(),
+  version: c.int('version').notNull(),
+  value: c.text('value'),
+  actor: c.text('actor').notNull(),
+  at: c.ms('at').notNull(),
+  expiresAt: c.ms('expires_at'),
 });
 
 /** The feed's head: the last seq assigned (pruning always keeps the newest row). */
@@ -93,28 +105,29 @@ export const ROLES = ['admin', 'member', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const authUser = sqliteTable('auth_user', {
-  id: text('id').primaryKey(),
-  name: text('name').notNull(),
-  email: text('email').notNull().unique(),
-  emailVerified: integer('email_verified', { mode: 'boolean' }).notNull().default(false),
-  image: text('image'),
-  role: text('role', { enum: ROLES }).notNull().default('viewer'),
-  disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
-  createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
-  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+  id: c.text('id').primaryKey(),
+  name: c.text('name').notNull(),
+  email: c.text('email').notNull().unique(),
+  emailVerified: c.bool('email_verified').notNull().default(false),
+  image: c.text('image'),
+  role: c.enum('role', ROLES).notNull().default('viewer'),
+  disabled: c.bool('disabled').notNull().default(false),
+  createdAt: c.authTime('created_at').notNull(),
+  updatedAt: c.authTime('updated_at').notNull(),
 });
 
 export const authSession = sqliteTable(
   'auth_session',
   {
-    id: text('id').primaryKey(),
-    expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
-    token: text('token').notNull().unique(),
-    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
-    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
-    ipAddress: text('ip_address'),
-    userAgent: text('user_agent'),
-    userId: text('user_id')
+    id: c.text('id').primaryKey(),
+    expiresAt: c.authTime('expires_at').notNull(),
+    token: c.text('token').notNull().unique(),
+    createdAt: c.authTime('created_at').notNull(),
+    updatedAt: c.authTime('updated_at').notNull(),
+    ipAddress: c.text('ip_address'),
+    userAgent: c.text('user_agent'),
+    userId: c
+      .text('user_id')
       .notNull()
       .references(() => authUser.id, { onDelete: 'cascade' }),
   },
@@ -124,73 +137,74 @@ export const authSession = sqliteTable(
 export const authAccount = sqliteTable(
   'auth_account',
   {
-    id: text('id').primaryKey(),
-    accountId: text('account_id').notNull(),
-    providerId: text('provider_id').notNull(),
-    userId: text('user_id')
+    id: c.text('id').primaryKey(),
+    accountId: c.text('account_id').notNull(),
+    providerId: c.text('provider_id').notNull(),
+    userId: c
+      .text('user_id')
       .notNull()
       .references(() => authUser.id, { onDelete: 'cascade' }),
-    accessToken: text('access_token'),
-    refreshToken: text('refresh_token'),
-    idToken: text('id_token'),
-    accessTokenExpiresAt: integer('access_token_expires_at', { mode: 'timestamp_ms' }),
-    refreshTokenExpiresAt: integer('refresh_token_expires_at', { mode: 'timestamp_ms' }),
-    scope: text('scope'),
-    password: text('password'),
-    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
-    updatedAt: integer('updated_at', { mode: 'timestamp_ms' }).notNull(),
+    accessToken: c.text('access_token'),
+    refreshToken: c.text('refresh_token'),
+    idToken: c.text('id_token'),
+    accessTokenExpiresAt: c.authTime('access_token_expires_at'),
+    refreshTokenExpiresAt: c.authTime('refresh_token_expires_at'),
+    scope: c.text('scope'),
+    password: c.text('password'),
+    createdAt: c.authTime('created_at').notNull(),
+    updatedAt: c.authTime('updated_at').notNull(),
   },
   (t) => [index('auth_account_user').on(t.userId)],
 );
 
 export const authVerification = sqliteTable('auth_verification', {
-  id: text('id').primaryKey(),
-  identifier: text('identifier').notNull(),
-  value: text('value').notNull(),
-  expiresAt: integer('expires_at', { mode: 'timestamp_ms' }).notNull(),
-  createdAt: integer('created_at', { mode: 'timestamp_ms' }),
-  updatedAt: integer('updated_at', { mode: 'timestamp_ms' }),
+  id: c.text('id').primaryKey(),
+  identifier: c.text('identifier').notNull(),
+  value: c.text('value').notNull(),
+  expiresAt: c.authTime('expires_at').notNull(),
+  createdAt: c.authTime('created_at'),
+  updatedAt: c.authTime('updated_at'),
 });
 
 /** Invitations: a link with a role, used once, until it expires. Only the hash of its secret is kept. */
 export const invites = sqliteTable('invites', {
-  id: text('id').primaryKey(),
-  tokenHash: text('token_hash').notNull().unique(),
-  role: text('role', { enum: ROLES }).notNull(),
-  email: text('email'),
-  createdBy: text('created_by').notNull(),
-  createdAt: integer('created_at').notNull(),
-  expiresAt: integer('expires_at').notNull(),
-  acceptedBy: text('accepted_by'),
-  acceptedAt: integer('accepted_at'),
-  revokedAt: integer('revoked_at'),
+  id: c.text('id').primaryKey(),
+  tokenHash: c.text('token_hash').notNull().unique(),
+  role: c.enum('role', ROLES).notNull(),
+  email: c.text('email'),
+  createdBy: c.text('created_by').notNull(),
+  createdAt: c.ms('created_at').notNull(),
+  expiresAt: c.ms('expires_at').notNull(),
+  acceptedBy: c.text('accepted_by'),
+  acceptedAt: c.ms('accepted_at'),
+  revokedAt: c.ms('revoked_at'),
 });
 
 /** API tokens for agents and the CLI: shown once, stored as a SHA-256 hash, scoped per namespace pattern. */
 export const apiTokens = sqliteTable('api_tokens', {
-  id: text('id').primaryKey(),
-  name: text('name').notNull(),
-  tokenHash: text('token_hash').notNull().unique(),
+  id: c.text('id').primaryKey(),
+  name: c.text('name').notNull(),
+  tokenHash: c.text('token_hash').notNull().unique(),
   /** The first characters of the token, to recognise it in lists. */
-  prefix: text('prefix').notNull(),
+  prefix: c.text('prefix').notNull(),
   /** JSON: [{ access: 'read' | 'write' | 'admin', namespaces: '<glob>' }]. */
-  scopes: text('scopes').notNull(),
-  createdBy: text('created_by').notNull(),
-  createdAt: integer('created_at').notNull(),
-  expiresAt: integer('expires_at'),
-  revokedAt: integer('revoked_at'),
-  lastUsedAt: integer('last_used_at'),
+  scopes: c.json('scopes').notNull(),
+  createdBy: c.text('created_by').notNull(),
+  createdAt: c.ms('created_at').notNull(),
+  expiresAt: c.ms('expires_at'),
+  revokedAt: c.ms('revoked_at'),
+  lastUsedAt: c.ms('last_used_at'),
 });
 
 /** Read-only links to one board (the meeting-room screen). */
 export const shareLinks = sqliteTable('share_links', {
-  id: text('id').primaryKey(),
-  tokenHash: text('token_hash').notNull().unique(),
-  sessionId: text('session_id').notNull(),
-  createdBy: text('created_by').notNull(),
-  createdAt: integer('created_at').notNull(),
-  expiresAt: integer('expires_at').notNull(),
-  revokedAt: integer('revoked_at'),
+  id: c.text('id').primaryKey(),
+  tokenHash: c.text('token_hash').notNull().unique(),
+  sessionId: c.text('session_id').notNull(),
+  createdBy: c.text('created_by').notNull(),
+  createdAt: c.ms('created_at').notNull(),
+  expiresAt: c.ms('expires_at').notNull(),
+  revokedAt: c.ms('revoked_at'),
 });
 
 /**
@@ -199,16 +213,17 @@ export const shareLinks = sqliteTable('share_links', {
  * (migration 0005): every query walks it newest first by id, and each index cost a page per write.
  */
 export const auditLog = sqliteTable('audit_log', {
+  // A rowid alias without AUTOINCREMENT (see above), so not `c.id()`, which would add it.
   id: integer('id').primaryKey(),
-  at: integer('at').notNull(),
-  actorKind: text('actor_kind').notNull(),
-  actorId: text('actor_id'),
-  actorLabel: text('actor_label').notNull(),
-  action: text('action').notNull(),
-  target: text('target'),
-  outcome: text('outcome', { enum: ['ok', 'denied', 'failed'] }).notNull(),
-  ip: text('ip'),
-  detail: text('detail'),
+  at: c.ms('at').notNull(),
+  actorKind: c.text('actor_kind').notNull(),
+  actorId: c.text('actor_id'),
+  actorLabel: c.text('actor_label').notNull(),
+  action: c.text('action').notNull(),
+  target: c.text('target'),
+  outcome: c.enum('outcome', AUDIT_OUTCOMES).notNull(),
+  ip: c.text('ip'),
+  detail: c.text('detail'),
 });
 
 // ---- Work sessions (the boards) --------------------------------------------------------------
@@ -220,56 +235,57 @@ export { SESSION_TYPES, SESSION_STATUSES };
 export const workSessions = sqliteTable(
   'work_sessions',
   {
-    id: text('id').primaryKey(),
-    type: text('type', { enum: SESSION_TYPES }).notNull(),
-    subtype: text('subtype'),
-    title: text('title').notNull(),
-    project: text('project'),
-    owner: text('owner'),
-    status: text('status', { enum: SESSION_STATUSES }).notNull(),
-    startedAt: integer('started_at').notNull(),
-    endedAt: integer('ended_at'),
-    expectedDuration: text('expected_duration'),
-    expectedMinutes: integer('expected_minutes'),
-    focusArea: text('focus_area'),
-    tags: text('tags').notNull().default('[]'),
-    branch: text('branch'),
-    lastCommit: text('last_commit'),
+    id: c.text('id').primaryKey(),
+    type: c.enum('type', SESSION_TYPES).notNull(),
+    subtype: c.text('subtype'),
+    title: c.text('title').notNull(),
+    project: c.text('project'),
+    owner: c.text('owner'),
+    status: c.enum('status', SESSION_STATUSES).notNull(),
+    startedAt: c.ms('started_at').notNull(),
+    endedAt: c.ms('ended_at'),
+    expectedDuration: c.text('expected_duration'),
+    expectedMinutes: c.int('expected_minutes'),
+    focusArea: c.text('focus_area'),
+    tags: c.json('tags').notNull().default('[]'),
+    branch: c.text('branch'),
+    lastCommit: c.text('last_commit'),
     /** JSON list of next steps for the session as a whole. */
-    nextSteps: text('next_steps').notNull().default('[]'),
+    nextSteps: c.json('next_steps').notNull().default('[]'),
     /** JSON: lines of code, tests, coverage… from the latest state or checkpoint. */
-    metrics: text('metrics').notNull().default('{}'),
+    metrics: c.json('metrics').notNull().default('{}'),
     /** JSON: type-specific content (agenda, projects, review scope, capacity…). */
-    details: text('details').notNull().default('{}'),
-    parentId: text('parent_id'),
-    resumeCount: integer('resume_count').notNull().default(0),
-    autosaveMinutes: integer('autosave_minutes').notNull().default(30),
-    lastActivityAt: integer('last_activity_at').notNull(),
-    lastCheckpointAt: integer('last_checkpoint_at'),
+    details: c.json('details').notNull().default('{}'),
+    parentId: c.text('parent_id'),
+    resumeCount: c.int('resume_count').notNull().default(0),
+    autosaveMinutes: c.int('autosave_minutes').notNull().default(30),
+    lastActivityAt: c.ms('last_activity_at').notNull(),
+    lastCheckpointAt: c.ms('last_checkpoint_at'),
     /** Bumped by every change; a checkpoint records the version it saw. */
-    version: integer('version').notNull().default(1),
-    checkpointVersion: integer('checkpoint_version').notNull().default(0),
-    sourceNamespace: text('source_namespace'),
-    createdAt: integer('created_at').notNull(),
-    updatedAt: integer('updated_at').notNull(),
+    version: c.int('version').notNull().default(1),
+    checkpointVersion: c.int('checkpoint_version').notNull().default(0),
+    sourceNamespace: c.text('source_namespace'),
+    createdAt: c.ms('created_at').notNull(),
+    updatedAt: c.ms('updated_at').notNull(),
   },
   (t) => [index('work_sessions_status').on(t.status, t.lastActivityAt), index('work_sessions_parent').on(t.parentId)],
 );
 
 const sessionRef = () =>
-  text('session_id')
+  c
+    .text('session_id')
     .notNull()
     .references(() => workSessions.id, { onDelete: 'cascade' });
 
 export const sessionGoals = sqliteTable(
   'session_goals',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: c.id(),
     sessionId: sessionRef(),
-    position: integer('position').notNull(),
-    text: text('text').notNull(),
-    done: integer('done', { mode: 'boolean' }).notNull().default(false),
-    doneAt: integer('done_at'),
+    position: c.int('position').notNull(),
+    text: c.text('text').notNull(),
+    done: c.bool('done').notNull().default(false),
+    doneAt: c.ms('done_at'),
   },
   (t) => [index('session_goals_session').on(t.sessionId, t.position)],
 );
@@ -277,15 +293,15 @@ export const sessionGoals = sqliteTable(
 export const sessionWorkstreams = sqliteTable(
   'session_workstreams',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: c.id(),
     sessionId: sessionRef(),
-    name: text('name').notNull(),
-    status: text('status').notNull(),
-    progress: integer('progress').notNull().default(0),
-    nextSteps: text('next_steps').notNull().default('[]'),
-    files: text('files').notNull().default('[]'),
-    position: integer('position').notNull(),
-    updatedAt: integer('updated_at').notNull(),
+    name: c.text('name').notNull(),
+    status: c.text('status').notNull(),
+    progress: c.int('progress').notNull().default(0),
+    nextSteps: c.json('next_steps').notNull().default('[]'),
+    files: c.json('files').notNull().default('[]'),
+    position: c.int('position').notNull(),
+    updatedAt: c.ms('updated_at').notNull(),
   },
   (t) => [index('session_workstreams_session').on(t.sessionId, t.position)],
 );
@@ -294,10 +310,10 @@ export const sessionFiles = sqliteTable(
   'session_files',
   {
     sessionId: sessionRef(),
-    path: text('path').notNull(),
-    kind: text('kind', { enum: ['active', 'modified', 'test'] }).notNull(),
-    touchedAt: integer('touched_at').notNull(),
-    touchedBy: text('touched_by'),
+    path: c.text('path').notNull(),
+    kind: c.enum('kind', SESSION_FILE_KINDS).notNull(),
+    touchedAt: c.ms('touched_at').notNull(),
+    touchedBy: c.text('touched_by'),
   },
   (t) => [primaryKey({ columns: [t.sessionId, t.path] })],
 );
@@ -305,17 +321,17 @@ export const sessionFiles = sqliteTable(
 export const sessionBlockers = sqliteTable(
   'session_blockers',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: c.id(),
     sessionId: sessionRef(),
-    description: text('description').notNull(),
-    kind: text('kind'),
-    severity: text('severity', { enum: BLOCKER_SEVERITIES }).notNull().default('medium'),
-    owner: text('owner'),
-    impact: text('impact'),
-    expectedResolution: text('expected_resolution'),
-    createdAt: integer('created_at').notNull(),
-    resolvedAt: integer('resolved_at'),
-    resolvedBy: text('resolved_by'),
+    description: c.text('description').notNull(),
+    kind: c.text('kind'),
+    severity: c.enum('severity', BLOCKER_SEVERITIES).notNull().default('medium'),
+    owner: c.text('owner'),
+    impact: c.text('impact'),
+    expectedResolution: c.text('expected_resolution'),
+    createdAt: c.ms('created_at').notNull(),
+    resolvedAt: c.ms('resolved_at'),
+    resolvedBy: c.text('resolved_by'),
   },
   (t) => [index('session_blockers_session').on(t.sessionId)],
 );
@@ -323,14 +339,14 @@ export const sessionBlockers = sqliteTable(
 export const sessionDecisions = sqliteTable(
   'session_decisions',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: c.id(),
     sessionId: sessionRef(),
-    topic: text('topic').notNull(),
-    decision: text('decision').notNull(),
-    rationale: text('rationale'),
-    alternatives: text('alternatives').notNull().default('[]'),
-    decidedAt: integer('decided_at').notNull(),
-    decidedBy: text('decided_by'),
+    topic: c.text('topic').notNull(),
+    decision: c.text('decision').notNull(),
+    rationale: c.text('rationale'),
+    alternatives: c.json('alternatives').notNull().default('[]'),
+    decidedAt: c.ms('decided_at').notNull(),
+    decidedBy: c.text('decided_by'),
   },
   (t) => [index('session_decisions_session').on(t.sessionId)],
 );
@@ -338,16 +354,16 @@ export const sessionDecisions = sqliteTable(
 export const sessionAgents = sqliteTable(
   'session_agents',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: c.id(),
     sessionId: sessionRef(),
-    name: text('name').notNull(),
-    role: text('role'),
-    status: text('status').notNull().default('active'),
-    currentTask: text('current_task'),
-    lastActivityAt: integer('last_activity_at').notNull(),
+    name: c.text('name').notNull(),
+    role: c.text('role'),
+    status: c.text('status').notNull().default('active'),
+    currentTask: c.text('current_task'),
+    lastActivityAt: c.ms('last_activity_at').notNull(),
     /** While the agent's status is `waiting`: what it is waiting for ("Needs you"), and since when. */
-    waitingMessage: text('waiting_message'),
-    waitingSince: integer('waiting_since'),
+    waitingMessage: c.text('waiting_message'),
+    waitingSince: c.ms('waiting_since'),
   },
   (t) => [uniqueIndex('session_agents_name').on(t.sessionId, t.name)],
 );
@@ -355,15 +371,15 @@ export const sessionAgents = sqliteTable(
 export const sessionCheckpoints = sqliteTable(
   'session_checkpoints',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: c.id(),
     sessionId: sessionRef(),
-    kind: text('kind', { enum: CHECKPOINT_KINDS }).notNull(),
-    label: text('label'),
+    kind: c.enum('kind', CHECKPOINT_KINDS).notNull(),
+    label: c.text('label'),
     /** JSON snapshot of the board (goals, workstreams, blockers, decisions, files, metrics) at that moment. */
-    snapshot: text('snapshot').notNull(),
-    sessionVersion: integer('session_version').notNull(),
-    createdAt: integer('created_at').notNull(),
-    createdBy: text('created_by').notNull(),
+    snapshot: c.json('snapshot').notNull(),
+    sessionVersion: c.int('session_version').notNull(),
+    createdAt: c.ms('created_at').notNull(),
+    createdBy: c.text('created_by').notNull(),
   },
   (t) => [index('session_checkpoints_session').on(t.sessionId, t.createdAt)],
 );
@@ -374,15 +390,15 @@ export const sessionCheckpoints = sqliteTable(
 export const sessionItems = sqliteTable(
   'session_items',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: c.id(),
     sessionId: sessionRef(),
-    kind: text('kind').notNull(),
-    position: integer('position').notNull(),
+    kind: c.text('kind').notNull(),
+    position: c.int('position').notNull(),
     /** JSON, validated by the kind's schema on every write. */
-    data: text('data').notNull(),
-    createdAt: integer('created_at').notNull(),
-    updatedAt: integer('updated_at').notNull(),
-    createdBy: text('created_by'),
+    data: c.json('data').notNull(),
+    createdAt: c.ms('created_at').notNull(),
+    updatedAt: c.ms('updated_at').notNull(),
+    createdBy: c.text('created_by'),
   },
   (t) => [index('session_items_session').on(t.sessionId, t.kind, t.position)],
 );
@@ -393,31 +409,31 @@ export const HANDOFF_STATUS_VALUES = ['pending', 'changes-requested', 'accepted'
 export const handoffs = sqliteTable(
   'handoffs',
   {
-    id: text('id').primaryKey(),
+    id: c.text('id').primaryKey(),
     sessionId: sessionRef(),
-    continuationId: text('continuation_id'),
-    status: text('status', { enum: HANDOFF_STATUS_VALUES }).notNull(),
-    handoffType: text('handoff_type'),
-    fromLabel: text('from_label').notNull(),
-    fromUserId: text('from_user_id'),
-    toKind: text('to_kind', { enum: ['user', 'agent', 'team'] }).notNull(),
-    toUserId: text('to_user_id'),
-    toLabel: text('to_label').notNull(),
+    continuationId: c.text('continuation_id'),
+    status: c.enum('status', HANDOFF_STATUS_VALUES).notNull(),
+    handoffType: c.text('handoff_type'),
+    fromLabel: c.text('from_label').notNull(),
+    fromUserId: c.text('from_user_id'),
+    toKind: c.enum('to_kind', HANDOFF_TO_KINDS).notNull(),
+    toUserId: c.text('to_user_id'),
+    toLabel: c.text('to_label').notNull(),
     /** JSON HandoffSummary / HandoffContext. */
-    summary: text('summary').notNull(),
-    context: text('context').notNull(),
-    checkpointId: integer('checkpoint_id'),
-    baseCheckpointId: integer('base_checkpoint_id'),
+    summary: c.json('summary').notNull(),
+    context: c.json('context').notNull(),
+    checkpointId: c.int64('checkpoint_id'),
+    baseCheckpointId: c.int64('base_checkpoint_id'),
     /** JSON list of { namespace, key }. */
-    memoryKeys: text('memory_keys').notNull().default('[]'),
-    source: text('source', { enum: ['board', 'api', 'mcp', 'cli', 'memory'] }).notNull(),
-    createdAt: integer('created_at').notNull(),
-    expiresAt: integer('expires_at').notNull(),
-    decidedAt: integer('decided_at'),
-    decidedBy: text('decided_by'),
-    reason: text('reason'),
-    renewedFrom: text('renewed_from'),
-    version: integer('version').notNull().default(1),
+    memoryKeys: c.json('memory_keys').notNull().default('[]'),
+    source: c.enum('source', HANDOFF_SOURCES).notNull(),
+    createdAt: c.ms('created_at').notNull(),
+    expiresAt: c.ms('expires_at').notNull(),
+    decidedAt: c.ms('decided_at'),
+    decidedBy: c.text('decided_by'),
+    reason: c.text('reason'),
+    renewedFrom: c.text('renewed_from'),
+    version: c.int('version').notNull().default(1),
   },
   (t) => [
     index('handoffs_session').on(t.sessionId),
@@ -428,20 +444,21 @@ export const handoffs = sqliteTable(
 );
 
 const handoffRef = () =>
-  text('handoff_id')
+  c
+    .text('handoff_id')
     .notNull()
     .references(() => handoffs.id, { onDelete: 'cascade' });
 
 export const handoffChecklist = sqliteTable(
   'handoff_checklist',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: c.id(),
     handoffId: handoffRef(),
-    position: integer('position').notNull(),
-    text: text('text').notNull(),
-    done: integer('done', { mode: 'boolean' }).notNull().default(false),
-    doneBy: text('done_by'),
-    doneAt: integer('done_at'),
+    position: c.int('position').notNull(),
+    text: c.text('text').notNull(),
+    done: c.bool('done').notNull().default(false),
+    doneBy: c.text('done_by'),
+    doneAt: c.ms('done_at'),
   },
   (t) => [index('handoff_checklist_handoff').on(t.handoffId, t.position)],
 );
@@ -450,12 +467,12 @@ export const handoffChecklist = sqliteTable(
 export const handoffEvents = sqliteTable(
   'handoff_events',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
+    id: c.id(),
     handoffId: handoffRef(),
-    kind: text('kind').notNull(),
-    author: text('author').notNull(),
-    body: text('body'),
-    at: integer('at').notNull(),
+    kind: c.text('kind').notNull(),
+    author: c.text('author').notNull(),
+    body: c.text('body'),
+    at: c.ms('at').notNull(),
   },
   (t) => [index('handoff_events_handoff').on(t.handoffId, t.at)],
 );
@@ -473,10 +490,10 @@ export type HandoffRow = typeof handoffs.$inferSelect;
 export const writeStats = sqliteTable(
   'write_stats',
   {
-    bucket: integer('bucket').notNull(),
-    actor: text('actor').notNull(),
-    writes: integer('writes').notNull(),
-    lastAt: integer('last_at').notNull(),
+    bucket: c.int64('bucket').notNull(),
+    actor: c.text('actor').notNull(),
+    writes: c.int64('writes').notNull(),
+    lastAt: c.ms('last_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.bucket, t.actor] })],
 );
@@ -488,10 +505,10 @@ export const writeStats = sqliteTable(
 export const writeStatsDays = sqliteTable(
   'write_stats_days',
   {
-    day: integer('day').notNull(),
-    actor: text('actor').notNull(),
-    writes: integer('writes').notNull(),
-    lastAt: integer('last_at').notNull(),
+    day: c.int64('day').notNull(),
+    actor: c.text('actor').notNull(),
+    writes: c.int64('writes').notNull(),
+    lastAt: c.ms('last_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.day, t.actor] })],
 );
@@ -504,40 +521,40 @@ export const writeStatsDays = sqliteTable(
 export const writeStatsKinds = sqliteTable(
   'write_stats_kinds',
   {
-    bucket: integer('bucket').notNull(),
-    kind: text('kind', { enum: WRITER_KINDS }).notNull(),
-    writes: integer('writes').notNull(),
+    bucket: c.int64('bucket').notNull(),
+    kind: c.enum('kind', WRITER_KINDS).notNull(),
+    writes: c.int64('writes').notNull(),
   },
   (t) => [primaryKey({ columns: [t.bucket, t.kind] })],
 );
 
 /** How far WriteStats has read the feed (one row), and from when it has counted. */
 export const writeStatsCursor = sqliteTable('write_stats_cursor', {
-  id: integer('id').primaryKey(),
-  seq: integer('seq').notNull(),
-  countingSince: integer('counting_since'),
+  id: c.int('id').primaryKey(),
+  seq: c.int64('seq').notNull(),
+  countingSince: c.ms('counting_since'),
 });
 
 // ---- Notifications (issue 18) ------------------------------------------------------------------
 
 /** Outgoing webhooks (Settings → Webhooks). The secret signs deliveries, so it is kept as is. */
 export const webhooks = sqliteTable('webhooks', {
-  id: text('id').primaryKey(),
-  url: text('url').notNull(),
+  id: c.text('id').primaryKey(),
+  url: c.text('url').notNull(),
   /** JSON list of event types, or `["*"]`. */
-  events: text('events').notNull(),
+  events: c.json('events').notNull(),
   /** Blocker events below this severity are not sent (null: all). */
-  minSeverity: text('min_severity', { enum: BLOCKER_SEVERITIES }),
-  format: text('format', { enum: ['json', 'slack'] }).notNull(),
-  description: text('description'),
-  secret: text('secret').notNull(),
-  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  minSeverity: c.enum('min_severity', BLOCKER_SEVERITIES),
+  format: c.enum('format', WEBHOOK_FORMATS).notNull(),
+  description: c.text('description'),
+  secret: c.text('secret').notNull(),
+  enabled: c.bool('enabled').notNull().default(true),
   /** Why it was disabled (20 consecutive failures), shown as a banner until it is enabled again. */
-  disabledReason: text('disabled_reason'),
-  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
-  createdBy: text('created_by').notNull(),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
+  disabledReason: c.text('disabled_reason'),
+  consecutiveFailures: c.int('consecutive_failures').notNull().default(0),
+  createdBy: c.text('created_by').notNull(),
+  createdAt: c.ms('created_at').notNull(),
+  updatedAt: c.ms('updated_at').notNull(),
 });
 
 /** The outbox: one row per event and webhook, written by the notifier with its feed position. */
@@ -545,22 +562,23 @@ export const webhookDeliveries = sqliteTable(
   'webhook_deliveries',
   {
     /** `Baton-Delivery`: the same on every attempt and on Redeliver. */
-    id: text('id').primaryKey(),
-    webhookId: text('webhook_id')
+    id: c.text('id').primaryKey(),
+    webhookId: c
+      .text('webhook_id')
       .notNull()
       .references(() => webhooks.id, { onDelete: 'cascade' }),
-    eventId: text('event_id').notNull(),
-    eventType: text('event_type').notNull(),
+    eventId: c.text('event_id').notNull(),
+    eventType: c.text('event_type').notNull(),
     /** The exact body sent (signed as is). */
-    body: text('body').notNull(),
-    state: text('state', { enum: ['pending', 'delivered', 'failed'] }).notNull(),
-    attempts: integer('attempts').notNull().default(0),
+    body: c.text('body').notNull(),
+    state: c.enum('state', DELIVERY_STATES).notNull(),
+    attempts: c.int('attempts').notNull().default(0),
     /** When the next attempt is due (pending only). */
-    nextAttemptAt: integer('next_attempt_at'),
-    createdAt: integer('created_at').notNull(),
-    lastAttemptAt: integer('last_attempt_at'),
-    lastStatus: integer('last_status'),
-    lastError: text('last_error'),
+    nextAttemptAt: c.ms('next_attempt_at'),
+    createdAt: c.ms('created_at').notNull(),
+    lastAttemptAt: c.ms('last_attempt_at'),
+    lastStatus: c.int('last_status'),
+    lastError: c.text('last_error'),
   },
   (t) => [index('webhook_deliveries_due').on(t.state, t.nextAttemptAt), index('webhook_deliveries_hook').on(t.webhookId, t.createdAt)],
 );
@@ -569,15 +587,16 @@ export const webhookDeliveries = sqliteTable(
 export const webhookAttempts = sqliteTable(
   'webhook_attempts',
   {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    deliveryId: text('delivery_id')
+    id: c.id(),
+    deliveryId: c
+      .text('delivery_id')
       .notNull()
       .references(() => webhookDeliveries.id, { onDelete: 'cascade' }),
-    at: integer('at').notNull(),
-    status: integer('status'),
-    durationMs: integer('duration_ms').notNull(),
-    response: text('response'),
-    error: text('error'),
+    at: c.ms('at').notNull(),
+    status: c.int('status'),
+    durationMs: c.int('duration_ms').notNull(),
+    response: c.text('response'),
+    error: c.text('error'),
   },
   (t) => [index('webhook_attempts_delivery').on(t.deliveryId, t.at)],
 );
@@ -588,13 +607,13 @@ export const webhookAttempts = sqliteTable(
  * derived from differences and survive restarts.
  */
 export const notifyState = sqliteTable('notify_state', {
-  key: text('key').primaryKey(),
-  value: text('value').notNull(),
+  key: c.text('key').primaryKey(),
+  value: c.text('value').notNull(),
 });
 
 /** Per-person notification preferences (JSON, lib/notify.ts). */
 export const notifyPrefs = sqliteTable('notify_prefs', {
-  userId: text('user_id').primaryKey(),
-  prefs: text('prefs').notNull(),
-  updatedAt: integer('updated_at').notNull(),
+  userId: c.text('user_id').primaryKey(),
+  prefs: c.json('prefs').notNull(),
+  updatedAt: c.ms('updated_at').notNull(),
 });
