@@ -23,7 +23,7 @@ export const isPostgresUrl = (url: string | undefined): url is string => !!url &
  * Opens PostgreSQL at `url`: applies its migrations (db/migrations-pg; several nodes starting at once
  * serialise on drizzle's migration transaction), then one synchronous connection for the services.
  */
-export async function openPostgresStore(url: string, options: { name?: string; migrate?: boolean } = {}): Promise<DbHandle> {
+export async function openPostgresStore(url: string, options: { name?: string; migrate?: boolean; cluster?: boolean } = {}): Promise<DbHandle> {
   if (options.migrate !== false) {
     const pool = new pg.Pool({ connectionString: url, max: 2 });
     pool.on('error', () => {});
@@ -43,8 +43,9 @@ export async function openPostgresStore(url: string, options: { name?: string; m
   }
   const compat = new PgCompatDatabase(url, { name: options.name });
   const sqlite = compat as unknown as Database.Database;
-  const cluster = createCluster(url);
-  compat.onCommit = cluster.committed;
+  // A reader of its own (the search worker) sends no wake-ups and competes for nothing: no cluster.
+  const cluster = options.cluster === false ? undefined : createCluster(url);
+  if (cluster) compat.onCommit = cluster.committed;
   return {
     sqlite,
     db: drizzle(sqlite, { schema }),
@@ -55,13 +56,17 @@ export async function openPostgresStore(url: string, options: { name?: string; m
     cluster,
     close: () => {
       compat.close();
-      void cluster.close();
+      void cluster?.close();
     },
   };
 }
 
 /** The store at `location`: PostgreSQL when databaseUrl is a postgres:// URL, else the SQLite file. */
-export async function openStore(location: StoreLocation, options: Parameters<typeof openDatabase>[1] = {}): Promise<DbHandle> {
-  if (isPostgresUrl(location.databaseUrl)) return openPostgresStore(location.databaseUrl);
+export async function openStore(
+  location: StoreLocation,
+  options: Parameters<typeof openDatabase>[1] = {},
+  pgOptions: { cluster?: boolean } = {},
+): Promise<DbHandle> {
+  if (isPostgresUrl(location.databaseUrl)) return openPostgresStore(location.databaseUrl, { migrate: options.migrate, cluster: pgOptions.cluster });
   return openDatabase(location.databasePath ?? './data/baton.db', options);
 }

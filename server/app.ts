@@ -27,6 +27,7 @@ import { createMcpHttpHandler } from './mcp/http.ts';
 import { apiResponseHeaders, mcpNodeRoute } from './mcp/node-route.ts';
 import { createServices, type Services } from './services.ts';
 import { startSweeper } from './memory/sweeper.ts';
+import { SearchOffload } from './memory/search-offload.ts';
 import { Backups } from './safety/backup.ts';
 import { DATA_DEFAULTS, type DataOptions } from './safety/options.ts';
 import { createRetention } from './safety/retention.ts';
@@ -38,6 +39,12 @@ export interface ApplicationOptions {
   databasePath: string;
   /** postgres://… : the shared PostgreSQL store (several nodes); databasePath is then unused. */
   databaseUrl?: string;
+  /**
+   * Run text searches in a child process with its own connection (server/memory/search-offload.ts), so a slow
+   * search never holds the event loop. The server (server/index.ts) and the benchmark turn it on; in-process test
+   * servers search in-process (test/search-offload.test.ts starts a server with it). Ignored for ':memory:'.
+   */
+  searchWorker?: boolean;
   /** Serve the Next.js pages too; integration tests leave it off and talk to the API and sockets. */
   web?: false | { dev: boolean; dir: string };
   maxValueBytes?: number;
@@ -138,6 +145,11 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     onCommit: () => (broadcaster.wake(), notify.notifier.wake()),
   });
   notify.start({ sessions });
+  const searchOffload =
+    options.searchWorker && (options.databaseUrl || options.databasePath !== ':memory:')
+      ? new SearchOffload({ databasePath: options.databasePath, databaseUrl: options.databaseUrl }, { maxValueBytes, logger })
+      : null;
+  memory.offload = searchOffload;
   const audit = new AuditLog(db, options.now);
   const auth = createBetterAuth(db.db, authSecretFor(options.databasePath, options.authSecret), options.secureCookies ?? false);
   const identity = new Identity(db, auth, audit, {
@@ -157,6 +169,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     sockets: () => io.of('/').sockets.size,
     rooms: () => [...io.of('/').adapter.rooms.keys()].filter((room) => !io.of('/').sockets.has(room)).length,
     mcpSessions: () => mcp.sessions.size,
+    searchesOffloaded: () => searchOffload?.answered ?? 0,
     databasePath: options.databasePath === ':memory:' ? ':memory:' : resolve(options.databasePath),
     lastBackupAt: () => backups.lastGoodAt(),
     now: options.now,
@@ -347,6 +360,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
       sweeper.stop();
       await chores?.stop();
       await wakeups?.stop();
+      await searchOffload?.close();
       backups.stop();
       notify.stop();
       await mcp.close();

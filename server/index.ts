@@ -20,6 +20,7 @@ try {
   const app = await createApplication({
     databasePath: env.DATABASE_PATH,
     databaseUrl: env.DATABASE_URL,
+    searchWorker: true,
     web: { dev: env.NODE_ENV === 'development', dir: resolve(import.meta.dirname, '..') },
     maxValueBytes: env.MAX_VALUE_BYTES,
     maxJsonDepth: env.MAX_JSON_DEPTH,

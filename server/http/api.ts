@@ -368,11 +368,11 @@ export function createApi(deps: Deps): Hono<Env> {
     return c.json(memory.list(query(c)));
   });
 
-  app.get('/api/v1/memory/search', (c) => {
+  app.get('/api/v1/memory/search', async (c) => {
     const q = query(c);
     const patterns = readable(c);
     if (q.namespace !== undefined) authorize(principal(c), { action: 'memory:read', namespace: namespaceOf(q.namespace) });
-    return c.json(memory.search({ ...q, query: q.q ?? q.query }, patterns));
+    return c.json(await memory.searchAsync({ ...q, query: q.q ?? q.query }, patterns));
   });
 
   app.get('/api/v1/memory/namespaces', (c) => c.json(memory.namespaces(readable(c))));

@@ -38,7 +38,7 @@ export function gatedBackend(memory: MemoryService, gate: WriteGate, caller: () 
       const patterns = readableNamespacePatterns(p);
       if (patterns.length === 0) authorize(p, { action: 'memory:read', namespace: '*' });
       if (input.namespace !== undefined) read(input);
-      return memory.search(input, patterns);
+      return memory.searchAsync(input, patterns);
     },
     delete: (input) => gate.write(caller(), deleteOp(memory, input, options)),
     history: async (input) => (read(input), memory.history(input)),

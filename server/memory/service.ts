@@ -457,6 +457,19 @@ export class MemoryService {
    * `readable`: namespace patterns (`*`, `team-*`, a name) the caller may read; entries elsewhere
    * are left out, so a scoped token can search without naming a namespace.
    */
+  /**
+   * search(), but a query with words runs in the search worker when one is attached (search-offload.ts), so
+   * it never holds the event loop; globs, listings and bad input are answered here as before.
+   */
+  async searchAsync(input: SearchInput | Record<string, unknown>, readable: string[] = ['*']): Promise<Page<SearchHit>> {
+    const query = (input as { query?: unknown }).query;
+    if (this.offload && typeof query === 'string' && hasWordChars(query)) return this.offload.search(input, readable);
+    return this.search(input, readable);
+  }
+
+  /** Where searchAsync sends queries with words (the server attaches one; tests and the CLI run in-process). */
+  offload: { search(input: Record<string, unknown>, readable: string[]): Promise<Page<SearchHit>> } | null = null;
+
   search(input: SearchInput | Record<string, unknown>, readable: string[] = ['*']): Page<SearchHit> {
     const data = parseInput(searchInputSchema, input);
     const terms = data.query ? searchTerms(data.query) : [];
