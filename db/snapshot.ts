@@ -5,8 +5,10 @@
 //   - idsInserted: after rows were written with explicit ids (an import keeping them), the ids the store
 //     draws next stay above them;
 //   - onlineBackupSource: the connection SQLite's online backup copies from, or null when the store has
-//     no file of its own (PostgreSQL is backed up with pg_dump, docs/operations.md).
+//     no file of its own (PostgreSQL is backed up with pg_dump, docs/operations.md);
+//   - storeBytes: how big the store is (the metrics' baton_database_bytes).
 import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
 import type { DbHandle } from './client.ts';
 import { PgCompatDatabase } from './pg/compat.ts';
 
@@ -91,6 +93,19 @@ export function idsInserted(handle: DbHandle, table: string): void {
        WHERE (SELECT max(id) FROM ${table}) IS NOT NULL`,
     )
     .get();
+}
+
+/** The store's size in bytes: the SQLite file (0 in memory), or PostgreSQL's database (pg_database_size). */
+export function storeBytes(handle: DbHandle): number {
+  if (handle.dialect === 'postgres') {
+    return handle.sqlite.prepare<[], { n: number }>('SELECT pg_database_size(current_database()) AS n').get()!.n;
+  }
+  if (handle.path === ':memory:') return 0;
+  try {
+    return statSync(handle.path).size;
+  } catch {
+    return 0;
+  }
 }
 
 /**

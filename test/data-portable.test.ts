@@ -74,6 +74,18 @@ describe('round trip: export A, import into an empty B, export B', () => {
     expect(second.length).toBe(first.length);
     const differing = second.slice(1).findIndex((line, i) => line !== first[i + 1]);
     expect(differing === -1 ? null : { line: differing + 2, a: first[differing + 1]!.slice(0, 300), b: second[differing + 1]!.slice(0, 300) }).toBeNull();
+
+    // B kept A's checkpoint ids: the next one B draws is above them (PostgreSQL's identity was moved past them).
+    const kept = Math.max(
+      ...second
+        .map((l) => JSON.parse(l))
+        .filter((r) => r.type === 'checkpoint')
+        .map((r) => r.id as number),
+    );
+    const next = await api(b.url, `/api/v1/sessions/${sessions[0]!.id}/checkpoints`, { method: 'POST', json: { label: 'after import' } });
+    expect(next.status, JSON.stringify(next.body)).toBe(201);
+    const newest = b.app.db.sqlite.prepare<[], { id: number }>('SELECT max(id) AS id FROM session_checkpoints').get()!.id;
+    expect(newest).toBeGreaterThan(kept);
   }, 120_000);
 });
 
