@@ -116,6 +116,7 @@ const POSTGRES_SUITE = [
   'data-rollback',
   'data-retention',
   'data-metrics',
+  'data-backup',
 ].map((name) => `test/${name}.test.ts`);
 let pgSuiteNote = null;
 if (pgUp || process.env.CI === 'true') {

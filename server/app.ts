@@ -27,6 +27,7 @@ import { createMcpHttpHandler } from './mcp/http.ts';
 import { apiResponseHeaders, mcpNodeRoute } from './mcp/node-route.ts';
 import { createServices, type Services } from './services.ts';
 import { startSweeper } from './memory/sweeper.ts';
+import { storeBytes } from '../db/snapshot.ts';
 import { SearchOffload } from './memory/search-offload.ts';
 import { Backups } from './safety/backup.ts';
 import { DATA_DEFAULTS, type DataOptions } from './safety/options.ts';
@@ -171,6 +172,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     mcpSessions: () => mcp.sessions.size,
     searchesOffloaded: () => searchOffload?.answered ?? 0,
     databasePath: options.databasePath === ':memory:' ? ':memory:' : resolve(options.databasePath),
+    databaseBytes: () => storeBytes(db),
     lastBackupAt: () => backups.lastGoodAt(),
     now: options.now,
   });

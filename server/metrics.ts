@@ -24,6 +24,8 @@ export interface MetricSources {
   searchesOffloaded?: () => number;
   /** The database file (its WAL is `<path>-wal`); ':memory:' reports 0. */
   databasePath: string;
+  /** The store's size (db/snapshot.ts storeBytes: the SQLite file, or the PostgreSQL database); else the file's. */
+  databaseBytes?: () => number;
   /** When the last good backup finished (ms since epoch), or null. */
   lastBackupAt: () => number | null;
   now?: () => number;
@@ -89,7 +91,9 @@ export class Metrics {
     gauge('baton_socket_rooms', 'Socket.IO rooms with members, besides each socket’s own room', sources.rooms);
     gauge('baton_mcp_sessions', 'Open MCP sessions on /mcp', sources.mcpSessions);
     gauge('baton_searches_offloaded', 'Text searches answered by the search worker thread since start', sources.searchesOffloaded ?? (() => 0));
-    gauge('baton_database_bytes', 'Size of the SQLite database file', () => (memory ? 0 : fileSize(sources.databasePath)));
+    gauge('baton_database_bytes', 'Size of the database (the SQLite file, or the PostgreSQL database)', () =>
+      sources.databaseBytes ? sources.databaseBytes() : memory ? 0 : fileSize(sources.databasePath),
+    );
     gauge('baton_wal_bytes', 'Size of the SQLite write-ahead log file', () => (memory ? 0 : fileSize(`${sources.databasePath}-wal`)));
     gauge('baton_backup_age_seconds', 'Seconds since the last good backup; -1 when there is none', () => {
       const at = sources.lastBackupAt();

@@ -9,7 +9,7 @@ import { CLIENT_EVENTS, type ClientEventName } from '../lib/events.ts';
 import { PUBLIC_ROUTES } from '../server/http/api.ts';
 import { handoffActor } from '../server/handoffs/ops.ts';
 import { cookieHeaders, emitAck, handshake, invitedUser, rawSocket, signIn, type TestUser } from './auth-helpers.ts';
-import { api, startTestServer, TEST_ADMIN, type TestServer } from './helpers.ts';
+import { api, startTestServer, TEST_ADMIN, TEST_STORE, type TestServer } from './helpers.ts';
 
 /** The rows: one caller of each kind. */
 const PRINCIPALS = ['anonymous', 'viewer', 'member', 'admin', 'otherNs', 'share', 'revoked', 'expiredShare'] as const;
@@ -187,9 +187,10 @@ const ROUTES: Record<string, RouteExpectation> = {
   // An empty body is refused as a file without its header, once the caller is let through.
   'POST /api/v1/import': { allow: ADMINS, allowStatus: [422], probe: () => ({ path: '/api/v1/import?dryRun=1' }) },
   'GET /api/v1/backups': { allow: ADMINS, probe: () => ({ path: '/api/v1/backups' }) },
-  // No BACKUP_DIR on this server: refused with 422 once the caller is let through.
-  'POST /api/v1/backups': { allow: ADMINS, allowStatus: [422], probe: () => ({ path: '/api/v1/backups', json: {} }) },
-  'GET /api/v1/backup': { allow: ADMINS, probe: () => ({ path: '/api/v1/backup' }) },
+  // No BACKUP_DIR on this server: refused with 422 once the caller is let through. On PostgreSQL both backup
+  // routes answer 409 (a backup there is pg_dump).
+  'POST /api/v1/backups': { allow: ADMINS, allowStatus: [TEST_STORE === 'postgres' ? 409 : 422], probe: () => ({ path: '/api/v1/backups', json: {} }) },
+  'GET /api/v1/backup': { allow: ADMINS, allowStatus: TEST_STORE === 'postgres' ? [409] : undefined, probe: () => ({ path: '/api/v1/backup' }) },
 
   // ---- own tokens and share links -------------------------------------------------------------
   'GET /api/v1/tokens': { allow: WRITERS, probe: () => ({ path: '/api/v1/tokens' }) },

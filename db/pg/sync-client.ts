@@ -63,6 +63,8 @@ export class SyncPgClient {
   private readonly worker: Worker;
   private readonly port: MessagePort;
   private readonly flag: Int32Array;
+  /** Never signalled: Atomics.wait on it is a short sleep. */
+  private readonly nap = new Int32Array(new SharedArrayBuffer(4));
   private closed = false;
 
   constructor(
@@ -93,8 +95,14 @@ export class SyncPgClient {
       void this.worker.terminate();
       throw new PgSyncError(`PostgreSQL did not answer within ${timeout} ms`, '57014');
     }
-    const msg = receiveMessageOnPort(this.port)?.message as
-      { rows: unknown[]; rowCount: number; error?: undefined } | { error: { message: string; code?: string; detail?: string } };
+    // The worker posts its answer, then raises the flag; the message can still be on its way to this port when
+    // the flag wakes us (measured: now and then under load), so wait for it briefly rather than give up.
+    let received = receiveMessageOnPort(this.port);
+    for (let spins = 0; !received && spins < 20_000; spins++) {
+      Atomics.wait(this.nap, 0, 0, 0.05);
+      received = receiveMessageOnPort(this.port);
+    }
+    const msg = received?.message as { rows: unknown[]; rowCount: number; error?: undefined } | { error: { message: string; code?: string; detail?: string } };
     if (!msg) throw new PgSyncError('the PostgreSQL worker answered nothing', '08006');
     if (msg.error) throw new PgSyncError(msg.error.message, msg.error.code, msg.error.detail);
     return msg;

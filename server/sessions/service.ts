@@ -536,9 +536,11 @@ export class SessionService extends SessionReads {
     const now = this.now();
     this.edit(() => {
       for (const { id } of rows) {
+        // The details rewritten here rather than with json_set, which PostgreSQL does not have.
+        const details = json<Record<string, unknown>>(this.requireSession(id).details, {});
         this.h.db
           .update(workSessions)
-          .set({ details: sql`json_set(${workSessions.details}, '$.archivedAt', ${new Date(now).toISOString()})` })
+          .set({ details: JSON.stringify({ ...details, archivedAt: new Date(now).toISOString() }) })
           .where(eq(workSessions.id, id))
           .run();
         this.bump(id, 'system:retention', now);
