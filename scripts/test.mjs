@@ -98,6 +98,7 @@ const POSTGRES_SUITE = [
   'board-items',
   'meeting',
   'search-api',
+  'search-relevance',
   'probe-search',
   'account',
   'auth',
