@@ -6,7 +6,7 @@
  * The server always runs in its own process (bench/server.ts); this process is the load generator
  * and holds every client. On this 2-core machine that means one core each, roughly.
  *
- * Knobs (environment): BENCH_ONLY=a,b,c,d,e,f   BENCH_REST_SECONDS (10)   BENCH_LAT_WRITES (300)
+ * Knobs (environment): BENCH_ONLY=a,b,c,d,e,f,g,h,i (default a–f, h, i)   BENCH_REST_SECONDS (10)   BENCH_LAT_WRITES (300)
  * BENCH_LAT_INTERVAL_MS (80)   BENCH_LAT_THREADS (2: a second (c) run with the receivers spread over
  * that many worker threads, to show how much of (c) is the one receiving event loop; 0 skips it)
  * BENCH_LAT_2000_THREADS (4: the 2,000-receiver run of (c), its receivers spread over that many worker
@@ -18,6 +18,11 @@
  * BENCH_SCALE_DB=<file> keeps the generated database there (and reuses it when it exists);
  * BENCH_SCALE_REQUESTS (100 per figure)
  * (i) team day, bench/day.ts: BENCH_DAY_SECONDS (30 by default; 90 for the full figure)
+ * (g) PostgreSQL, bench/pg.ts: not in the default list (126 s when measured: three REST runs, two catch-ups,
+ * two latency runs); BENCH_ONLY=g. BENCH_PG_URL (else PG_TEST_URL, else postgres://postgres@127.0.0.1:5432/postgres;
+ * the run creates and drops its own databases there, and reports { skipped } when nothing answers),
+ * BENCH_PG_LAT_WRITES (300 per writing node), BENCH_PG_LAT_INTERVAL_MS (50, between consecutive writes),
+ * BENCH_PG_RECEIVERS (200), BENCH_PG_RECEIVER_THREADS (2), BENCH_PG_CATCHUP (10000); REST runs use BENCH_REST_SECONDS
  */
 import autocannon from 'autocannon';
 import { spawnSync } from 'node:child_process';
@@ -52,6 +57,7 @@ import { rawBaseline, serviceStore, type Workload } from './raw.ts';
 import { benchMcpInChild } from './mcp.ts';
 import { benchScale } from './scale.ts';
 import { benchDay } from './day.ts';
+import { benchPg } from './pg.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const only = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,e,f,h,i').split(',').map((s) => s.trim()));
@@ -581,6 +587,21 @@ if (only.has('i')) {
   );
   if (!('error' in day)) contention.i = day.cpu.otherProcessesPct;
   figures.i_teamDay = day;
+}
+
+if (only.has('g')) {
+  figures.g_postgres = await section('(g)', () =>
+    benchPg({
+      tmp,
+      log,
+      restSeconds: REST_SECONDS,
+      latWrites: Number(process.env.BENCH_PG_LAT_WRITES ?? 300),
+      latIntervalMs: Number(process.env.BENCH_PG_LAT_INTERVAL_MS ?? 50),
+      receivers: Number(process.env.BENCH_PG_RECEIVERS ?? 200),
+      receiverThreads: Number(process.env.BENCH_PG_RECEIVER_THREADS ?? 2),
+      catchUpChanges: Number(process.env.BENCH_PG_CATCHUP ?? 10_000),
+    }),
+  );
 }
 
 const get = (path: string[]): unknown => path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], figures);

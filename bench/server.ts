@@ -15,7 +15,9 @@
  *   flush  the group-commit flush, when MemoryService has one: one transaction (and commit) per batch
  *
  * Environment: BENCH_DATABASE (required), BENCH_WEB=1 to serve the Next.js production build too,
- * BENCH_FEED_RETENTION (FEED_RETENTION: changes the feed keeps; the scale section keeps all 10 million).
+ * BENCH_FEED_RETENTION (FEED_RETENTION: changes the feed keeps; the scale section keeps all 10 million),
+ * BENCH_DATABASE_URL=postgres://… to serve from PostgreSQL instead (bench/pg.ts, section g; BENCH_DATABASE is then
+ * unused). Several servers may share one such database: the first creates the owner, each makes its own token.
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -138,6 +140,7 @@ process.on('SIGINT', () => void shutdown(0));
 try {
   app = await createApplication({
     databasePath,
+    ...(process.env.BENCH_DATABASE_URL ? { databaseUrl: process.env.BENCH_DATABASE_URL } : {}),
     web: web ? { dev: false, dir: resolve(import.meta.dirname, '..') } : false,
     admin: { email: 'bench@example.test', password: 'bench password, not a secret', name: 'Bench' },
     authSecret: randomBytes(32).toString('hex'),
