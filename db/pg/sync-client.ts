@@ -10,6 +10,8 @@
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 
+type Answer = { id: number; rows: unknown[]; rowCount: number; error?: undefined } | { id: number; error: { message: string; code?: string; detail?: string } };
+
 export interface SyncResult {
   rows: unknown[];
   rowCount: number;
@@ -48,9 +50,9 @@ port.on('message', async (req) => {
     if (!client) await connect();
     const res = await client.query({ text: req.sql, values: req.params, rowMode: req.array ? 'array' : undefined });
     const last = Array.isArray(res) ? res[res.length - 1] : res;
-    answer({ rows: last.rows || [], rowCount: last.rowCount || 0 });
+    answer({ id: req.id, rows: last.rows || [], rowCount: last.rowCount || 0 });
   } catch (err) {
-    answer({ error: { message: err && err.message || String(err), code: err && err.code, detail: err && err.detail } });
+    answer({ id: req.id, error: { message: err && err.message || String(err), code: err && err.code, detail: err && err.detail } });
   }
 });
 `;
@@ -66,6 +68,7 @@ export class SyncPgClient {
   /** Never signalled: Atomics.wait on it is a short sleep. */
   private readonly nap = new Int32Array(new SharedArrayBuffer(4));
   private closed = false;
+  private lastId = 0;
 
   constructor(
     readonly url: string,
@@ -87,25 +90,33 @@ export class SyncPgClient {
   /** Runs one statement (or, without params, several separated by `;`) and waits for its rows. */
   query(sql: string, params: unknown[] = [], array = false): SyncResult {
     if (this.closed) throw new PgSyncError('the PostgreSQL connection is closed', '08003');
+    const id = ++this.lastId;
     Atomics.store(this.flag, 0, 0);
-    this.port.postMessage({ sql, params, array });
+    this.port.postMessage({ id, sql, params, array });
     const timeout = this.options.timeoutMs ?? 30_000;
-    if (Atomics.wait(this.flag, 0, 0, timeout) === 'timed-out') {
-      this.closed = true;
-      void this.worker.terminate();
-      throw new PgSyncError(`PostgreSQL did not answer within ${timeout} ms`, '57014');
+    const deadline = performance.now() + timeout;
+    // Each answer carries its request's id. The worker posts the answer and then raises the flag, but the
+    // message can reach this port a moment after the flag (seen under load): so wait for the flag, then for
+    // the message with this id, discarding anything else, until the deadline. The connection can never fall
+    // one answer behind (an earlier version did, and then handed a statement another statement's rows).
+    for (;;) {
+      const left = deadline - performance.now();
+      if (left <= 0) break;
+      if (Atomics.load(this.flag, 0) === 0) Atomics.wait(this.flag, 0, 0, Math.min(left, 1000));
+      let received = receiveMessageOnPort(this.port);
+      while (received) {
+        const msg = received.message as Answer;
+        if (msg.id === id) {
+          if (msg.error) throw new PgSyncError(msg.error.message, msg.error.code, msg.error.detail);
+          return msg;
+        }
+        received = receiveMessageOnPort(this.port);
+      }
+      if (Atomics.load(this.flag, 0) === 1) Atomics.wait(this.nap, 0, 0, 0.05);
     }
-    // The worker posts its answer, then raises the flag; the message can still be on its way to this port when
-    // the flag wakes us (measured: now and then under load), so wait for it briefly rather than give up.
-    let received = receiveMessageOnPort(this.port);
-    for (let spins = 0; !received && spins < 20_000; spins++) {
-      Atomics.wait(this.nap, 0, 0, 0.05);
-      received = receiveMessageOnPort(this.port);
-    }
-    const msg = received?.message as { rows: unknown[]; rowCount: number; error?: undefined } | { error: { message: string; code?: string; detail?: string } };
-    if (!msg) throw new PgSyncError('the PostgreSQL worker answered nothing', '08006');
-    if (msg.error) throw new PgSyncError(msg.error.message, msg.error.code, msg.error.detail);
-    return msg;
+    this.closed = true;
+    void this.worker.terminate();
+    throw new PgSyncError(`PostgreSQL did not answer within ${timeout} ms; the connection is closed`, '57014');
   }
 
   close(): void {
