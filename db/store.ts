@@ -45,7 +45,20 @@ export async function openPostgresStore(url: string, options: { name?: string; m
   const sqlite = compat as unknown as Database.Database;
   // A reader of its own (the search worker) sends no wake-ups and competes for nothing: no cluster.
   const cluster = options.cluster === false ? undefined : createCluster(url);
-  if (cluster) compat.onCommit = cluster.committed;
+  if (cluster) {
+    compat.onCommit = cluster.committed;
+    const opened = compat.prepare('INSERT INTO mcp_sessions (id, owner, created_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING');
+    const closed = compat.prepare('UPDATE mcp_sessions SET closed_at = ? WHERE id = ?');
+    const find = compat.prepare('SELECT owner, closed_at AS closedAt FROM mcp_sessions WHERE id = ?');
+    cluster.mcpSessions = {
+      opened: (id, owner, at) => void opened.run(id, owner, at),
+      closed: (id, at) => void closed.run(at, id),
+      find: (id) => {
+        const row = find.get(id) as { owner: string; closedAt: number | null } | undefined;
+        return row ? { owner: row.owner, closed: row.closedAt !== null } : null;
+      },
+    };
+  }
   return {
     sqlite,
     db: drizzle(sqlite, { schema }),

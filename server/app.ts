@@ -196,7 +196,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     },
     (p) => identity.refresh(p),
     maxValueBytes * 6 + 64 * 1024,
-    { accessGeneration: () => identity.accessGeneration, fastPath: options.mcpFastPath, maxDepth: gate.maxDepth, adoptUnknownSessions: !!db.cluster },
+    { accessGeneration: () => identity.accessGeneration, fastPath: options.mcpFastPath, maxDepth: gate.maxDepth, registry: db.cluster?.mcpSessions },
   );
   const data = { ...DATA_DEFAULTS, ...options.data };
   const backups = new Backups(

@@ -138,8 +138,28 @@ describePg('two nodes on one PostgreSQL database', () => {
       expect(answer.id).toBe(7);
       expect(answer.result.isError).toBeFalsy();
       expect(answer.result.content[0]!.text).toContain('step');
+      // Another caller may not take it over on a third request; DELETE through B closes it on A too.
+      const other = await api(a.url, '/api/v1/tokens', { method: 'POST', token, json: { name: 'other agent', scopes: [{ access: 'read', namespaces: '*' }] } });
+      const asOther = await fetch(new URL('/mcp', a.url), {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${other.body.token as string}`, 'mcp-session-id': sessionId },
+      });
+      expect(asOther.status).toBe(403);
+      const closed = await fetch(new URL('/mcp', b.url), { method: 'DELETE', headers: { authorization: `Bearer ${token}`, 'mcp-session-id': sessionId } });
+      expect(closed.status).toBe(200);
+      const afterClose = await fetch(new URL('/mcp', a.url), {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          'mcp-session-id': sessionId,
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'tools/list' }),
+      });
+      expect(afterClose.status).toBe(404);
     } finally {
-      await client.close();
+      await client.close().catch(() => {});
     }
   });
 

@@ -5,6 +5,13 @@ import pg from 'pg';
 import { FEED_CHANNEL, notifyFeed } from './listen.ts';
 import { CHORES_LOCK_ID, runAsLeader, type LeaderHandle, type LeaderHooks, type LeaderOptions } from './leader.ts';
 
+/** Which MCP sessions were opened, by whom, and which were closed: so another node may open one again. */
+export interface McpSessionRegistry {
+  opened(id: string, owner: string, at: number): void;
+  closed(id: string, at: number): void;
+  find(id: string): { owner: string; closed: boolean } | null;
+}
+
 export interface Cluster {
   /** A small pool for the Socket.IO adapter, the wake-ups and the chores lock (never the services' statements). */
   pool: pg.Pool;
@@ -15,6 +22,8 @@ export interface Cluster {
    * connection, since wake-ups sent while it was away are lost (the caller re-reads from its last seq).
    */
   follow(wake: () => void, onError?: (err: Error) => void): { stop(): Promise<void> };
+  /** MCP sessions every node knows (set by db/store.ts once the store's connection exists). */
+  mcpSessions?: McpSessionRegistry;
   /** Runs chores on one node at a time (CHORES_LOCK_ID). */
   leader(hooks: LeaderHooks, options?: LeaderOptions): LeaderHandle;
   close(): Promise<void>;

@@ -31,9 +31,10 @@ import { HANDOFF_STATUS_VALUES, ROLES } from '../schema.ts';
  */
 /**
  * Tables the migrations create that are not Baton's data: @socket.io/postgres-adapter's store for messages over
- * NOTIFY's 8 KB (migration 0004) and the shared rate-limit counters (0006). Not in this schema, never copied or exported.
+ * NOTIFY's 8 KB (migration 0004), the shared rate-limit counters (0006) and the MCP session registry (0007). Not in
+ * this schema, never copied or exported.
  */
-export const NON_DATA_TABLES = ['socket_io_attachments', 'rate_windows', 'rate_limits_signin'] as const;
+export const NON_DATA_TABLES = ['socket_io_attachments', 'rate_windows', 'rate_limits_signin', 'mcp_sessions'] as const;
 
 export const MEMORY_SEARCH_VECTOR = sql`baton_search_text("key", "value")`;
 

@@ -16,6 +16,7 @@ import type { Principal } from '../../lib/access.ts';
 import type { MemoryBackend } from './backend.ts';
 import { runMemoryUsage } from './memory-tool.ts';
 import type { SessionBackend } from './session-backend.ts';
+import type { McpSessionRegistry } from '../../db/pg/cluster.ts';
 import { createMcpServer } from './server.ts';
 import { plainToolCallId } from './stdio-transport.ts';
 import { tooDeepMessage } from './depth.ts';
@@ -205,12 +206,12 @@ export function createMcpHttpHandler(
     /** Answer plain memory_usage calls without the SDK's Protocol (default on; off for the equivalence test). */
     fastPath?: boolean;
     /**
-     * Several nodes: a session id this node does not know was opened on another node (the proxy sent the
-     * request here, or that node died). The session is opened again here, under the same id and for this
-     * caller, instead of answering 404, so agents need no sticky routing. Its own state (the work session
-     * it started) starts empty, as after a restart.
+     * Several nodes: the sessions every node knows. A session id this node does not know, opened on another node
+     * for the same caller and not closed (the proxy sent the request here, or that node died), is opened again
+     * here under the same id instead of answering 404, so agents need no sticky routing. Its own state (the work
+     * session it started) starts empty, as after a restart.
      */
-    adoptUnknownSessions?: boolean;
+    registry?: McpSessionRegistry;
     /** Deepest nesting accepted in a tool's arguments. */
     maxDepth?: number;
   } = {},
@@ -247,7 +248,8 @@ export function createMcpHttpHandler(
   sweep.unref();
 
   /** Opens a session under `id` (a new one, or one another node opened: see adoptUnknownSessions). */
-  async function openSession(id: string, principal: Principal, ip: string | null): Promise<Session> {
+  async function openSession(id: string, principal: Principal, ip: string | null, isNew = true): Promise<Session> {
+    if (isNew) options.registry?.opened(id, ownerOf(principal), Date.now());
     const transport = new JsonResponseTransport(id);
     // Each call re-reads the caller (at most a second old, and never across an access change), so
     // revoking its token or lowering its role ends its access mid-session.
@@ -267,8 +269,10 @@ export function createMcpHttpHandler(
 
   /** Opens again, on this node, a session another node opened: initialize and initialized, as its client did. */
   async function adopt(id: string, principal: Principal, ip: string | null, req: McpHttpRequest): Promise<Session | McpReply> {
-    if (!UUID.test(id)) return rpcError(404, 'Unknown or expired MCP session; initialize again', -32001);
-    const session = await openSession(id, principal, ip);
+    const known = UUID.test(id) ? options.registry!.find(id) : null;
+    if (!known || known.closed) return rpcError(404, 'Unknown or expired MCP session; initialize again', -32001);
+    if (known.owner !== ownerOf(principal)) return rpcError(403, 'This MCP session belongs to another caller');
+    const session = await openSession(id, principal, ip, false);
     const protocolVersion = req.header('mcp-protocol-version') ?? LATEST_PROTOCOL_VERSION;
     await session.transport.exchange([
       {
@@ -285,8 +289,13 @@ export function createMcpHttpHandler(
 
   /** The caller's own session, or the error response that refuses it. */
   async function sessionFor(id: string, principal: Principal, req?: McpHttpRequest, ip: string | null = null): Promise<Session | McpReply> {
-    const session = sessions.get(id);
-    if (!session && options.adoptUnknownSessions && req) return adopt(id, principal, ip, req);
+    let session = sessions.get(id);
+    if (session && options.registry?.find(id)?.closed) {
+      // Closed (DELETE) through another node: end this node's copy too.
+      await session.transport.close();
+      session = undefined;
+    }
+    if (!session && options.registry && req) return adopt(id, principal, ip, req);
     if (!session) return rpcError(404, 'Unknown or expired MCP session; initialize again', -32001);
     if (session.owner !== ownerOf(principal)) return rpcError(403, 'This MCP session belongs to another caller');
     session.lastSeen = Date.now();
@@ -297,8 +306,16 @@ export function createMcpHttpHandler(
     const sessionId = req.header('mcp-session-id');
     if (req.method === 'DELETE') {
       if (!sessionId) return rpcError(400, 'Mcp-Session-Id header is required');
+      const known = options.registry && !sessions.has(sessionId) ? options.registry.find(sessionId) : null;
+      if (known && !known.closed) {
+        // Opened on another node: closed for every node (that node's copy ends at its next request or idle sweep).
+        if (known.owner !== ownerOf(principal)) return rpcError(403, 'This MCP session belongs to another caller');
+        options.registry!.closed(sessionId, Date.now());
+        return json(200, null);
+      }
       const session = await sessionFor(sessionId, principal);
       if (isReply(session)) return session;
+      options.registry?.closed(sessionId, Date.now());
       await session.transport.close();
       return json(200, null);
     }
