@@ -141,6 +141,8 @@ try {
   app = await createApplication({
     databasePath,
     ...(process.env.BENCH_DATABASE_URL ? { databaseUrl: process.env.BENCH_DATABASE_URL } : {}),
+    // As the server runs it (server/index.ts): text search in its worker. BENCH_SEARCH_WORKER=0 keeps it in-process.
+    searchWorker: process.env.BENCH_SEARCH_WORKER !== '0',
     web: web ? { dev: false, dir: resolve(import.meta.dirname, '..') } : false,
     admin: { email: 'bench@example.test', password: 'bench password, not a secret', name: 'Bench' },
     authSecret: randomBytes(32).toString('hex'),
