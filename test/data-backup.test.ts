@@ -4,9 +4,9 @@ import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { databaseInUse, quickCheck, restoreDatabase } from '../server/safety/backup.ts';
-import { api, startTestServer, TEST_STORE, type TestServer } from './helpers.ts';
+import { api, startTestServer, type TestServer, describeOn } from './helpers.ts';
 
 let s: TestServer;
 let dir: string;
@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 // SQLite's online backup of the server's file: on PostgreSQL the backup is pg_dump (below).
-describe.skipIf(TEST_STORE === 'postgres')('backups', () => {
+describeOn('sqlite')('backups', () => {
   it('a backup taken under a 4-writer load passes quick_check and holds every write acknowledged before it began', async () => {
     const acked: { key: string; version: number }[] = [];
     let stop = false;
@@ -97,7 +97,7 @@ describe.skipIf(TEST_STORE === 'postgres')('backups', () => {
   });
 });
 
-describe.runIf(TEST_STORE === 'postgres')('backups on PostgreSQL', () => {
+describeOn('postgres')('backups on PostgreSQL', () => {
   it('are pg_dump: the backup routes answer 409 saying so, never a 500; nothing is scheduled', async () => {
     for (const [method, path] of [
       ['GET', '/api/v1/backup'],

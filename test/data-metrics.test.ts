@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, connectClient, startTestServer, TEST_STORE, waitFor, type TestServer } from './helpers.ts';
+import { api, connectClient, startTestServer, TEST_STORE, waitFor, type TestServer, itOn } from './helpers.ts';
 
 const METRICS_TOKEN = 'metrics-secret-0123456789';
 let s: TestServer;
@@ -183,7 +183,7 @@ describe('baton doctor', () => {
   });
 
   // Reads the server's SQLite file and its backups: a PostgreSQL server has neither.
-  it.skipIf(TEST_STORE === 'postgres')('on a file: quick_check, WAL size and the newest backup in BACKUP_DIR; a corrupt file fails', async () => {
+  itOn('sqlite')('on a file: quick_check, WAL size and the newest backup in BACKUP_DIR; a corrupt file fails', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'baton-doctor-'));
     const backups = join(dir, 'backups');
     const b = await startTestServer({ data: { backupDir: backups } });

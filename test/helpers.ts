@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io as connect } from 'socket.io-client';
+import { describe, it } from 'vitest';
 import { createApplication, type Application, type ApplicationOptions } from '../server/app.ts';
 import { openDatabase, type DbHandle } from '../db/client.ts';
 import { openPostgresStore } from '../db/store.ts';
@@ -13,7 +14,15 @@ import { freshPgDatabase } from './pg-helpers.ts';
 import { createLogger } from '../server/logger.ts';
 
 /** Which store the integration suite runs on: sqlite (default) or postgres (BATON_TEST_STORE=postgres). */
-export const TEST_STORE = process.env.BATON_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+export const TEST_STORE: 'sqlite' | 'postgres' = process.env.BATON_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+
+const notDefined = (() => {}) as unknown;
+/**
+ * describe / it for one store's own mechanism (SQLite's file backup, FTS5's query plan, PostgreSQL's pg_dump
+ * answer): on the other store the test does not apply, so it is not defined at all, rather than reported skipped.
+ */
+export const describeOn = (store: 'sqlite' | 'postgres'): typeof describe => (store === TEST_STORE ? describe : (notDefined as typeof describe));
+export const itOn = (store: 'sqlite' | 'postgres'): typeof it => (store === TEST_STORE ? it : (notDefined as typeof it));
 
 export interface TestServer {
   app: Application;

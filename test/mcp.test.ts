@@ -9,7 +9,7 @@ import type { Change } from '../lib/events.ts';
 import { followFeed } from '../lib/feed-client.ts';
 import type { SeedCalls } from '../scripts/extract-seed.ts';
 import { invitedUser } from './auth-helpers.ts';
-import { connectClient, startTestServer, waitFor, type TestServer, TEST_STORE } from './helpers.ts';
+import { connectClient, startTestServer, waitFor, type TestServer, describeOn } from './helpers.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const seed = JSON.parse(readFileSync(new URL('../server/seed/seed-calls.json', import.meta.url), 'utf8')) as SeedCalls;
@@ -253,7 +253,7 @@ describe.each(TRANSPORTS)('memory_usage over %s', (transport) => {
 });
 
 // On PostgreSQL there is no file to open: `baton mcp --db` is the SQLite path (agents reach a PostgreSQL cluster over HTTP).
-describe.skipIf(TEST_STORE === 'postgres')('stdio --db writes the server’s file directly', () => {
+describeOn('sqlite')('stdio --db writes the server’s file directly', () => {
   it('reach a socket subscriber of the running server through the change feed', async () => {
     const socket = connectClient(s.url);
     const received: Change[] = [];

@@ -3,7 +3,7 @@
 // BATON_TEST_STORE=postgres (npm test runs both): the same queries, the same expected results.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryService } from '../server/memory/service.ts';
-import { openTempDatabase, openTempStore, TEST_STORE } from './helpers.ts';
+import { describeOn, itOn, openTempDatabase, openTempStore } from './helpers.ts';
 
 let db: Awaited<ReturnType<typeof openTempStore>>;
 let memory: MemoryService;
@@ -169,7 +169,7 @@ describe('glob over keys', () => {
     (db.handle.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n');
 
   // The two plan checks read SQLite's EXPLAIN QUERY PLAN; on PostgreSQL the same range runs on the (namespace, key) btree.
-  it.skipIf(TEST_STORE === 'postgres')('a literal prefix reads a key range through the (namespace, key) index, never the whole table', () => {
+  itOn('sqlite')('a literal prefix reads a key range through the (namespace, key) index, never the whole table', () => {
     // The statements search() runs for `session/*`, across namespaces (one range per namespace) and in one.
     const spied: string[] = [];
     const prepare = db.handle.sqlite.prepare.bind(db.handle.sqlite);
@@ -203,31 +203,28 @@ describe('glob over keys', () => {
     expect(memory.search({ pattern: 'session/*/state' }).items.map((e) => e.key)).toEqual(['session/dev-1/state', 'session/dev-10/state']);
   });
 
-  it.skipIf(TEST_STORE === 'postgres')(
-    'counts live entries per namespace from a covering index, never reading the rows (the dashboard asks on every visit)',
-    () => {
-      const spied: string[] = [];
-      const prepare = db.handle.sqlite.prepare.bind(db.handle.sqlite);
-      db.handle.sqlite.prepare = (sql: string) => {
-        spied.push(sql);
-        return prepare(sql);
-      };
-      let counts: { namespace: string; count: number }[];
-      try {
-        counts = memory.namespaces().items;
-      } finally {
-        db.handle.sqlite.prepare = prepare;
-      }
-      const sql = spied.find((s) => /group by/i.test(s));
-      expect(sql).toBeDefined();
-      const detail = plan(sql!, ...(sql!.match(/\?/g) ?? []).map(() => 0));
-      expect(detail).toMatch(/USING COVERING INDEX memory_entries_namespace_expires/);
-      const brute = db.handle.sqlite
-        .prepare('SELECT namespace, count(*) AS count FROM memory_entries WHERE expires_at IS NULL OR expires_at > ? GROUP BY namespace ORDER BY namespace')
-        .all(Date.now()) as { namespace: string; count: number }[];
-      expect(counts.map((c) => [c.namespace, c.count])).toEqual(brute.map((c) => [c.namespace, c.count]));
-    },
-  );
+  itOn('sqlite')('counts live entries per namespace from a covering index, never reading the rows (the dashboard asks on every visit)', () => {
+    const spied: string[] = [];
+    const prepare = db.handle.sqlite.prepare.bind(db.handle.sqlite);
+    db.handle.sqlite.prepare = (sql: string) => {
+      spied.push(sql);
+      return prepare(sql);
+    };
+    let counts: { namespace: string; count: number }[];
+    try {
+      counts = memory.namespaces().items;
+    } finally {
+      db.handle.sqlite.prepare = prepare;
+    }
+    const sql = spied.find((s) => /group by/i.test(s));
+    expect(sql).toBeDefined();
+    const detail = plan(sql!, ...(sql!.match(/\?/g) ?? []).map(() => 0));
+    expect(detail).toMatch(/USING COVERING INDEX memory_entries_namespace_expires/);
+    const brute = db.handle.sqlite
+      .prepare('SELECT namespace, count(*) AS count FROM memory_entries WHERE expires_at IS NULL OR expires_at > ? GROUP BY namespace ORDER BY namespace')
+      .all(Date.now()) as { namespace: string; count: number }[];
+    expect(counts.map((c) => [c.namespace, c.count])).toEqual(brute.map((c) => [c.namespace, c.count]));
+  });
 
   it('pages a cross-namespace glob with its cursor', () => {
     const seen: string[] = [];
@@ -243,7 +240,7 @@ describe('glob over keys', () => {
 });
 
 // The rank window is SQLite's (FTS5 scores every match, so it ranks the newest few); PostgreSQL ranks all matches.
-describe.skipIf(TEST_STORE === 'postgres')('a word in more entries than the rank window', () => {
+describeOn('sqlite')('a word in more entries than the rank window', () => {
   it('ranks the newest matches and every older key match, and pages through them', () => {
     const t = openTempDatabase();
     try {
