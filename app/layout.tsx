@@ -37,7 +37,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             </a>
             <header className="relative z-30 border-b border-slate-200 bg-white/80 backdrop-blur dark:border-slate-800 dark:bg-slate-950/80">
               <nav className="mx-auto flex h-14 max-w-[100rem] items-center gap-4 px-4 sm:gap-6" aria-label="Main">
-                <Link href="/" className="flex items-center gap-2 text-lg font-semibold tracking-tight">
+                <Link href="/" prefetch={false} className="flex items-center gap-2 text-lg font-semibold tracking-tight">
                   <span aria-hidden className="inline-block h-5 w-1.5 -skew-x-12 rounded-sm bg-accent-500" />
                   Baton
                 </Link>

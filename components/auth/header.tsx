@@ -19,7 +19,11 @@ const links = [
   { href: '/settings', label: 'Settings', narrow: false },
 ];
 
-/** The header's page links; none on the sign-in, setup and invitation pages. */
+/**
+ * The header's page links; none on the sign-in, setup and invitation pages. Not prefetched: on every page load
+ * they asked the server for five route payloads while the page was loading its own data and opening its socket
+ * (bench (h): the dashboard's load competed with them).
+ */
 export function HeaderLinks() {
   const pathname = usePathname();
   const { state } = useMe();
@@ -32,6 +36,7 @@ export function HeaderLinks() {
           <Link
             key={l.href}
             href={l.href}
+            prefetch={false}
             aria-current={current ? 'page' : undefined}
             className={`${l.narrow ? '' : 'hidden sm:inline '}text-sm font-medium ${current ? 'text-slate-900 dark:text-white' : 'text-slate-600 hover:text-slate-900 dark:text-slate-300 dark:hover:text-white'}`}
           >

@@ -115,6 +115,7 @@ export function HandoffsNav() {
     <>
       <Link
         href="/handoffs"
+        prefetch={false}
         data-testid="handoffs-link"
         data-count={open}
         data-ready={seq !== null}

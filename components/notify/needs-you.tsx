@@ -148,6 +148,7 @@ export function NeedsYouNav() {
     <>
       <Link
         href="/?needs=1"
+        prefetch={false}
         data-testid="needs-you-link"
         data-count={n}
         aria-label={n ? `Needs you: ${n}` : 'Needs you: nothing'}
