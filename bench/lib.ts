@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { Worker } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { io as connect } from 'socket.io-client';
@@ -242,5 +243,52 @@ export function followReceivers(url: string, token: string, count: number, names
       closeAll(sockets);
       return { keys, times };
     },
+  };
+}
+
+/** What a worker thread of receivers says about itself when collected (bench/receiver-worker.ts). */
+export interface ReceiverThreadStats {
+  /** CPU seconds of that thread alone while its receivers were live; null off Linux. */
+  cpuSeconds: number | null;
+  seconds: number;
+  eventLoopUtilization: number;
+}
+
+/** A set of receivers in a worker thread of this process; `stats` resolves when they are collected. */
+export function receiversInWorker(
+  url: string,
+  token: string,
+  count: number,
+  namespace: string,
+  sinceSeq: number,
+): ReceiverGroup & { stats: Promise<ReceiverThreadStats> } {
+  // Workers do not inherit tsx's loader: register it in the worker, then load the TypeScript entry.
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const entry = new URL('./receiver-worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
+  const worker = new Worker(boot, {
+    eval: true,
+    workerData: { url, token, count, namespace, sinceSeq },
+  });
+  const live = new Promise<number>((res, rej) => {
+    worker.once('error', rej);
+    worker.on('message', (m: { type: string; live?: number }) => m.type === 'live' && res(m.live!));
+  });
+  let statsOf: (s: ReceiverThreadStats) => void = () => {};
+  const stats = new Promise<ReceiverThreadStats>((res) => (statsOf = res));
+  return {
+    live,
+    stats,
+    collect: () =>
+      new Promise((res) => {
+        worker.on('message', (m: { type: string; keys?: string[]; times?: bigint[] } & ReceiverThreadStats) => {
+          if (m.type === 'deliveries') {
+            statsOf({ cpuSeconds: m.cpuSeconds, seconds: m.seconds, eventLoopUtilization: m.eventLoopUtilization });
+            res({ keys: m.keys!, times: m.times! });
+            void worker.terminate();
+          }
+        });
+        worker.postMessage({ type: 'collect' });
+      }),
   };
 }

@@ -26,7 +26,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { SyncPgClient } from '../db/pg/sync-client.ts';
 import type { Ack } from '../lib/events.ts';
@@ -43,7 +42,7 @@ import {
   startServer,
   systemBusySeconds,
   type BenchServer,
-  type ReceiverGroup,
+  receiversInWorker,
   type ServerStats,
 } from './lib.ts';
 
@@ -314,48 +313,6 @@ function storeTime(states: Record<string, number>, connections: number): string 
     `${share('runningStatement')} running a statement, ${share('inTransactionWaitingForNode')} in a transaction waiting for the node's next statement, ` +
     `${share('noTransaction')} outside any transaction`
   );
-}
-
-// ---------------------------------------------------------------- receivers in worker threads
-interface ReceiverThreadStats {
-  cpuSeconds: number | null;
-  seconds: number;
-  eventLoopUtilization: number;
-}
-
-/** The same as run.ts's (c) receivers: bench/receiver-worker.ts in a worker thread of this process. */
-function receiversInWorker(
-  url: string,
-  token: string,
-  count: number,
-  namespace: string,
-  sinceSeq: number,
-): ReceiverGroup & { stats: Promise<ReceiverThreadStats> } {
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./receiver-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  const worker = new Worker(boot, { eval: true, workerData: { url, token, count, namespace, sinceSeq } });
-  const live = new Promise<number>((res, rej) => {
-    worker.once('error', rej);
-    worker.on('message', (m: { type: string; live?: number }) => m.type === 'live' && res(m.live!));
-  });
-  let statsOf: (s: ReceiverThreadStats) => void = () => {};
-  const stats = new Promise<ReceiverThreadStats>((res) => (statsOf = res));
-  return {
-    live,
-    stats,
-    collect: () =>
-      new Promise((res) => {
-        worker.on('message', (m: { type: string; keys?: string[]; times?: bigint[] } & ReceiverThreadStats) => {
-          if (m.type === 'deliveries') {
-            statsOf({ cpuSeconds: m.cpuSeconds, seconds: m.seconds, eventLoopUtilization: m.eventLoopUtilization });
-            res({ keys: m.keys!, times: m.times! });
-            void worker.terminate();
-          }
-        });
-        worker.postMessage({ type: 'collect' });
-      }),
-  };
 }
 
 // ---------------------------------------------------------------- latency

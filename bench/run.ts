@@ -30,7 +30,6 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Worker } from 'node:worker_threads';
 import type { Ack } from '../lib/events.ts';
 import { followFeed } from '../lib/feed-client.ts';
 import type { StoreResult } from '../lib/memory-types.ts';
@@ -51,6 +50,7 @@ import {
   systemBusySeconds,
   type BenchServer,
   type ReceiverGroup,
+  receiversInWorker,
   type ServerStats,
 } from './lib.ts';
 import { rawBaseline, serviceStore, type Workload } from './raw.ts';
@@ -303,53 +303,6 @@ async function benchCatchUp(server: BenchServer) {
 }
 
 // ---------------------------------------------------------------- (c) write → broadcast latency
-/** What a worker thread of receivers says about itself when collected (bench/receiver-worker.ts). */
-interface ReceiverThreadStats {
-  /** CPU seconds of that thread alone while its receivers were live; null off Linux. */
-  cpuSeconds: number | null;
-  seconds: number;
-  eventLoopUtilization: number;
-}
-
-/** A set of receivers in a worker thread of this process; `stats` resolves when they are collected. */
-function receiversInWorker(
-  url: string,
-  token: string,
-  count: number,
-  namespace: string,
-  sinceSeq: number,
-): ReceiverGroup & { stats: Promise<ReceiverThreadStats> } {
-  // Workers do not inherit tsx's loader: register it in the worker, then load the TypeScript entry.
-  const tsxApi = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./receiver-worker.ts', import.meta.url).href;
-  const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  const worker = new Worker(boot, {
-    eval: true,
-    workerData: { url, token, count, namespace, sinceSeq },
-  });
-  const live = new Promise<number>((res, rej) => {
-    worker.once('error', rej);
-    worker.on('message', (m: { type: string; live?: number }) => m.type === 'live' && res(m.live!));
-  });
-  let statsOf: (s: ReceiverThreadStats) => void = () => {};
-  const stats = new Promise<ReceiverThreadStats>((res) => (statsOf = res));
-  return {
-    live,
-    stats,
-    collect: () =>
-      new Promise((res) => {
-        worker.on('message', (m: { type: string; keys?: string[]; times?: bigint[] } & ReceiverThreadStats) => {
-          if (m.type === 'deliveries') {
-            statsOf({ cpuSeconds: m.cpuSeconds, seconds: m.seconds, eventLoopUtilization: m.eventLoopUtilization });
-            res({ keys: m.keys!, times: m.times! });
-            void worker.terminate();
-          }
-        });
-        worker.postMessage({ type: 'collect' });
-      }),
-  };
-}
-
 /**
  * (c) One writer socket emits memory:store every LAT_INTERVAL_MS; each of `receivers` subscribed
  * sockets (followFeed on the namespace room) records when the change arrives. Latency = receipt − emit,

@@ -67,6 +67,20 @@ function follow(url: string, rooms: string[], sinceSeq = 0, auth = token) {
   return { socket, feed, received };
 }
 
+/** One JSON-RPC message to a node's /mcp in an existing session, as the SDK's transport sends it. */
+const mcpPost = (url: string, sessionId: string, message: unknown) =>
+  fetch(new URL('/mcp', url), {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-session-id': sessionId,
+      'mcp-protocol-version': '2025-06-18',
+    },
+    body: JSON.stringify(message),
+  });
+
 const put = (url: string, namespace: string, key: string, value: unknown, ifVersion?: number) =>
   api(url, '/api/v1/memory/entry', { method: 'PUT', token, json: { namespace, key, value, ...(ifVersion ? { ifVersion } : {}) } });
 
@@ -116,21 +130,11 @@ describePg('two nodes on one PostgreSQL database', () => {
       expect(read.body.value).toEqual({ step: 1 });
       // The same MCP session's next call lands on node B (a proxy without affinity): B opens it again, no 404.
       const sessionId = (client.transport as StreamableHTTPClientTransport).sessionId!;
-      const viaB = await fetch(new URL('/mcp', b.url), {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-session-id': sessionId,
-          'mcp-protocol-version': '2025-06-18',
-        },
-        body: JSON.stringify({
-          jsonrpc: '2.0',
-          id: 7,
-          method: 'tools/call',
-          params: { name: 'memory_usage', arguments: { action: 'retrieve', namespace: 'mcp-cross', key: 'plan' } },
-        }),
+      const viaB = await mcpPost(b.url, sessionId, {
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: { name: 'memory_usage', arguments: { action: 'retrieve', namespace: 'mcp-cross', key: 'plan' } },
       });
       expect(viaB.status).toBe(200);
       expect(viaB.headers.get('mcp-session-id')).toBe(sessionId);
@@ -147,16 +151,7 @@ describePg('two nodes on one PostgreSQL database', () => {
       expect(asOther.status).toBe(403);
       const closed = await fetch(new URL('/mcp', b.url), { method: 'DELETE', headers: { authorization: `Bearer ${token}`, 'mcp-session-id': sessionId } });
       expect(closed.status).toBe(200);
-      const afterClose = await fetch(new URL('/mcp', a.url), {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-session-id': sessionId,
-        },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 8, method: 'tools/list' }),
-      });
+      const afterClose = await mcpPost(a.url, sessionId, { jsonrpc: '2.0', id: 8, method: 'tools/list' });
       expect(afterClose.status).toBe(404);
     } finally {
       await client.close().catch(() => {});

@@ -70,7 +70,7 @@ const newSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
 
 /**
  * Webhooks and their outbox. Configuration is read through a small cache (the notifier asks for the
- * subscribers of every event), cleared on every change of a webhook in this process.
+ * subscribers of every event), cleared on every change of a webhook in this process; not cached on several nodes.
  */
 export class WebhookStore {
   private readonly q;
@@ -124,6 +124,9 @@ export class WebhookStore {
   }
 
   private rows(): WebhookRow[] {
+    // Several nodes: a webhook made or changed through another node must reach this node's notifier at once,
+    // so the configuration is read each time (a few rows) instead of cached.
+    if (this.h.cluster) return this.q.all.all();
     this.cache ??= this.q.all.all();
     return this.cache;
   }
