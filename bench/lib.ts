@@ -292,3 +292,50 @@ export function receiversInWorker(
       }),
   };
 }
+
+/**
+ * A fresh client following `namespace` from `sinceSeq` until it has applied `count` changes (sections (d) and (g)).
+ * Times from creating the socket (handshake included) and from its connect event, when followFeed subscribes.
+ */
+export async function catchUpClient(
+  url: string,
+  token: string,
+  namespace: string,
+  sinceSeq: number,
+  count: number,
+  timeoutMs: number,
+): Promise<{ ms: number; msFromSubscribe: number; applied: number; resync: boolean }> {
+  const t0 = performance.now();
+  let tConnected = 0;
+  let applied = 0;
+  let resync = false;
+  const socket = connectClient(url, token);
+  socket.once('connect', () => (tConnected = performance.now()));
+  try {
+    await new Promise<void>((res, rej) => {
+      const timer = setTimeout(() => rej(new Error(`catch-up did not finish in ${timeoutMs / 1000} s`)), timeoutMs);
+      const feed = followFeed(socket, {
+        rooms: [`ns:${namespace}`],
+        sinceSeq,
+        onChanges: (changes) => {
+          applied += changes.length;
+          if (applied >= count) {
+            clearTimeout(timer);
+            feed.close();
+            res();
+          }
+        },
+        onResync: async () => {
+          resync = true;
+          clearTimeout(timer);
+          rej(new Error('server answered resync'));
+          return sinceSeq;
+        },
+      });
+    });
+  } finally {
+    socket.close();
+  }
+  const tDone = performance.now();
+  return { ms: round(tDone - t0, 1), msFromSubscribe: round(tDone - tConnected, 1), applied, resync };
+}

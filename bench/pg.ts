@@ -29,7 +29,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { SyncPgClient } from '../db/pg/sync-client.ts';
 import type { Ack } from '../lib/events.ts';
-import { followFeed, type BatonSocket } from '../lib/feed-client.ts';
+import type { BatonSocket } from '../lib/feed-client.ts';
 import type { StoreResult } from '../lib/memory-types.ts';
 import {
   connectClient,
@@ -43,6 +43,7 @@ import {
   systemBusySeconds,
   type BenchServer,
   receiversInWorker,
+  catchUpClient,
   type ServerStats,
 } from './lib.ts';
 
@@ -556,39 +557,12 @@ async function catchUp(o: PgBenchOptions, label: string, server: BenchServer, no
 
   o.log(`(g ${label}) fresh client follows from seq ${before} (${after - before} behind)`);
   const window = cpuWindow(nodes, databases);
-  const t0 = performance.now();
-  let tConnected = 0;
-  let applied = 0;
-  const socket = connectClient(server.url, server.token);
-  socket.once('connect', () => (tConnected = performance.now()));
-  await new Promise<void>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error('catch-up did not finish in 60 s')), 60_000);
-    const feed = followFeed(socket, {
-      rooms: [`ns:${namespace}`],
-      sinceSeq: before,
-      onChanges: (changes) => {
-        applied += changes.length;
-        if (applied >= N) {
-          clearTimeout(timer);
-          feed.close();
-          res();
-        }
-      },
-      onResync: async () => {
-        clearTimeout(timer);
-        rej(new Error('server answered resync'));
-        return before;
-      },
-    });
-  });
-  const tDone = performance.now();
+  const { ms, msFromSubscribe, applied } = await catchUpClient(server.url, server.token, namespace, before, N, 60_000);
   const cpu = window();
-  socket.close();
-  const ms = round(tDone - t0, 1);
   o.log(`(g ${label}) applied ${applied} in ${ms} ms`);
   return {
     ms,
-    msFromSubscribe: round(tDone - tConnected, 1),
+    msFromSubscribe,
     changesBehind: after - before,
     applied,
     writeFailures: failed,

@@ -51,6 +51,7 @@ import {
   type BenchServer,
   type ReceiverGroup,
   receiversInWorker,
+  catchUpClient,
   type ServerStats,
 } from './lib.ts';
 import { rawBaseline, serviceStore, type Workload } from './raw.ts';
@@ -252,41 +253,11 @@ async function benchCatchUp(server: BenchServer) {
   const sys0 = systemBusySeconds();
   const cpu0 = process.cpuUsage();
   const srv0 = processCpuSeconds(server.pid);
-  const t0 = performance.now();
-  let tConnected = 0;
-  let applied = 0;
-  let resync = false;
-  const socket = connectClient(server.url, server.token);
-  socket.once('connect', () => (tConnected = performance.now()));
-  const done = new Promise<void>((res, rej) => {
-    const timer = setTimeout(() => rej(new Error('catch-up did not finish in 30 s')), 30_000);
-    const feed = followFeed(socket, {
-      rooms: [`ns:${namespace}`],
-      sinceSeq: before,
-      onChanges: (changes) => {
-        applied += changes.length;
-        if (applied >= N) {
-          clearTimeout(timer);
-          feed.close();
-          res();
-        }
-      },
-      onResync: async () => {
-        resync = true;
-        clearTimeout(timer);
-        rej(new Error('server answered resync'));
-        return before;
-      },
-    });
-  });
-  await done;
-  const tDone = performance.now();
-  const wallS = (tDone - t0) / 1000;
+  const { ms, msFromSubscribe, applied, resync } = await catchUpClient(server.url, server.token, namespace, before, N, 30_000);
+  const wallS = ms / 1000;
   const benchCpu = process.cpuUsage(cpu0);
   const serverCpu = processCpuSeconds(server.pid) - srv0;
   contention.d = round((Math.max(0, systemBusySeconds() - sys0 - serverCpu - (benchCpu.user + benchCpu.system) / 1e6) / wallS) * 100, 0);
-  socket.close();
-  const ms = round(tDone - t0, 1);
   log(`(d) applied ${applied} in ${ms} ms`);
   return {
     ms,
@@ -296,7 +267,7 @@ async function benchCatchUp(server: BenchServer) {
     applied,
     writeFailures: failed,
     resync,
-    msFromSubscribe: round(tDone - tConnected, 1),
+    msFromSubscribe,
     otherProcessesCpuPct: contention.d,
     note: 'ms counts from creating the socket (handshake included) to the onChanges call that completed 10,000; msFromSubscribe counts from the connect event, when followFeed subscribes',
   };
