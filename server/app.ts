@@ -108,9 +108,10 @@ function authSecretFor(databasePath: string, given?: string): string {
   return secret;
 }
 
-/** Builds the whole server (db, services, feed, REST, Socket.IO, MCP, optionally Next) without listening. */
 /** Sent between nodes (Socket.IO's serverSideEmit) when someone's access shrank. */
 const ACCESS_CHANGED = 'baton:access-changed';
+
+/** Builds the whole server (db, services, feed, REST, Socket.IO, MCP, optionally Next) without listening. */
 
 export async function createApplication(options: ApplicationOptions): Promise<Application> {
   const logger = options.logger ?? createLogger('silent');
@@ -323,7 +324,7 @@ export async function createApplication(options: ApplicationOptions): Promise<Ap
     retain: () => retention.tick(),
     feed,
     intervalMs: options.sweepIntervalMs ?? 1000,
-    shouldRun: chores ? () => chores.isLeader : undefined,
+    shouldRun: runsChores,
     retention: options.feedRetention ?? 100_000,
     logger,
   });

@@ -11,8 +11,8 @@
 //   - a conflict target's columns lose their table (`on conflict ("t"."c")` → `("c")`);
 //   - an unquoted alias with capitals (`AS createdAt`) is quoted, since PostgreSQL folds it to lower case.
 // Everything else must already be SQL both databases accept (INSERT … ON CONFLICT, RETURNING, json_extract
-// (a function migration 0004 adds), coalesce, …); test/pg-store.test.ts and the integration suite on
-// PostgreSQL (BATON_TEST_STORE=postgres) check it.
+// (a function migration 0004 adds), coalesce, …); the integration suite on PostgreSQL
+// (BATON_TEST_STORE=postgres, run by npm test) and test/pg-nodes.test.ts check it.
 //
 // Transactions: every transaction takes one database-wide advisory lock at BEGIN (WRITE_LOCK_ID), so
 // writers from all nodes run one at a time, as SQLite's single writer does. That keeps the services'
@@ -28,7 +28,6 @@ interface Translated {
   sql: string;
   /** For named parameters: the name of each $n in order; null for positional. */
   names: string[] | null;
-  positional: number;
   isInsert: boolean;
   reader: boolean;
 }
@@ -130,8 +129,7 @@ export function translate(sqlText: string): Translated {
   const t: Translated = {
     sql: out,
     names: names.length > 0 ? names : null,
-    positional,
-    isInsert: head.startsWith('INSERT'),
+    isInsert,
     reader: /^(SELECT|WITH|VALUES|PRAGMA)/.test(head) || /\bRETURNING\b/i.test(sqlText),
   };
   if (cache.size > 5000) cache.clear();

@@ -34,8 +34,8 @@ export class SearchOffload {
 
   private start(): Promise<void> {
     if (this.ready) return this.ready;
-    // A child process, not a worker thread: the worker is TypeScript, and on Node 20 a worker thread does not get
-    // tsx's loader hooks; a child started with `--import <tsx>` does, and a crash there never takes the server down.
+    // A child process started with tsx's loader (the worker is TypeScript), not a worker thread: a crash or a
+    // runaway query there never takes the server down, and its memory is its own.
     const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
     const worker = fork(
       fileURLToPath(new URL('./search-worker.ts', import.meta.url)),

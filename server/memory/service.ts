@@ -448,16 +448,6 @@ export class MemoryService {
   }
 
   /**
-   * Search. `pattern`: a key glob (every namespace unless one is named); `query`: plain text, each
-   * whitespace-separated term found where a word of the key or value starts with it (a term with
-   * punctuation also exactly as written), through the word index `memory_fts`: results come best
-   * first (BM25, a key match weighing ten times a value match) with highlighted snippets. When no
-   * entry has such words, the terms are looked for inside words in the newest entries. Without a
-   * query, or with terms that have no letter or digit, results come in (namespace, key) order.
-   * `readable`: namespace patterns (`*`, `team-*`, a name) the caller may read; entries elsewhere
-   * are left out, so a scoped token can search without naming a namespace.
-   */
-  /**
    * search(), but a query with words runs in the search worker when one is attached (search-offload.ts), so
    * it never holds the event loop; globs, listings and bad input are answered here as before.
    */
@@ -470,6 +460,16 @@ export class MemoryService {
   /** Where searchAsync sends queries with words (the server attaches one; tests and the CLI run in-process). */
   offload: { search(input: Record<string, unknown>, readable: string[]): Promise<Page<SearchHit>> } | null = null;
 
+  /**
+   * Search. `pattern`: a key glob (every namespace unless one is named); `query`: plain text, each
+   * whitespace-separated term found where a word of the key or value starts with it (a term with
+   * punctuation also exactly as written), through the word index `memory_fts`: results come best
+   * first (BM25, a key match weighing ten times a value match) with highlighted snippets. When no
+   * entry has such words, the terms are looked for inside words in the newest entries. Without a
+   * query, or with terms that have no letter or digit, results come in (namespace, key) order.
+   * `readable`: namespace patterns (`*`, `team-*`, a name) the caller may read; entries elsewhere
+   * are left out, so a scoped token can search without naming a namespace.
+   */
   search(input: SearchInput | Record<string, unknown>, readable: string[] = ['*']): Page<SearchHit> {
     const data = parseInput(searchInputSchema, input);
     const terms = data.query ? searchTerms(data.query) : [];
@@ -531,8 +531,7 @@ export class MemoryService {
   private rankedSearch(data: SearchInput & { limit: number }, where: { sql: string[]; params: unknown[] }, indexed: string[], terms: string[]) {
     const offset = data.cursor ? decodeTaggedCursor(data.cursor, 'rank') : 0;
     const need = offset + data.limit + 1;
-    let rows = this.textIndex.ranked({ indexed, where, need, rankWindow: this.rankWindow });
-    rows = rows.slice(offset, need);
+    const rows = this.textIndex.ranked({ indexed, where, need, rankWindow: this.rankWindow }).slice(offset, need);
     const more = rows.length > data.limit;
     const items: SearchHit[] = rows.slice(0, data.limit).map((row) => ({
       ...toEntry(row),
